@@ -74,7 +74,10 @@ export interface GaussianAnalysisRow {
   prior: PriorName;
   /** W2(p_{t_end}, p₀): stopping early. */
   truncation: number;
-  /** The exact reverse SDE (or probability-flow ODE, for ODE schemes) from the prior. */
+  /**
+   * The exact flow the sampler discretizes, from the prior: the reverse SDE, the probability-flow
+   * ODE, or for ddim the η-member of that family (docs/gaussian-analysis.md).
+   */
   continuous: number;
   /** The scheme from the exact p_T. */
   discrete: number;
@@ -88,6 +91,11 @@ export interface GaussianAnalysisRow {
   momentMatched: boolean;
   /** A two-stage last step fell back to its Euler stage (score undefined at t = 0). */
   fellBack: boolean;
+  /**
+   * Set when the sampler is undefined on this row's grid (e.g. ddpm needs h·g(t_k)² < 1): why.
+   * The row is kept, its discrete, total, discretization (and score) are NaN, the other rows are unaffected.
+   */
+  invalid?: string;
 }
 
 export interface GaussianAnalysisResult {
@@ -106,7 +114,8 @@ interface NativeData {
   mean?: Float64Array;
 }
 
-interface NativeTableOptions extends NativeData {
+/** @internal The validated native form of the table options (also used by the steps-to-accuracy search). */
+export interface NativeTableOptions extends NativeData {
   process: ProcessSpec;
   samplers: string[];
   priors: string[];
@@ -232,7 +241,8 @@ function samplerList(o: { sampler?: SamplerName; samplers?: readonly SamplerName
   return list;
 }
 
-function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec } {
+/** @internal Validates analysis options and converts them to the native form. */
+export function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec } {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const process = normalizeProcess(options.process);
   const { data, d } = nativeData(options);
@@ -374,21 +384,27 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
 }
 
 export interface ContinuousFlowOptions extends DirectionInput {
-  /** The probability-flow ODE (true) or the reverse SDE (false). */
-  ode: boolean;
+  /** The probability-flow ODE (true) or the reverse SDE (false); or give eta instead. */
+  ode?: boolean;
+  /**
+   * The member dx = [f x − ½(1 + η²) g² s] dt + η g dW̄ of the family with the process's marginals
+   * (η = 0: the ODE, η = 1: the reverse SDE, others: e.g. ddim(η)'s limit); any η ≥ 0.
+   */
+  eta?: number;
   tEnd?: number;
   /** Start time (default the process's T). */
   T?: number;
   start?: DirectionStart;
 }
 
-/** The exact reverse SDE / probability-flow ODE from T to t_end in closed form, per direction (spec §7). */
+/** The exact reverse flow (SDE, ODE or η-member) from T to t_end in closed form, per direction (spec §7). */
 export function continuousFlow(options: ContinuousFlowOptions): Omit<GaussianRecursionResult, 'times' | 'nfe' | 'fellBack'> {
   const { out, d, vector } = directionOptions(options);
-  if (typeof options.ode !== 'boolean') throw new InvalidArgumentError('ode must be a boolean');
+  if ((options.ode === undefined) === (options.eta === undefined)) throw new InvalidArgumentError('give exactly one of ode (a boolean) and eta (a number >= 0)');
+  if (options.ode !== undefined && typeof options.ode !== 'boolean') throw new InvalidArgumentError('ode must be a boolean');
   const o = {
     ...out,
-    ode: options.ode,
+    ...(options.ode !== undefined ? { ode: options.ode } : { eta: requireNonNegative(options.eta!, 'eta') }),
     ...(options.tEnd !== undefined ? { tEnd: requireNonNegative(options.tEnd, 'tEnd') } : {}),
     ...(options.T !== undefined ? { T: requirePositive(options.T, 'T') } : {}),
     start: startOption(options.start, vector, d),

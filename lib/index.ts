@@ -89,6 +89,7 @@ export {
   type ContinuousFlowOptions,
   type RandomizedMomentsOptions,
 } from './gaussian.js';
+export { stepsToAccuracy, stepsToAccuracySync, accuracyComponents, type AccuracyComponent, type StepsToAccuracyOptions, type StepsToAccuracyRow, type StepsToAccuracyResult } from './accuracy.js';
 export {
   gaussianOtMap,
   fitOtPrior,

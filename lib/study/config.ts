@@ -10,6 +10,7 @@ import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js
 import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
 import { isTheorySampler, type TheorySampler } from './theory.js';
+import { resolveToAccuracy, type ResolvedToAccuracy, type ToAccuracyConfig } from './to-accuracy-config.js';
 import { requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
 
@@ -64,6 +65,8 @@ export interface StudyConfig {
    * Neither has a default; without C1 the rows get only the determined part of the bound.
    */
   theory?: StudyTheoryConfig;
+  /** Gaussian targets: the fewest evaluations per sampler to reach each tolerance (docs/gaussian-analysis.md). */
+  toAccuracy?: ToAccuracyConfig;
 }
 
 export interface StudyTheoryConfig {
@@ -93,6 +96,7 @@ export interface ResolvedStudy {
   n: number;
   fitLastPoints?: number;
   theory?: StudyTheoryConfig;
+  toAccuracy?: ResolvedToAccuracy;
   /** Gaussian studies: mean and eigenvalues (or covariance). */
   gaussian?: { mean: Float64Array; eigenvalues?: Float64Array; covariance?: Float64Array; d: number };
   /** Monte Carlo studies: the analytic target. */
@@ -188,6 +192,7 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     n,
     fitLastPoints: config.fitLastPoints,
     theory,
+    ...(config.toAccuracy !== undefined ? { toAccuracy: resolveToAccuracy(config.toAccuracy) } : {}),
   };
   const t = config.target;
   let resolved: ResolvedStudy;
