@@ -70,23 +70,37 @@ class ErrorCurve {
   std::map<int, Point> points_;
 };
 
-// Step 3 of the header: at the evaluated counts of the bracket, valid errors do not increase
-// and none below the answer is already within ε.
-bool bracketLooksMonotone(const ErrorCurve& curve, int lo, int hi, int answer, double eps) {
+// Step 3: evaluates up to k evenly spaced interior counts of (lo, hi).
+void sampleInterval(ErrorCurve& curve, int lo, int hi, int k) {
+  for (int j = 1; j <= k; ++j) {
+    const int n = lo + int(std::lround(double(j) * (hi - lo) / (k + 1)));
+    if (n > lo && n < hi) curve.error(n);
+  }
+}
+
+// Whether an evaluated count below `answer` is already within ε (a dip the doubling stepped over).
+bool dipBelow(const ErrorCurve& curve, int answer, double eps) {
+  for (const auto& [n, e] : curve.evaluated(1, answer - 1))
+    if (e <= eps) return true;
+  return false;
+}
+
+// Whether the valid errors evaluated in [lo, hi] never increase.
+bool nonIncreasing(const ErrorCurve& curve, int lo, int hi) {
   double previous = INFINITY;
   for (const auto& [n, e] : curve.evaluated(lo, hi)) {
     if (std::isnan(e)) continue;
     if (e > previous) return false;
-    if (n < answer && e <= eps) return false;
     previous = e;
   }
   return true;
 }
 
-// Step 4: the first step count below `answer` within ε, scanning upwards inside a work budget.
-AccuracyCheck scanBelow(ErrorCurve& curve, int& answer, double eps, double workBudget, double workPerStep) {
+// Step 4: the first count in [from, answer) within ε, scanning upwards inside a work budget
+// (work: direction-steps); `answer` is lowered when one is found.
+AccuracyCheck scan(ErrorCurve& curve, int from, int& answer, double eps, double workBudget, double workPerStep) {
   double work = 0.0;
-  for (int n = 1; n < answer; ++n) {
+  for (int n = std::max(1, from); n < answer; ++n) {
     if (!curve.known(n)) {
       work += workPerStep * n;
       if (work > workBudget) return AccuracyCheck::Unverified;
@@ -125,9 +139,11 @@ AccuracyRow search(ErrorCurve& curve, Scheme scheme, double eps, int nMax, const
   AccuracyRow row;
   row.scheme = scheme;
   row.tolerance = eps;
-  // 1. Doubling to a bracket (lo, hi] with lo not within ε (or 0) and hi within.
+  // 1. Doubling: intervals (lo, hi] until hi is within ε; the last one is the bracket.
+  std::vector<std::pair<int, int>> intervals;
   int lo = 0, hi = -1;
   for (int n = 1;; n = std::min(2 * n, nMax)) {
+    intervals.emplace_back(lo, n);
     if (curve.within(n, eps)) {
       hi = n;
       break;
@@ -135,24 +151,25 @@ AccuracyRow search(ErrorCurve& curve, Scheme scheme, double eps, int nMax, const
     lo = n;
     if (n == nMax) break;
   }
+  row.evaluations = curve.evaluations();
   if (hi < 0) {
     row.steps = nMax;
     row.nfe = curve.nfe(nMax);
     row.error = curve.error(nMax);
     row.invalid = curve.invalid(nMax);
-    row.evaluations = curve.evaluations();
     return row;
   }
-  // 2. Bisection, then 3. the monotonicity check on evenly spaced counts of the bracket.
-  const int bracketLo = std::max(1, lo), bracketHi = hi;
+  // 2. Narrowing, 3. sampling every doubling interval for dips and the bracket for monotonicity,
+  // 4. a scan where either fails.
+  const int bracketLo = lo;
   narrowBracket(curve, lo, hi, eps);
   int answer = hi;
-  for (int j = 1; j <= cfg.checkPoints; ++j) {
-    const int n = bracketLo + int(std::lround(double(j) * (bracketHi - bracketLo) / (cfg.checkPoints + 1)));
-    if (n > bracketLo && n < bracketHi) curve.error(n);
-  }
-  if (!bracketLooksMonotone(curve, bracketLo, bracketHi, answer, eps))
-    row.check = scanBelow(curve, answer, eps, cfg.scanWork, double(d) * schemeInfo(scheme).nfePerStep);
+  for (const auto& [a, b] : intervals) sampleInterval(curve, a, b, cfg.checkPoints);
+  const double workPerStep = double(d) * schemeInfo(scheme).nfePerStep;
+  if (dipBelow(curve, answer, eps))
+    row.check = scan(curve, 1, answer, eps, cfg.scanWork, workPerStep);
+  else if (!nonIncreasing(curve, std::max(1, bracketLo), intervals.back().second))
+    row.check = scan(curve, bracketLo + 1, answer, eps, cfg.scanWork, workPerStep);
   for (const auto& [n, e] : curve.evaluated(answer + 1, nMax))
     if (!(e <= eps)) row.stable = false;
   row.reached = true;

@@ -1,16 +1,20 @@
 // Evaluations to accuracy: for each sampler and tolerance ε, the fewest steps N (on the
 // configured grid family) whose chosen error component is ≤ ε, with the exact analysis of
-// spec §7 evaluating one step count at a time. Error curves in N need not be monotone (an
-// error can cross zero bias and rebound, a scheme can be undefined at small N), so the search
-//   1. doubles N = 1, 2, 4, … up to the budget until the error is ≤ ε (a bracket (N/2, N]),
-//   2. narrows the bracket to the smallest N with error ≤ ε assuming monotonicity there (log-log
-//      interpolation, as errors are near power laws in N, safeguarded by bisection),
-//   3. checks that assumption on up to `checkPoints` evenly spaced step counts of the bracket
-//      (with every count evaluated so far, none below the answer may be ≤ ε and the valid
-//      errors must not increase), and
-//   4. if the check fails, scans every smaller step count upwards and returns the first ≤ ε
-//      (within a work budget; beyond it the answer is reported as unverified).
-// A cache shared by the tolerances of one sampler means several ε cost little more than one.
+// spec §7 evaluating one step count at a time. Error curves in N need not be monotone (a bias
+// can cross zero and rebound, small N can overshoot, a scheme can be undefined at small N), so
+//   1. doubling N = 1, 2, 4, … (up to the budget) stops at the first count within ε, giving the
+//      intervals (0, 1], (1, 2], (2, 4], …, the last of which, (L, H], brackets the answer;
+//   2. the bracket is narrowed to (n − 1, n] assuming monotonicity there, by log-log
+//      interpolation (errors are near power laws in N), safeguarded by bisection;
+//   3. `checkPoints` evenly spaced counts are evaluated inside every doubling interval: any
+//      count below n already within ε is a dip the doubling stepped over, and valid errors
+//      that increase somewhere in the bracket mean the narrowing's assumption fails;
+//   4. then every count is scanned upwards (from 1 for a dip, from L + 1 for the bracket) and
+//      the first within ε is the answer ('scanned'), unless the scan would exceed `scanWork`
+//      direction-steps ('unverified': step 2's answer is kept).
+// What the check cannot see is a dip narrower than the sampling of an interval whose samples
+// are all above ε. A cache shared by one sampler's tolerances makes several ε cost little
+// more than one.
 #pragma once
 #include <string>
 #include <vector>
@@ -39,7 +43,7 @@ struct AccuracyConfig {
   std::vector<double> tolerances;  // ε values, > 0
   AccuracyComponent component = AccuracyComponent::Discretization;
   long long maxNfe = 4096;         // the search budget in score evaluations per run
-  int checkPoints = 8;
+  int checkPoints = 8;              // per doubling interval
   double scanWork = 1e9;           // the most direction-steps (d × Σ N) a fallback scan may spend
 };
 
