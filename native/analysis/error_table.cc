@@ -80,7 +80,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
   if (approx)
     for (size_t k = 0; k < cfg.priors.size(); ++k) approxStart(*approx, cfg.priors[k], p, shape.T, approxPriorStart[k].mean, approxPriorStart[k].covariance);
 
-  const size_t S = cfg.schemes.size(), E = shape.tEnds.size(), P = cfg.priors.size(), N = shape.steps.size();
+  const size_t d = data.d, S = cfg.schemes.size(), E = shape.tEnds.size(), P = cfg.priors.size(), N = shape.steps.size();
   TableResult result;
   result.warnings = data.warnings;
   if (approx) result.warnings.insert(result.warnings.end(), approx->warnings.begin(), approx->warnings.end());
@@ -88,11 +88,15 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
   auto row = [&](size_t s, size_t e, size_t k, size_t n) -> TableRow& { return result.rows[((s * E + e) * P + k) * N + n]; };
   std::set<std::string> fellBack;
 
-  // Work estimate per cell for progress: steps × evaluations (× 2 with the approximate score).
-  const double scoreFactor = approx ? 2.0 : 1.0;
+  // Work estimate per cell for progress, in flops up to a constant: the scheme's recursion is
+  // d × steps × evaluations; with the approximate score each prior adds that again plus a dense
+  // d × d Bures distance (an eigenvalue solve, ~d³), which dominates at large d.
+  const double dd = double(d);
+  auto schemeWork = [&](Scheme scheme, int n) { return dd * n * schemeInfo(scheme).nfePerStep; };
+  auto scoreWork = [&](Scheme scheme, int n) { return approx ? double(P) * (schemeWork(scheme, n) + dd * dd * dd) : 0.0; };
   double totalWork = 0.0;
   for (Scheme scheme : cfg.schemes)
-    for (int n : shape.steps) totalWork += double(E) * n * schemeInfo(scheme).nfePerStep * scoreFactor;
+    for (int n : shape.steps) totalWork += double(E) * (schemeWork(scheme, n) + scoreWork(scheme, n));
   double done = 0.0;
 
   for (size_t s = 0; s < S; ++s) {
@@ -111,9 +115,10 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
       }
       for (size_t n = 0; n < N; ++n) {
         const std::vector<double> grid = explicitGrid ? cfg.explicitGrid : makeGrid(p, cfg.gridKind, shape.steps[n], shape.T, tEnd, cfg.rho);
-        const double work = double(shape.steps[n]) * info.nfePerStep * scoreFactor;
+        const double work = schemeWork(scheme, shape.steps[n]) + scoreWork(scheme, shape.steps[n]);
+        const double schemeShare = schemeWork(scheme, shape.steps[n]) / work;
         ProgressRange cell(progress, done / totalWork, (done + work) / totalWork);
-        ProgressRange schemePart(cell, 0.0, approx ? 0.5 : 1.0);
+        ProgressRange schemePart(cell, 0.0, schemeShare);
         done += work;
         const CellErrors c = cellErrors(setup, scheme, grid, atEnd, schemePart);
         if (c.fellBack) fellBack.insert(info.name);
@@ -134,7 +139,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
           r.invalid = c.invalid;
         }
         if (approx && c.valid()) {
-          ProgressRange scorePart(cell, 0.5, 1.0);
+          ProgressRange scorePart(cell, schemeShare, 1.0);
           for (size_t k = 0; k < P; ++k) {
             ProgressRange one(scorePart, double(k) / P, double(k + 1) / P);
             row(s, e, k, n).score = approxScoreW2(*approx, scheme, p, grid, cfg.eta, quadrature, approxPriorStart[k], one);
