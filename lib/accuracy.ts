@@ -24,7 +24,7 @@ export interface StepsToAccuracyOptions
    * and p_{t_end}); 'discrete' and 'total' include the truncation error (and 'total' the prior's).
    */
   component?: AccuracyComponent;
-  /** The search budget in score evaluations per run (default 4096): steps ≤ maxNfe / NFE per step. */
+  /** The search budget in score evaluations per run (default 2048): steps ≤ maxNfe / NFE per step. */
   maxNfe?: number;
   /** Grid family (default 'uniform'); explicit grids have a fixed step count and cannot be searched. */
   grid?: GridKind;
@@ -111,7 +111,7 @@ function prepare(options: StepsToAccuracyOptions): { native: NativeAccuracyOptio
   if (list.length === 0) throw new InvalidArgumentError('tolerance is required (a number > 0 or a list)');
   const tolerances = list.map((e, i) => requirePositive(e, list.length > 1 ? `tolerance[${i}]` : 'tolerance'));
   const component = requireOneOf(options.component ?? 'discretization', 'component', accuracyComponents);
-  const maxNfe = requireInteger(options.maxNfe ?? 4096, 'maxNfe', 1, 1e8);
+  const maxNfe = requireInteger(options.maxNfe ?? 2048, 'maxNfe', 1, 1e8);
   const checkPoints = requireInteger(options.checkPoints ?? 8, 'checkPoints', 0, 1000);
   const prior = options.prior ?? 'exact';
   const { native: table, process } = prepareTable({ ...options, steps: 1, prior, grid: options.grid ?? 'uniform' });

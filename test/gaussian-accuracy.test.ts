@@ -156,8 +156,13 @@ describe('dw2 gaussian --to-accuracy', () => {
     const csv = join(dir, 'acc.csv');
     const svg = join(dir, 'acc.svg');
     const table = await capture([...argv, '--csv', csv, '--svg', svg]);
-    expect(table).toMatch(/W2 discretization ≤ 0\.1 \(search budget 256 NFE\)/);
-    expect(table).toMatch(/^heun\s+\d+\s+\d+/m);
+    // Several tolerances: a sampler × ε matrix of "NFE (steps)"; one tolerance: a detailed table.
+    const heun = api.rows.filter((r) => r.sampler === 'heun');
+    expect(table).toMatch(/Score evaluations \(steps\) needed for W2 discretization ≤ ε \(search budget 256 NFE\)/);
+    expect(table).toMatch(new RegExp(`^heun\\s+${heun[0]!.nfe} \\(${heun[0]!.steps}\\)\\s+${heun[1]!.nfe} \\(${heun[1]!.steps}\\)$`, 'm'));
+    const single = await capture(['--eigenvalues', eig, '--sampler', 'heun', '--grid', 'logsnr', '--to-accuracy', '0.01', '--max-nfe', '256']);
+    expect(single).toMatch(/W2 discretization ≤ 0\.01 \(search budget 256 NFE\)/);
+    expect(single).toMatch(new RegExp(`^heun\\s+${heun[1]!.steps}\\s+${heun[1]!.nfe}\\s+\\S+\\s+monotone`, 'm'));
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^sampler,label,tolerance,component,reached,steps,nfe,error/);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
   });

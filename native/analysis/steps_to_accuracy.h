@@ -42,7 +42,7 @@ struct AccuracyConfig {
   int quadratureNodes = 8;
   std::vector<double> tolerances;  // ε values, > 0
   AccuracyComponent component = AccuracyComponent::Discretization;
-  long long maxNfe = 4096;         // the search budget in score evaluations per run
+  long long maxNfe = 2048;         // the search budget in score evaluations per run
   int checkPoints = 8;              // per doubling interval
   double scanWork = 1e9;           // the most direction-steps (d × Σ N) a fallback scan may spend
 };

@@ -345,7 +345,7 @@ AccuracyJobInput parseAccuracy(const Napi::CallbackInfo& info) {
   c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
   c.tolerances = numberList(o, "tolerances");
   c.component = parseAccuracyComponent(stringProperty(o, "component"));
-  const double maxNfe = numberOr(o, "maxNfe", 4096);
+  const double maxNfe = numberOr(o, "maxNfe", 2048);
   if (!(std::floor(maxNfe) == maxNfe && maxNfe >= 1 && maxNfe <= 1e8)) fail(ErrorCode::InvalidArgument, "maxNfe must be an integer in [1, 1e8]");
   c.maxNfe = (long long)maxNfe;
   c.checkPoints = integerOr(o, "checkPoints", 8, 0, 1000);
