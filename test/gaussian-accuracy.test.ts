@@ -21,6 +21,7 @@ import {
   writeNpy,
   type SamplerName,
 } from '../lib/index.js';
+import { runStudyToDir } from '../lib/cli/study.js';
 import { resolveStudy } from '../lib/study/config.js';
 import { accuracySpec } from '../lib/study/to-accuracy.js';
 
@@ -130,6 +131,33 @@ describe('stepsToAccuracy', () => {
     expect(s.toAccuracy).toEqual({ tolerances: [0.1], component: 'discretization', maxNfe: 100 });
     expect(() => resolveStudy({ target, samplers: ['heun'], steps: [10], toAccuracy: { tolerances: [-1] } })).toThrow(/toAccuracy.tolerances/);
     expect(() => resolveStudy({ target, samplers: ['heun'], steps: [10], toAccuracy: { eps: 1 } as never })).toThrow(/unknown key/);
+  });
+
+  it('dw2 study runs a config\'s toAccuracy beside the study files, per sampler label', async () => {
+    const out = join(dir, 'study');
+    const config = {
+      target: { type: 'gaussian' as const, eigenvalues: [0.05, 1, 3] },
+      samplers: ['heun' as const, { name: 'ddim' as const, eta: 0.5 }],
+      steps: [10, 20],
+      grid: 'logsnr' as const,
+      toAccuracy: { tolerances: [0.1, 0.01], maxNfe: 256 },
+    };
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await runStudyToDir(config, out, { baseDir: '.', resume: false, json: true });
+    } finally {
+      spy.mockRestore();
+    }
+    const saved = JSON.parse(readFileSync(join(out, 'to-accuracy.json'), 'utf8')) as { rows: { label: string; tolerance: number; steps: number }[] };
+    expect(saved.rows.map((r) => [r.label, r.tolerance])).toEqual([
+      ['heun', 0.1],
+      ['heun', 0.01],
+      ['ddim(η=0.5)', 0.1],
+      ['ddim(η=0.5)', 0.01],
+    ]);
+    const ddim = stepsToAccuracySync({ eigenvalues: [0.05, 1, 3], sampler: 'ddim', eta: 0.5, grid: 'logsnr', prior: 'normal', tolerance: [0.1, 0.01], maxNfe: 256 });
+    expect(saved.rows.slice(2).map((r) => r.steps)).toEqual(ddim.rows.map((r) => r.steps));
+    expect(readFileSync(join(out, 'to-accuracy.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });
 

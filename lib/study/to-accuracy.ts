@@ -147,8 +147,8 @@ export async function toAccuracyStudy(config: StudyConfig, dir: string, options:
   return { rows, component: search.component, maxNfe: search.maxNfe, warnings: [...warnings], table };
 }
 
-/** The demo's use: runs the search next to the study's files and prints its table (not under --json). */
-export async function printToAccuracyStudy(config: StudyConfig, dir: string, json: boolean): Promise<void> {
-  const r = await toAccuracyStudy(config, dir);
+/** For `dw2 demo` and `dw2 study`: runs the search next to the study's files and prints its table (not under --json). */
+export async function printToAccuracyStudy(config: StudyConfig, dir: string, json: boolean, baseDir = '.'): Promise<void> {
+  const r = await toAccuracyStudy(config, dir, { baseDir });
   if (r && !json) console.log(`${r.table}\n`);
 }
