@@ -15,8 +15,10 @@ namespace dw2::analysis {
 namespace {
 
 // The W2 to p₀ (in V coordinates) of the scheme run with the approximate score from `start`.
+// The run reports on the first `runShare` of `whole`; the dense Bures solve that follows is one call.
 double approxScoreW2(const ApproxScore& approx, Scheme s, const Process& p, const std::vector<double>& grid, double eta, const Quadrature& q,
-                     const FullGaussian& start, Progress& progress) {
+                     const FullGaussian& start, Progress& whole, double runShare) {
+  ProgressRange progress(whole, 0.0, runShare);
   const size_t d = approx.d;
   const ScoreSpectrum spectrum{approx.lambda.data(), approx.centre.data(), d, approx.definedAtZero()};
   if (schemeInfo(s).randomized) {
@@ -142,7 +144,8 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
           ProgressRange scorePart(cell, schemeShare, 1.0);
           for (size_t k = 0; k < P; ++k) {
             ProgressRange one(scorePart, double(k) / P, double(k + 1) / P);
-            row(s, e, k, n).score = approxScoreW2(*approx, scheme, p, grid, cfg.eta, quadrature, approxPriorStart[k], one);
+            const double runShare = schemeWork(scheme, shape.steps[n]) / (schemeWork(scheme, shape.steps[n]) + dd * dd * dd);
+            row(s, e, k, n).score = approxScoreW2(*approx, scheme, p, grid, cfg.eta, quadrature, approxPriorStart[k], one, runShare);
           }
         }
         cell.checkpoint(1.0);

@@ -244,10 +244,11 @@ TableOutput runTable(const TableJobInput& in, Progress& progress) {
       out.approxCovariance.resize(data.d * data.d);
       estimateFromSamples(data, in.approx->samples, in.approx->seed, out.approxMean.data(), out.approxCovariance.data());
       progress.checkpoint(shares.estimateEnd);
-      approx = makeApproxScore(data, out.approxMean.data(), out.approxCovariance.data());
-    } else {
-      approx = makeApproxScore(data, in.approx->mean ? in.approx->mean->data() : nullptr, in.approx->covariance->data());
     }
+    ProgressRange setupPart(progress, shares.estimateEnd, shares.setupEnd);
+    const bool estimated = in.approx->samples > 0;
+    approx = makeApproxScore(data, estimated ? out.approxMean.data() : in.approx->mean ? in.approx->mean->data() : nullptr,
+                             estimated ? out.approxCovariance.data() : in.approx->covariance->data(), setupPart);
     progress.checkpoint(shares.setupEnd);
   }
   ProgressRange tablePart(progress, shares.setupEnd, 1.0);
