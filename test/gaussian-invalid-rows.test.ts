@@ -43,6 +43,15 @@ describe('invalid rows', () => {
     expect(new Map(valid.map((x) => [key(x), x]))).toEqual(new Map(alone.map((x) => [key(x), x])));
   });
 
+  it('a randomized sampler whose exact moments are too large to keep (non-centred, d > 2048) is an explained row too', () => {
+    const d = 2049;
+    const big = { eigenvalues: new Float64Array(d).fill(1), mean: new Float64Array(d).fill(0.1), process: 'vp' as const, steps: 2, prior: 'exact' as const };
+    const r = analyzeGaussianSync({ ...big, samplers: ['randomized-midpoint', 'heun'] });
+    expect(r.rows[0]!.invalid).toMatch(/full d × d covariance/);
+    expect(r.rows[1]!.invalid).toBeUndefined();
+    expect(r.rows[1]).toEqual(analyzeGaussianSync({ ...big, sampler: 'heun' }).rows[0]);
+  });
+
   it('the score column of an invalid row is NaN too; the async form agrees', async () => {
     const o = { ...data, sampler: 'ddpm' as const, steps: [5, 40], approxScore: { covariance: [0.06, 0.01, 0, 0.01, 1, 0, 0, 0, 2.9] } };
     const sync = analyzeGaussianSync(o);

@@ -108,9 +108,10 @@ CellErrors cellErrors(const CellSetup& s, Scheme scheme, const std::vector<doubl
     else
       fullRandomizedCell(s, scheme, grid, atEnd, progress, c);
   } catch (const Error& e) {
-    // A scheme undefined on this grid (its step plan refuses the step) is a row to explain, not a
-    // failure of the whole table; anything else (cancellation, sizes) still propagates.
-    if (e.code != ErrorCode::InvalidArgument) throw;
+    // A scheme undefined on this grid (its step plan refuses the step), or one whose exact
+    // moments are too large to keep (randomized, non-centred, d > 2048), is a row to explain, not
+    // a failure of the whole table; anything else (cancellation, …) still propagates.
+    if (e.code != ErrorCode::InvalidArgument && e.code != ErrorCode::TooLarge) throw;
     CellErrors invalid;
     invalid.nfe = (long long)(grid.size() - 1) * schemeInfo(scheme).nfePerStep;
     invalid.total.assign(s.priors.size(), CellErrors::kNaN);

@@ -44,8 +44,9 @@ struct CellErrors {
   double discrete = kNaN, discretization = kNaN;
   std::vector<double> total;  // per prior of the setup
   bool fellBack = false;
-  // Non-empty when the scheme is not defined on this grid (e.g. ddpm with h·g² ≥ 1): why. The
-  // errors are then NaN and the cell is reported, not thrown.
+  // Non-empty when the scheme is not defined on this grid (e.g. ddpm with h·g² ≥ 1), or its exact
+  // moments are too large to compute (TOO_LARGE): why. The errors are then NaN and the cell is
+  // reported, not thrown.
   std::string invalid;
   bool valid() const { return invalid.empty(); }
 };
