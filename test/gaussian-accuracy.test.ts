@@ -90,6 +90,10 @@ describe('stepsToAccuracy', () => {
     // ddpm with 8 uniform steps on vp: h·β(T) = 0.999/8 · 20 > 1.
     expect(r.rows[1]!.invalid).toMatch(/h·g/);
     expect(Number.isNaN(r.rows[1]!.error)).toBe(true);
+    // A budget below one step of rk4 (4 evaluations) buys nothing.
+    const tiny = stepsToAccuracySync({ ...data, sampler: 'rk4', tolerance: 0.1, maxNfe: 3 }).rows[0]!;
+    expect([tiny.reached, tiny.steps, tiny.nfe]).toEqual([false, 0, 0]);
+    expect(tiny.invalid).toMatch(/less than one step/);
   });
 
   it('defaults to every sampler of the process; validates its options', () => {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 #include <cmath>
+#include <limits>
 #include <map>
 #include "analysis/cell_errors.h"
 #include "analysis/gaussian_recursion.h"
@@ -222,13 +223,22 @@ AccuracyResult stepsToAccuracy(const GaussianData& data, const AccuracyConfig& c
   const size_t S = cfg.schemes.size(), E = cfg.tolerances.size();
   for (size_t s = 0; s < S; ++s) {
     const Scheme scheme = cfg.schemes[s];
-    const int nMax = int(std::max<long long>(1, std::min<long long>(cfg.maxNfe / schemeInfo(scheme).nfePerStep, 100000000LL)));
+    const int perStep = schemeInfo(scheme).nfePerStep;
+    const int nMax = int(std::min<long long>(cfg.maxNfe / perStep, 100000000LL));
     ProgressRange schemePart(progress, double(s) / S, double(s + 1) / S);
     CancellationOnly cancellation(progress);
     ErrorCurve curve(setup, scheme, cfg, tEnd, atEnd, cancellation);
     for (size_t e = 0; e < E; ++e) {
       const auto start = std::chrono::steady_clock::now();
-      AccuracyRow row = search(curve, scheme, cfg.tolerances[e], nMax, cfg, data.d);
+      AccuracyRow row;
+      if (nMax < 1) {  // the budget does not pay for one step
+        row.scheme = scheme;
+        row.tolerance = cfg.tolerances[e];
+        row.error = std::numeric_limits<double>::quiet_NaN();
+        row.invalid = "the budget of " + std::to_string(cfg.maxNfe) + " evaluations is less than one step (" + std::to_string(perStep) + ")";
+      } else {
+        row = search(curve, scheme, cfg.tolerances[e], nMax, cfg, data.d);
+      }
       row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       result.rows.push_back(std::move(row));
       schemePart.checkpoint(double(e + 1) / E);
