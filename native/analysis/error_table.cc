@@ -42,6 +42,36 @@ double approxScoreW2(const ApproxScore& approx, Scheme s, const Process& p, cons
   return std::sqrt(approx.target.w2Squared(out.mean.data(), out.covariance.data()));
 }
 
+// The `continuous` column per prior: the exact flow of the scheme's family member from each prior.
+std::vector<double> continuousColumn(const CellSetup& setup, double eta, double tEnd) {
+  const DirectionMaps flow = continuousFlowMaps(eta, setup.process, setup.T, tEnd, setup.exact);
+  std::vector<double> out;
+  for (const DiagonalGaussian& start : setup.priorStart) {
+    DiagonalGaussian g{std::vector<double>(start.mean.size()), std::vector<double>(start.mean.size())};
+    flow.apply(start.mean.data(), start.variance.data(), g.mean.data(), g.variance.data());
+    out.push_back(w2Diagonal(g, setup.target));
+  }
+  return out;
+}
+
+TableRow cellRow(Scheme scheme, int steps, double tEnd, Prior prior, double truncation, double continuous, const CellErrors& c, size_t k) {
+  TableRow r;
+  r.scheme = scheme;
+  r.steps = steps;
+  r.tEnd = tEnd;
+  r.prior = prior;
+  r.nfe = c.nfe;
+  r.truncation = truncation;
+  r.continuous = continuous;
+  r.discrete = c.discrete;
+  r.total = c.total[k];
+  r.discretization = c.discretization;
+  r.momentMatched = schemeInfo(scheme).randomized;
+  r.fellBack = c.fellBack;
+  r.invalid = c.invalid;
+  return r;
+}
+
 struct TableShape {
   double T;
   std::vector<double> tEnds;
@@ -108,13 +138,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
       const double tEnd = shape.tEnds[e];
       const DiagonalGaussian atEnd = marginalMoments(p, tEnd, data);
       const double truncation = w2Diagonal(atEnd, setup.target);
-      const DirectionMaps flow = continuousFlowMaps(flowEta(scheme, cfg.eta), p, shape.T, tEnd, setup.exact);
-      std::vector<double> continuous(P);
-      for (size_t k = 0; k < P; ++k) {
-        DiagonalGaussian out{std::vector<double>(data.d), std::vector<double>(data.d)};
-        flow.apply(setup.priorStart[k].mean.data(), setup.priorStart[k].variance.data(), out.mean.data(), out.variance.data());
-        continuous[k] = w2Diagonal(out, setup.target);
-      }
+      const std::vector<double> continuous = continuousColumn(setup, flowEta(scheme, cfg.eta), tEnd);
       for (size_t n = 0; n < N; ++n) {
         const std::vector<double> grid = explicitGrid ? cfg.explicitGrid : makeGrid(p, cfg.gridKind, shape.steps[n], shape.T, tEnd, cfg.rho);
         const double work = schemeWork(scheme, shape.steps[n]) + scoreWork(scheme, shape.steps[n]);
@@ -124,22 +148,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
         done += work;
         const CellErrors c = cellErrors(setup, scheme, grid, atEnd, schemePart);
         if (c.fellBack) fellBack.insert(info.name);
-        for (size_t k = 0; k < P; ++k) {
-          TableRow& r = row(s, e, k, n);
-          r.scheme = scheme;
-          r.steps = int(grid.size() - 1);
-          r.tEnd = tEnd;
-          r.prior = cfg.priors[k];
-          r.nfe = c.nfe;
-          r.truncation = truncation;
-          r.continuous = continuous[k];
-          r.discrete = c.discrete;
-          r.total = c.total[k];
-          r.discretization = c.discretization;
-          r.momentMatched = info.randomized;
-          r.fellBack = c.fellBack;
-          r.invalid = c.invalid;
-        }
+        for (size_t k = 0; k < P; ++k) row(s, e, k, n) = cellRow(scheme, int(grid.size() - 1), tEnd, cfg.priors[k], truncation, continuous[k], c, k);
         if (approx && c.valid()) {
           ProgressRange scorePart(cell, schemeShare, 1.0);
           for (size_t k = 0; k < P; ++k) {
