@@ -8,6 +8,7 @@ const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   threads: () => import('./threads.js'),
   sampler: () => import('./sampler.js'),
   gaussian: () => import('./gaussian.js'),
+  'to-accuracy': () => import('./to-accuracy.js'),
   w2: () => import('./w2.js'),
   gpu: () => import('./gpu.js'),
 };
