@@ -92,9 +92,12 @@ export function accuracyCsv(rows: LabelledAccuracyRow[], component: string): str
 export function accuracySpec(rows: LabelledAccuracyRow[], component: string): VegaLiteSpec {
   const points = rows.filter((r) => r.reached && r.error >= 0).map((r) => ({ sampler: name(r), nfe: r.nfe, w2: r.tolerance }));
   const spec = convergenceSpec(points, { title: `Score evaluations needed for W2 ${component} ≤ ε`, referenceOrders: [] });
-  const layer = spec.layer as VegaLiteSpec[];
-  (layer[0]!.encoding as Record<string, Record<string, unknown>>).y!.title = `tolerance ε (W2 ${component})`;
-  (layer[0]!.encoding as Record<string, Record<string, unknown>>).x!.title = 'score evaluations needed (NFE)';
+  // Axis titles of the data layer (left as they are if the shared spec's layout changes).
+  const encoding = (spec.layer as VegaLiteSpec[] | undefined)?.[0]?.encoding as Record<string, Record<string, unknown> | undefined> | undefined;
+  if (encoding?.x && encoding?.y) {
+    encoding.x.title = 'score evaluations needed (NFE)';
+    encoding.y.title = `tolerance ε (W2 ${component})`;
+  }
   return spec;
 }
 
