@@ -4,6 +4,7 @@
  * Gaussians to Gaussians, acting on each eigen-direction of the data covariance separately;
  * the native kernels run the very StepPlans the particle sampler executes, on affine forms.
  */
+import { samplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -308,13 +309,12 @@ export interface DirectionInput {
 /** Where a run starts: a prior, or explicit per-direction moments. */
 export type DirectionStart = PriorName | { mean: VectorInput; variance: VectorInput };
 
-export interface GaussianRecursionOptions extends DirectionInput {
+export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOptions {
   sampler: SamplerName;
   steps?: number;
   grid?: GridKind | ArrayLike<number>;
   tEnd?: number;
   rho?: number;
-  eta?: number;
   /** Start (default 'exact', i.e. p_T). */
   start?: DirectionStart;
   /** Run with the score of N(mean, diag(eigenvalues)) in the same basis instead of the data's. */
@@ -368,8 +368,8 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   const { out, d, vector, process } = directionOptions(options);
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
-  const eta = requireFiniteNumber(options.eta ?? 0, 'eta');
-  const o = { ...out, sampler: options.sampler, grid: times, eta, start: startOption(options.start, vector, d) };
+  const { eta, params } = samplerParams(options.sampler, options);
+  const o = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
   return { ...callNative(() => binding().gaussianRecursionSync(o)), times };
 }
 

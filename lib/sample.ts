@@ -7,6 +7,7 @@
  * thread count and any batch split (use `firstParticle` to draw particles k … k + n − 1).
  */
 import { resolveDevice, type Device } from './device.js';
+import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { CallbackError, DW2Error, InvalidArgumentError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -57,7 +58,7 @@ export type PriorInput =
 
 export type HessianRoute = 'auto' | 'dense' | 'krylov';
 
-export interface SampleOptions extends JobOptions {
+export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /** An analytic target (gaussianTarget, gmmTarget, empiricalTarget, targetFromJson). */
   target?: TargetSpec;
   /** …or a batched score callback (then `d` is required). */
@@ -72,8 +73,6 @@ export interface SampleOptions extends JobOptions {
   process?: ProcessInput;
   /** Scheme (default 'euler-maruyama'). */
   sampler?: SamplerName;
-  /** ddim's η ∈ [0, 1] (default 0). */
-  eta?: number;
   /** Grid kind (default 'uniform'), or an explicit strictly decreasing array of times (T first). */
   grid?: GridKind | ArrayLike<number>;
   /** Number of steps N (required unless `grid` is an array). */
@@ -141,6 +140,7 @@ interface NativeSamplerOptions {
   process: ProcessSpec;
   grid: { kind: GridKind; steps: number; tEnd?: number; rho?: number } | Float64Array;
   eta: number;
+  params: NativeSamplerParams;
   seed: number | bigint;
   firstParticle: number;
   n: number;
@@ -255,6 +255,7 @@ function cudaUnsupported(o: SampleOptions, usesHessian: boolean, sampler: Sample
   if (o.score !== undefined) return 'score callbacks (only analytic gaussian and gmm targets run on the GPU)';
   if (o.target !== undefined && (o.target as { type?: unknown }).type === 'empirical') return "target type 'empirical' (only gaussian and gmm targets run on the GPU)";
   if (usesHessian) return `sampler '${sampler}' (Hessian schemes run on the CPU only)`;
+  if (schemeInfo(sampler).historySlots > 0 || sampler === 'edm') return `sampler '${sampler}' (multistep samplers and edm run on the CPU only)`;
   return undefined;
 }
 
@@ -278,9 +279,7 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   if (n > 0 && firstParticle + n - 1 > u32) throw new InvalidArgumentError('firstParticle + n − 1 must stay below 2^32');
   const seed = requireSeed(o.seed ?? 0);
   const dtype = requireOneOf(o.dtype ?? 'float64', 'dtype', ['float64', 'float32'] as const);
-  const eta = requireFiniteNumber(o.eta ?? 0, 'eta');
-  if (eta < 0 || eta > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${eta}`);
-  if (o.eta !== undefined && sampler !== 'ddim') throw new InvalidArgumentError(`eta applies to the 'ddim' sampler only, not '${sampler}'`);
+  const { eta, params } = samplerParams(sampler, o);
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
 
@@ -326,7 +325,7 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   }
 
   // Start.
-  const out: NativeSamplerOptions = { sampler, process, grid, eta, seed, firstParticle, n, d, dtype, hessian, krylovDim };
+  const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, firstParticle, n, d, dtype, hessian, krylovDim };
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');

@@ -94,6 +94,9 @@ const char* unsupportedScheme(Scheme s) {
     return s == Scheme::LocalLinearization
                ? "sampler 'local-linearization' needs Hessians, which the CUDA backend does not compute; use device 'cpu'"
                : "sampler 'local-linearization-ode' needs Hessians, which the CUDA backend does not compute; use device 'cpu'";
+  if (needsWholeGrid(s))
+    return schemeInfo(s).historySlots > 0 ? "multistep samplers carry a history of model outputs between steps, which the CUDA backend does not; use device 'cpu'"
+                                          : "sampler 'edm' (churned input noise) is not implemented by the CUDA backend; use device 'cpu'";
   return nullptr;
 }
 
@@ -120,6 +123,7 @@ void runSampler(const SamplerSetup& s, const DeviceGaussianTarget& target, Sampl
   PlanOptions o;
   o.eta = s.eta;
   o.scoreDefinedAtZero = s.scoreDefinedAtZero;
+  o.params = s.params;
   const size_t cs = target.constantsSize();
   std::vector<double> constants(kMaxStages * cs);
   StepPlan plan;

@@ -15,6 +15,7 @@ struct SamplerSetup {
   Process process;
   std::vector<double> grid;  // t_0 = T > … > t_N = t_end
   double eta = 0.0;          // ddim
+  SamplerParams params;      // ancestral η, s_noise, s_churn, s_tmin, s_tmax (k-diffusion samplers)
   uint64_t seed = 0;
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;

@@ -1,5 +1,6 @@
 // Per-scheme plan writers (internal to schemes/); buildStepPlan dispatches to them.
 #pragma once
+#include <vector>
 #include "schemes/scheme.h"
 
 namespace dw2::plans {
@@ -17,5 +18,11 @@ void exponentialOde(const Process& p, double t0, double t1, StepPlan& plan);
 // randomized schemes, evaluation time τ = t0 − u h (randomized_schemes.cc)
 void randomizedMidpoint(const Process& p, double t0, double t1, double u, StepPlan& plan);
 void randomizedExponential(const Process& p, double t0, double t1, double u, StepPlan& plan);
+
+// noise-level (Karras) form, y = x/α and ς = σ/α (noise_level_schemes.cc)
+void eulerAncestral(const Process& p, double t0, double t1, double eta, double sNoise, StepPlan& plan);
+void edm(const Process& p, const std::vector<double>& grid, int k, const PlanOptions& o, StepPlan& plan);
+// multistep schemes, history in StepPlan::save / Combination::history (multistep_schemes.cc)
+void dpmSolverPp2M(const Process& p, const std::vector<double>& grid, int k, StepPlan& plan);
 
 }  // namespace dw2::plans

@@ -1,0 +1,60 @@
+/**
+ * Options of the k-diffusion samplers (η, s_noise, s_churn, s_tmin, s_tmax), checked and routed
+ * to the native `eta` (ddim's η) and `params` fields. Typed errors before any native work.
+ */
+import { InvalidArgumentError } from './errors.js';
+import type { SamplerName } from './process.js';
+import { requireFiniteNumber } from './validate.js';
+
+export interface SamplerParamOptions {
+  /** ddim: η ∈ [0, 1] (default 0). euler-ancestral: η ≥ 0 (default 1, k-diffusion's). */
+  eta?: number;
+  /** euler-ancestral, edm: scale of the fresh noise (default 1). */
+  sNoise?: number;
+  /** edm: S_churn ≥ 0 (default 0: the deterministic Heun sampler). */
+  sChurn?: number;
+  /** edm: churn only where S_tmin ≤ ς ≤ S_tmax (noise levels ς = σ/α; default 0, ∞). */
+  sTmin?: number;
+  sTmax?: number;
+}
+
+export interface NativeSamplerParams {
+  eta: number;
+  sNoise: number;
+  sChurn: number;
+  sTmin: number;
+  sTmax: number;
+}
+
+const ancestral: readonly string[] = ['euler-ancestral'];
+const noiseScaled: readonly string[] = ['euler-ancestral', 'edm'];
+
+/** ddim's η and the params object for the native sampler and analysis. */
+export function samplerParams(sampler: SamplerName, o: SamplerParamOptions): { eta: number; params: NativeSamplerParams } {
+  const params: NativeSamplerParams = { eta: 1, sNoise: 1, sChurn: 0, sTmin: 0, sTmax: 1e300 };
+  let eta = 0;
+  if (o.eta !== undefined) {
+    const e = requireFiniteNumber(o.eta, 'eta');
+    if (sampler === 'ddim') {
+      if (e < 0 || e > 1) throw new InvalidArgumentError(`eta must be in [0, 1] for 'ddim', got ${e}`);
+      eta = e;
+    } else if (ancestral.includes(sampler)) {
+      if (e < 0) throw new InvalidArgumentError(`eta must be >= 0 for '${sampler}', got ${e}`);
+      params.eta = e;
+    } else throw new InvalidArgumentError(`eta applies to the 'ddim' and ancestral samplers only, not '${sampler}'`);
+  }
+  if (o.sNoise !== undefined) {
+    if (!noiseScaled.includes(sampler)) throw new InvalidArgumentError(`sNoise applies to ${noiseScaled.join(', ')} only, not '${sampler}'`);
+    params.sNoise = requireFiniteNumber(o.sNoise, 'sNoise');
+    if (params.sNoise < 0) throw new InvalidArgumentError(`sNoise must be >= 0, got ${params.sNoise}`);
+  }
+  for (const key of ['sChurn', 'sTmin', 'sTmax'] as const) {
+    if (o[key] === undefined) continue;
+    if (sampler !== 'edm') throw new InvalidArgumentError(`${key} applies to the 'edm' sampler only, not '${sampler}'`);
+    const v = key === 'sTmax' && o[key] === Infinity ? 1e300 : requireFiniteNumber(o[key], key);
+    if (v < 0) throw new InvalidArgumentError(`${key} must be >= 0, got ${v}`);
+    params[key] = v;
+  }
+  if (params.sTmax < params.sTmin) throw new InvalidArgumentError(`sTmax (${params.sTmax}) must be >= sTmin (${params.sTmin})`);
+  return { eta, params };
+}
