@@ -1,0 +1,119 @@
+/**
+ * Independent transcriptions of the k-diffusion-family samplers, written from their papers'
+ * formulas (not from the library's plans), for a diagonal Gaussian target N(m, diag λ) whose
+ * denoiser is known in closed form. Each runs one particle, coordinate by coordinate.
+ *
+ * Two frames are used, as in the papers:
+ *  - the process frame x_t = α_t x₀ + σ_t z with λ_t = log(α_t/σ_t) (DPM-Solver++, Lu et al. 2023);
+ *  - the noise-level frame y = x/α, ς = σ/α, y = x₀ + ς z (Karras et al. 2022; k-diffusion),
+ *    mapped back to the process frame at the end (x = α y).
+ * No library code is used here.
+ */
+import type { Coefficients } from './scalar-schemes.js';
+
+/** E[x₀ | x_t = x] for x₀ ~ N(m, λ): m + λα(x − αm)/(α²λ + σ²). */
+export function processDenoiser(c: Coefficients, t: number, x: number, m: number, lam: number): number {
+  const a = c.alpha(t);
+  return m + (lam * a * (x - a * m)) / (a * a * lam + c.sigma2(t));
+}
+
+/** E[x₀ | x₀ + ς z = y] for x₀ ~ N(m, λ): m + λ(y − m)/(λ + ς²). */
+export function noiseLevelDenoiser(varsigma: number, y: number, m: number, lam: number): number {
+  return m + (lam * (y - m)) / (lam + varsigma * varsigma);
+}
+
+/** Fresh standard normal of step k, noise index l (for one particle and coordinate). */
+export type NoiseAt = (k: number, l: number) => number;
+
+export interface Direction {
+  m: number;
+  lam: number;
+}
+
+/**
+ * DPM-Solver++(2M), Lu et al. 2023, Algorithm 2 (data prediction, multistep):
+ *   h_i = λ_{t_i} − λ_{t_{i−1}}, r_i = h_{i−1}/h_i,
+ *   D_i = (1 + 1/(2r_i)) x̂₀(x_{i−1}, t_{i−1}) − 1/(2r_i) x̂₀(x_{i−2}, t_{i−2}),
+ *   x_i = (σ_{t_i}/σ_{t_{i−1}}) x_{i−1} − α_{t_i}(e^{−h_i} − 1) D_i,
+ * with the first step first order; a last step to σ = 0 is first order too (k-diffusion's convention).
+ */
+export function dpmSolverPp2M(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction): number {
+  const sigma = (t: number) => Math.sqrt(c.sigma2(t));
+  const logSnr = (t: number) => Math.log(c.alpha(t) / sigma(t));
+  let x = x0;
+  let previous: { d: number; h: number } | undefined;
+  for (let i = 1; i < grid.length; i++) {
+    const s = grid[i - 1]!;
+    const t = grid[i]!;
+    const d = processDenoiser(c, s, x, dir.m, dir.lam);
+    if (t === 0) {
+      x = c.alpha(t) * d; // σ_t = 0: e^{−h} = 0
+      continue;
+    }
+    const h = logSnr(t) - logSnr(s);
+    let D = d;
+    if (previous !== undefined) {
+      const r = previous.h / h;
+      D = (1 + 1 / (2 * r)) * d - (1 / (2 * r)) * previous.d;
+    }
+    x = (sigma(t) / sigma(s)) * x - c.alpha(t) * Math.expm1(-h) * D;
+    previous = { d, h };
+  }
+  return x;
+}
+
+/**
+ * Euler ancestral in the noise-level frame (k-diffusion's sample_euler_ancestral; the ancestral
+ * split of DDIM, Song et al. 2021 eq. 16, written with ς):
+ *   ς_up = min(ς′, η √(ς′²(ς² − ς′²)/ς²)), ς_down = √(ς′² − ς_up²),
+ *   y′ = y + (ς_down − ς)(y − D(y; ς))/ς + s_noise ς_up z.
+ */
+export function eulerAncestral(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, eta: number, sNoise: number, noise: NoiseAt): number {
+  const vs = (t: number) => Math.sqrt(c.sigma2(t)) / c.alpha(t);
+  let y = x0 / c.alpha(grid[0]!);
+  for (let k = 0; k + 1 < grid.length; k++) {
+    const s0 = vs(grid[k]!);
+    const s1 = vs(grid[k + 1]!);
+    const up = Math.min(s1, eta * Math.sqrt((s1 * s1 * (s0 * s0 - s1 * s1)) / (s0 * s0)));
+    const down = Math.sqrt(s1 * s1 - up * up);
+    const d = (y - noiseLevelDenoiser(s0, y, dir.m, dir.lam)) / s0;
+    y = y + (down - s0) * d;
+    if (s1 > 0 && up > 0) y += sNoise * up * noise(k, 0);
+  }
+  return c.alpha(grid[grid.length - 1]!) * y;
+}
+
+export interface EdmOptions {
+  sChurn: number;
+  sTmin: number;
+  sTmax: number;
+  sNoise: number;
+}
+
+/**
+ * EDM's stochastic sampler, Karras et al. 2022, Algorithm 2 (σ(t) = t, s(t) = 1, i.e. the
+ * noise-level frame), N steps:
+ *   γ_i = min(S_churn/N, √2 − 1) if ς_i ∈ [S_tmin, S_tmax] else 0;  ς̂ = ς_i + γ_i ς_i;
+ *   ŷ = y + √(ς̂² − ς_i²) S_noise ε;  d = (ŷ − D(ŷ; ς̂))/ς̂;  y′ = ŷ + (ς_{i+1} − ς̂) d;
+ *   if ς_{i+1} ≠ 0: d′ = (y′ − D(y′; ς_{i+1}))/ς_{i+1};  y′ = ŷ + (ς_{i+1} − ς̂)(d/2 + d′/2).
+ */
+export function edmSampler(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, o: EdmOptions, noise: NoiseAt): number {
+  const vs = (t: number) => Math.sqrt(c.sigma2(t)) / c.alpha(t);
+  const N = grid.length - 1;
+  const D = (v: number, y: number) => noiseLevelDenoiser(v, y, dir.m, dir.lam);
+  let y = x0 / c.alpha(grid[0]!);
+  for (let i = 0; i < N; i++) {
+    const ti = vs(grid[i]!);
+    const next = vs(grid[i + 1]!);
+    const gamma = ti >= o.sTmin && ti <= o.sTmax ? Math.min(o.sChurn / N, Math.SQRT2 - 1) : 0;
+    const hat = ti + gamma * ti;
+    const yHat = gamma > 0 ? y + Math.sqrt(hat * hat - ti * ti) * o.sNoise * noise(i, 0) : y;
+    const d = (yHat - D(hat, yHat)) / hat;
+    y = yHat + (next - hat) * d;
+    if (next !== 0) {
+      const d2 = (y - D(next, y)) / next;
+      y = yHat + (next - hat) * (0.5 * d + 0.5 * d2);
+    }
+  }
+  return c.alpha(grid[N]!) * y;
+}
