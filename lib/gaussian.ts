@@ -368,7 +368,7 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   const { out, d, vector, process } = directionOptions(options);
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
-  const { eta, params } = samplerParams(options.sampler, options);
+  const { eta, params } = samplerParams(options.sampler, options, true);
   const o = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
   return { ...callNative(() => binding().gaussianRecursionSync(o)), times };
 }

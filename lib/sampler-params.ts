@@ -29,8 +29,11 @@ export interface NativeSamplerParams {
 const ancestral: readonly string[] = ['euler-ancestral'];
 const noiseScaled: readonly string[] = ['euler-ancestral', 'edm'];
 
-/** ddim's η and the params object for the native sampler and analysis. */
-export function samplerParams(sampler: SamplerName, o: SamplerParamOptions): { eta: number; params: NativeSamplerParams } {
+/**
+ * ddim's η and the params object for the native sampler and analysis. `etaForAny`: accept (and
+ * ignore) η for samplers without one (the analysis functions always did).
+ */
+export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaForAny = false): { eta: number; params: NativeSamplerParams } {
   const params: NativeSamplerParams = { eta: 1, sNoise: 1, sChurn: 0, sTmin: 0, sTmax: 1e300 };
   let eta = 0;
   if (o.eta !== undefined) {
@@ -41,7 +44,8 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions): { e
     } else if (ancestral.includes(sampler)) {
       if (e < 0) throw new InvalidArgumentError(`eta must be >= 0 for '${sampler}', got ${e}`);
       params.eta = e;
-    } else throw new InvalidArgumentError(`eta applies to the 'ddim' and ancestral samplers only, not '${sampler}'`);
+    } else if (!etaForAny) throw new InvalidArgumentError(`eta applies to the 'ddim' and ancestral samplers only, not '${sampler}'`);
+    else if (e < 0 || e > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${e}`);
   }
   if (o.sNoise !== undefined) {
     if (!noiseScaled.includes(sampler)) throw new InvalidArgumentError(`sNoise applies to ${noiseScaled.join(', ')} only, not '${sampler}'`);
