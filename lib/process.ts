@@ -142,7 +142,8 @@ export type SamplerName =
   | 'local-linearization-ode'
   | 'dpmpp-2m'
   | 'euler-ancestral'
-  | 'edm';
+  | 'edm'
+  | 'unipc';
 
 export interface SchemeInfo {
   name: SamplerName;

@@ -16,6 +16,12 @@ export interface SamplerParamOptions {
   /** edm: churn only where S_tmin ≤ ς ≤ S_tmax (noise levels ς = σ/α; default 0, ∞). */
   sTmin?: number;
   sTmax?: number;
+  /** unipc: order 1–3 (default 2; needs at least that many steps). */
+  order?: number;
+  /** unipc: B(h) variant 'bh1' (B = −h… for x̂₀: hh) or 'bh2' (B = e^{hh} − 1; default, as diffusers). */
+  variant?: 'bh1' | 'bh2';
+  /** unipc: apply the UniC corrector (default true). */
+  corrector?: boolean;
 }
 
 export interface NativeSamplerParams {
@@ -24,6 +30,9 @@ export interface NativeSamplerParams {
   sChurn: number;
   sTmin: number;
   sTmax: number;
+  order?: number;
+  variant?: 'bh1' | 'bh2';
+  corrector?: boolean;
 }
 
 const ancestral: readonly string[] = ['euler-ancestral'];
@@ -58,6 +67,25 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
     const v = key === 'sTmax' && o[key] === Infinity ? 1e300 : requireFiniteNumber(o[key], key);
     if (v < 0) throw new InvalidArgumentError(`${key} must be >= 0, got ${v}`);
     params[key] = v;
+  }
+  const orders: Record<string, number> = { unipc: 3 };
+  if (o.order !== undefined) {
+    const max = orders[sampler];
+    if (max === undefined) throw new InvalidArgumentError(`order applies to ${Object.keys(orders).join(', ')} only, not '${sampler}'`);
+    if (!Number.isInteger(o.order) || o.order < 1 || o.order > max) throw new InvalidArgumentError(`order must be an integer in [1, ${max}] for '${sampler}', got ${o.order}`);
+    params.order = o.order;
+  }
+  for (const key of ['variant', 'corrector'] as const) {
+    if (o[key] === undefined) continue;
+    if (sampler !== 'unipc') throw new InvalidArgumentError(`${key} applies to the 'unipc' sampler only, not '${sampler}'`);
+  }
+  if (o.variant !== undefined) {
+    if (o.variant !== 'bh1' && o.variant !== 'bh2') throw new InvalidArgumentError(`variant must be 'bh1' or 'bh2', got '${String(o.variant)}'`);
+    params.variant = o.variant;
+  }
+  if (o.corrector !== undefined) {
+    if (typeof o.corrector !== 'boolean') throw new InvalidArgumentError('corrector must be a boolean');
+    params.corrector = o.corrector;
   }
   if (params.sTmax < params.sTmin) throw new InvalidArgumentError(`sTmax (${params.sTmax}) must be >= sTmin (${params.sTmin})`);
   return { eta, params };

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianRecursion, gaussianTarget, sampleSync, timeGrid, type ProcessName, type SamplerName } from '../lib/index.js';
-import { dpmSolverPp2M, edmSampler, eulerAncestral, type Direction, type NoiseAt } from './helpers/published-samplers.js';
+import { dpmSolverPp2M, edmSampler, eulerAncestral, uniPc, type Direction, type NoiseAt } from './helpers/published-samplers.js';
 import { coefficients, marginal, type Coefficients } from './helpers/scalar-schemes.js';
 
 const lambdas = [0.3, 1.7, 0.05];
@@ -17,10 +17,12 @@ const means = [0.8, -1.2, 0.1];
 
 type Run = (c: Coefficients, grid: Float64Array, x0: number, dir: Direction, noise: NoiseAt) => number;
 const edmChurn = { sChurn: 6, sTmin: 0.02, sTmax: 8, sNoise: 1.003 };
-const cases: { sampler: SamplerName; options: Record<string, number>; run: Run; noises: number }[] = [
+const cases: { sampler: SamplerName; options: Record<string, unknown>; run: Run; noises: number }[] = [
   { sampler: 'dpmpp-2m', options: {}, run: (c, g, x, dir) => dpmSolverPp2M(c, g, x, dir), noises: 0 },
   { sampler: 'euler-ancestral', options: { eta: 0.8, sNoise: 1.05 }, run: (c, g, x, dir, z) => eulerAncestral(c, g, x, dir, 0.8, 1.05, z), noises: 1 },
   { sampler: 'edm', options: edmChurn, run: (c, g, x, dir, z) => edmSampler(c, g, x, dir, { ...edmChurn }, z), noises: 1 },
+  { sampler: 'unipc', options: { order: 3, variant: 'bh1' }, run: (c, g, x, dir) => uniPc(c, g, x, dir, { order: 3, variant: 'bh1', corrector: true }), noises: 0 },
+  { sampler: 'unipc', options: {}, run: (c, g, x, dir) => uniPc(c, g, x, dir, { order: 2, variant: 'bh2', corrector: true }), noises: 0 },
 ];
 
 /** Output law of an affine run from N(m0, v0), read off the transcription. */

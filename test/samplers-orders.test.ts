@@ -13,7 +13,8 @@ import { analyzeGaussianSync, schemes, type ProcessInput } from '../lib/index.js
 
 const eigenvalues = [0.05, 0.3, 1, 2.5];
 const mean = [0.5, -0.3, 0.2, 1];
-const steps = [160, 320, 640, 1280];
+// Step counts in the asymptotic range and above round-off: higher orders reach round-off sooner.
+const stepsFor = (order: number) => (order >= 3 ? [160, 320, 640, 1280] : [320, 640, 1280, 2560]);
 
 function slope(ns: number[], errors: number[]): number {
   const x = ns.map((n) => -Math.log(n));
@@ -42,6 +43,7 @@ describe('each catalogued scheme has its catalogued order', () => {
         const name = typeof process === 'string' ? process : process.name;
         if (s.vpOnly && name !== 'vp' && name !== 'ou') continue;
         if (s.name === 'local-linearization' && name !== 'ou') continue;
+        const steps = stepsFor(s.order);
         const r = analyzeGaussianSync({ eigenvalues, mean, process, sampler: s.name, steps, tEnd, prior: 'exact' });
         const errors = r.rows.map((row) => row.discretization);
         const p = slope(steps, errors);

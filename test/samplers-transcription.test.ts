@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianTarget, normalsSync, sampleSync, type ProcessName, type SampleOptions, type SamplerName } from '../lib/index.js';
-import { dpmSolverPp2M, edmSampler, eulerAncestral, type Direction } from './helpers/published-samplers.js';
+import { dpmSolverPp2M, edmSampler, eulerAncestral, uniPc, type Direction } from './helpers/published-samplers.js';
 import { coefficients, type Coefficients } from './helpers/scalar-schemes.js';
 
 const means = [0.8, -1.2];
@@ -40,6 +40,15 @@ const cases: Case[] = [
     options: { sChurn: 4, sTmin: 0.05, sTmax: 5, sNoise: 1.007 },
     reference: (c, g, x0, dir, z) => edmSampler(c, g, x0, dir, { sChurn: 4, sTmin: 0.05, sTmax: 5, sNoise: 1.007 }, z),
   },
+  ...([1, 2, 3] as const).flatMap((order) =>
+    (['bh1', 'bh2'] as const).flatMap((variant) =>
+      [true, false].map((corrector) => ({
+        sampler: 'unipc' as const,
+        options: { order, variant, corrector },
+        reference: ((c, g, x0, dir) => uniPc(c, g, x0, dir, { order, variant, corrector })) as Reference,
+      })),
+    ),
+  ),
 ];
 
 function gaussianScore(c: Coefficients) {

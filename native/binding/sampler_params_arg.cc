@@ -26,6 +26,21 @@ SamplerParams samplerParamsField(const Napi::Object& options) {
   readNumber(o, "sChurn", q.sChurn);
   readNumber(o, "sTmin", q.sTmin);
   readNumber(o, "sTmax", q.sTmax);
+  double order = q.order;
+  readNumber(o, "order", order);
+  if (!(order == std::floor(order) && order >= 0 && order <= 16)) fail(ErrorCode::InvalidArgument, "params.order must be a small integer");
+  q.order = static_cast<int>(order);
+  Napi::Value variant = o.Get("variant");
+  if (!variant.IsUndefined()) {
+    const std::string v = variant.IsString() ? variant.As<Napi::String>().Utf8Value() : "";
+    if (v != "bh1" && v != "bh2") fail(ErrorCode::InvalidArgument, "params.variant must be 'bh1' or 'bh2'");
+    q.bh2 = v == "bh2";
+  }
+  Napi::Value corrector = o.Get("corrector");
+  if (!corrector.IsUndefined()) {
+    if (!corrector.IsBoolean()) fail(ErrorCode::InvalidArgument, "params.corrector must be a boolean");
+    q.corrector = corrector.As<Napi::Boolean>().Value();
+  }
   return q;
 }
 

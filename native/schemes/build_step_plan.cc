@@ -16,6 +16,7 @@ void validateSchemeOptions(Scheme s, const Process& p, const PlanOptions& o) {
   if (!(q.eta >= 0.0 && std::isfinite(q.eta))) fail(ErrorCode::InvalidArgument, "eta must be a finite number >= 0, got " + std::to_string(q.eta));
   if (!(q.sNoise >= 0.0 && std::isfinite(q.sNoise))) fail(ErrorCode::InvalidArgument, "sNoise must be a finite number >= 0, got " + std::to_string(q.sNoise));
   if (!(q.sChurn >= 0.0 && std::isfinite(q.sChurn))) fail(ErrorCode::InvalidArgument, "sChurn must be a finite number >= 0, got " + std::to_string(q.sChurn));
+  if (s == Scheme::UniPc && (q.order < 0 || q.order > 3)) fail(ErrorCode::InvalidArgument, "unipc: order must be 1, 2 or 3, got " + std::to_string(q.order));
   if (!(q.sTmin >= 0.0) || !(q.sTmax >= q.sTmin))
     fail(ErrorCode::InvalidArgument, "sTmin and sTmax must satisfy 0 <= sTmin <= sTmax, got " + std::to_string(q.sTmin) + ", " + std::to_string(q.sTmax));
 }
@@ -55,6 +56,12 @@ void buildStepPlan(Scheme s, const Process& p, const std::vector<double>& grid, 
   switch (s) {
     case Scheme::DpmSolverPp2M: return plans::dpmSolverPp2M(p, grid, k, plan);
     case Scheme::Edm: return plans::edm(p, grid, k, o, plan);
+    case Scheme::UniPc: {
+      SamplerParams q = o.params;
+      if (q.order == 0) q.order = 2;
+      plans::requireUnipcSteps(q, static_cast<int>(grid.size()) - 1);
+      return plans::unipc(p, grid, k, q, plan);
+    }
     default: fail(ErrorCode::Internal, std::string("no grid plan writer for '") + schemeInfo(s).name + "'");
   }
 }

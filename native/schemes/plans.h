@@ -24,5 +24,8 @@ void eulerAncestral(const Process& p, double t0, double t1, double eta, double s
 void edm(const Process& p, const std::vector<double>& grid, int k, const PlanOptions& o, StepPlan& plan);
 // multistep schemes, history in StepPlan::save / Combination::history (multistep_schemes.cc)
 void dpmSolverPp2M(const Process& p, const std::vector<double>& grid, int k, StepPlan& plan);
+// UniPC (unipc.cc); q.order resolved (1–3)
+void unipc(const Process& p, const std::vector<double>& grid, int k, const SamplerParams& q, StepPlan& plan);
+void requireUnipcSteps(const SamplerParams& q, int steps);
 
 }  // namespace dw2::plans

@@ -25,9 +25,10 @@ enum class Scheme {
   DpmSolverPp2M,
   EulerAncestral,
   Edm,
+  UniPc,
 };
 
-constexpr int kSchemeCount = 15;
+constexpr int kSchemeCount = 16;
 
 struct SchemeInfo {
   Scheme scheme;
@@ -54,6 +55,9 @@ struct SamplerParams {
   double sChurn = 0.0;    // edm: total churn; γ_k = min(S_churn/N, √2 − 1) inside [S_tmin, S_tmax]
   double sTmin = 0.0;
   double sTmax = 1e300;
+  int order = 0;          // unipc (1–3; 0: 2); lms (1–4; 0: 4)
+  bool bh2 = true;        // unipc: B(h) = e^{−h} − 1 (bh2, diffusers' default) or −h (bh1)
+  bool corrector = true;  // unipc: apply UniC
 };
 
 struct PlanOptions {

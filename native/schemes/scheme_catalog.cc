@@ -22,6 +22,9 @@ static const SchemeInfo kSchemes[kSchemeCount] = {
     {Scheme::DpmSolverPp2M, "dpmpp-2m", 1, 2.0, false, false, false, true, false, 1},
     {Scheme::EulerAncestral, "euler-ancestral", 1, 1.0, true, false, false, false, false, 0},
     {Scheme::Edm, "edm", 2, 2.0, true, false, false, true, false, 0},
+    // unipc (order 2, bh2, corrector): UniC raises a step's local order by one, but the first-order
+    // first and last steps (the authors' lower_order_final) keep the global order at 2 for order ≥ 2
+    {Scheme::UniPc, "unipc", 1, 2.0, false, false, false, true, false, 4},
 };
 
 const SchemeInfo& schemeInfo(Scheme s) { return kSchemes[static_cast<int>(s)]; }

@@ -117,3 +117,96 @@ export function edmSampler(c: Coefficients, grid: ArrayLike<number>, x0: number,
   }
   return c.alpha(grid[N]!) * y;
 }
+
+export interface UniPcOptions {
+  order: number;
+  variant: 'bh1' | 'bh2';
+  corrector: boolean;
+}
+
+/**
+ * UniPC, Zhao et al. 2023 (data prediction), as the authors' multistep sampler runs it.
+ * With hh = −h, h = λ_t − λ_s, the stored outputs m_s, m_{s−1}, … and r_k = (λ_{s−k} − λ_s)/h:
+ *   B(h) = hh (bh1) or e^{hh} − 1 (bh2);  g_1 = (e^{hh} − 1)/hh − 1, g_{i+1} = g_i/hh − 1/(i+1)!;
+ *   b_i = i! g_i / B(h);  R_{ik} = r_k^{i−1} (k = 1..p, r_p = 1);
+ *   base = (σ_t/σ_s) x_s − α_t (e^{hh} − 1) m_s;  D_k = (m_{s−k} − m_s)/r_k;
+ *   UniP-p: x̃_t = base − α_t B(h) Σ_{k<p} a_k D_k with R[1..p−1, 1..p−1] a = b[1..p−1] (a = ½ if p = 2);
+ *   UniC-p: x_t = base − α_t B(h) (Σ_{k<p} c_k D_k + c_p (m_t − m_s)) with R c = b (c = ½ if p = 1),
+ *           m_t = x̂₀(x̃_t, t), which is then stored (no extra evaluation); the last step is not corrected.
+ * Step j = 1..N has order min(j, order, N + 1 − j) (lower_order_final).
+ */
+export function uniPc(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, o: UniPcOptions): number {
+  const sigma = (t: number) => Math.sqrt(c.sigma2(t));
+  const lambda = (t: number) => Math.log(c.alpha(t) / sigma(t));
+  const N = grid.length - 1;
+  const solve = (A: number[][], b: number[]): number[] => {
+    // Cramer's rule for n ≤ 3 (an algorithm unlike the library's elimination).
+    const det = (M: number[][]): number =>
+      M.length === 1
+        ? M[0]![0]!
+        : M.length === 2
+          ? M[0]![0]! * M[1]![1]! - M[0]![1]! * M[1]![0]!
+          : M[0]![0]! * (M[1]![1]! * M[2]![2]! - M[1]![2]! * M[2]![1]!) -
+            M[0]![1]! * (M[1]![0]! * M[2]![2]! - M[1]![2]! * M[2]![0]!) +
+            M[0]![2]! * (M[1]![0]! * M[2]![1]! - M[1]![1]! * M[2]![0]!);
+    const D = det(A);
+    return b.map((_, k) => det(A.map((row, i) => row.map((v, j) => (j === k ? b[i]! : v)))) / D);
+  };
+  // One update s → t of order p: the predictor (model at t unknown) or the corrector.
+  // ms[k], ts[k]: the model output stored k updates ago and its time (ms[0] at s = ts[0]).
+  const update = (x: number, ms: number[], ts: number[], t: number, p: number, mt?: number): number => {
+    const ls = ts.map(lambda);
+    const h = lambda(t) - ls[0]!;
+    const hh = -h;
+    const B = o.variant === 'bh1' ? hh : Math.expm1(hh);
+    const base = (sigma(t) / sigma(ts[0]!)) * x - c.alpha(t) * Math.expm1(hh) * ms[0]!;
+    const r: number[] = [];
+    const D: number[] = [];
+    for (let k = 1; k < p; k++) {
+      r.push((ls[k]! - ls[0]!) / h);
+      D.push((ms[k]! - ms[0]!) / r[k - 1]!);
+    }
+    const rk = [...r, 1];
+    const R: number[][] = [];
+    const b: number[] = [];
+    let g = Math.expm1(hh) / hh - 1;
+    let fact = 1;
+    for (let i = 1; i <= p; i++) {
+      R.push(rk.map((v) => v ** (i - 1)));
+      b.push((g * fact) / B);
+      fact *= i + 1;
+      g = g / hh - 1 / fact;
+    }
+    if (mt === undefined) {
+      if (p === 1) return base;
+      const a = p === 2 ? [0.5] : solve(R.slice(0, p - 1).map((row) => row.slice(0, p - 1)), b.slice(0, p - 1));
+      return base - c.alpha(t) * B * a.reduce((acc, ak, k) => acc + ak * D[k]!, 0);
+    }
+    const cc = p === 1 ? [0.5] : solve(R, b);
+    const sum = D.reduce((acc, dk, k) => acc + cc[k]! * dk, 0) + cc[p - 1]! * (mt - ms[0]!);
+    return base - c.alpha(t) * B * sum;
+  };
+  let x = x0;
+  const ms = [processDenoiser(c, grid[0]!, x0, dir.m, dir.lam)];
+  const ts = [grid[0]!];
+  for (let j = 1; j <= N; j++) {
+    const t = grid[j]!;
+    const p = Math.min(j, o.order, N + 1 - j);
+    const mRecent = [...ms].reverse();
+    const lRecent = [...ts].reverse();
+    if (t === 0) {
+      x = c.alpha(t) * mRecent[0]!;
+      break;
+    }
+    const predicted = update(x, mRecent, lRecent, t, p);
+    if (j === N) {
+      x = predicted;
+      break;
+    }
+    const mt = processDenoiser(c, t, predicted, dir.m, dir.lam);
+    x = o.corrector ? update(x, mRecent, lRecent, t, p, mt) : predicted;
+    ms.push(mt);
+    ts.push(t);
+  }
+  return x;
+}
