@@ -143,7 +143,13 @@ export type SamplerName =
   | 'dpmpp-2m'
   | 'euler-ancestral'
   | 'edm'
-  | 'unipc';
+  | 'unipc'
+  | 'dpm-2'
+  | 'dpm-3'
+  | 'dpmpp-2s-ancestral'
+  | 'dpmpp-2m-sde'
+  | 'dpmpp-3m-sde'
+  | 'lms';
 
 export interface SchemeInfo {
   name: SamplerName;

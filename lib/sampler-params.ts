@@ -7,16 +7,16 @@ import type { SamplerName } from './process.js';
 import { requireFiniteNumber } from './validate.js';
 
 export interface SamplerParamOptions {
-  /** ddim: η ∈ [0, 1] (default 0). euler-ancestral: η ≥ 0 (default 1, k-diffusion's). */
+  /** ddim: η ∈ [0, 1] (default 0). euler-ancestral, dpmpp-2s-ancestral, dpmpp-2m-sde, dpmpp-3m-sde: η ≥ 0 (default 1, k-diffusion's). */
   eta?: number;
-  /** euler-ancestral, edm: scale of the fresh noise (default 1). */
+  /** The η samplers above and edm: scale of the fresh noise (default 1). */
   sNoise?: number;
   /** edm: S_churn ≥ 0 (default 0: the deterministic Heun sampler). */
   sChurn?: number;
   /** edm: churn only where S_tmin ≤ ς ≤ S_tmax (noise levels ς = σ/α; default 0, ∞). */
   sTmin?: number;
   sTmax?: number;
-  /** unipc: order 1–3 (default 2; needs at least that many steps). */
+  /** unipc: order 1–3 (default 2; needs at least that many steps). lms: order 1–4 (default 4). */
   order?: number;
   /** unipc: B(h) variant 'bh1' (B = −h… for x̂₀: hh) or 'bh2' (B = e^{hh} − 1; default, as diffusers). */
   variant?: 'bh1' | 'bh2';
@@ -35,8 +35,8 @@ export interface NativeSamplerParams {
   corrector?: boolean;
 }
 
-const ancestral: readonly string[] = ['euler-ancestral'];
-const noiseScaled: readonly string[] = ['euler-ancestral', 'edm'];
+const ancestral: readonly string[] = ['euler-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-2m-sde', 'dpmpp-3m-sde'];
+const noiseScaled: readonly string[] = [...ancestral, 'edm'];
 
 /**
  * ddim's η and the params object for the native sampler and analysis. `etaForAny`: accept (and
@@ -68,7 +68,7 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
     if (v < 0) throw new InvalidArgumentError(`${key} must be >= 0, got ${v}`);
     params[key] = v;
   }
-  const orders: Record<string, number> = { unipc: 3 };
+  const orders: Record<string, number> = { unipc: 3, lms: 4 };
   if (o.order !== undefined) {
     const max = orders[sampler];
     if (max === undefined) throw new InvalidArgumentError(`order applies to ${Object.keys(orders).join(', ')} only, not '${sampler}'`);

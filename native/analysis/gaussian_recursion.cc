@@ -43,6 +43,9 @@ DW2_SIMD_CLONES void applyStepOne(const PreparedStep& st, const double* l, const
 DW2_SIMD_CLONES void applyStepTwo(const PreparedStep& st, const double* l, const double* c, size_t lo, size_t hi, double* A, double* B, double* V) {
   applyStep<2>(st, l, c, lo, hi, A, B, V);
 }
+DW2_SIMD_CLONES void applyStepThree(const PreparedStep& st, const double* l, const double* c, size_t lo, size_t hi, double* A, double* B, double* V) {
+  applyStep<3>(st, l, c, lo, hi, A, B, V);
+}
 DW2_SIMD_CLONES void applyStepFour(const PreparedStep& st, const double* l, const double* c, size_t lo, size_t hi, double* A, double* B, double* V) {
   applyStep<4>(st, l, c, lo, hi, A, B, V);
 }
@@ -52,7 +55,7 @@ std::vector<PreparedStep> prepareSteps(Scheme scheme, const Process& p, const st
   for (size_t k = 0; k + 1 < grid.size(); ++k) {
     PreparedStep& st = steps[k];
     buildStepPlan(scheme, p, grid, static_cast<int>(k), options, st.plan);
-    if (st.plan.stages != 1 && st.plan.stages != 2 && st.plan.stages != 4)
+    if (st.plan.stages < 1 || st.plan.stages > kMaxStages)
       fail(ErrorCode::Internal, "unexpected stage count " + std::to_string(st.plan.stages));
     for (int j = 0; j < kMaxStages; ++j) {
       const double t = j < st.plan.stages ? st.plan.scoreTime[j] : grid[k];
@@ -139,6 +142,7 @@ DirectionMaps schemeMaps(Scheme scheme, const Process& process, const std::vecto
       switch (st.plan.stages) {
         case 1: applyStepOne(st, score.lambda, score.centre, lo, hi, A, B, V); break;
         case 2: applyStepTwo(st, score.lambda, score.centre, lo, hi, A, B, V); break;
+        case 3: applyStepThree(st, score.lambda, score.centre, lo, hi, A, B, V); break;
         default: applyStepFour(st, score.lambda, score.centre, lo, hi, A, B, V); break;
       }
     }

@@ -16,6 +16,7 @@ void validateSchemeOptions(Scheme s, const Process& p, const PlanOptions& o) {
   if (!(q.eta >= 0.0 && std::isfinite(q.eta))) fail(ErrorCode::InvalidArgument, "eta must be a finite number >= 0, got " + std::to_string(q.eta));
   if (!(q.sNoise >= 0.0 && std::isfinite(q.sNoise))) fail(ErrorCode::InvalidArgument, "sNoise must be a finite number >= 0, got " + std::to_string(q.sNoise));
   if (!(q.sChurn >= 0.0 && std::isfinite(q.sChurn))) fail(ErrorCode::InvalidArgument, "sChurn must be a finite number >= 0, got " + std::to_string(q.sChurn));
+  if (s == Scheme::Lms && (q.order < 0 || q.order > 4)) fail(ErrorCode::InvalidArgument, "lms: order must be 1 to 4, got " + std::to_string(q.order));
   if (s == Scheme::UniPc && (q.order < 0 || q.order > 3)) fail(ErrorCode::InvalidArgument, "unipc: order must be 1, 2 or 3, got " + std::to_string(q.order));
   if (!(q.sTmin >= 0.0) || !(q.sTmax >= q.sTmin))
     fail(ErrorCode::InvalidArgument, "sTmin and sTmax must satisfy 0 <= sTmin <= sTmax, got " + std::to_string(q.sTmin) + ", " + std::to_string(q.sTmax));
@@ -43,6 +44,9 @@ void buildStepPlan(Scheme s, const Process& p, double t0, double t1, const PlanO
     case Scheme::EulerAncestral:
       if (!(o.params.eta >= 0.0)) fail(ErrorCode::InvalidArgument, "eta must be >= 0, got " + std::to_string(o.params.eta));
       return plans::eulerAncestral(p, t0, t1, o.params.eta, o.params.sNoise, plan);
+    case Scheme::DpmSolver2: return plans::dpmSolver2(p, t0, t1, plan);
+    case Scheme::DpmSolver3: return plans::dpmSolver3(p, t0, t1, plan);
+    case Scheme::DpmSolverPp2SAncestral: return plans::dpmSolverPp2SAncestral(p, t0, t1, o.params.eta, o.params.sNoise, plan);
     default:
       if (needsWholeGrid(s))
         fail(ErrorCode::InvalidArgument, std::string("scheme '") + schemeInfo(s).name + "' depends on earlier steps of its grid: build its plans from the whole grid");
@@ -56,6 +60,13 @@ void buildStepPlan(Scheme s, const Process& p, const std::vector<double>& grid, 
   switch (s) {
     case Scheme::DpmSolverPp2M: return plans::dpmSolverPp2M(p, grid, k, plan);
     case Scheme::Edm: return plans::edm(p, grid, k, o, plan);
+    case Scheme::DpmSolverPp2MSde: return plans::dpmSolverPp2MSde(p, grid, k, o.params.eta, o.params.sNoise, plan);
+    case Scheme::DpmSolverPp3MSde: return plans::dpmSolverPp3MSde(p, grid, k, o.params.eta, o.params.sNoise, plan);
+    case Scheme::Lms: {
+      const int order = o.params.order == 0 ? 4 : o.params.order;
+      if (order < 1 || order > 4) fail(ErrorCode::InvalidArgument, "lms: order must be 1 to 4, got " + std::to_string(order));
+      return plans::lms(p, grid, k, order, plan);
+    }
     case Scheme::UniPc: {
       SamplerParams q = o.params;
       if (q.order == 0) q.order = 2;

@@ -24,6 +24,13 @@ void eulerAncestral(const Process& p, double t0, double t1, double eta, double s
 void edm(const Process& p, const std::vector<double>& grid, int k, const PlanOptions& o, StepPlan& plan);
 // multistep schemes, history in StepPlan::save / Combination::history (multistep_schemes.cc)
 void dpmSolverPp2M(const Process& p, const std::vector<double>& grid, int k, StepPlan& plan);
+void dpmSolverPp2MSde(const Process& p, const std::vector<double>& grid, int k, double eta, double sNoise, StepPlan& plan);
+void dpmSolverPp3MSde(const Process& p, const std::vector<double>& grid, int k, double eta, double sNoise, StepPlan& plan);
+void lms(const Process& p, const std::vector<double>& grid, int k, int order, StepPlan& plan);
+// DPM-Solver singlestep and DPM-Solver++(2S) ancestral (dpm_solver_schemes.cc)
+void dpmSolver2(const Process& p, double t0, double t1, StepPlan& plan);
+void dpmSolver3(const Process& p, double t0, double t1, StepPlan& plan);
+void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, double sNoise, StepPlan& plan);
 // UniPC (unipc.cc); q.order resolved (1–3)
 void unipc(const Process& p, const std::vector<double>& grid, int k, const SamplerParams& q, StepPlan& plan);
 void requireUnipcSteps(const SamplerParams& q, int steps);

@@ -26,9 +26,15 @@ enum class Scheme {
   EulerAncestral,
   Edm,
   UniPc,
+  DpmSolver2,
+  DpmSolver3,
+  DpmSolverPp2SAncestral,
+  DpmSolverPp2MSde,
+  DpmSolverPp3MSde,
+  Lms,
 };
 
-constexpr int kSchemeCount = 16;
+constexpr int kSchemeCount = 22;
 
 struct SchemeInfo {
   Scheme scheme;
@@ -50,8 +56,9 @@ Scheme parseScheme(const std::string& name);
 // Options of the k-diffusion samplers (their names there: eta, s_noise, s_churn, s_tmin, s_tmax).
 // sTmin/sTmax are noise levels ς = σ/α, like k-diffusion's sigmas.
 struct SamplerParams {
-  double eta = 1.0;       // ancestral η ≥ 0 (euler-ancestral; k-diffusion's default 1); ddim's η is PlanOptions::eta
-  double sNoise = 1.0;    // euler-ancestral, edm: scale of the fresh noise
+  double eta = 1.0;       // ancestral / SDE η ≥ 0 (euler-ancestral, dpmpp-2s-ancestral, dpmpp-2m-sde, dpmpp-3m-sde;
+                          // k-diffusion's default 1); ddim's η is PlanOptions::eta
+  double sNoise = 1.0;    // the same samplers and edm: scale of the fresh noise
   double sChurn = 0.0;    // edm: total churn; γ_k = min(S_churn/N, √2 − 1) inside [S_tmin, S_tmax]
   double sTmin = 0.0;
   double sTmax = 1e300;

@@ -25,6 +25,14 @@ static const SchemeInfo kSchemes[kSchemeCount] = {
     // unipc (order 2, bh2, corrector): UniC raises a step's local order by one, but the first-order
     // first and last steps (the authors' lower_order_final) keep the global order at 2 for order ≥ 2
     {Scheme::UniPc, "unipc", 1, 2.0, false, false, false, true, false, 4},
+    {Scheme::DpmSolver2, "dpm-2", 2, 2.0, false, false, false, true, false, 0},
+    {Scheme::DpmSolver3, "dpm-3", 3, 3.0, false, false, false, true, false, 0},
+    // η = 1 (default); their W2 order on Gaussian data is 2 (euler-ancestral's is 1)
+    {Scheme::DpmSolverPp2SAncestral, "dpmpp-2s-ancestral", 2, 2.0, true, false, false, false, false, 0},
+    {Scheme::DpmSolverPp2MSde, "dpmpp-2m-sde", 1, 2.0, true, false, false, false, false, 1},
+    {Scheme::DpmSolverPp3MSde, "dpmpp-3m-sde", 1, 2.0, true, false, false, false, false, 2},
+    // lms (order 4): the lower-order start (orders 1, 2, 3) keeps the global order at 2
+    {Scheme::Lms, "lms", 1, 2.0, false, false, false, true, false, 3},
 };
 
 const SchemeInfo& schemeInfo(Scheme s) { return kSchemes[static_cast<int>(s)]; }
