@@ -9,7 +9,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianRecursion, gaussianTarget, sampleSync, timeGrid, type ProcessName, type SamplerName } from '../lib/index.js';
-import { dpmSolverPp2M, edmSampler, eulerAncestral, uniPc, type Direction, type NoiseAt } from './helpers/published-samplers.js';
+import {
+  dpmSolverPp2M,
+  dpmSolverPp2SAncestral,
+  dpmSolverPpSde,
+  dpmSolverSinglestep,
+  edmSampler,
+  eulerAncestral,
+  linearMultistep,
+  uniPc,
+  type Direction,
+  type NoiseAt,
+} from './helpers/published-samplers.js';
 import { coefficients, marginal, type Coefficients } from './helpers/scalar-schemes.js';
 
 const lambdas = [0.3, 1.7, 0.05];
@@ -22,6 +33,12 @@ const cases: { sampler: SamplerName; options: Record<string, unknown>; run: Run;
   { sampler: 'euler-ancestral', options: { eta: 0.8, sNoise: 1.05 }, run: (c, g, x, dir, z) => eulerAncestral(c, g, x, dir, 0.8, 1.05, z), noises: 1 },
   { sampler: 'edm', options: edmChurn, run: (c, g, x, dir, z) => edmSampler(c, g, x, dir, { ...edmChurn }, z), noises: 1 },
   { sampler: 'unipc', options: { order: 3, variant: 'bh1' }, run: (c, g, x, dir) => uniPc(c, g, x, dir, { order: 3, variant: 'bh1', corrector: true }), noises: 0 },
+  { sampler: 'dpm-2', options: {}, run: (c, g, x, dir) => dpmSolverSinglestep(c, g, x, dir, 2), noises: 0 },
+  { sampler: 'dpm-3', options: {}, run: (c, g, x, dir) => dpmSolverSinglestep(c, g, x, dir, 3), noises: 0 },
+  { sampler: 'dpmpp-2s-ancestral', options: {}, run: (c, g, x, dir, z) => dpmSolverPp2SAncestral(c, g, x, dir, 1, 1, z), noises: 1 },
+  { sampler: 'dpmpp-2m-sde', options: {}, run: (c, g, x, dir, z) => dpmSolverPpSde(c, g, x, dir, 2, 1, 1, z), noises: 1 },
+  { sampler: 'dpmpp-3m-sde', options: { eta: 0.7 }, run: (c, g, x, dir, z) => dpmSolverPpSde(c, g, x, dir, 3, 0.7, 1, z), noises: 1 },
+  { sampler: 'lms', options: {}, run: (c, g, x, dir) => linearMultistep(c, g, x, dir, 4), noises: 0 },
   { sampler: 'unipc', options: {}, run: (c, g, x, dir) => uniPc(c, g, x, dir, { order: 2, variant: 'bh2', corrector: true }), noises: 0 },
 ];
 

@@ -7,7 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianTarget, normalsSync, sampleSync, type ProcessName, type SampleOptions, type SamplerName } from '../lib/index.js';
-import { dpmSolverPp2M, edmSampler, eulerAncestral, uniPc, type Direction } from './helpers/published-samplers.js';
+import {
+  dpmSolverPp2M,
+  dpmSolverPp2SAncestral,
+  dpmSolverPpSde,
+  dpmSolverSinglestep,
+  edmSampler,
+  eulerAncestral,
+  linearMultistep,
+  uniPc,
+  type Direction,
+} from './helpers/published-samplers.js';
 import { coefficients, type Coefficients } from './helpers/scalar-schemes.js';
 
 const means = [0.8, -1.2];
@@ -40,6 +50,16 @@ const cases: Case[] = [
     options: { sChurn: 4, sTmin: 0.05, sTmax: 5, sNoise: 1.007 },
     reference: (c, g, x0, dir, z) => edmSampler(c, g, x0, dir, { sChurn: 4, sTmin: 0.05, sTmax: 5, sNoise: 1.007 }, z),
   },
+  { sampler: 'dpm-2', options: {}, reference: (c, g, x0, dir) => dpmSolverSinglestep(c, g, x0, dir, 2) },
+  { sampler: 'dpm-3', options: {}, reference: (c, g, x0, dir) => dpmSolverSinglestep(c, g, x0, dir, 3) },
+  { sampler: 'dpmpp-2s-ancestral', options: {}, reference: (c, g, x0, dir, z) => dpmSolverPp2SAncestral(c, g, x0, dir, 1, 1, z) },
+  { sampler: 'dpmpp-2s-ancestral', options: { eta: 0.5, sNoise: 1.02 }, reference: (c, g, x0, dir, z) => dpmSolverPp2SAncestral(c, g, x0, dir, 0.5, 1.02, z) },
+  { sampler: 'dpmpp-2m-sde', options: {}, reference: (c, g, x0, dir, z) => dpmSolverPpSde(c, g, x0, dir, 2, 1, 1, z) },
+  { sampler: 'dpmpp-2m-sde', options: { eta: 0 }, reference: (c, g, x0, dir) => dpmSolverPp2M(c, g, x0, dir) },
+  { sampler: 'dpmpp-3m-sde', options: {}, reference: (c, g, x0, dir, z) => dpmSolverPpSde(c, g, x0, dir, 3, 1, 1, z) },
+  { sampler: 'dpmpp-3m-sde', options: { eta: 0.3, sNoise: 0.9 }, reference: (c, g, x0, dir, z) => dpmSolverPpSde(c, g, x0, dir, 3, 0.3, 0.9, z) },
+  { sampler: 'lms', options: {}, reference: (c, g, x0, dir) => linearMultistep(c, g, x0, dir, 4) },
+  { sampler: 'lms', options: { order: 2 }, reference: (c, g, x0, dir) => linearMultistep(c, g, x0, dir, 2) },
   ...([1, 2, 3] as const).flatMap((order) =>
     (['bh1', 'bh2'] as const).flatMap((variant) =>
       [true, false].map((corrector) => ({

@@ -210,3 +210,155 @@ export function uniPc(c: Coefficients, grid: ArrayLike<number>, x0: number, dir:
   }
   return x;
 }
+
+/** The time where λ = log(α/σ) takes the value l (bisection on the monotone λ; 200 halvings). */
+function timeOfLogSnr(c: Coefficients, l: number): number {
+  const lam = (t: number) => Math.log(c.alpha(t) / Math.sqrt(c.sigma2(t)));
+  let lo = 0;
+  let hi = 1;
+  while (lam(hi) > l) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 0; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
+    if (lam(mid) > l) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * DPM-Solver-2 and -3, Lu et al. 2022, Algorithms 1 (r₁ = ½) and 2 (r₁ = ⅓, r₂ = ⅔), with the
+ * noise prediction ε̂(x, t) = (x − α_t x̂₀(x, t))/σ_t and intermediate times s = t_λ(λ_{t_{i−1}} + r h).
+ * A last step to t = 0 is the DDIM step x = α x̂₀ (k-diffusion's convention).
+ */
+export function dpmSolverSinglestep(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, order: 2 | 3): number {
+  const sigma = (t: number) => Math.sqrt(c.sigma2(t));
+  const lambda = (t: number) => Math.log(c.alpha(t) / sigma(t));
+  const eps = (t: number, x: number) => (x - c.alpha(t) * processDenoiser(c, t, x, dir.m, dir.lam)) / sigma(t);
+  let x = x0;
+  for (let i = 1; i < grid.length; i++) {
+    const s = grid[i - 1]!;
+    const t = grid[i]!;
+    if (t === 0) {
+      x = c.alpha(t) * processDenoiser(c, s, x, dir.m, dir.lam);
+      continue;
+    }
+    const h = lambda(t) - lambda(s);
+    const e0 = eps(s, x);
+    if (order === 2) {
+      const s1 = timeOfLogSnr(c, lambda(s) + h / 2);
+      const u = (c.alpha(s1) / c.alpha(s)) * x - sigma(s1) * Math.expm1(h / 2) * e0;
+      x = (c.alpha(t) / c.alpha(s)) * x - sigma(t) * Math.expm1(h) * eps(s1, u);
+      continue;
+    }
+    const r1 = 1 / 3;
+    const r2 = 2 / 3;
+    const s1 = timeOfLogSnr(c, lambda(s) + r1 * h);
+    const s2 = timeOfLogSnr(c, lambda(s) + r2 * h);
+    const u1 = (c.alpha(s1) / c.alpha(s)) * x - sigma(s1) * Math.expm1(r1 * h) * e0;
+    const D1 = eps(s1, u1) - e0;
+    const u2 = (c.alpha(s2) / c.alpha(s)) * x - sigma(s2) * Math.expm1(r2 * h) * e0 - ((sigma(s2) * r2) / r1) * (Math.expm1(r2 * h) / (r2 * h) - 1) * D1;
+    const D2 = eps(s2, u2) - e0;
+    x = (c.alpha(t) / c.alpha(s)) * x - sigma(t) * Math.expm1(h) * e0 - (sigma(t) / r2) * (Math.expm1(h) / h - 1) * D2;
+  }
+  return x;
+}
+
+/**
+ * DPM-Solver++(2S) (Lu et al. 2023, Algorithm 1, r = ½) to ς_down, then ancestral noise ς_up
+ * (η, s_noise as in euler-ancestral), in the noise-level frame with t = −log ς:
+ *   s = t + h/2, y₂ = (ς_s/ς) y − (e^{−h/2} − 1) D(y; ς), y′ = (ς_down/ς) y − (e^{−h} − 1) D(y₂; ς_s) + s_noise ς_up z.
+ */
+export function dpmSolverPp2SAncestral(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, eta: number, sNoise: number, noise: NoiseAt): number {
+  const vs = (t: number) => Math.sqrt(c.sigma2(t)) / c.alpha(t);
+  const D = (v: number, y: number) => noiseLevelDenoiser(v, y, dir.m, dir.lam);
+  let y = x0 / c.alpha(grid[0]!);
+  for (let k = 0; k + 1 < grid.length; k++) {
+    const s0 = vs(grid[k]!);
+    const s1 = vs(grid[k + 1]!);
+    const up = Math.min(s1, eta * Math.sqrt((s1 * s1 * (s0 * s0 - s1 * s1)) / (s0 * s0)));
+    const down = Math.sqrt(s1 * s1 - up * up);
+    if (down === 0) y = D(s0, y);
+    else {
+      const h = Math.log(s0) - Math.log(down);
+      const mid = Math.exp(-(-Math.log(s0) + h / 2));
+      const y2 = (mid / s0) * y - Math.expm1(-h / 2) * D(s0, y);
+      y = (down / s0) * y - Math.expm1(-h) * D(mid, y2);
+    }
+    if (s1 > 0 && up > 0) y += sNoise * up * noise(k, 0);
+  }
+  return c.alpha(grid[grid.length - 1]!) * y;
+}
+
+/**
+ * DPM-Solver++(2M) SDE (Lu et al. 2023; η scales the injected noise, k-diffusion's form) and its
+ * third-order multistep sibling DPM-Solver++(3M) SDE, in the noise-level frame, h = log(ς/ς′):
+ *  2M: y′ = (ς′/ς)e^{−ηh} y + (1 − e^{−(1+η)h}) D + ½(1 − e^{−(1+η)h})(D − D₋₁)/r, r = h₋₁/h;
+ *  3M: y′ = e^{−H} y + (1 − e^{−H}) D + φ₂ d₁ − φ₃ d₂ (H = (1+η)h; with one earlier output + φ₂ δ₀)
+ *      δ₀ = (D − D₋₁)/r₀, δ₁ = (D₋₁ − D₋₂)/r₁, d₁ = δ₀ + (δ₀ − δ₁) r₀/(r₀ + r₁), d₂ = (δ₀ − δ₁)/(r₀ + r₁),
+ *      φ₂ = (e^{−H} − 1)/H + 1, φ₃ = φ₂/H − ½;
+ *  both: + s_noise ς′ √(1 − e^{−2ηh}) z; a step to ς′ = 0 returns D.
+ */
+export function dpmSolverPpSde(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, order: 2 | 3, eta: number, sNoise: number, noise: NoiseAt): number {
+  const vs = (t: number) => Math.sqrt(c.sigma2(t)) / c.alpha(t);
+  let y = x0 / c.alpha(grid[0]!);
+  const past: { d: number; h: number }[] = []; // most recent first
+  for (let k = 0; k + 1 < grid.length; k++) {
+    const s0 = vs(grid[k]!);
+    const s1 = vs(grid[k + 1]!);
+    const d = noiseLevelDenoiser(s0, y, dir.m, dir.lam);
+    if (s1 === 0) {
+      y = d;
+      continue;
+    }
+    const h = Math.log(s0 / s1);
+    if (order === 2) {
+      const g = -Math.expm1(-(1 + eta) * h);
+      let next = (s1 / s0) * Math.exp(-eta * h) * y + g * d;
+      if (past.length > 0) next += (0.5 * g * (d - past[0]!.d)) / (past[0]!.h / h);
+      y = next;
+    } else {
+      const H = (1 + eta) * h;
+      let next = Math.exp(-H) * y - Math.expm1(-H) * d;
+      const phi2 = Math.expm1(-H) / H + 1;
+      const phi3 = phi2 / H - 0.5;
+      if (past.length >= 2) {
+        const r0 = past[0]!.h / h;
+        const r1 = past[1]!.h / h;
+        const d0 = (d - past[0]!.d) / r0;
+        const d1 = (past[0]!.d - past[1]!.d) / r1;
+        next += phi2 * (d0 + ((d0 - d1) * r0) / (r0 + r1)) - phi3 * ((d0 - d1) / (r0 + r1));
+      } else if (past.length === 1) next += phi2 * ((d - past[0]!.d) / (past[0]!.h / h));
+      y = next;
+    }
+    y += sNoise * s1 * Math.sqrt(-Math.expm1(-2 * eta * h)) * noise(k, 0);
+    past.unshift({ d, h });
+  }
+  return c.alpha(grid[grid.length - 1]!) * y;
+}
+
+/**
+ * Linear multistep in ς on dy/dς = (y − D(y; ς))/ς (k-diffusion's sample_lms): y′ = y + Σ_j c_j d_{k−j},
+ * c_j = ∫_{ς_k}^{ς_{k+1}} Π_{m≠j} (τ − ς_{k−m})/(ς_{k−j} − ς_{k−m}) dτ over the last min(k + 1, order)
+ * points, integrated exactly by Simpson's rule (exact for cubics).
+ */
+export function linearMultistep(c: Coefficients, grid: ArrayLike<number>, x0: number, dir: Direction, order: number): number {
+  const vs = (t: number) => Math.sqrt(c.sigma2(t)) / c.alpha(t);
+  let y = x0 / c.alpha(grid[0]!);
+  const ds: number[] = []; // most recent first
+  for (let k = 0; k + 1 < grid.length; k++) {
+    const s0 = vs(grid[k]!);
+    const s1 = vs(grid[k + 1]!);
+    ds.unshift((y - noiseLevelDenoiser(s0, y, dir.m, dir.lam)) / s0);
+    const q = Math.min(k + 1, order);
+    const nodes = Array.from({ length: q }, (_, j) => vs(grid[k - j]!));
+    let step = 0;
+    for (let j = 0; j < q; j++) {
+      const basis = (tau: number) => nodes.reduce((acc, nm, m) => (m === j ? acc : (acc * (tau - nm)) / (nodes[j]! - nm)), 1);
+      const cj = ((s1 - s0) / 6) * (basis(s0) + 4 * basis(0.5 * (s0 + s1)) + basis(s1));
+      step += cj * ds[j]!;
+    }
+    y += step;
+  }
+  return c.alpha(grid[grid.length - 1]!) * y;
+}
