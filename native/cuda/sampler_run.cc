@@ -17,6 +17,8 @@ namespace dw2::cuda {
 namespace {
 
 DevCombination toDevice(const CompiledCombination& c) {
+  // History terms (multistep plans) never reach the device: those schemes are refused above.
+  if (c.count > kDevMaxTerms) fail(ErrorCode::Internal, "a combination has more terms than the device kernel holds");
   DevCombination out;
   out.count = c.count;
   for (int t = 0; t < c.count; ++t) {
