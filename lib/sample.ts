@@ -8,6 +8,7 @@
  */
 import { resolveDevice, type Device } from './device.js';
 import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
+import { scoreFromModel, withStepCallback, type ModelInput, type StepInfo } from './model.js';
 import { CallbackError, DW2Error, InvalidArgumentError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -63,6 +64,10 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   target?: TargetSpec;
   /** …or a batched score callback (then `d` is required). */
   score?: ScoreCallback;
+  /** …or a model with its prediction type ('x0', 'eps', 'v', k-diffusion's 'denoiser', 'score'): see lib/model.ts. */
+  model?: ModelInput;
+  /** Called at each step's first evaluation with { step, t, x, denoised } (score/model callbacks only). */
+  callback?: (info: StepInfo) => void;
   /** Optional Hessian-vector products for the local-linearization schemes (else finite differences). */
   hvp?: HvpCallback;
   /** Dimension (required with `score`; checked against the target otherwise). */
@@ -269,8 +274,24 @@ function chooseDevice(o: SampleOptions, usesHessian: boolean, sampler: SamplerNa
   return resolveDevice('cuda');
 }
 
-function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSamplerOptions; trajectory: number[]; device: 'cpu' | 'cuda' } {
-  if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('sample needs an options object');
+/** Turns `model` and `callback` into the score callback the native sampler runs. */
+function withModel(o: SampleOptions): SampleOptions {
+  if (o.model === undefined && o.callback === undefined) return o;
+  if (o.model !== undefined && o.score !== undefined) throw new InvalidArgumentError('give one of score and model');
+  if (o.model !== undefined && o.target !== undefined) throw new InvalidArgumentError('give one of target and model');
+  const process = normalizeProcess(o.process ?? 'vp');
+  let score = o.model !== undefined ? scoreFromModel(process, o.model) : o.score;
+  if (o.callback !== undefined) {
+    if (score === undefined) throw new InvalidArgumentError('callback needs a score or model callback (native targets run without JavaScript calls)');
+    const sampler = (o.sampler ?? 'euler-maruyama') as SamplerName;
+    score = withStepCallback(score, { sampler, process, grid: o.grid, steps: o.steps, tEnd: o.tEnd, rho: o.rho, scoreDefinedAtZero: o.scoreDefinedAtZero ?? false }, o.callback);
+  }
+  return { ...o, score: score as ScoreCallback, model: undefined, callback: undefined };
+}
+
+function prepare(options: SampleOptions, guard: CallbackGuard): { native: NativeSamplerOptions; trajectory: number[]; device: 'cpu' | 'cuda' } {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('sample needs an options object');
+  const o = withModel(options);
   const sampler = (o.sampler ?? 'euler-maruyama') as SamplerName;
   const info = schemeInfo(sampler, 'sampler');
   const process = normalizeProcess(o.process ?? 'vp');
