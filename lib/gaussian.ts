@@ -13,6 +13,7 @@ import {
   normalizeProcess,
   schemeInfo,
   timeGrid,
+  karrasZeroGrid,
   priorNames,
   type GridKind,
   type PriorName,
@@ -312,7 +313,8 @@ export type DirectionStart = PriorName | { mean: VectorInput; variance: VectorIn
 export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOptions {
   sampler: SamplerName;
   steps?: number;
-  grid?: GridKind | ArrayLike<number>;
+  /** As sample's grid ('karras-zero': k-diffusion's Karras levels plus a final 0). */
+  grid?: GridKind | 'karras-zero' | ArrayLike<number>;
   tEnd?: number;
   rho?: number;
   /** Start (default 'exact', i.e. p_T). */
@@ -350,8 +352,10 @@ function startOption(start: DirectionStart | { mean: VectorInput; covariance: Ma
   return { mean: vector(start.mean, 'start.mean'), variance: vector(start.variance, 'start.variance') };
 }
 
-function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
+function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | 'karras-zero' | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
   if (o.grid !== undefined && typeof o.grid !== 'string') return timeGrid(process, o.grid);
+  if (o.grid === 'karras-zero')
+    return karrasZeroGrid(process, { steps: o.steps ?? 100, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
   return timeGrid(process, {
     kind: requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const),
     steps: requireInteger(o.steps ?? 100, 'steps', 1, 1e8),

@@ -17,7 +17,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import type { FloatArray } from './ndarray.js';
-import { processCoefficients, schemeInfo, stepPlan, timeGrid, type GridKind, type ProcessInput, type SamplerName } from './process.js';
+import { karrasZeroGrid, processCoefficients, schemeInfo, stepPlan, timeGrid, type GridKind, type ProcessInput, type SamplerName } from './process.js';
 
 export type ModelPrediction = 'score' | 'x0' | 'eps' | 'v' | 'denoiser';
 export const modelPredictions: readonly ModelPrediction[] = ['score', 'x0', 'eps', 'v', 'denoiser'];
@@ -81,7 +81,7 @@ export function scoreFromModel(process: ProcessInput, model: ModelInput): ModelC
 export interface StepCallbackRun {
   sampler: SamplerName;
   process: ProcessInput;
-  grid: GridKind | ArrayLike<number> | undefined;
+  grid: GridKind | 'karras-zero' | ArrayLike<number> | undefined;
   steps: number | undefined;
   tEnd: number | undefined;
   rho: number | undefined;
@@ -98,7 +98,9 @@ export function withStepCallback(score: ModelCallback, run: StepCallbackRun, onS
   const info = schemeInfo(run.sampler);
   if (info.usesHessian) throw new InvalidArgumentError(`callback is not available for '${run.sampler}' (its evaluations include finite differences)`);
   const grid =
-    run.grid !== undefined && typeof run.grid !== 'string'
+    run.grid === 'karras-zero'
+      ? karrasZeroGrid(run.process, { steps: run.steps ?? 0, ...(run.tEnd !== undefined ? { tEnd: run.tEnd } : {}), ...(run.rho !== undefined ? { rho: run.rho } : {}) })
+      : run.grid !== undefined && typeof run.grid !== 'string'
       ? Float64Array.from(run.grid)
       : timeGrid(run.process, { kind: run.grid ?? 'uniform', steps: run.steps ?? 0, ...(run.tEnd !== undefined ? { tEnd: run.tEnd } : {}), ...(run.rho !== undefined ? { rho: run.rho } : {}) });
   const firstCall: number[] = [];

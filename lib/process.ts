@@ -123,6 +123,20 @@ export function timeGrid(process: ProcessInput, grid: GridSpec | ArrayLike<numbe
   return callNative(() => binding().grid(p, grid));
 }
 
+/**
+ * k-diffusion's Karras grid (get_sigmas_karras): `steps` noise levels from ς(T) down to ς(t_end)
+ * spaced uniformly in ς^{1/ρ}, then a final 0 — `steps` intervals, the last one a step to t = 0
+ * (where the samplers take their Euler / denoising last step). Needs steps ≥ 2 and t_end > 0.
+ */
+export function karrasZeroGrid(process: ProcessInput, o: { steps: number; tEnd?: number; rho?: number }): Float64Array {
+  requireInteger(o.steps, 'steps', 2, 1e8);
+  if (o.tEnd !== undefined && !(requireFiniteNumber(o.tEnd, 'tEnd') > 0)) throw new InvalidArgumentError(`grid 'karras-zero' needs tEnd > 0 (σ_min), got ${o.tEnd}`);
+  const karras = timeGrid(process, { kind: 'karras', steps: o.steps - 1, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
+  const out = new Float64Array(o.steps + 1);
+  out.set(karras);
+  return out;
+}
+
 function isArrayLike(x: unknown): x is ArrayLike<number> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }

@@ -13,7 +13,7 @@ import { CallbackError, DW2Error, InvalidArgumentError, ShapeMismatchError, Unsu
 import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
-import { normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
+import { karrasZeroGrid, normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
 import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
 import { targetInfo, type TargetSpec } from './targets.js';
 import {
@@ -78,8 +78,11 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   process?: ProcessInput;
   /** Scheme (default 'euler-maruyama'). */
   sampler?: SamplerName;
-  /** Grid kind (default 'uniform'), or an explicit strictly decreasing array of times (T first). */
-  grid?: GridKind | ArrayLike<number>;
+  /**
+   * Grid kind (default 'uniform'; 'karras-zero' is k-diffusion's Karras grid: `steps` levels from
+   * T to tEnd plus a final step to 0), or an explicit strictly decreasing array of times (T first).
+   */
+  grid?: GridKind | 'karras-zero' | ArrayLike<number>;
   /** Number of steps N (required unless `grid` is an array). */
   steps?: number;
   /** Final time (default: the process's, 1e-3; 0.002 for ve). */
@@ -325,7 +328,10 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   // Grid.
   let grid: NativeSamplerOptions['grid'];
   let steps: number;
-  if (o.grid !== undefined && typeof o.grid !== 'string') {
+  if (o.grid === 'karras-zero') {
+    steps = requireInteger(o.steps, 'steps', 2, 1e8);
+    grid = karrasZeroGrid(process, { steps, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
+  } else if (o.grid !== undefined && typeof o.grid !== 'string') {
     const t = Float64Array.from(o.grid as ArrayLike<number>);
     requireFiniteArray(t, 'grid');
     if (o.steps !== undefined && o.steps !== t.length - 1)

@@ -102,3 +102,26 @@ describe('per-step callback', () => {
     expect(() => sampleSync({ target: gaussianTarget({ mean: means, variances: lambdas }), steps: 3, n, callback: () => {} })).toThrow(/callback needs/);
   });
 });
+
+describe("grid 'karras-zero' (k-diffusion's get_sigmas_karras + 0)", () => {
+  it('is the Karras levels from ς(T) to ς(t_end) plus a final 0, and every history sampler runs it', async () => {
+    const { karrasZeroGrid, gaussianRecursion } = await import('../lib/index.js');
+    const g = karrasZeroGrid({ name: 've', T: 80 }, { steps: 4, tEnd: 0.002, rho: 7 });
+    const level = (k: number) => (80 ** (1 / 7) + (k / 3) * (0.002 ** (1 / 7) - 80 ** (1 / 7))) ** 7;
+    expect(g.length).toBe(5);
+    for (let k = 0; k < 4; k++) expect(Math.abs(g[k]! - level(k))).toBeLessThan(1e-12 * level(k));
+    expect(g[4]).toBe(0);
+    expect(() => karrasZeroGrid('vp', { steps: 4, tEnd: 0 })).toThrow(InvalidArgumentError);
+    const target = gaussianTarget({ mean: means, variances: lambdas });
+    for (const sampler of ['dpmpp-2m', 'unipc', 'dpmpp-3m-sde', 'lms', 'edm', 'dpm-3'] as const) {
+      const run = { process: { name: 've' as const, T: 80 }, sampler, steps: 8, grid: 'karras-zero' as const };
+      const r = sampleSync({ ...run, target, n: 20000, seed: 3, prior: 'exact' });
+      expect(r.grid.at(-1)).toBe(0);
+      const exact = gaussianRecursion({ ...run, eigenvalues: lambdas, mean: means });
+      let m = 0;
+      for (let i = 0; i < 20000; i++) m += r.samples.data[i * d]!;
+      m /= 20000;
+      expect(Math.abs(m - exact.mean[0]!), sampler).toBeLessThan(5 * Math.sqrt(exact.variance[0]! / 20000));
+    }
+  });
+});
