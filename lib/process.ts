@@ -163,7 +163,8 @@ export type SamplerName =
   | 'dpmpp-2s-ancestral'
   | 'dpmpp-2m-sde'
   | 'dpmpp-3m-sde'
-  | 'lms';
+  | 'lms'
+  | 'dpm-adaptive';
 
 export interface SchemeInfo {
   name: SamplerName;

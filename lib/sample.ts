@@ -141,6 +141,9 @@ export interface SampleResult {
   seconds: number;
   /** Where the particles were stepped. */
   device: 'cpu' | 'cuda';
+  /** dpm-adaptive: attempted steps accepted and rejected (`grid` is the accepted grid). */
+  accepted?: number;
+  rejected?: number;
 }
 
 interface NativeSamplerOptions {
@@ -177,6 +180,8 @@ interface NativeSamplerResult {
   hessianRoute: 'dense' | 'krylov' | null;
   trajectory: FloatArray[];
   seconds: number;
+  accepted?: number;
+  rejected?: number;
 }
 
 interface SamplerBinding {
@@ -341,7 +346,8 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
     steps = t.length - 1;
   } else {
     const kind = requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const);
-    steps = requireInteger(o.steps, 'steps', 1, 1e8);
+    // dpm-adaptive chooses its own steps between T and t_end: steps defaults to 1 there.
+    steps = requireInteger(o.steps ?? (sampler === 'dpm-adaptive' ? 1 : undefined), 'steps', 1, 1e8);
     const g: { kind: GridKind; steps: number; tEnd?: number; rho?: number } = { kind, steps };
     if (o.tEnd !== undefined) {
       g.tEnd = requireFiniteNumber(o.tEnd, 'tEnd');
@@ -421,6 +427,7 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     trajectorySteps: trajectory,
     seconds: r.seconds,
     device,
+    ...(r.accepted !== undefined ? { accepted: r.accepted, rejected: r.rejected } : {}),
   };
 }
 

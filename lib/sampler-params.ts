@@ -18,6 +18,15 @@ export interface SamplerParamOptions {
   sTmax?: number;
   /** unipc: order 1–3 (default 2; needs at least that many steps). lms: order 1–4 (default 4). */
   order?: number;
+  /** dpm-adaptive: relative and absolute error tolerances (default 0.05, 0.0078), first step in λ (0.05). */
+  rtol?: number;
+  atol?: number;
+  hInit?: number;
+  /** dpm-adaptive: PID step-size controller coefficients (default 0, 1, 0) and acceptance threshold (0.81). */
+  pcoeff?: number;
+  icoeff?: number;
+  dcoeff?: number;
+  acceptSafety?: number;
   /** unipc: B(h) variant 'bh1' (B = −h… for x̂₀: hh) or 'bh2' (B = e^{hh} − 1; default, as diffusers). */
   variant?: 'bh1' | 'bh2';
   /** unipc: apply the UniC corrector (default true). */
@@ -33,6 +42,13 @@ export interface NativeSamplerParams {
   order?: number;
   variant?: 'bh1' | 'bh2';
   corrector?: boolean;
+  rtol?: number;
+  atol?: number;
+  hInit?: number;
+  pcoeff?: number;
+  icoeff?: number;
+  dcoeff?: number;
+  acceptSafety?: number;
 }
 
 const ancestral: readonly string[] = ['euler-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-2m-sde', 'dpmpp-3m-sde'];
@@ -68,12 +84,20 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
     if (v < 0) throw new InvalidArgumentError(`${key} must be >= 0, got ${v}`);
     params[key] = v;
   }
-  const orders: Record<string, number> = { unipc: 3, lms: 4 };
+  const orders: Record<string, [number, number]> = { unipc: [1, 3], lms: [1, 4], 'dpm-adaptive': [2, 3] };
   if (o.order !== undefined) {
-    const max = orders[sampler];
-    if (max === undefined) throw new InvalidArgumentError(`order applies to ${Object.keys(orders).join(', ')} only, not '${sampler}'`);
-    if (!Number.isInteger(o.order) || o.order < 1 || o.order > max) throw new InvalidArgumentError(`order must be an integer in [1, ${max}] for '${sampler}', got ${o.order}`);
+    const range = orders[sampler];
+    if (range === undefined) throw new InvalidArgumentError(`order applies to ${Object.keys(orders).join(', ')} only, not '${sampler}'`);
+    if (!Number.isInteger(o.order) || o.order < range[0] || o.order > range[1])
+      throw new InvalidArgumentError(`order must be an integer in [${range[0]}, ${range[1]}] for '${sampler}', got ${o.order}`);
     params.order = o.order;
+  }
+  for (const key of ['rtol', 'atol', 'hInit', 'pcoeff', 'icoeff', 'dcoeff', 'acceptSafety'] as const) {
+    if (o[key] === undefined) continue;
+    if (sampler !== 'dpm-adaptive') throw new InvalidArgumentError(`${key} applies to the 'dpm-adaptive' sampler only, not '${sampler}'`);
+    const v = requireFiniteNumber(o[key], key);
+    if (key !== 'pcoeff' && key !== 'icoeff' && key !== 'dcoeff' && !(v > 0)) throw new InvalidArgumentError(`${key} must be > 0, got ${v}`);
+    params[key] = v;
   }
   for (const key of ['variant', 'corrector'] as const) {
     if (o[key] === undefined) continue;

@@ -24,6 +24,11 @@ describe('bad options are typed errors', () => {
     ['unipc variant', { sampler: 'unipc', variant: 'bh3' as 'bh1' }, /variant must be/],
     ['lms order 5', { sampler: 'lms', order: 5 }, /\[1, 4\]/],
     ['order for a sampler without one', { sampler: 'dpmpp-2m', order: 2 }, /order applies to/],
+    ['dpm-adaptive order 1', { sampler: 'dpm-adaptive', order: 1 }, /\[2, 3\]/],
+    ['dpm-adaptive rtol 0', { sampler: 'dpm-adaptive', rtol: 0 }, /rtol must be > 0/],
+    ['dpm-adaptive to t = 0', { sampler: 'dpm-adaptive', tEnd: 0 }, /t_end > 0/],
+    ['dpm-adaptive with a trajectory', { sampler: 'dpm-adaptive', trajectory: [0] }, /trajectory is not available/],
+    ['rtol for another sampler', { sampler: 'dpmpp-2m', rtol: 0.1 }, /applies to the 'dpm-adaptive' sampler only/],
   ];
   for (const [what, o, message] of cases)
     it(what, () => {
@@ -51,6 +56,19 @@ describe('bad options are typed errors', () => {
 });
 
 describe('runs with a history are bit-reproducible', () => {
+  it('dpm-adaptive: 1 vs 2 threads (its grid depends on the whole batch, as in k-diffusion)', () => {
+    const o: SampleOptions = { target, sampler: 'dpm-adaptive', n: 300, seed: 4, rtol: 0.01, atol: 0.002 };
+    setThreads(1);
+    const one = sampleSync(o);
+    setThreads(2);
+    const two = sampleSync(o);
+    setThreads(0);
+    expect(Buffer.from(two.samples.data.buffer).equals(Buffer.from(one.samples.data.buffer))).toBe(true);
+    expect(two.grid).toEqual(one.grid);
+    expect(one.nfe).toBe(3 * (one.accepted! + one.rejected!));
+    expect(one.grid.length - 1).toBe(one.accepted);
+  });
+
   for (const sampler of ['dpmpp-2m-sde', 'unipc', 'edm'] as const)
     for (const dtype of ['float64', 'float32'] as const)
       it(`${sampler} ${dtype}: 1 vs 2 threads, one batch vs two`, () => {

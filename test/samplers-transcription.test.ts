@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianTarget, normalsSync, sampleSync, type ProcessName, type SampleOptions, type SamplerName } from '../lib/index.js';
 import {
+  dpmAdaptive,
   dpmSolverPp2M,
   dpmSolverPp2SAncestral,
   dpmSolverPpSde,
@@ -106,4 +107,42 @@ describe('samplers equal their published updates from identical starts and noise
           expect(worst).toBeLessThan(1e-12);
           expect(fused.nfe).toBe(callback.nfe);
         });
+});
+
+describe('dpm-adaptive equals the published adaptive algorithm (grid, counts, samples)', () => {
+  const defaults = { rtol: 0.05, atol: 0.0078, hInit: 0.05, pcoeff: 0, icoeff: 1, dcoeff: 0, acceptSafety: 0.81 };
+  const settings = [
+    { order: 3 as const, ...defaults },
+    { order: 2 as const, ...defaults, rtol: 0.01, atol: 0.002 },
+    { order: 3 as const, ...defaults, rtol: 0.005, atol: 0.001, pcoeff: 0.3, icoeff: 0.9, dcoeff: 0.2, hInit: 0.2 },
+  ];
+  for (const process of processes)
+    for (const o of settings)
+      it(`${process.name}, order ${o.order}, rtol ${o.rtol}, PID (${o.pcoeff}, ${o.icoeff}, ${o.dcoeff})`, () => {
+        const c = coefficients(process.name);
+        const x0 = Float64Array.from({ length: n * d }, (_, q) => Math.sqrt(c.sigma2(process.T) + lambdas[q % d]!) * Math.sin(1 + 2.3 * q));
+        const { order, ...rest } = o;
+        const r = sampleSync({ target: gaussianTarget({ mean: means, variances: lambdas }), process: { name: process.name, T: process.T }, sampler: 'dpm-adaptive', tEnd: process.tEnd, n, x0, order, ...rest });
+        const want = dpmAdaptive(c, process.T, process.tEnd, x0, means.map((m, j) => ({ m, lam: lambdas[j]! })), o);
+        expect(r.accepted).toBe(want.accepted);
+        expect(r.rejected).toBe(want.rejected);
+        expect(r.nfe).toBe(want.nfe);
+        expect(r.grid.length).toBe(want.grid.length);
+        // The controller's error E is a difference of two solutions that agree to ~1e-4, so it
+        // (1e-6 with tight tolerances) carries 1e-12–1e-10 relative rounding; h inherits it and λ sums it
+        // over the attempts: the two implementations' grids agree to 1e-8 relative, not to the last bits.
+        for (let k = 0; k < want.grid.length; k++) expect(Math.abs(r.grid[k]! - want.grid[k]!)).toBeLessThan(1e-8 * want.grid[k]!);
+        for (let q = 0; q < n * d; q++) expect(Math.abs(r.samples.data[q]! - want.x[q]!)).toBeLessThan(1e-8);
+        // On the library's accepted grid the published steps reproduce its samples to 1e-12.
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < d; j++) {
+            const step = dpmSolverSinglestep(c, r.grid, x0[i * d + j]!, { m: means[j]!, lam: lambdas[j]! }, order);
+            expect(Math.abs(r.samples.data[i * d + j]! - step)).toBeLessThan(1e-12);
+          }
+        // The run is the pair's higher-order member on the accepted grid: the analysis's plans.
+        const replay = sampleSync({ target: gaussianTarget({ mean: means, variances: lambdas }), process: { name: process.name, T: process.T }, sampler: 'dpm-adaptive', grid: r.grid, n, x0, order, ...rest });
+        expect(replay.grid).toEqual(r.grid);
+        const fixed = sampleSync({ target: gaussianTarget({ mean: means, variances: lambdas }), process: { name: process.name, T: process.T }, sampler: order === 3 ? 'dpm-3' : 'dpm-2', grid: r.grid, n, x0 });
+        expect(Array.from(fixed.samples.data)).toEqual(Array.from(r.samples.data));
+      });
 });

@@ -222,7 +222,15 @@ class SamplerRun {
   Napi::Value result(Napi::Env env) {
     Napi::Object r = Napi::Object::New(env);
     r.Set("samples", samples_.Value());
-    r.Set("grid", grid_.Value());
+    if (call_.setup.scheme == Scheme::DpmAdaptive) {  // the grid the controller accepted
+      Napi::Float64Array g = Napi::Float64Array::New(env, stats_.acceptedGrid.size());
+      std::copy(stats_.acceptedGrid.begin(), stats_.acceptedGrid.end(), g.Data());
+      r.Set("grid", g);
+      r.Set("accepted", Napi::Number::New(env, double(stats_.accepted)));
+      r.Set("rejected", Napi::Number::New(env, double(stats_.rejected)));
+    } else {
+      r.Set("grid", grid_.Value());
+    }
     r.Set("nfe", Napi::Number::New(env, double(stats_.nfe)));
     r.Set("hvps", Napi::Number::New(env, double(stats_.hvps)));
     r.Set("jacobians", Napi::Number::New(env, double(stats_.jacobians)));

@@ -26,6 +26,13 @@ SamplerParams samplerParamsField(const Napi::Object& options) {
   readNumber(o, "sChurn", q.sChurn);
   readNumber(o, "sTmin", q.sTmin);
   readNumber(o, "sTmax", q.sTmax);
+  readNumber(o, "rtol", q.rtol);
+  readNumber(o, "atol", q.atol);
+  readNumber(o, "hInit", q.hInit);
+  readNumber(o, "pcoeff", q.pcoeff);
+  readNumber(o, "icoeff", q.icoeff);
+  readNumber(o, "dcoeff", q.dcoeff);
+  readNumber(o, "acceptSafety", q.acceptSafety);
   double order = q.order;
   readNumber(o, "order", order);
   if (!(order == std::floor(order) && order >= 0 && order <= 16)) fail(ErrorCode::InvalidArgument, "params.order must be a small integer");

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 #include "binding/errors.h"
+#include "sampler/adaptive_driver.h"
 #include "sampler/batch_local_model.h"
 #include "sampler/local_linearization_step.h"
 #include "sampler/plan_executor.h"
@@ -26,6 +27,10 @@ void validateSampler(const SamplerSetup& s) {
   for (int k : s.trajectorySteps)
     if (k < 0 || k > N) fail(ErrorCode::InvalidArgument, "trajectory indices must be in [0, steps = " + std::to_string(N) + "], got " + std::to_string(k));
   if (info.usesHessian) return;
+  if (s.scheme == Scheme::DpmAdaptive) {
+    if (!s.trajectorySteps.empty()) fail(ErrorCode::InvalidArgument, "dpm-adaptive chooses its own grid: trajectory is not available");
+    if (!(s.grid.back() > 0.0)) fail(ErrorCode::InvalidArgument, "dpm-adaptive needs t_end > 0 (it steps in λ = −log ς, infinite at t = 0)");
+  }
   StepPlan plan;
   for (int k = 0; k < N; ++k) buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
 }
@@ -46,6 +51,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       if (index == k) std::memcpy(dest, io.x, n * d * sizeof(T));
   };
   record(0);
+  if (s.scheme == Scheme::DpmAdaptive) stats.acceptedGrid = {s.grid.front(), s.grid.back()};
   if (n == 0) {
     for (int k = 1; k <= N; ++k) record(k);
     return;
@@ -68,6 +74,10 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     if (info.historySlots > 0) planScratch->allocateHistory(info.historySlots, n);
   }
   const bool dense = stats.dense;
+  if (s.scheme == Scheme::DpmAdaptive) {
+    runAdaptiveSampler(s, target, batch, io.x, *planScratch, threads, progress, stats);
+    return;
+  }
 
   PlanOptions o;
   o.eta = s.eta;

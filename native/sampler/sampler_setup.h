@@ -31,6 +31,9 @@ struct SamplerStats {
   uint64_t jacobians = 0;   // full Jacobians ∇s per particle (dense route, native targets)
   int fallbackSteps = 0;    // steps reduced to their first stage at t = 0
   bool dense = false;       // local linearization: the dense route was used
+  // dpm-adaptive: attempted steps accepted / rejected, and the accepted grid (T … t_end)
+  uint64_t accepted = 0, rejected = 0;
+  std::vector<double> acceptedGrid;
 };
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').

@@ -18,6 +18,13 @@ void validateSchemeOptions(Scheme s, const Process& p, const PlanOptions& o) {
   if (!(q.sChurn >= 0.0 && std::isfinite(q.sChurn))) fail(ErrorCode::InvalidArgument, "sChurn must be a finite number >= 0, got " + std::to_string(q.sChurn));
   if (s == Scheme::Lms && (q.order < 0 || q.order > 4)) fail(ErrorCode::InvalidArgument, "lms: order must be 1 to 4, got " + std::to_string(q.order));
   if (s == Scheme::UniPc && (q.order < 0 || q.order > 3)) fail(ErrorCode::InvalidArgument, "unipc: order must be 1, 2 or 3, got " + std::to_string(q.order));
+  if (s == Scheme::DpmAdaptive) {
+    if (q.order != 0 && q.order != 2 && q.order != 3) fail(ErrorCode::InvalidArgument, "dpm-adaptive: order must be 2 or 3, got " + std::to_string(q.order));
+    if (!(q.rtol > 0.0 && q.atol > 0.0 && q.hInit > 0.0 && std::isfinite(q.rtol + q.atol + q.hInit)))
+      fail(ErrorCode::InvalidArgument, "dpm-adaptive: rtol, atol and hInit must be finite and > 0");
+    if (!(q.acceptSafety > 0.0 && std::isfinite(q.pcoeff + q.icoeff + q.dcoeff + q.acceptSafety)))
+      fail(ErrorCode::InvalidArgument, "dpm-adaptive: the PID coefficients must be finite and acceptSafety > 0");
+  }
   if (!(q.sTmin >= 0.0) || !(q.sTmax >= q.sTmin))
     fail(ErrorCode::InvalidArgument, "sTmin and sTmax must satisfy 0 <= sTmin <= sTmax, got " + std::to_string(q.sTmin) + ", " + std::to_string(q.sTmax));
 }
@@ -62,6 +69,11 @@ void buildStepPlan(Scheme s, const Process& p, const std::vector<double>& grid, 
     case Scheme::Edm: return plans::edm(p, grid, k, o, plan);
     case Scheme::DpmSolverPp2MSde: return plans::dpmSolverPp2MSde(p, grid, k, o.params.eta, o.params.sNoise, plan);
     case Scheme::DpmSolverPp3MSde: return plans::dpmSolverPp3MSde(p, grid, k, o.params.eta, o.params.sNoise, plan);
+    case Scheme::DpmAdaptive: {  // the analysis of an accepted grid: the pair's higher-order steps
+      const int order = o.params.order == 0 ? 3 : o.params.order;
+      if (order != 2 && order != 3) fail(ErrorCode::InvalidArgument, "dpm-adaptive: order must be 2 or 3, got " + std::to_string(order));
+      return plans::dpmSolverEmbedded(p, grid[k], grid[k + 1], order, plan);
+    }
     case Scheme::Lms: {
       const int order = o.params.order == 0 ? 4 : o.params.order;
       if (order < 1 || order > 4) fail(ErrorCode::InvalidArgument, "lms: order must be 1 to 4, got " + std::to_string(order));

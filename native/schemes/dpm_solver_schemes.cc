@@ -85,4 +85,28 @@ void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, 
   }
 }
 
+// Lu et al. 2022, §4.2 and Algorithm 4 (adaptive step size): the pair's lower-order member shares
+// the higher one's evaluations. DPM-Solver-2 with r₁: x′ = (α₁/α₀) x − σ₁(e^h − 1) ε̂₀
+// − (σ₁/(2r₁))(e^h − 1)(ε̂(u₁, s₁) − ε̂₀), u₁ = dpm-3's first stage (r₁ = ⅓).
+void dpmSolverEmbedded(const Process& p, double t0, double t1, int order, StepPlan& plan) {
+  plan = StepPlan{};
+  if (order == 2) dpmSolver2(p, t0, t1, plan);
+  else dpmSolver3(p, t0, t1, plan);
+  plan.historyWrite = 1;
+  Combination& low = plan.save[0];
+  low.reg[0] = p.alpha(t1) / p.alpha(t0);
+  const double v0 = p.varsigma(t0), v1 = p.varsigma(t1);
+  if (!(v1 > 0.0)) {  // both members are the denoising step
+    low = plan.output;
+    return;
+  }
+  const double eh = v0 / v1, s1 = p.sigma(t1);
+  addScaled(low, -s1 * (eh - 1.0), noiseEstimateTerm(p, t0, 0));
+  if (order == 3) {
+    const double r1 = 1.0 / 3.0, c = -(s1 / (2.0 * r1)) * (eh - 1.0);
+    addScaled(low, c, noiseEstimateTerm(p, plan.scoreTime[1], 1));
+    addScaled(low, -c, noiseEstimateTerm(p, t0, 0));
+  }
+}
+
 }  // namespace dw2::plans

@@ -31,6 +31,9 @@ void lms(const Process& p, const std::vector<double>& grid, int k, int order, St
 void dpmSolver2(const Process& p, double t0, double t1, StepPlan& plan);
 void dpmSolver3(const Process& p, double t0, double t1, StepPlan& plan);
 void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, double sNoise, StepPlan& plan);
+// An attempted step of DPM-Solver-12 (order 2) or -23 (order 3): x′ the higher-order solution,
+// H′₀ the embedded lower-order one (DPM-Solver-1, resp. DPM-Solver-2 with r₁ = ⅓).
+void dpmSolverEmbedded(const Process& p, double t0, double t1, int order, StepPlan& plan);
 // UniPC (unipc.cc); q.order resolved (1–3)
 void unipc(const Process& p, const std::vector<double>& grid, int k, const SamplerParams& q, StepPlan& plan);
 void requireUnipcSteps(const SamplerParams& q, int steps);

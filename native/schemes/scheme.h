@@ -32,9 +32,10 @@ enum class Scheme {
   DpmSolverPp2MSde,
   DpmSolverPp3MSde,
   Lms,
+  DpmAdaptive,
 };
 
-constexpr int kSchemeCount = 22;
+constexpr int kSchemeCount = 23;
 
 struct SchemeInfo {
   Scheme scheme;
@@ -65,6 +66,10 @@ struct SamplerParams {
   int order = 0;          // unipc (1–3; 0: 2); lms (1–4; 0: 4)
   bool bh2 = true;        // unipc: B(h) = e^{−h} − 1 (bh2, diffusers' default) or −h (bh1)
   bool corrector = true;  // unipc: apply UniC
+  // dpm-adaptive (k-diffusion's dpm_solver_adaptive; order 2 or 3 in `order`, 0: 3): error
+  // tolerances, initial step in λ, PID coefficients and the acceptance threshold.
+  double rtol = 0.05, atol = 0.0078, hInit = 0.05;
+  double pcoeff = 0.0, icoeff = 1.0, dcoeff = 0.0, acceptSafety = 0.81;
 };
 
 struct PlanOptions {

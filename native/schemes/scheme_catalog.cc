@@ -33,6 +33,9 @@ static const SchemeInfo kSchemes[kSchemeCount] = {
     {Scheme::DpmSolverPp3MSde, "dpmpp-3m-sde", 1, 2.0, true, false, false, false, false, 2},
     // lms (order 4): the lower-order start (orders 1, 2, 3) keeps the global order at 2
     {Scheme::Lms, "lms", 1, 2.0, false, false, false, true, false, 3},
+    // dpm-adaptive: NFE per attempted step; on a given (accepted) grid its steps are DPM-Solver-3's.
+    // History slot 0 holds the embedded lower-order solution of the step (for the error estimate).
+    {Scheme::DpmAdaptive, "dpm-adaptive", 3, 3.0, false, false, false, true, false, 1},
 };
 
 const SchemeInfo& schemeInfo(Scheme s) { return kSchemes[static_cast<int>(s)]; }

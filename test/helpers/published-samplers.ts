@@ -362,3 +362,117 @@ export function linearMultistep(c: Coefficients, grid: ArrayLike<number>, x0: nu
   }
   return c.alpha(grid[grid.length - 1]!) * y;
 }
+
+export interface AdaptiveOptions {
+  order: 2 | 3;
+  rtol: number;
+  atol: number;
+  hInit: number;
+  pcoeff: number;
+  icoeff: number;
+  dcoeff: number;
+  acceptSafety: number;
+}
+
+/**
+ * Adaptive DPM-Solver (Lu et al. 2022, §4.2, Algorithm 4; k-diffusion's dpm_solver_adaptive with
+ * its PID controller) on n particles of dimension dirs.length, stepping λ = −log ς from ς(T) to
+ * ς(t_end). Each attempt s → t computes the pair (DPM-Solver-1, -2) or (DPM-Solver-2 with r₁ = ⅓,
+ * DPM-Solver-3) from shared evaluations, the error
+ *   E = ‖(x_low − x_high)/max(atol, rtol max(|x_low|, |x_prev|))‖₂/√(n d),
+ * and the controller factor f = 1 + atan(ε₀^{b₁} ε₁^{b₂} ε₂^{b₃} − 1) with ε = 1/(E + 10⁻⁸) of this and the
+ * last accepted attempts, b₁ = (p + i + d)/q, b₂ = −(p + 2d)/q, b₃ = d/q (q = order): accept when
+ * f ≥ acceptSafety (then x = x_high, x_prev = x_low), and h ← f h in any case.
+ */
+export function dpmAdaptive(
+  c: Coefficients,
+  T: number,
+  tEnd: number,
+  x0: Float64Array,
+  dirs: Direction[],
+  o: AdaptiveOptions,
+): { x: Float64Array; grid: number[]; accepted: number; rejected: number; nfe: number } {
+  const d = dirs.length;
+  const n = x0.length / d;
+  const sigma = (t: number) => Math.sqrt(c.sigma2(t));
+  const vs = (t: number) => sigma(t) / c.alpha(t);
+  // ς ↦ t for this process, by bisection on the increasing ς(t)
+  const timeOf = (v: number) => {
+    let lo = 0;
+    let hi = 1;
+    while (vs(hi) < v) hi *= 2;
+    for (let i = 0; i < 200; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (mid === lo || mid === hi) break;
+      if (vs(mid) < v) lo = mid;
+      else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  const eps = (t: number, x: number, j: number) => (x - c.alpha(t) * processDenoiser(c, t, x, dirs[j]!.m, dirs[j]!.lam)) / sigma(t);
+  let x = Float64Array.from(x0);
+  let prev = Float64Array.from(x0);
+  const lEnd = -Math.log(vs(tEnd));
+  let l = -Math.log(vs(T));
+  let t = T;
+  let h = o.hInit;
+  const b1 = (o.pcoeff + o.icoeff + o.dcoeff) / o.order;
+  const b2 = -(o.pcoeff + 2 * o.dcoeff) / o.order;
+  const b3 = o.dcoeff / o.order;
+  let errs: number[] | undefined;
+  const grid = [T];
+  let accepted = 0;
+  let rejected = 0;
+  let nfe = 0;
+  while (l < lEnd - 1e-5) {
+    const lNext = Math.min(lEnd, l + h);
+    const tn = lNext >= lEnd ? tEnd : timeOf(Math.exp(-lNext));
+    const hh = lNext - l;
+    const low = new Float64Array(x.length);
+    const high = new Float64Array(x.length);
+    const ratio = c.alpha(tn) / c.alpha(t);
+    for (let q = 0; q < x.length; q++) {
+      const j = q % d;
+      const e0 = eps(t, x[q]!, j);
+      if (o.order === 2) {
+        const s1 = timeOf(vs(t) * Math.exp(-hh / 2));
+        const u = (c.alpha(s1) / c.alpha(t)) * x[q]! - sigma(s1) * Math.expm1(hh / 2) * e0;
+        low[q] = ratio * x[q]! - sigma(tn) * Math.expm1(hh) * e0;
+        high[q] = ratio * x[q]! - sigma(tn) * Math.expm1(hh) * eps(s1, u, j);
+      } else {
+        const r1 = 1 / 3;
+        const r2 = 2 / 3;
+        const s1 = timeOf(vs(t) * Math.exp(-r1 * hh));
+        const s2 = timeOf(vs(t) * Math.exp(-r2 * hh));
+        const u1 = (c.alpha(s1) / c.alpha(t)) * x[q]! - sigma(s1) * Math.expm1(r1 * hh) * e0;
+        const D1 = eps(s1, u1, j) - e0;
+        low[q] = ratio * x[q]! - sigma(tn) * Math.expm1(hh) * e0 - (sigma(tn) / (2 * r1)) * Math.expm1(hh) * D1;
+        const u2 = (c.alpha(s2) / c.alpha(t)) * x[q]! - sigma(s2) * Math.expm1(r2 * hh) * e0 - ((sigma(s2) * r2) / r1) * (Math.expm1(r2 * hh) / (r2 * hh) - 1) * D1;
+        const D2 = eps(s2, u2, j) - e0;
+        high[q] = ratio * x[q]! - sigma(tn) * Math.expm1(hh) * e0 - (sigma(tn) / r2) * (Math.expm1(hh) / hh - 1) * D2;
+      }
+    }
+    nfe += o.order;
+    let sum = 0;
+    for (let q = 0; q < x.length; q++) {
+      const scale = Math.max(o.atol, o.rtol * Math.max(Math.abs(low[q]!), Math.abs(prev[q]!)));
+      sum += ((low[q]! - high[q]!) / scale) ** 2;
+    }
+    const inv = 1 / (Math.sqrt(sum / (n * d)) + 1e-8);
+    errs ??= [inv, inv, inv];
+    errs[0] = inv;
+    const factor = 1 + Math.atan(errs[0] ** b1 * errs[1]! ** b2 * errs[2]! ** b3 - 1);
+    if (factor >= o.acceptSafety) {
+      errs[2] = errs[1]!;
+      errs[1] = errs[0];
+      prev = low;
+      x = high;
+      l = lNext;
+      t = tn;
+      grid.push(t);
+      accepted++;
+    } else rejected++;
+    h *= factor;
+  }
+  return { x, grid, accepted, rejected, nfe };
+}
