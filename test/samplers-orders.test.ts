@@ -54,3 +54,23 @@ describe('each catalogued scheme has its catalogued order', () => {
       }
     });
 });
+
+describe("UniC raises a step's order by one (Zhao et al. 2023)", () => {
+  it('unipc order 1: W2 order 1 without the corrector, 2 with it (vp, exact recursion)', async () => {
+    const { gaussianRecursion, processCoefficients } = await import('../lib/index.js');
+    const tEnd = 0.05;
+    const c = processCoefficients('vp', [tEnd]);
+    const a = c.alpha[0]!;
+    const s2 = c.sigma[0]! ** 2;
+    const w2 = (corrector: boolean, steps: number) => {
+      const r = gaussianRecursion({ eigenvalues, mean, sampler: 'unipc', order: 1, corrector, steps, tEnd, start: 'exact' });
+      let e = 0;
+      for (let i = 0; i < eigenvalues.length; i++)
+        e += (r.mean[i]! - a * mean[i]!) ** 2 + (Math.sqrt(r.variance[i]!) - Math.sqrt(a * a * eigenvalues[i]! + s2)) ** 2;
+      return Math.sqrt(e);
+    };
+    const ns = [320, 640, 1280, 2560];
+    expect(Math.abs(slope(ns, ns.map((k) => w2(false, k))) - 1)).toBeLessThan(0.1);
+    expect(Math.abs(slope(ns, ns.map((k) => w2(true, k))) - 2)).toBeLessThan(0.1);
+  });
+});
