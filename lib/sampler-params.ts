@@ -27,7 +27,7 @@ export interface SamplerParamOptions {
   icoeff?: number;
   dcoeff?: number;
   acceptSafety?: number;
-  /** unipc: B(h) variant 'bh1' (B = −h… for x̂₀: hh) or 'bh2' (B = e^{hh} − 1; default, as diffusers). */
+  /** unipc: B(h) variant 'bh1' (B = hh, hh = −h for data prediction) or 'bh2' (B = e^{hh} − 1; default, as diffusers). */
   variant?: 'bh1' | 'bh2';
   /** unipc: apply the UniC corrector (default true). */
   corrector?: boolean;

@@ -1,6 +1,6 @@
 // The adaptive DPM-Solver driver (dpm-adaptive): attempted steps of an embedded DPM-Solver pair
 // (schemes/ plansDpmSolverEmbedded) whose size a PID controller chooses from the batch's error
-// estimate, as in Lu et al. 2022 §4.2 / Algorithm 4 and k-diffusion's dpm_solver_adaptive.
+// estimate, as in Lu et al. 2022 (adaptive step size schedule) and k-diffusion's dpm_solver_adaptive.
 // The controller sees the whole batch, so the accepted grid depends on every particle of the
 // call: results are reproducible across thread counts, not across batch splits.
 #pragma once

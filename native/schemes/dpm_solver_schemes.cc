@@ -85,7 +85,7 @@ void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, 
   }
 }
 
-// Lu et al. 2022, §4.2 and Algorithm 4 (adaptive step size): the pair's lower-order member shares
+// Lu et al. 2022, adaptive step size schedule (DPM-Solver-12/23): the pair's lower-order member shares
 // the higher one's evaluations. DPM-Solver-2 with r₁: x′ = (α₁/α₀) x − σ₁(e^h − 1) ε̂₀
 // − (σ₁/(2r₁))(e^h − 1)(ε̂(u₁, s₁) − ε̂₀), u₁ = dpm-3's first stage (r₁ = ⅓).
 void dpmSolverEmbedded(const Process& p, double t0, double t1, int order, StepPlan& plan) {

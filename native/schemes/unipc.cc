@@ -1,6 +1,6 @@
 // UniPC (Zhao et al. 2023, "UniPC: A Unified Predictor-Corrector Framework for Fast Sampling of
-// Diffusion Models", §3 and Algorithms 1–3), data prediction, B(h) variants bh1 (B = −h… written
-// here for x̂₀ as B(h) = hh with hh = −h) and bh2 (B = e^{hh} − 1).
+// Diffusion Models": UniP-p and UniC-p), data prediction (hh = −h), B(h) variants bh1 (B = hh)
+// and bh2 (B = e^{hh} − 1).
 //
 // A step t_s → t (h = λ_t − λ_s, λ = log(α/σ)) of order p uses the stored outputs m_s = x̂₀ at
 // t_s and m_{s−j} (j < p) at earlier times: r_j = (λ_{s−j} − λ_s)/h, D_j = (m_{s−j} − m_s)/r_j,

@@ -375,7 +375,7 @@ export interface AdaptiveOptions {
 }
 
 /**
- * Adaptive DPM-Solver (Lu et al. 2022, §4.2, Algorithm 4; k-diffusion's dpm_solver_adaptive with
+ * Adaptive DPM-Solver (Lu et al. 2022, adaptive step size schedule; k-diffusion's dpm_solver_adaptive with
  * its PID controller) on n particles of dimension dirs.length, stepping λ = −log ς from ς(T) to
  * ς(t_end). Each attempt s → t computes the pair (DPM-Solver-1, -2) or (DPM-Solver-2 with r₁ = ⅓,
  * DPM-Solver-3) from shared evaluations, the error
