@@ -42,6 +42,18 @@ describe('bad options are typed errors', () => {
       expect((error as Error).message).toMatch(message);
     });
 
+  it('stepPlan of a multistep scheme needs its grid (typed error) and shows the history it reads and writes', async () => {
+    const { stepPlan } = await import('../lib/index.js');
+    expect(() => stepPlan('dpmpp-2m', 'vp', 0.5, 0.25)).toThrow(InvalidArgumentError);
+    const grid = [1, 0.5, 0.25, 0.1];
+    const first = stepPlan('dpmpp-2m', 'vp', 1, 0.5, { grid });
+    const second = stepPlan('dpmpp-2m', 'vp', 0.5, 0.25, { grid });
+    expect(first.historyRead).toBe(0);
+    expect(second.historyRead).toBe(1);
+    expect(second.output.history[0]).not.toBe(0);
+    expect(second.save.length).toBe(1);
+  });
+
   it('the analysis applies the same checks', () => {
     expect(() => gaussianRecursion({ eigenvalues: [1], sampler: 'unipc', steps: 2, order: 3 })).toThrow(InvalidArgumentError);
     expect(() => gaussianRecursion({ eigenvalues: [1], sampler: 'edm', steps: 4, sChurn: -2 })).toThrow(InvalidArgumentError);
