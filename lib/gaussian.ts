@@ -4,6 +4,7 @@
  * Gaussians to Gaussians, acting on each eigen-direction of the data covariance separately;
  * the native kernels run the very StepPlans the particle sampler executes, on affine forms.
  */
+import { samplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -12,6 +13,7 @@ import {
   normalizeProcess,
   schemeInfo,
   timeGrid,
+  karrasZeroGrid,
   priorNames,
   type GridKind,
   type PriorName,
@@ -329,13 +331,13 @@ export interface DirectionInput {
 /** Where a run starts: a prior, or explicit per-direction moments. */
 export type DirectionStart = PriorName | { mean: VectorInput; variance: VectorInput };
 
-export interface GaussianRecursionOptions extends DirectionInput {
+export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOptions {
   sampler: SamplerName;
   steps?: number;
-  grid?: GridKind | ArrayLike<number>;
+  /** As sample's grid ('karras-zero': k-diffusion's Karras levels plus a final 0). */
+  grid?: GridKind | 'karras-zero' | ArrayLike<number>;
   tEnd?: number;
   rho?: number;
-  eta?: number;
   /** Start (default 'exact', i.e. p_T). */
   start?: DirectionStart;
   /** Run with the score of N(mean, diag(eigenvalues)) in the same basis instead of the data's. */
@@ -371,8 +373,10 @@ function startOption(start: DirectionStart | { mean: VectorInput; covariance: Ma
   return { mean: vector(start.mean, 'start.mean'), variance: vector(start.variance, 'start.variance') };
 }
 
-function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
+function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | 'karras-zero' | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
   if (o.grid !== undefined && typeof o.grid !== 'string') return timeGrid(process, o.grid);
+  if (o.grid === 'karras-zero')
+    return karrasZeroGrid(process, { steps: o.steps ?? 100, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
   return timeGrid(process, {
     kind: requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const),
     steps: requireInteger(o.steps ?? 100, 'steps', 1, 1e8),
@@ -389,8 +393,8 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   const { out, d, vector, process } = directionOptions(options);
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
-  const eta = requireFiniteNumber(options.eta ?? 0, 'eta');
-  const o = { ...out, sampler: options.sampler, grid: times, eta, start: startOption(options.start, vector, d) };
+  const { eta, params } = samplerParams(options.sampler, options, true);
+  const o = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
   return { ...callNative(() => binding().gaussianRecursionSync(o)), times };
 }
 

@@ -31,6 +31,9 @@ export {
   type Combination,
 } from './process.js';
 export { devices, resolveDevice, type Device, type DevicesReport } from './device.js';
+export { karrasZeroGrid } from './process.js';
+export { scoreFromModel, modelPredictions, type ModelPrediction, type ModelCallback, type ModelInput, type StepInfo } from './model.js';
+export { samplerParams, type SamplerParamOptions } from './sampler-params.js';
 export {
   gaussianTarget,
   gmmTarget,

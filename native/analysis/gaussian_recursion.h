@@ -14,6 +14,11 @@ namespace dw2::analysis {
 DirectionMaps schemeMaps(Scheme scheme, const Process& process, const std::vector<double>& grid, double eta,
                          const ScoreSpectrum& score, Progress& progress = noProgress());
 
+// The same with every scheme option (η, s_noise, s_churn, …). Multistep schemes and plans that
+// perturb their input run the joint (x, history) recursion of joint_form.h.
+DirectionMaps schemeMaps(Scheme scheme, const Process& process, const std::vector<double>& grid, const PlanOptions& options,
+                         const ScoreSpectrum& score, Progress& progress = noProgress());
+
 // Throws INVALID_ARGUMENT when a vp/ou-only scheme (ddpm) meets another process.
 void requireSchemeFitsProcess(Scheme scheme, const Process& process);
 

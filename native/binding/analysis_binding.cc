@@ -15,6 +15,7 @@
 #include "binding/async_job.h"
 #include "binding/convert.h"
 #include "binding/process_arg.h"
+#include "binding/sampler_params_arg.h"
 #include "binding/registry.h"
 #include "linalg/bures.h"
 
@@ -488,9 +489,11 @@ Napi::Value gaussianRecursionSync(const Napi::CallbackInfo& info) {
     const Process p = processFromObject(requireObject(o.Get("process"), "process"));
     const std::vector<double> grid = gridFromValue(p, o.Get("grid"));
     const Scheme scheme = parseScheme(stringProperty(o, "sampler"));
-    const double eta = numberOr(o, "eta", 0.0);
+    PlanOptions options;
+    options.eta = numberOr(o, "eta", 0.0);
+    options.params = samplerParamsField(o);
     const DiagonalGaussian start = parseStart(o, p, grid.front(), dir.data);
-    return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, eta, dir.spectrum()), start);
+    return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, options, dir.spectrum()), start);
   });
 }
 

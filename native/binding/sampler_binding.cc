@@ -8,6 +8,7 @@
 #include "binding/convert.h"
 #include "binding/js_batch_score.h"
 #include "binding/process_arg.h"
+#include "binding/sampler_params_arg.h"
 #include "binding/registry.h"
 #include "binding/target_arg.h"
 #include "cuda/device.h"
@@ -104,6 +105,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   if (!has(o, "grid")) fail(ErrorCode::InvalidArgument, "grid is required");
   s.grid = gridFromValue(s.process, field(o, "grid"));
   s.eta = numberField(o, "eta", 0.0);
+  s.params = samplerParamsField(o);
   s.seed = seedField(o);
   s.n = static_cast<size_t>(integerField(o, "n", -1, 0, 0xffffffffLL));
   s.d = static_cast<size_t>(integerField(o, "d", -1, 1, int64_t(1) << 31));
@@ -220,7 +222,15 @@ class SamplerRun {
   Napi::Value result(Napi::Env env) {
     Napi::Object r = Napi::Object::New(env);
     r.Set("samples", samples_.Value());
-    r.Set("grid", grid_.Value());
+    if (call_.setup.scheme == Scheme::DpmAdaptive) {  // the grid the controller accepted
+      Napi::Float64Array g = Napi::Float64Array::New(env, stats_.acceptedGrid.size());
+      std::copy(stats_.acceptedGrid.begin(), stats_.acceptedGrid.end(), g.Data());
+      r.Set("grid", g);
+      r.Set("accepted", Napi::Number::New(env, double(stats_.accepted)));
+      r.Set("rejected", Napi::Number::New(env, double(stats_.rejected)));
+    } else {
+      r.Set("grid", grid_.Value());
+    }
     r.Set("nfe", Napi::Number::New(env, double(stats_.nfe)));
     r.Set("hvps", Napi::Number::New(env, double(stats_.hvps)));
     r.Set("jacobians", Napi::Number::New(env, double(stats_.jacobians)));

@@ -15,6 +15,7 @@ struct SamplerSetup {
   Process process;
   std::vector<double> grid;  // t_0 = T > … > t_N = t_end
   double eta = 0.0;          // ddim
+  SamplerParams params;      // ancestral η, s_noise, s_churn, s_tmin, s_tmax (k-diffusion samplers)
   uint64_t seed = 0;
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;
@@ -30,6 +31,9 @@ struct SamplerStats {
   uint64_t jacobians = 0;   // full Jacobians ∇s per particle (dense route, native targets)
   int fallbackSteps = 0;    // steps reduced to their first stage at t = 0
   bool dense = false;       // local linearization: the dense route was used
+  // dpm-adaptive: attempted steps accepted / rejected, and the accepted grid (T … t_end)
+  uint64_t accepted = 0, rejected = 0;
+  std::vector<double> acceptedGrid;
 };
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
