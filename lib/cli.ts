@@ -6,7 +6,7 @@
  * --json), never a stack (DW2_DEBUG=1 adds it).
  */
 import { DW2Error, InvalidArgumentError } from './errors.js';
-import { didYouMean } from './cli/args.js';
+import { asFlags, didYouMean } from './cli/args.js';
 import { checkWritable, flagValue, type OutputKind } from './cli/output-check.js';
 
 type Command = { usage: string; run: (argv: string[]) => Promise<void> };
@@ -68,8 +68,10 @@ function describe(e: unknown): { code: string; message: string; exit: number } {
   return { code: 'INTERNAL', message: `${message} (an unexpected error: please report it; DW2_DEBUG=1 prints the stack)`, exit: 1 };
 }
 
-function report(e: unknown, command: string | undefined, json: boolean): number {
-  const { code, message, exit } = describe(e);
+function report(e: unknown, command: string | undefined, json: boolean, usage = ''): number {
+  const described = describe(e);
+  const { code, exit } = described;
+  const message = usage ? asFlags(described.message, usage) : described.message;
   if (json) console.log(JSON.stringify({ error: { code, message, ...(command ? { command } : {}) } }));
   else console.error(`dw2${command ? ` ${command}` : ''}: ${code}: ${message}`);
   if (process.env.DW2_DEBUG) console.error(e);
@@ -95,8 +97,10 @@ async function main(argv: string[]): Promise<number> {
     const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command '${name}'`;
     return report(new InvalidArgumentError(`${what}${guess ? ` (did you mean '${guess}'?)` : ''}; commands: ${Object.keys(commands).join(', ')}; dw2 --help shows them all`), undefined, json);
   }
+  let usage = '';
   try {
     const command = await load();
+    usage = command.usage;
     if (rest.includes('--help') || rest.includes('-h')) {
       console.log(command.usage);
       return 0;
@@ -105,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(rest);
     return 0;
   } catch (e) {
-    return report(e, name, json);
+    return report(e, name, json, usage);
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from '../lib/cli/args.js';
+import { asFlags, didYouMean, editDistance } from '../lib/cli/args.js';
 import { checkWritable, flagValue } from '../lib/cli/output-check.js';
 import { progressBar, progressText } from '../lib/cli/progress.js';
 
@@ -83,6 +83,13 @@ describe('dw2 command line', () => {
     expect(didYouMean('smaple', ['sample', 'study', 'w2'])).toBe('sample');
     expect(didYouMean('gauss', ['gaussian', 'sample'])).toBe('gaussian'); // prefix
     expect(didYouMean('xyz', ['sample', 'study', 'w2'])).toBeUndefined();
+  });
+
+  it('names CLI flags, not API options, in library messages', () => {
+    const usage = 'dw2 ot-prior fit [--max-iterations N] [--allow-not-converged] [--tolerance X]';
+    expect(asFlags('Raise maxIterations (or maxCheckDraws), loosen tolerance, or pass allowNotConverged: true', usage)).toBe(
+      'Raise --max-iterations (or maxCheckDraws), loosen tolerance, or pass --allow-not-converged',
+    );
   });
 
   it('prints progress lines with rate and ETA when stderr is not a terminal', () => {

@@ -40,6 +40,14 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** API option names in a library message (`maxIterations`, `allowNotConverged: true`) as the command's flags. */
+export function asFlags(message: string, usage: string): string {
+  return message.replace(/\b([a-z]+(?:[A-Z][a-z0-9]*)+)(?:: true)?/g, (whole, name: string) => {
+    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return new RegExp(`${flag}(?![\\w-])`).test(usage) ? flag : whole;
+  });
+}
+
 const suggestion = (word: string, candidates: readonly string[], prefix = '') => {
   const s = didYouMean(word, candidates);
   return s === undefined ? '' : ` (did you mean ${prefix}${s}?)`;
