@@ -1,5 +1,5 @@
 /**
- * Every code block in README.md and docs/*.md is checked against the built package (dist/, as
+ * Every code block in README.md, docs/*.md and the examples' README.md files is checked against the built package (dist/, as
  * `npm test` builds it first). Conventions (the words after the language in the opening fence):
  *   ```ts / ```js            a complete program: type-checked (strict) and run with node; it must
  *                            finish in a few seconds and must not need files it does not write itself
@@ -11,7 +11,7 @@
  *   ```json / ```text / ``` other content (JSON is parsed when it is a whole document)
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,12 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../lib/index.js';
 
 const root = resolve(import.meta.dirname, '..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  'examples/README.md',
+  ...readdirSync(join(root, 'examples')).filter((d) => existsSync(join(root, 'examples', d, 'README.md'))).map((d) => `examples/${d}/README.md`),
+];
 
 interface Block {
   page: string;
@@ -117,7 +122,7 @@ describe('documentation snippets', () => {
       );
     }
     expect(failures).toEqual([]);
-    rmSync(snippetDir, { recursive: true, force: true });
+    if (!process.env.DW2_KEEP_SNIPPETS) rmSync(snippetDir, { recursive: true, force: true });
   }, 180_000);
 
   it('every function in a reference listing is exported by the package', () => {
