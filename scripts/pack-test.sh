@@ -27,6 +27,7 @@ node -e '
   const bad = maps.filter((f) => { const m = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8")); return !m.sourcesContent || m.sourcesContent.length !== m.sources.length || m.sourcesContent.some((s) => typeof s !== "string"); });
   if (maps.length === 0 || bad.length) { console.error("source maps without sourcesContent:", bad); process.exit(1); }
   const req = JSON.parse(fs.readFileSync(path.join(process.argv[1], "prebuilds/linux-x64/requirements.json"), "utf8"));
+  if (!req.glibc || !req.glibcxx) { console.error("requirements.json lacks the measured glibc/libstdc++ floor (objdump missing?)", req); process.exit(1); }
   console.log(`pack-test: ${maps.length} source maps carry their sources; prebuild needs glibc >= ${req.glibc}, GLIBCXX_${req.glibcxx}`);
 ' "$work/unpacked/package"
 echo "pack-test: tarball $tgz ($(du -k "$work/$tgz" | cut -f1) kB) holds the prebuild, libgomp, LICENSE and dist/"
