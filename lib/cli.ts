@@ -62,7 +62,9 @@ function checkOutputs(name: string, argv: string[]): void {
 function describe(e: unknown): { code: string; message: string; exit: number } {
   if (e instanceof DW2Error) return { code: e.code, message: e.message, exit: 2 };
   const err = e as NodeJS.ErrnoException;
-  const message = (err instanceof Error ? err.message : String(e)).split('\n')[0]!;
+  const message = (err instanceof Error ? err.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+  // The only parser the commands run on their inputs is JSON.parse (configs, results.json to resume).
+  if (err instanceof SyntaxError) return { code: 'INVALID_ARGUMENT', message: `malformed JSON in an input file: ${message}`, exit: 2 };
   if (err instanceof Error && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code))
     return { code: err.code, message: message.replace(new RegExp(`^${err.code}: `), ''), exit: 1 };
   return { code: 'INTERNAL', message: `${message} (an unexpected error: please report it; DW2_DEBUG=1 prints the stack)`, exit: 1 };

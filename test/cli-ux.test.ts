@@ -25,7 +25,11 @@ describe('dw2 command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw2-ux-'));
     const target = join(dir, 'target.json');
     writeFileSync(target, JSON.stringify({ type: 'gaussian', mean: [0], cov: [[1]] }));
-    const [bare, version, command, flag, sampler, out] = await Promise.all([
+    const config = join(dir, 'study.json');
+    writeFileSync(config, JSON.stringify({ target: { type: 'gaussian', eigenvalues: [0.5, 1] }, process: 'vp', samplers: ['euler'], steps: [5] }));
+    mkdirSync(join(dir, 'study'));
+    writeFileSync(join(dir, 'study', 'results.json'), 'garbage\n');
+    const [bare, version, command, flag, sampler, out, resume] = await Promise.all([
       dw2([]),
       dw2(['--version']),
       dw2(['smaple', '--json']),
@@ -33,6 +37,7 @@ describe('dw2 command line', () => {
       dw2(['gaussian', '--eigenvalues', 'x.npy', '--sampler', 'heun,euler-maruyma']),
       // n = 10^9 particles would run for minutes: the check must answer first.
       dw2(['sample', '--target', target, '--steps', '1000', '--n', '1000000000', '--out', join(dir, 'missing', 'x.npy'), '--json']),
+      dw2(['study', '--config', config, '--out', join(dir, 'study'), '--resume']),
     ]);
     expect(bare.code).toBe(0);
     expect(bare.stdout).toMatch(/^usage: dw2 <command>/);
@@ -52,6 +57,10 @@ describe('dw2 command line', () => {
     expect(sampler.stderr).toMatch(/unknown sampler 'euler-maruyma' \(did you mean euler-maruyama\?\)/);
 
     expect(out.code).toBe(2);
+    // A garbage results.json to resume from: a typed one-line error, not a SyntaxError stack.
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/^dw2 study: INVALID_ARGUMENT: malformed JSON in an input file: .*garbage.*\n$/);
+
     expect(JSON.parse(out.stdout).error).toMatchObject({ code: 'INVALID_ARGUMENT', command: 'sample', message: expect.stringMatching(/--out .*missing.* does not exist/) });
   });
 
