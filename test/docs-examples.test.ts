@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltDist } from './helpers/built-dist.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cifar = resolve(root, '..', 'shared', 'data', 'cifar10-eigenvalues.npy');
@@ -16,6 +17,7 @@ const node = (script: string, args: string[], cwd: string) =>
   run(process.execPath, [join(root, 'examples', script, 'run.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 
 describe('examples', () => {
+  beforeAll(ensureBuiltDist, 120_000);
   it('import the package by name, never a build folder or the project data folder', () => {
     const scripts = readdirSync(join(root, 'examples')).filter((d) => existsSync(join(root, 'examples', d, 'run.mjs')));
     expect(scripts.length).toBeGreaterThanOrEqual(3);

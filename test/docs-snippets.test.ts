@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltDist } from './helpers/built-dist.js';
 import * as api from '../lib/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -70,6 +71,7 @@ function programs(): { name: string; code: string; run: boolean; lang: string }[
 }
 
 describe('documentation snippets', () => {
+  beforeAll(ensureBuiltDist, 120_000);
   const snippetDir = join(root, '.docs-snippets');
 
   it('every ts/js snippet type-checks against the package and every runnable one runs', async () => {
