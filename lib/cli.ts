@@ -33,6 +33,9 @@ const outputs: Record<string, Record<string, OutputKind>> = {
   'ot-prior sample': { out: 'file' },
 };
 
+/** Commands whose first argument names a subcommand. */
+const subcommands: Record<string, string[]> = { 'ot-prior': ['fit', 'sample'] };
+
 const defaultOutputs: Record<string, Record<string, string>> = { demo: { out: 'demo-out' } };
 
 async function loadVersion(): Promise<string> {
@@ -107,6 +110,11 @@ async function main(argv: string[]): Promise<number> {
       console.log(command.usage);
       return 0;
     }
+    const sub = subcommands[name];
+    if (sub && rest[0] !== undefined && !rest[0].startsWith('-') && !sub.includes(rest[0])) {
+      const guess = didYouMean(rest[0], sub);
+      throw new InvalidArgumentError(`unknown subcommand '${rest[0]}'${guess ? ` (did you mean '${guess}'?)` : ''}; dw2 ${name} takes ${sub.join(' | ')}`);
+    }
     checkOutputs(name, rest);
     await command.run(rest);
     return 0;
@@ -114,6 +122,10 @@ async function main(argv: string[]): Promise<number> {
     return report(e, name, json, usage);
   }
 }
+
+// Errors raised outside the command's promise (a throwing callback, a stream error) get the same one line.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+  process.on(event, (e: unknown) => process.exit(report(e, process.argv[2], process.argv.includes('--json'))));
 
 main(process.argv.slice(2)).then(
   (code) => {

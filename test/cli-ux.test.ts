@@ -29,7 +29,7 @@ describe('dw2 command line', () => {
     writeFileSync(config, JSON.stringify({ target: { type: 'gaussian', eigenvalues: [0.5, 1] }, process: 'vp', samplers: ['euler'], steps: [5] }));
     mkdirSync(join(dir, 'study'));
     writeFileSync(join(dir, 'study', 'results.json'), 'garbage\n');
-    const [bare, version, command, flag, sampler, out, resume] = await Promise.all([
+    const [bare, version, command, flag, sampler, out, resume, sub] = await Promise.all([
       dw2([]),
       dw2(['--version']),
       dw2(['smaple', '--json']),
@@ -38,6 +38,7 @@ describe('dw2 command line', () => {
       // n = 10^9 particles would run for minutes: the check must answer first.
       dw2(['sample', '--target', target, '--steps', '1000', '--n', '1000000000', '--out', join(dir, 'missing', 'x.npy'), '--json']),
       dw2(['study', '--config', config, '--out', join(dir, 'study'), '--resume']),
+      dw2(['ot-prior', 'fti', '--data', 'x.npy']),
     ]);
     expect(bare.code).toBe(0);
     expect(bare.stdout).toMatch(/^usage: dw2 <command>/);
@@ -54,6 +55,7 @@ describe('dw2 command line', () => {
     expect(flag.stderr).toMatch(/^dw2 sample: INVALID_ARGUMENT: unknown option --stpes \(did you mean --steps\?\)/);
     expect(flag.stderr.trim().split('\n')).toHaveLength(1); // one line, no stack
 
+    expect(sub.stderr).toMatch(/^dw2 ot-prior: INVALID_ARGUMENT: unknown subcommand 'fti' \(did you mean 'fit'\?\)/);
     expect(sampler.stderr).toMatch(/unknown sampler 'euler-maruyma' \(did you mean euler-maruyama\?\)/);
 
     expect(out.code).toBe(2);
