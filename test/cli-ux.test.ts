@@ -3,16 +3,17 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltDist } from './helpers/built-dist.js';
 import { asFlags, didYouMean, editDistance } from '../lib/cli/args.js';
 import { checkWritable, flagValue } from '../lib/cli/output-check.js';
 import { progressBar, progressText } from '../lib/cli/progress.js';
 
 const run = promisify(execFile);
-/** Runs `dw2 ...args` from the sources; resolves with { code, stdout, stderr } (never rejects). */
+/** Runs the built `dw2 ...args` (dist/, rebuilt when stale); resolves with { code, stdout, stderr } (never rejects). */
 async function dw2(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'lib/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const r = await run(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -21,6 +22,7 @@ async function dw2(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('dw2 command line', () => {
+  beforeAll(ensureBuiltDist, 120_000);
   it('prints help on a bare call (exit 0), its version, and one-line errors with suggestions (JSON under --json)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw2-ux-'));
     const target = join(dir, 'target.json');
