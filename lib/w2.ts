@@ -557,10 +557,19 @@ export function gaussianW2(mean1: VectorLike, cov1: MatrixLike, mean2: VectorLik
 /** Same as `gaussianW2` (the Bures–Wasserstein distance between Gaussians). */
 export const bures = gaussianW2;
 
+/** The moments of a cloud. `covariance` is the name `targetMoments` and the Gaussian inputs use. */
+export interface CloudMoments {
+  mean: Float64Array;
+  covariance: NDArray<Float64Array>;
+  /** @deprecated The same array as `covariance` (the 0.1 name), kept so existing code works. */
+  cov: NDArray<Float64Array>;
+}
+
 /** Mean and covariance (normalised by the total weight, i.e. of the empirical measure) of a cloud. */
-export function gaussianMoments(x: NDArray, weights?: ArrayLike<number>): { mean: Float64Array; cov: NDArray<Float64Array> } {
+export function gaussianMoments(x: NDArray, weights?: ArrayLike<number>): CloudMoments {
   const c = toCloud(x, 'x');
   const w = toWeights(weights, c.n, 'weights');
   const r = callNative(() => ot().otMoments(c.data, c.n, c.d, w));
-  return { mean: r.mean, cov: ndarray(r.cov, [c.d, c.d]) };
+  const covariance = ndarray(r.cov, [c.d, c.d]);
+  return { mean: r.mean, covariance, cov: covariance };
 }
