@@ -3,7 +3,9 @@
 //   SDE: b = −f x + g² s,   L = −f − g²/ℓ,     M = f′x − (g²)′ s − g² ∂_t s   (Δs = 0),
 //   ODE: b = −f x + ½g² s,  L = −f − ½g²/ℓ,    M = f′x − ½(g²)′ s − ½g² ∂_t s, no noise,
 // with ∂_t s = f α m/ℓ + (y − α m) ℓ′/ℓ² and ℓ′ = 2fℓ + g² (spec §7), and the scalar weights
-// of localLinearizationWeights(h, L) shared with the particle sampler.
+// of localLinearizationWeights(h, L) and the noise variance Q = g² h φ₁(2hL) − (g²)′ h² φ₂(2hL)
+// of localLinearizationNoiseVariance shared with the particle sampler (whose noise
+// c_W W + c_H H + √v ξ has exactly this variance: local_linearization_noise.h).
 #include <cmath>
 #include "analysis/direction_blocks.h"
 #include "analysis/gaussian_recursion.h"
@@ -37,7 +39,7 @@ DW2_SIMD_CLONES void applyLinearizationStep(const LinearizationStep& st, bool od
     const LocalLinearizationWeights w = localLinearizationWeights(st.h, L);
     const double a = 1.0 + w.drift * L + w.curvature * mX;
     const double b = w.drift * bC + w.curvature * mC;
-    const double noise = ode ? 0.0 : st.g2 * w.noiseVar;
+    const double noise = ode ? 0.0 : localLinearizationNoiseVariance(st.h, L, st.g2, -st.dg2dt);
     A[i] = a * A[i];
     B[i] = a * B[i] + b;
     V[i] = a * a * V[i] + noise;

@@ -1,6 +1,7 @@
 // Everything a sampler run needs besides the particles themselves, and what it reports.
 #pragma once
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 #include "process/process.h"
@@ -21,6 +22,9 @@ struct SamplerSetup {
   bool scoreDefinedAtZero = true;
   HessianRoute hessian = HessianRoute::Auto;
   int krylovDim = 30;          // Lanczos iterations (capped at d)
+  // Local linearization, stabilized variant: the matrix functions see min(μ, cap/h) for each
+  // eigenvalue μ of L (local_linearization_step.h); +∞ = the plain scheme of spec §6.
+  double linearizationCap = HUGE_VAL;
   std::vector<int> trajectorySteps;  // grid indices whose states are recorded
 };
 
