@@ -90,7 +90,7 @@ export function formatStudy(results: StudyResults): string {
     out.push(
       table(
         ['sampler', 'steps', 'NFE', 'W2 mean', '± s.e.', 'debiased', 'vs floor'],
-        results.summary.map((r) => [r.label, String(r.steps), String(r.nfe), fmt(r.mean), fmt(r.stderr, 2), fmt(r.debiased), r.belowFloor ? 'at floor' : '']),
+        results.summary.map((r) => [r.label, String(r.steps), String(r.nfe), fmt(r.mean), fmt(r.stderr, 2), fmt(r.debiased), r.diverged ? `diverged (${r.diverged}/${r.runs} runs)` : r.belowFloor ? 'at floor' : '']),
       ),
     );
     if (f) out.push(`statistical floor (W2 between two exact sample sets, n = ${f.n}): ${fmt(f.mean)} ± ${fmt(f.stderr, 2)}`);
@@ -115,7 +115,7 @@ export function studyCsv(results: StudyResults): string {
 function convergencePoints(results: StudyResults): ConvergencePoint[] {
   const g = results.rows.filter((r): r is GaussianStudyRow => r.kind === 'gaussian' && !r.momentMatched);
   if (g.length > 0) return g.map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.discretization }));
-  return results.summary.map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.mean, stderr: r.stderr }));
+  return results.summary.filter((r) => !r.diverged).map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.mean, stderr: r.stderr }));
 }
 
 /** log p₀ of a mixture (or Gaussian) target on a grid around its means, for the scatter plot. */

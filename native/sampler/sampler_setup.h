@@ -34,6 +34,8 @@ struct SamplerStats {
   uint64_t jacobians = 0;   // full Jacobians ∇s per particle (dense route, native targets)
   int fallbackSteps = 0;    // steps reduced to their first stage at t = 0
   bool dense = false;       // local linearization: the dense route was used
+  uint64_t divergedParticles = 0;  // particles that became non-finite or ran away (sampler/divergence.h)
+  int firstDivergedStep = 0;       // the first step (1-based) where one did; 0 = none
 };
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
