@@ -138,6 +138,10 @@ export interface StudyTheory {
     theorem: TheoremInfo;
     /** The constant used (theory.C1), when given. */
     C1?: number;
+    /** Where the bounds come from: the user's C1, the paper's constants ("≲" taken as 1), or none (no bound). */
+    boundSource: 'user' | 'paper' | 'none';
+    /** The paper's C₁ at the largest step (the local-linearization one grows with h), when it applies. */
+    paperC1?: number;
     /** The smallest C1 for which the bound covers every measured total of this sampler: any valid C1 is at least this. */
     requiredC1: number;
     maxStep?: number;
@@ -431,6 +435,8 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
       sampler: name,
       theorem: theorems[name],
       ...(t.rows[0]!.C1 !== undefined ? { C1: t.rows[0]!.C1 } : {}),
+      boundSource: t.rows.find((r) => r.boundSource)?.boundSource ?? 'none',
+      ...(t.rows[0]!.paper ? { paperC1: t.rows[0]!.paper.C1 } : {}),
       requiredC1: requiredC1(measured.map((m) => m.row), measured.map((m) => m.total)),
       ...(typeof s.theory?.maxStep === 'number' ? { maxStep: s.theory.maxStep } : typeof s.theory?.maxStep === 'object' && s.theory.maxStep[name] !== undefined ? { maxStep: s.theory.maxStep[name] } : {}),
       hTimesDriftLipschitz: t.rows[0]!.hTimesDriftLipschitz,
