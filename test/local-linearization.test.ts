@@ -6,7 +6,7 @@
  * - the exact Gaussian analysis shows order 2 on vp (where freezing g² gave 1), ou, ve and heat.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeGaussianSync, localLinearizationNoise, phiFunctions, type ProcessName } from '../lib/index.js';
+import { analyzeGaussianSync, gaussianTarget, gmmTarget, localLinearizationNoise, phiFunctions, sampleSync, type ProcessName } from '../lib/index.js';
 
 /**
  * Composite Simpson on [0, h] with 2m panels in s, r = h(3s² − 2s³): an independent transcription of
@@ -124,5 +124,40 @@ describe('local-linearization (SDE): order 2 by the exact Gaussian analysis', ()
     const r = analyzeGaussianSync({ eigenvalues, process: 'vp', sampler: 'local-linearization', steps: [640], tEnd: 1e-3, prior: 'exact' });
     expect(r.rows[0]!.discretization).toBeGreaterThan(6.5e-5);
     expect(r.rows[0]!.discretization).toBeLessThan(6.7e-5);
+  });
+});
+
+describe('dense route (tridiagonal QR applied to the step vectors) against the Krylov route on the full space', () => {
+  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    return m;
+  };
+  it('12-D mixture (vp) and a 6-D Gaussian with a repeated eigenvalue (ou): same samples to 1e-9', () => {
+    const d = 12;
+    const K = 5;
+    const mixture = gmmTarget({
+      weights: Array.from({ length: K }, (_, k) => (k + 1) / 15),
+      means: Array.from({ length: K }, (_, k) => Array.from({ length: d }, (_, j) => Math.sin(3 * k + j))),
+      variances: Array.from({ length: K }, (_, k) => Array.from({ length: d }, (_, j) => 0.1 + 0.07 * ((k + 2 * j) % 4))),
+    });
+    const a = Math.PI / 5;
+    const rot = [[Math.cos(a), -Math.sin(a)], [Math.sin(a), Math.cos(a)]];
+    const lam = [0.5, 0.5, 2, 2, 2, 0.1];
+    const cov = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => {
+      // Blocks (0,1), (2,3) rotated; 4 and 5 on the axes.
+      const bi = i < 4 ? i >> 1 : -1;
+      const bj = j < 4 ? j >> 1 : -1;
+      if (bi >= 0 && bi === bj) return rot[i & 1]![0]! * lam[2 * bi]! * rot[j & 1]![0]! + rot[i & 1]![1]! * lam[2 * bi + 1]! * rot[j & 1]![1]!;
+      return i === j ? lam[i]! : 0;
+    }));
+    const gauss = gaussianTarget({ mean: [0.2, 0, -1, 0.5, 0, 1], covariance: cov });
+    for (const [target, process, dim] of [[mixture, 'vp', d], [gauss, 'ou', 6]] as const) {
+      const o = { target, process, sampler: 'local-linearization' as const, steps: 20, n: 200, seed: 4 };
+      const dense = sampleSync({ ...o, hessian: 'dense' });
+      const krylov = sampleSync({ ...o, hessian: 'krylov', krylovDim: dim });
+      expect(dense.diverged).toBeNull();
+      expect(maxAbsDiff(dense.samples.data, krylov.samples.data), process).toBeLessThan(1e-10);
+    }
   });
 });

@@ -22,9 +22,17 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
   for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
   if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
-    const Eigen::VectorXd v = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
-    for (int t = 0; t < threads; ++t)
-      eigen_.push_back({Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(d), Eigen::MatrixXd(d, d), v, v, v, v, v, v, v});
+    const Eigen::Index n = static_cast<Eigen::Index>(d);
+    eigen_.resize(static_cast<size_t>(threads));
+    for (ThreadEigen& e : eigen_) {
+      e.tri = Eigen::Tridiagonalization<Eigen::MatrixXd>(n);
+      e.L.resize(n, n);
+      e.B.resize(n, 5);
+      e.Y.resize(n, 5);
+      for (auto* v : {&e.diag, &e.off, &e.coef, &e.dx}) v->resize(n);
+      e.rotations.reserve(static_cast<size_t>(4 * n * n + 16));
+      e.solver = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(n);
+    }
   } else {
     lanczos_ = std::make_unique<BlockLanczos>(rows_, d, m, threads);
   }
@@ -44,10 +52,47 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   }
 }
 
+// x′ − x for particle row o: Σ_v w_v(hL) v over v = b, M (and z_W, z_H, ξ for the SDE).
+void LocalLinearizationStepper::denseParticle(ThreadEigen& e, size_t o, double h) {
+  const size_t d = s_.d;
+  const Eigen::Index n = static_cast<Eigen::Index>(d);
+  const int m = ode_ ? 2 : 5;
+  const double a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
+  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double* columns[5] = {b_.data() + o, m_.data() + o, zW_.data() + o, zH_.data() + o, xi_.data() + o};
+  for (int j = 0; j < m; ++j) e.B.col(j) = Eigen::Map<const Eigen::VectorXd>(columns[j], n);
+  // The weight of eigen-direction μ for each vector.
+  auto coefficient = [&](double mu, const double* y) {
+    const double capped = std::min(mu, cap);
+    const LocalLinearizationWeights w = localLinearizationWeights(h, capped);
+    double v = w.drift * y[0] + w.curvature * y[1];
+    if (!ode_) {
+      const LocalLinearizationNoise nz = localLinearizationNoise(h, capped, a, slope);
+      v += nz.cW * sqrtH * y[2] + nz.cH * sqrtH12 * y[3] + std::sqrt(nz.remainder) * y[4];
+    }
+    return v;
+  };
+  e.tri.compute(e.L);
+  e.diag = e.tri.diagonal();
+  if (d > 1) e.off.head(n - 1) = e.tri.subDiagonal();
+  e.Y.leftCols(m).noalias() = e.tri.matrixQ().transpose() * e.B.leftCols(m);
+  if (tridiagonalQr(e.diag.data(), e.off.data(), static_cast<int>(d), e.Y.data(), static_cast<int>(e.Y.cols()), e.rotations)) {
+    for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.diag[r], e.Y.data() + r * e.Y.cols());
+    applyTransposed(e.rotations, e.coef.data());
+    e.dx.noalias() = e.tri.matrixQ() * e.coef;
+    return;
+  }
+  // Not converged (never seen): the full eigendecomposition.
+  e.solver.compute(e.L, Eigen::ComputeEigenvectors);
+  const auto& Q = e.solver.eigenvectors();
+  e.Y.leftCols(m).noalias() = Q.transpose() * e.B.leftCols(m);
+  for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.solver.eigenvalues()[r], e.Y.data() + r * e.Y.cols());
+  e.dx.noalias() = Q * e.coef;
+}
+
 void LocalLinearizationStepper::denseBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
   const size_t d = s_.d;
-  const double f = f_, cg2 = c_ * g2_, a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
-  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double f = f_, cg2 = c_ * g2_;
   model.jacobians(t, first, count, x_.data(), jac_.data());
 #pragma omp parallel num_threads(threads_)
   {
@@ -58,28 +103,7 @@ void LocalLinearizationStepper::denseBlock(LocalModel& model, double t, double h
       const double* J = jac_.data() + o * d;
       for (size_t r = 0; r < d; ++r)
         for (size_t q = 0; q < d; ++q) e.L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
-      e.solver.compute(e.L, Eigen::ComputeEigenvectors);
-      const auto& Q = e.solver.eigenvectors();
-      const auto& mu = e.solver.eigenvalues();
-      using Map = Eigen::Map<const Eigen::VectorXd>;
-      e.qb.noalias() = Q.transpose() * Map(b_.data() + o, d);
-      e.qm.noalias() = Q.transpose() * Map(m_.data() + o, d);
-      if (!ode_) {
-        e.qw.noalias() = Q.transpose() * Map(zW_.data() + o, d);
-        e.qh.noalias() = Q.transpose() * Map(zH_.data() + o, d);
-        e.qx.noalias() = Q.transpose() * Map(xi_.data() + o, d);
-      }
-      for (size_t r = 0; r < d; ++r) {
-        const double m = std::min(mu[r], cap);
-        const LocalLinearizationWeights w = localLinearizationWeights(h, m);
-        double v = w.drift * e.qb[r] + w.curvature * e.qm[r];
-        if (!ode_) {
-          const LocalLinearizationNoise n = localLinearizationNoise(h, m, a, slope);
-          v += n.cW * sqrtH * e.qw[r] + n.cH * sqrtH12 * e.qh[r] + std::sqrt(n.remainder) * e.qx[r];
-        }
-        e.coef[r] = v;
-      }
-      e.dx.noalias() = Q * e.coef;
+      denseParticle(e, o, h);
       for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + e.dx[r];
     }
   }

@@ -6,7 +6,8 @@
 // all at (t_k, x). The three noise vectors of particle i are normalRow({seed, k, stage}, i) with
 // stage kNoiseStageW = 0 (z_W, the Brownian increment), kNoiseStageH = 1 (z_H, the space-time
 // Lévy area) and kNoiseStageRemainder = 2 (ξ); for fresh draws η ~ N(0, Q) exactly. The matrix
-// functions act on the eigenvalues μ of L (dense route) or on the Ritz values of the Lanczos
+// functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
+// eigenvectors) or on the Ritz values of the Lanczos
 // tridiagonal matrices of b, M and each noise vector (Krylov route).
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
@@ -17,6 +18,7 @@
 #include <Eigen/Dense>
 #include "sampler/lanczos.h"
 #include "sampler/local_model.h"
+#include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
 
 namespace dw2 {
@@ -42,11 +44,17 @@ class LocalLinearizationStepper {
   double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
+  // Per-thread scratch of the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
+  // row-major: b, M, z_W, z_H, ξ), then in L's eigen-coordinates after tridiagonalQr.
   struct ThreadEigen {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
-    Eigen::MatrixXd L;
-    Eigen::VectorXd qb, qm, qw, qh, qx, coef, dx;
+    Eigen::Tridiagonalization<Eigen::MatrixXd> tri;
+    Eigen::MatrixXd L, B;
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Y;
+    Eigen::VectorXd diag, off, coef, dx;
+    std::vector<GivensRotation> rotations;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;  // fallback if the QR iteration does not converge
   };
+  void denseParticle(ThreadEigen& e, size_t o, double h);
   std::vector<ThreadEigen> eigen_;
 };
 
