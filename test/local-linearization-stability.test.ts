@@ -4,6 +4,10 @@
  * (every matrix function sees min(μ, κ/h), an extension of spec §6) keeps the runs finite while
  * staying second order (exact Gaussian analysis) and sampling the law its recursion predicts.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { continuousFlow, gaussianRecursion, gaussianTarget, gmmTarget, sampleSync } from '../lib/index.js';
 import { ringMixture } from '../lib/study/presets.js';
@@ -38,6 +42,23 @@ describe('divergence detection', () => {
       expect(r.diverged, `${steps} steps`).toBeNull();
       for (const v of r.samples.data) expect(Number.isFinite(v)).toBe(true);
     }
+  });
+
+  it('dw2 sample --json reports diverged (and --stabilize removes it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw2-ll-'));
+    const file = join(dir, 'ring.json');
+    const m = ringMixture();
+    writeFileSync(file, JSON.stringify({ type: 'gmm', weights: m.weights, means: m.means, covs: m.variances.map((v) => [[v[0], 0], [0, v[1]]]) }));
+    const run = (extra: string[]) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', 'sample', '--target', file, '--sampler', 'local-linearization', '--steps', '4', '--n', '300', '--out', join(dir, 'x.npy'), '--json', ...extra], {
+          encoding: 'utf8',
+        }),
+      );
+    const plain = run([]);
+    expect(plain.diverged.particles).toBeGreaterThan(0);
+    expect(plain.diverged.firstStep).toBeGreaterThanOrEqual(1);
+    expect(run(['--stabilize', '0.5']).diverged).toBeNull();
   });
 
   it('studies: a diverged run is not a measurement (no W2, left out of the summary statistics and the fit)', async () => {
