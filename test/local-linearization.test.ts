@@ -42,6 +42,12 @@ const cases: [number, number, number, number][] = [
   [0.5, 30, 1, 0], // ou-like, strongly repelling
   [0.002, -3, 0.004, -2], // ve reaching t = 0 at the end of the step (a + bh = 0)
   [0.3, -2, 0, 2], // g vanishes at the start of the step
+  // Near the switch between the 8-node and 16-node rules (|hμ|(1 + 3ρ) ≈ 1):
+  [0.1, -9.9, 1, 0],
+  [0.1, 9.9, 1, 0],
+  [0.5, -0.55, 0.05, 1],
+  [0.5, -0.6, 0.01, 2],
+  [0.1, -9.5, 1, -5],
 ];
 
 describe('local-linearization noise coefficients', () => {
