@@ -5,7 +5,8 @@
 //   η = c_W(hL) √h z_W + c_H(hL) √(h/12) z_H + v(hL)^{1/2} ξ   (local_linearization_noise.h),
 // all at (t_k, x). The three noise vectors of particle i are normalRow({seed, k, stage}, i) with
 // stage kNoiseStageW = 0 (z_W, the Brownian increment), kNoiseStageH = 1 (z_H, the space-time
-// Lévy area) and kNoiseStageRemainder = 2 (ξ); for fresh draws η ~ N(0, Q) exactly. The matrix
+// Lévy area) and kNoiseStageRemainder = 2 (ξ); for fresh draws η ~ N(0, Q) exactly. (W, H) belong
+// to the reverse-time Brownian motion on the step, in sampler time τ = T − t (r = τ − τ_k = t_k − t). The matrix
 // functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
 // eigenvectors) or on the Ritz values of the Lanczos
 // tridiagonal matrices of b, M and each noise vector (Krylov route).
