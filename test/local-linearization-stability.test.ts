@@ -72,6 +72,17 @@ describe('divergence detection', () => {
     expect(good.diverged).toBe(0);
     expect(Number.isFinite(good.mean)).toBe(true);
   });
+
+  it('studies: a stabilized local linearization next to the plain one (Monte Carlo only)', async () => {
+    const r = await study({ target: ringMixture(), process: { name: 'vp' }, samplers: ['local-linearization', { name: 'local-linearization', stabilize: true }], steps: [4], seeds: [0, 1], n: 150 });
+    const plain = r.summary.find((x) => x.label === 'local-linearization')!;
+    const stable = r.summary.find((x) => x.label === 'local-linearization(κ=0.5)')!;
+    expect(plain.diverged).toBeGreaterThan(0);
+    expect(stable.diverged).toBe(0);
+    expect(Number.isFinite(stable.mean)).toBe(true);
+    await expect(study({ target: { type: 'gaussian', eigenvalues: [1, 2] }, samplers: [{ name: 'local-linearization', stabilize: 0.5 }], steps: [4] })).rejects.toThrow(/Monte Carlo/);
+    await expect(study({ target: ringMixture(), samplers: [{ name: 'heun', stabilize: 0.5 }], steps: [4] })).rejects.toThrow(/local-linearization/);
+  });
 });
 
 describe('stabilized variant: exact Gaussian analysis', () => {

@@ -462,6 +462,7 @@ async function monteCarloRow(
     process: s.process,
     sampler: sampler.name,
     eta: sampler.name === 'ddim' ? sampler.eta : undefined,
+    stabilize: sampler.stabilize,
     grid: s.grid.kind,
     rho: s.grid.rho,
     steps,
