@@ -24,14 +24,18 @@ inline double norm2(double x, double z) {
 }
 
 // One implicit QR step with Wilkinson shift on the unreduced block [lo, hi] (Golub & Van Loan Alg. 8.3.2).
-void qrStep(double* a, double* b, int lo, int hi, double* Y, int m, std::vector<GivensRotation>& rotations) {
+// M > 0: the number of columns of Y at compile time (the loops unroll); M = 0: m at run time.
+template <int M>
+void qrStep(double* a, double* b, int lo, int hi, double* Y, int mRun, std::vector<GivensRotation>& rotations) {
+  const int m = M > 0 ? M : mRun;
   const double delta = 0.5 * (a[hi - 1] - a[hi]);
   const double e = b[hi - 1];
   const double shift = a[hi] - e * e / (delta + std::copysign(norm2(delta, e), delta == 0.0 ? 1.0 : delta));
   double x = a[lo] - shift, z = b[lo];
   for (int k = lo; k < hi; ++k) {
     const double r = norm2(x, z);
-    const double c = r == 0.0 ? 1.0 : x / r, s = r == 0.0 ? 0.0 : -z / r;
+    const double inv = r == 0.0 ? 0.0 : 1.0 / r;
+    const double c = r == 0.0 ? 1.0 : x * inv, s = -z * inv;
     if (k > lo) b[k - 1] = r;  // the bulge at (k − 1, k + 1) is gone
     // (a_k, b_k, a_{k+1}) ← R [[a_k, b_k], [b_k, a_{k+1}]] Rᵀ with R = [[c, −s], [s, c]].
     const double ak = a[k], ak1 = a[k + 1], bk = b[k];
@@ -67,7 +71,9 @@ bool tridiagonalQr(double* a, double* b, int n, double* Y, int m, std::vector<Gi
     int lo = hi - 1;
     while (lo > 0 && !negligible(b[lo - 1], a[lo - 1], a[lo])) --lo;
     if (++sweeps > 30 * n) return false;
-    qrStep(a, b, lo, hi, Y, m, rotations);
+    if (m == 5) qrStep<5>(a, b, lo, hi, Y, m, rotations);
+    else if (m == 2) qrStep<2>(a, b, lo, hi, Y, m, rotations);
+    else qrStep<0>(a, b, lo, hi, Y, m, rotations);
   }
   return true;
 }
