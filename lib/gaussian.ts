@@ -342,6 +342,8 @@ export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOp
   start?: DirectionStart;
   /** Run with the score of N(mean, diag(eigenvalues)) in the same basis instead of the data's. */
   score?: { eigenvalues: VectorInput; mean?: VectorInput };
+  /** Local linearization's stabilized variant with cap κ on hμ (SampleOptions.stabilize; a number here). */
+  stabilize?: number;
 }
 
 /** A run's per-direction result: x_end = gain·x_T + offset + √noiseVariance·z, and the output moments from the start. */
@@ -394,8 +396,12 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
   const { eta, params } = samplerParams(options.sampler, options, true);
-  const o = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
-  return { ...callNative(() => binding().gaussianRecursionSync(o)), times };
+  const o: Record<string, unknown> = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
+  if (options.stabilize !== undefined) {
+    if (!options.sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${options.sampler}'`);
+    o.linearizationCap = requireFiniteNumber(options.stabilize, 'stabilize');
+  }
+  return { ...callNative(() => binding().gaussianRecursionSync(o as never)), times };
 }
 
 export interface ContinuousFlowOptions extends DirectionInput {

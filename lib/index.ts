@@ -16,6 +16,8 @@ export {
   schemeInfo,
   stepPlan,
   phiFunctions,
+  localLinearizationNoise,
+  type LocalLinearizationNoise,
   processNames,
   priorNames,
   type PriorName,

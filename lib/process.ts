@@ -69,6 +69,7 @@ interface ScheduleBinding {
     grid?: Float64Array,
   ): StepPlan;
   phiFunctions(z: number): [number, number];
+  localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise;
 }
 const binding = () => native() as unknown as ScheduleBinding;
 
@@ -240,4 +241,21 @@ export function stepPlan(
 /** φ₁(z) = (eᶻ − 1)/z and φ₂(z) = (eᶻ − 1 − z)/z² as used by local linearization. */
 export function phiFunctions(z: number): [number, number] {
   return callNative(() => binding().phiFunctions(requireFiniteNumber(z, 'z')));
+}
+
+/**
+ * The noise of one local-linearization step in one eigen-direction μ of L (spec §6), with
+ * g² = a + b r over the step in reverse time r ∈ [0, h]: η = c_W W + c_H H + √remainder ξ for the
+ * step's Brownian increment W ~ N(0, h), its space-time Lévy area H ~ N(0, h/12) and a fresh ξ;
+ * `variance` is the closed form Q = a h φ₁(2hμ) + b h² φ₂(2hμ) that c_W² h + c_H² h/12 + remainder equals.
+ */
+export interface LocalLinearizationNoise {
+  cW: number;
+  cH: number;
+  remainder: number;
+  variance: number;
+}
+
+export function localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise {
+  return callNative(() => binding().localLinearizationNoise(requireFiniteNumber(h, 'h'), requireFiniteNumber(mu, 'mu'), requireFiniteNumber(a, 'a'), requireFiniteNumber(b, 'b')));
 }

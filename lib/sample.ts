@@ -108,6 +108,13 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /** Lanczos iterations for the Krylov route (default 30, capped at d). */
   krylovDim?: number;
   /**
+   * Local linearization, stabilized variant (an extension of spec §6, see docs/sampling.md): every
+   * matrix function of hL sees its eigenvalues capped at κ, so a repelling direction grows by at
+   * most e^κ per step; where hμ ≤ κ (always where L ≤ 0) the step is unchanged, so the scheme stays
+   * second order. `true` means κ = DEFAULT_STABILIZE_CAP (0.5); a number gives κ ≥ 0. Default: off.
+   */
+  stabilize?: boolean | number;
+  /**
    * Where the particles are stepped: 'cpu' (default), 'cuda' (NVIDIA GPU: gaussian and gmm targets,
    * every scheme except local linearization; samples equal the CPU's to float round-off) or
    * 'auto' (the GPU when usable and the options are supported there, else the CPU).
@@ -144,7 +151,16 @@ export interface SampleResult {
   /** dpm-adaptive: attempted steps accepted and rejected (`grid` is the accepted grid). */
   accepted?: number;
   rejected?: number;
+  /**
+   * Particles that blew up (a non-finite coordinate, or one beyond 100 × the scale of the data and
+   * of the particle's start) and the first step (1-based) where one did; null when none did.
+   * Such a run is not a measurement. On 'cuda' only non-finite final values are counted (firstStep null).
+   */
+  diverged: { particles: number; firstStep: number | null } | null;
 }
+
+/** κ of `stabilize: true` (chosen by measurement on the demo mixture, docs/sampling.md). */
+export const DEFAULT_STABILIZE_CAP = 0.5;
 
 interface NativeSamplerOptions {
   sampler: SamplerName;
@@ -168,6 +184,7 @@ interface NativeSamplerOptions {
   trajectory?: number[];
   hessian: HessianRoute;
   krylovDim: number;
+  linearizationCap?: number;
 }
 
 interface NativeSamplerResult {
@@ -182,6 +199,7 @@ interface NativeSamplerResult {
   seconds: number;
   accepted?: number;
   rejected?: number;
+  diverged?: { particles: number; firstStep: number } | null;
 }
 
 interface SamplerBinding {
@@ -311,6 +329,12 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const { eta, params } = samplerParams(sampler, o);
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
+  let linearizationCap: number | undefined;
+  if (o.stabilize !== undefined && o.stabilize !== false) {
+    if (!sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
+    linearizationCap = o.stabilize === true ? DEFAULT_STABILIZE_CAP : requireFiniteNumber(o.stabilize, 'stabilize');
+    if (linearizationCap < 0) throw new InvalidArgumentError(`stabilize (the cap κ on hμ) must be >= 0, got ${linearizationCap}`);
+  }
 
   // Score source.
   if ((o.target === undefined) === (o.score === undefined)) throw new InvalidArgumentError('give exactly one of target and score');
@@ -359,6 +383,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
 
   // Start.
   const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, firstParticle, n, d, dtype, hessian, krylovDim };
+  if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');
@@ -428,7 +453,20 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     seconds: r.seconds,
     device,
     ...(r.accepted !== undefined ? { accepted: r.accepted, rejected: r.rejected } : {}),
+    diverged: r.diverged ?? (device === 'cuda' ? nonFiniteRows(r.samples, o.n, o.d) : null),
   };
+}
+
+/** Rows with a non-finite value (the GPU run has no per-step check). */
+function nonFiniteRows(x: FloatArray, n: number, d: number): { particles: number; firstStep: null } | null {
+  let particles = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      if (!Number.isFinite(x[i * d + j]!)) {
+        particles++;
+        break;
+      }
+  return particles ? { particles, firstStep: null } : null;
 }
 
 /**

@@ -59,6 +59,8 @@ export interface MonteCarloStudyRow {
   w2sq: number;
   /** The certificate's bound on w2sq − optimum. */
   gap: number;
+  /** Set when the run blew up (SampleResult.diverged): then w2, w2sq and gap are NaN (null in JSON), not measurements. */
+  diverged?: { particles: number; firstStep: number | null };
 }
 
 export type StudyRow = GaussianStudyRow | MonteCarloStudyRow;
@@ -76,6 +78,8 @@ export interface MonteCarloSummary {
   debiased: number;
   /** True when the mean is within two standard errors of the floor: the sampler is below the noise. */
   belowFloor: boolean;
+  /** Runs (seeds) that diverged; when > 0 the cell is not a measurement: mean, stderr, debiased are NaN, and fits and plots leave it out. */
+  diverged: number;
 }
 
 export interface StudyFloor {
@@ -134,6 +138,10 @@ export interface StudyTheory {
     theorem: TheoremInfo;
     /** The constant used (theory.C1), when given. */
     C1?: number;
+    /** Where the bounds come from: the user's C1, the paper's constants ("≲" taken as 1), or none (no bound). */
+    boundSource: 'user' | 'paper' | 'none';
+    /** The paper's C₁ at the largest step (the local-linearization one grows with h), when it applies. */
+    paperC1?: number;
     /** The smallest C1 for which the bound covers every measured total of this sampler: any valid C1 is at least this. */
     requiredC1: number;
     maxStep?: number;
@@ -189,6 +197,11 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
     for (const steps of s.steps) {
       const runs = mc.filter((r) => r.label === sampler.label && r.steps === steps);
       if (runs.length === 0) continue;
+      const diverged = runs.filter((r) => r.diverged).length;
+      if (diverged > 0) {
+        summary.push({ label: sampler.label, sampler: sampler.name, steps, nfe: runs[0]!.nfe, runs: runs.length, mean: NaN, stderr: NaN, debiased: NaN, belowFloor: false, diverged });
+        continue;
+      }
       const { mean, stderr } = meanAndStderr(runs.map((r) => r.w2));
       const meanSq = runs.reduce((a, r) => a + r.w2sq, 0) / runs.length;
       const noise = floor ? 2 * Math.sqrt((Number.isFinite(stderr) ? stderr : 0) ** 2 + (Number.isFinite(floor.stderr) ? floor.stderr : 0) ** 2) : 0;
@@ -202,6 +215,7 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
         stderr,
         debiased: Math.sqrt(Math.max(0, meanSq - floorSq)),
         belowFloor: floor !== null && mean - floor.mean <= noise,
+        diverged: 0,
       });
     }
   const orders: StudyOrder[] = [];
@@ -215,7 +229,7 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
       pts = g.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.discretization }));
     } else {
       metric = 'debiased W2';
-      pts = summary.filter((r) => r.label === sampler.label && !r.belowFloor).map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.debiased }));
+      pts = summary.filter((r) => r.label === sampler.label && !r.belowFloor && !r.diverged).map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.debiased }));
     }
     // Round-off floor of exact values: nothing below 1e-13 relative to the largest error is fitted.
     const top = Math.max(0, ...pts.map((p) => p.y));
@@ -421,6 +435,8 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
       sampler: name,
       theorem: theorems[name],
       ...(t.rows[0]!.C1 !== undefined ? { C1: t.rows[0]!.C1 } : {}),
+      boundSource: t.rows.find((r) => r.boundSource)?.boundSource ?? 'none',
+      ...(t.rows[0]!.paper ? { paperC1: t.rows[0]!.paper.C1 } : {}),
       requiredC1: requiredC1(measured.map((m) => m.row), measured.map((m) => m.total)),
       ...(typeof s.theory?.maxStep === 'number' ? { maxStep: s.theory.maxStep } : typeof s.theory?.maxStep === 'object' && s.theory.maxStep[name] !== undefined ? { maxStep: s.theory.maxStep[name] } : {}),
       hTimesDriftLipschitz: t.rows[0]!.hTimesDriftLipschitz,
@@ -446,6 +462,7 @@ async function monteCarloRow(
     process: s.process,
     sampler: sampler.name,
     eta: sampler.name === 'ddim' ? sampler.eta : undefined,
+    stabilize: sampler.stabilize,
     grid: s.grid.kind,
     rho: s.grid.rho,
     steps,
@@ -456,6 +473,11 @@ async function monteCarloRow(
     signal,
   });
   const seconds = (performance.now() - t0) / 1000;
+  if (run.diverged) {
+    // Not a measurement: no W2 of particles that blew up (summarize and the plots leave it out).
+    const nan = Number.NaN;
+    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: nan, w2sq: nan, gap: nan, diverged: run.diverged };
+  }
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);

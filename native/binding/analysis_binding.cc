@@ -493,6 +493,12 @@ Napi::Value gaussianRecursionSync(const Napi::CallbackInfo& info) {
     options.eta = numberOr(o, "eta", 0.0);
     options.params = samplerParamsField(o);
     const DiagonalGaussian start = parseStart(o, p, grid.front(), dir.data);
+    const Napi::Value cap = o.Get("linearizationCap");
+    if (!cap.IsUndefined() && schemeInfo(scheme).usesHessian) {  // the stabilized local linearization
+      const double kappa = cap.ToNumber().DoubleValue();
+      if (!(kappa >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
+      return mapsToJs(info.Env(), localLinearizationMaps(scheme == Scheme::LocalLinearizationOde, p, grid, dir.spectrum(), noProgress(), kappa), start);
+    }
     return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, options, dir.spectrum()), start);
   });
 }

@@ -119,6 +119,10 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   else if (hessian == "krylov") s.hessian = HessianRoute::Krylov;
   else fail(ErrorCode::InvalidArgument, "hessian must be 'auto', 'dense' or 'krylov', got '" + hessian + "'");
   s.krylovDim = static_cast<int>(integerField(o, "krylovDim", 30, 1, 10000));
+  if (has(o, "linearizationCap")) {
+    s.linearizationCap = numberField(o, "linearizationCap", HUGE_VAL);
+    if (!(s.linearizationCap >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
+  }
   if (s.n * s.d > (size_t(1) << 31)) fail(ErrorCode::TooLarge, "n × d must stay below 2^31 elements");
 
   const bool haveTarget = has(o, "target"), haveScore = has(o, "score");
@@ -236,6 +240,14 @@ class SamplerRun {
     r.Set("jacobians", Napi::Number::New(env, double(stats_.jacobians)));
     r.Set("fallbackSteps", Napi::Number::New(env, stats_.fallbackSteps));
     r.Set("hessianRoute", schemeInfo(call_.setup.scheme).usesHessian ? Napi::Value(Napi::String::New(env, stats_.dense ? "dense" : "krylov")) : env.Null());
+    if (stats_.divergedParticles) {
+      Napi::Object dv = Napi::Object::New(env);
+      dv.Set("particles", Napi::Number::New(env, double(stats_.divergedParticles)));
+      dv.Set("firstStep", Napi::Number::New(env, stats_.firstDivergedStep));
+      r.Set("diverged", dv);
+    } else {
+      r.Set("diverged", env.Null());
+    }
     Napi::Array traj = Napi::Array::New(env, trajectory_.size());
     for (uint32_t i = 0; i < trajectory_.size(); ++i) traj.Set(i, trajectory_[i].Value());
     r.Set("trajectory", traj);

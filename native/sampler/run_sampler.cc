@@ -1,10 +1,13 @@
 #include "sampler/run_sampler.h"
 #include <algorithm>
+#include <cmath>
+#include <vector>
 #include <cstring>
 #include <string>
 #include "binding/errors.h"
 #include "sampler/adaptive_driver.h"
 #include "sampler/batch_local_model.h"
+#include "sampler/divergence.h"
 #include "sampler/local_linearization_step.h"
 #include "sampler/plan_executor.h"
 #include "sampler/target_local_model.h"
@@ -34,6 +37,20 @@ void validateSampler(const SamplerSetup& s) {
   StepPlan plan;
   for (int k = 0; k < N; ++k) buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
 }
+
+namespace {
+
+// max_j |mean_j| + √cov_jj of p₀: the size of legitimate states (divergence.h).
+double dataScale(const Target& target) {
+  const size_t d = target.dim();
+  std::vector<double> mean(d), cov(d * d);
+  target.moments(mean.data(), cov.data());
+  double s = 0.0;
+  for (size_t j = 0; j < d; ++j) s = std::max(s, std::fabs(mean[j]) + std::sqrt(std::max(0.0, cov[j * d + j])));
+  return std::isfinite(s) ? s : 0.0;
+}
+
+}  // namespace
 
 template <class T>
 void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batch, SamplerIo<T>& io, Progress& progress, SamplerStats& stats) {
@@ -78,6 +95,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     runAdaptiveSampler(s, target, batch, io.x, *planScratch, threads, progress, stats);
     return;
   }
+  DivergenceMonitor divergence(io.x, n, d, target ? dataScale(*target) : 0.0, threads);
 
   PlanOptions o;
   o.eta = s.eta;
@@ -101,9 +119,12 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       if (target) executePlanFused(s, *target, k, shared, io.x, *planScratch, threads);
       else executePlanStagewise(s, *batch, k, shared, *planScratch, threads);
     }
+    divergence.check(io.x, k + 1);
     record(k + 1);
   }
   stats.dense = dense;
+  stats.divergedParticles = divergence.particles();
+  stats.firstDivergedStep = divergence.firstStep();
   progress.checkpoint(1.0);
 }
 

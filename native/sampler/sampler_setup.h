@@ -1,6 +1,7 @@
 // Everything a sampler run needs besides the particles themselves, and what it reports.
 #pragma once
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 #include "process/process.h"
@@ -22,6 +23,9 @@ struct SamplerSetup {
   bool scoreDefinedAtZero = true;
   HessianRoute hessian = HessianRoute::Auto;
   int krylovDim = 30;          // Lanczos iterations (capped at d)
+  // Local linearization, stabilized variant: the matrix functions see min(μ, cap/h) for each
+  // eigenvalue μ of L (local_linearization_step.h); +∞ = the plain scheme of spec §6.
+  double linearizationCap = HUGE_VAL;
   std::vector<int> trajectorySteps;  // grid indices whose states are recorded
 };
 
@@ -34,6 +38,8 @@ struct SamplerStats {
   // dpm-adaptive: attempted steps accepted / rejected, and the accepted grid (T … t_end)
   uint64_t accepted = 0, rejected = 0;
   std::vector<double> acceptedGrid;
+  uint64_t divergedParticles = 0;  // particles that became non-finite or ran away (sampler/divergence.h)
+  int firstDivergedStep = 0;       // the first step (1-based) where one did; 0 = none
 };
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
