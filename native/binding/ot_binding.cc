@@ -172,6 +172,11 @@ Napi::Value exactResultObject(Napi::Env env, const ExactResult& r) {
   st.Set("secondsCosts", r.secondsCosts);
   st.Set("secondsSolve", r.secondsSolve);
   st.Set("secondsCertify", r.secondsCertify);
+  if (r.atomsA) {
+    st.Set("atomsA", double(r.atomsA));
+    st.Set("atomsB", double(r.atomsB));
+  }
+  if (r.costExponent) st.Set("costExponent", r.costExponent);
   o.Set("stats", st);
   return o;
 }
@@ -304,10 +309,7 @@ Napi::Value certifyPlan(const Napi::CallbackInfo& info, bool async) {
   auto pv = std::make_shared<std::vector<double>>(v.Data(), v.Data() + b.n);
   auto result = std::make_shared<Certificate>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) {
-    SqEuclideanCost C(a, b);
-    *result = certify(C, pa->data(), pb->data(), *plan, *pu, *pv, false, p);
-  };
+  task->work = [=](Progress& p) { *result = certifyClouds(a, pa->data(), b, pb->data(), *plan, *pu, *pv, p); };
   task->build = [result](Napi::Env env) -> Napi::Value { return certificateObject(env, *result); };
   return runTask(info, task, async, 12, {0, 2, 5, 6});
 }
@@ -343,6 +345,9 @@ Napi::Value momentsBinding(const Napi::CallbackInfo& info) {
     std::vector<double> pw = normalisedWeights(w, c.n, "weights");
     std::vector<double> mean, cov;
     empiricalMoments(c.x, c.n, d, pw.data(), mean, cov);
+    for (double x : cov)
+      if (!std::isfinite(x))
+        fail(ErrorCode::NonFinite, "the covariance of the points exceeds the float64 range (about 1.8e308); rescale the data");
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("mean", toF64(info.Env(), mean));
     o.Set("cov", toF64(info.Env(), cov));

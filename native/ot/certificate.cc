@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include "ot/compensated.h"
+#include "ot/cost_scale.h"
 #include "runtime/threads.h"
 
 namespace dw2::ot {
@@ -84,6 +85,21 @@ Certificate certify(const SqEuclideanCost& C, const double* wa, const double* wb
   cert.marginalError = marg;
   cert.bound = std::max(0.0, cert.primalDualGap) + std::max(0.0, cert.maxViolation);
   return cert;
+}
+
+Certificate certifyClouds(const Cloud& a, const double* wa, const Cloud& b, const double* wb, const SparsePlan& plan,
+                          std::vector<double> u, std::vector<double> v, Progress& progress) {
+  const CostScale s = chooseCostScale(a, b);
+  if (!s.active()) return certify(SqEuclideanCost(a, b), wa, wb, plan, u, v, false, progress);
+  for (std::vector<double>* p : {&u, &v})
+    for (double& t : *p) t = s.scaleCost(t);
+  const std::vector<double> xa = s.coordinates(a), xb = s.coordinates(b);
+  Certificate c = certify(SqEuclideanCost(Cloud{xa.data(), a.n, a.d}, Cloud{xb.data(), b.n, b.d}), wa, wb, plan, u, v,
+                          false, progress);
+  unscaleCertificate(c, s);
+  requireRepresentable(c.primal, "the plan's cost");
+  requireRepresentable(c.bound, "the certificate bound");
+  return c;
 }
 
 void tightenColumns(const SqEuclideanCost& C, const std::vector<int64_t>& rows, const std::vector<double>& u,
