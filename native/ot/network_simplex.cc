@@ -31,6 +31,7 @@
 #include <numeric>
 #include <string>
 #include "binding/errors.h"
+#include "ot/cost_matrix.h"
 
 namespace dw2::ot {
 
@@ -73,9 +74,10 @@ std::vector<int64_t> sortedAlong(const Cloud& c, const std::vector<double>& dir)
   return order;
 }
 
+template <class Cost>
 class Tree {
  public:
-  Tree(const SqEuclideanCost& C) : C_(C), n_(C.rows()), m_(C.cols()) {
+  Tree(const Cost& C) : C_(C), n_(C.rows()), m_(C.cols()) {
     const size_t N = n_ + m_;
     parent.assign(N, -1);
     flow.assign(N, 0.0);
@@ -131,16 +133,31 @@ class Tree {
   int64_t root = -1;
 
  private:
-  const SqEuclideanCost& C_;
+  const Cost& C_;
   size_t n_, m_;
   std::vector<int64_t> stack_;
 };
 
-// North-west corner rule along the principal axis: the starting staircase tree.
-void northWestCorner(const SqEuclideanCost& C, const double* a, const double* b, Tree& T) {
-  const size_t n = C.rows(), m = C.cols();
+// The order of sources and sinks for the starting tree: along the clouds' principal
+// axis (the optimal order in 1-D), or the given order for a caller's cost matrix.
+void startingOrder(const SqEuclideanCost& C, std::vector<int64_t>& oa, std::vector<int64_t>& ob) {
   const std::vector<double> dir = principalAxis(C.a(), C.b());
-  const std::vector<int64_t> oa = sortedAlong(C.a(), dir), ob = sortedAlong(C.b(), dir);
+  oa = sortedAlong(C.a(), dir);
+  ob = sortedAlong(C.b(), dir);
+}
+void startingOrder(const CostMatrix& C, std::vector<int64_t>& oa, std::vector<int64_t>& ob) {
+  oa.resize(C.rows());
+  ob.resize(C.cols());
+  std::iota(oa.begin(), oa.end(), int64_t(0));
+  std::iota(ob.begin(), ob.end(), int64_t(0));
+}
+
+// North-west corner rule in the starting order: the starting staircase tree.
+template <class Cost>
+void northWestCorner(const Cost& C, const double* a, const double* b, Tree<Cost>& T) {
+  const size_t n = C.rows(), m = C.cols();
+  std::vector<int64_t> oa, ob;
+  startingOrder(C, oa, ob);
   size_t i = 0, j = 0;
   T.root = oa[0];
   double ra = a[oa[0]], rb = b[ob[0]];
@@ -180,9 +197,10 @@ struct EnteringArc {
 };
 
 // Block search pricing over the implicit arcs, resuming where the last search stopped.
+template <class Cost>
 class Pricing {
  public:
-  Pricing(const SqEuclideanCost& C, const SimplexOptions& opts, double tol)
+  Pricing(const Cost& C, const SimplexOptions& opts, double tol)
       : C_(C), m_(C.cols()), arcs_(uint64_t(C.rows()) * uint64_t(C.cols())), tol_(tol), seg_(C.cols()) {
     block_ = std::min<uint64_t>(arcs_, std::max<uint64_t>(64, uint64_t(opts.blockFactor * std::sqrt(double(arcs_)))));
   }
@@ -217,7 +235,7 @@ class Pricing {
   }
 
  private:
-  const SqEuclideanCost& C_;
+  const Cost& C_;
   size_t m_;
   uint64_t arcs_, block_ = 0, next_ = 0;
   double tol_;
@@ -226,7 +244,8 @@ class Pricing {
 
 // Pivots arc (i, j) into the tree: pushes flow around the cycle it closes, removes the
 // leaving arc and re-hangs the cut-off subtree with shifted potentials.
-void pivot(Tree& T, size_t n, const EnteringArc& e, SimplexStats& stats) {
+template <class Cost>
+void pivot(Tree<Cost>& T, size_t n, const EnteringArc& e, SimplexStats& stats) {
   // The cycle: apex of i and j, then the leaving arc.
   const int64_t si = e.i, tj = int64_t(n) + e.j;
   int64_t x = si, y = tj;
@@ -276,7 +295,8 @@ void pivot(Tree& T, size_t n, const EnteringArc& e, SimplexStats& stats) {
 }
 
 // The positive-flow tree arcs as a plan.
-SparsePlan treePlan(const Tree& T, size_t n, int64_t N) {
+template <class Cost>
+SparsePlan treePlan(const Tree<Cost>& T, size_t n, int64_t N) {
   SparsePlan plan;
   for (int64_t x = 0; x < N; ++x) {
     if (x == T.root || !(T.flow[x] > 0)) continue;
@@ -289,19 +309,20 @@ SparsePlan treePlan(const Tree& T, size_t n, int64_t N) {
 
 }  // namespace
 
-void networkSimplex(const SqEuclideanCost& C, const double* a, const double* b, const SimplexOptions& opts,
+template <class Cost>
+void networkSimplex(const Cost& C, const double* a, const double* b, const SimplexOptions& opts,
                     SparsePlan& plan, std::vector<double>& u, std::vector<double>& v, Progress& progress,
                     SimplexStats& stats) {
   const size_t n = C.rows(), m = C.cols();
   if (n == 0 || m == 0) fail(ErrorCode::InvalidArgument, "network simplex needs non-empty clouds");
-  Tree T(C);
+  Tree<Cost> T(C);
   const int64_t N = int64_t(n + m);
   northWestCorner(C, a, b, T);
 
   const double tol = opts.pivotTolerance > 0 ? opts.pivotTolerance : 64.0 * DBL_EPSILON * C.maxCostBound();
   const uint64_t maxPivots = opts.maxPivots ? opts.maxPivots : uint64_t(N) * 2000 + 1000000;
   const uint64_t refreshEvery = std::max<uint64_t>(1000, uint64_t(N));
-  Pricing pricing(C, opts, tol);
+  Pricing<Cost> pricing(C, opts, tol);
   bool freshPotentials = true;
   for (;;) {
     const EnteringArc e = pricing.find(T.pot.data(), T.pot.data() + n, progress, stats, N);
@@ -330,5 +351,11 @@ void networkSimplex(const SqEuclideanCost& C, const double* a, const double* b, 
   v.assign(T.pot.begin() + int64_t(n), T.pot.end());
   progress.checkpoint(1.0);
 }
+
+template void networkSimplex<SqEuclideanCost>(const SqEuclideanCost&, const double*, const double*, const SimplexOptions&,
+                                              SparsePlan&, std::vector<double>&, std::vector<double>&, Progress&,
+                                              SimplexStats&);
+template void networkSimplex<CostMatrix>(const CostMatrix&, const double*, const double*, const SimplexOptions&,
+                                         SparsePlan&, std::vector<double>&, std::vector<double>&, Progress&, SimplexStats&);
 
 }  // namespace dw2::ot

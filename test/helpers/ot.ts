@@ -183,3 +183,9 @@ export function duplicatedCloud(seed: number, n: number, d: number, distinct: nu
   }
   return ndarray(x, [n, d]);
 }
+
+/** Nested rows of a 2-D cloud. */
+export function toRowsOf(a: NDArray): number[][] {
+  const [n, d] = [a.shape[0]!, a.shape.length === 1 ? 1 : a.shape[1]!];
+  return Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * d, (i + 1) * d)));
+}
