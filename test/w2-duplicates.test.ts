@@ -128,3 +128,18 @@ describe('duplicated points collapse exactly into atoms', () => {
     expect(w2Sync(a, b).solver).toMatch(/^auction/);
   });
 });
+
+describe('tied costs without duplicates', () => {
+  it('a grid against its half-step shift: every pair is at least 0.5 apart in x, so W2² = 1/4; auto picks shortest paths and says so', () => {
+    const side = 24;
+    const grid = (off: number) => ndarray(Float64Array.from({ length: 2 * side * side }, (_, k) => (k % 2 ? Math.floor(k / 2 / side) : ((k / 2) % side) + off)), [side * side, 2]);
+    const a = grid(0);
+    const b = grid(0.5);
+    const r = w2Sync(a, b);
+    expect(r.solver).toBe('shortest-path');
+    expect(r.w2sq).toBe(0.25);
+    expectValidPermutation(r, a, b);
+    expectCertified(r, a, b);
+    expect(w2Sync(a, b, { solver: 'auction' }).w2sq).toBe(0.25);
+  });
+});

@@ -100,6 +100,19 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
     certifyAssignment(C, s, false, opts, r, progress, 0.85);
     return;
   }
+  if (opts.solver == ExactSolver::Auto && C.dim() <= kAuctionOnTheFlyMaxDim) {
+    // Tie-heavy data (lattices, grids and their shifts) can make the auction's price
+    // wars slow while shortest paths find almost every augmenting path in one row scan.
+    // A budget of 1.25 n row scans (a few percent of a typical auction) tells them apart:
+    // within it shortest paths finish and are kept; past it the auction starts afresh.
+    s.reset(n);
+    if (shortestPathAssign(C, s, progress, r.shortestPath, 0.0, 0.0, n + n / 4)) {
+      r.solver = "shortest-path";
+      r.secondsSolve = since(t0);
+      certifyAssignment(C, s, false, opts, r, progress, 0.85);
+      return;
+    }
+  }
   AuctionOptions ao;
   // Low dimensions have many near-ties: longer lists save more rebuilds than they cost.
   ao.listSize = opts.listSize ? opts.listSize : (C.dim() <= 3 ? std::min<size_t>(192, std::max<size_t>(64, n / 64)) : 24);
