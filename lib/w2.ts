@@ -311,6 +311,23 @@ function chooseDevice(device: Device | undefined, why: string | undefined): 'cpu
   return resolveDevice('cuda');
 }
 
+/** The options every exact solve shares: memory budget, certificate tolerance, iteration cap. */
+function solveLimits(options: Pick<W2Options, 'memoryBudgetBytes' | 'tolerance' | 'maxIterations'>): NativeExactOptions {
+  const o: NativeExactOptions = {};
+  if (options.memoryBudgetBytes !== undefined) o.memoryBudgetBytes = requirePositive(options.memoryBudgetBytes, 'memoryBudgetBytes');
+  if (options.tolerance !== undefined) {
+    const t = options.tolerance;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`tolerance must be a finite number >= 0, got ${String(t)}`);
+    o.tolerance = t;
+  }
+  if (options.maxIterations !== undefined) {
+    const t = options.maxIterations;
+    if (!Number.isInteger(t) || t < 1) throw new InvalidArgumentError(`maxIterations must be a positive integer, got ${String(t)}`);
+    o.maxIterations = t;
+  }
+  return o;
+}
+
 function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   const method = requireOneOf(options.method ?? 'exact', 'method', ['exact', '1d', 'gaussian', 'sliced'] as const);
   const [A, B] = toClouds(a, b, options.d);
@@ -320,18 +337,8 @@ function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   if (method === '1d' && A.d !== 1) throw new ShapeMismatchError(`method '1d' needs d = 1, got d = ${A.d}`);
   const exactOptions: NativeExactOptions = {
     solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex'] as const),
+    ...solveLimits(options),
   };
-  if (options.memoryBudgetBytes !== undefined) exactOptions.memoryBudgetBytes = requirePositive(options.memoryBudgetBytes, 'memoryBudgetBytes');
-  if (options.tolerance !== undefined) {
-    const t = options.tolerance;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`tolerance must be a finite number >= 0, got ${String(t)}`);
-    exactOptions.tolerance = t;
-  }
-  if (options.maxIterations !== undefined) {
-    const t = options.maxIterations;
-    if (!Number.isInteger(t) || t < 1) throw new InvalidArgumentError(`maxIterations must be a positive integer, got ${String(t)}`);
-    exactOptions.maxIterations = t;
-  }
   if (options.listSize !== undefined) {
     const t = options.listSize;
     if (!Number.isInteger(t) || t < 2 || t > 4096) throw new InvalidArgumentError(`listSize must be an integer in [2, 4096], got ${String(t)}`);
@@ -616,19 +623,7 @@ function prepareExactOt(M: CostMatrixInput, options: ExactOtOptions, shape?: [nu
   const wa = toWeights(options.weightsA, C.n, 'weightsA');
   const wb = toWeights(options.weightsB, C.m, 'weightsB');
   checkTotals(wa, wb);
-  const o: NativeExactOptions = {};
-  if (options.memoryBudgetBytes !== undefined) o.memoryBudgetBytes = requirePositive(options.memoryBudgetBytes, 'memoryBudgetBytes');
-  if (options.tolerance !== undefined) {
-    const t = options.tolerance;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`tolerance must be a finite number >= 0, got ${String(t)}`);
-    o.tolerance = t;
-  }
-  if (options.maxIterations !== undefined) {
-    const t = options.maxIterations;
-    if (!Number.isInteger(t) || t < 1) throw new InvalidArgumentError(`maxIterations must be a positive integer, got ${String(t)}`);
-    o.maxIterations = t;
-  }
-  return { C, wa, wb, o };
+  return { C, wa, wb, o: solveLimits(options) };
 }
 
 function exactOtResult(n: number, m: number, r: NativeExactResult): ExactOtResult {
