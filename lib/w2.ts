@@ -352,9 +352,21 @@ function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   return { method, A, B, wa, wb, exactOptions, projections, seed, device };
 }
 
+/** What every exact solve returns besides its value: solver, plan, potentials and certificate. */
+function solutionParts(r: NativeExactResult) {
+  const { tolerance, certified } = r;
+  return {
+    solver: r.solver,
+    ...(r.permutation ? { permutation: r.permutation } : {}),
+    plan: r.plan,
+    potentials: { u: r.u, v: r.v },
+    gap: r.certificate.bound,
+    certificate: { ...r.certificate, tolerance, certified },
+  };
+}
+
 function exactResult(p: Prepared, r: NativeExactResult): W2Result {
   const { A, B } = p;
-  const { tolerance, certified } = r;
   return {
     method: 'exact',
     kind: 'exact',
@@ -364,12 +376,7 @@ function exactResult(p: Prepared, r: NativeExactResult): W2Result {
     n: A.n,
     m: B.n,
     d: A.d,
-    solver: r.solver,
-    ...(r.permutation ? { permutation: r.permutation } : {}),
-    plan: r.plan,
-    potentials: { u: r.u, v: r.v },
-    gap: r.certificate.bound,
-    certificate: { ...r.certificate, tolerance, certified },
+    ...solutionParts(r),
     stats: { ...r.stats, dense: r.dense, workingBytes: r.workingBytes },
   };
 }
@@ -627,19 +634,7 @@ function prepareExactOt(M: CostMatrixInput, options: ExactOtOptions, shape?: [nu
 }
 
 function exactOtResult(n: number, m: number, r: NativeExactResult): ExactOtResult {
-  const { tolerance, certified } = r;
-  return {
-    cost: r.w2sq,
-    n,
-    m,
-    solver: r.solver,
-    ...(r.permutation ? { permutation: r.permutation } : {}),
-    plan: r.plan,
-    potentials: { u: r.u, v: r.v },
-    gap: r.certificate.bound,
-    certificate: { ...r.certificate, tolerance, certified },
-    stats: { ...r.stats, workingBytes: r.workingBytes },
-  };
+  return { cost: r.w2sq, n, m, ...solutionParts(r), stats: { ...r.stats, workingBytes: r.workingBytes } };
 }
 
 /**
