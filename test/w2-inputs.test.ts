@@ -4,7 +4,7 @@
  * against an independent Hungarian method and a certificate recomputed here from the matrix.
  */
 import { describe, expect, it } from 'vitest';
-import { emd2, exactOt, exactOtSync, ndarray, NotConvergedError, ShapeMismatchError, w2Sync, type ExactOtResult } from '../lib/index.js';
+import { AbortError, emd2, exactOt, exactOtSync, ndarray, NotConvergedError, ShapeMismatchError, w2Sync, type ExactOtResult } from '../lib/index.js';
 import { costMatrix, hungarianMeanCost, randomCloud, relErr, rng, toRowsOf } from './helpers/ot.js';
 
 /** primal − dual + max violation over all pairs, recomputed from the matrix. */
@@ -106,8 +106,8 @@ describe('exact optimal transport for a cost matrix', () => {
     expect(r.certificate.certified).toBe(true);
   });
 
-  it('never returns an uncertified value from emd2', () => {
-    expect(NotConvergedError).toBeDefined();
+  it('a pivot cap is NOT_CONVERGED, never an unchecked value; an aborted signal is an AbortError', async () => {
     expect(() => exactOtSync(randomMatrix(9, 30, 30), { maxIterations: 1 })).toThrow(NotConvergedError);
+    await expect(exactOt(randomMatrix(10, 30, 30), { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
   });
 });
