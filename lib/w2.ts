@@ -3,9 +3,11 @@
  *
  * - `method: 'exact'` (default): the optimal value of the transport linear program, to
  *   float64 round-off, with dual potentials and a checked optimality certificate.
- *   Uniform weights and n = m: an assignment problem (ε-scaling auction, certified,
- *   finished by shortest augmenting paths when the certificate misses the tolerance).
- *   Otherwise: a transportation network simplex. Never an unchecked approximation.
+ *   Duplicated points are collapsed exactly into weighted atoms (network simplex on the
+ *   atoms, plan expanded back). Uniform weights and n = m: an assignment problem
+ *   (ε-scaling auction, certified, finished by shortest augmenting paths when the
+ *   certificate misses the tolerance). Otherwise: a transportation network simplex.
+ *   Never an unchecked approximation.
  * - `method: '1d'`: exact for d = 1, by sorting (quantile coupling), also certified.
  * - `method: 'gaussian'`: W2 between the Gaussians with the clouds' means and
  *   covariances (Bures formula): a LOWER BOUND on the exact value (Gelbrich), not W2.
@@ -31,7 +33,7 @@ export interface W2Options extends JobOptions {
   /** Non-negative weights of the points of `a` (default uniform). When both sides have weights their totals must agree to relative 1e-6; each side is then renormalised to total 1. */
   weightsA?: ArrayLike<number>;
   weightsB?: ArrayLike<number>;
-  /** Exact solver (default 'auto': auction for uniform n = m, network simplex otherwise). */
+  /** Exact solver. 'auto' (default): duplicated points collapsed into atoms when that shrinks the problem 4×; else for uniform n = m a short shortest-path probe (d ≤ 8, wins on tie-heavy grids), then the auction; network simplex otherwise. `result.solver` says what ran. */
   solver?: ExactSolver;
   /** Memory the exact solver may use (default 1 GiB). A dense n × m cost matrix (8nm bytes) is built only when it fits; otherwise costs are computed on the fly. */
   memoryBudgetBytes?: number;
@@ -92,7 +94,7 @@ export interface W2Result {
   n: number;
   m: number;
   d: number;
-  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'sort', 'bures', 'sliced'. */
+  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'atoms+network-simplex' (duplicates collapsed), 'sort', 'bures', 'sliced'. */
   solver: string;
   /** Uniform weights and n = m: b-index matched to each a-point (the plan is this permutation with masses 1/n). */
   permutation?: Int32Array;
