@@ -31,9 +31,9 @@ import {
  * has its own time and `t` is a Float64Array of n times. Arrays are Float64Array for dtype
  * 'float64' and Float32Array for 'float32'; they are only valid during the call.
  */
-export type ScoreCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void;
+export type ScoreCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void | Promise<void>;
 /** Hessian-vector products: out_i = ∇s(t, x_i) v_i (the Jacobian of the score, symmetric). */
-export type HvpCallback = (t: number, x: FloatArray, v: FloatArray, n: number, d: number, out: FloatArray) => void;
+export type HvpCallback = (t: number, x: FloatArray, v: FloatArray, n: number, d: number, out: FloatArray) => void | Promise<void>;
 
 /** A fitted semi-discrete OT prior with its map options (hard map unless soft; tau: the soft map's temperature). */
 export interface OtSemidiscretePriorInput {
@@ -185,12 +185,16 @@ const u32 = 2 ** 32 - 1;
 /** Collects the first error a user callback threw, to attach as the cause of CallbackError. */
 class CallbackGuard {
   error: unknown = undefined;
-  wrap<F extends (...args: never[]) => void>(fn: F | undefined, name: string): F | undefined {
+  wrap<F extends (...args: never[]) => unknown>(fn: F | undefined, name: string): F | undefined {
     if (fn === undefined) return undefined;
     if (typeof fn !== 'function') throw new InvalidArgumentError(`${name} must be a function`);
     return ((...args: never[]) => {
       try {
-        fn(...args);
+        const r = fn(...args);
+        // An async callback's Promise goes to the native layer, which awaits it (async forms)
+        // or refuses it (sync forms); its rejection is recorded here as the cause.
+        if (r instanceof Promise) return r.catch((e: unknown) => { this.error ??= e; throw e; });
+        return r;
       } catch (e) {
         this.error ??= e;
         throw e;
