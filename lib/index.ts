@@ -126,3 +126,12 @@ export { fitOrder, type OrderFit, type FitOptions } from './study/order-fit.js';
 export { convergenceSpec, decompositionSpec, scatterSpec, renderSvg, type VegaLiteSpec } from './study/plots.js';
 export { demoGaussianStudy, demoMixtureStudy, ringMixture } from './study/presets.js';
 export { theoryBounds, theoryTarget, requiredC1, theorems, theoryReference, type TheoryOptions, type TheoryResult, type TheoryRow } from './study/theory.js';
+export { loadOnnxModel, OnnxScoreModel, type OnnxModelOptions } from './model/onnx-model.js';
+export {
+  parameterizations,
+  timeInputs,
+  alphasCumprod,
+  type Parameterization,
+  type TimeInput,
+  type TimestepSchedule,
+} from './model/parameterization.js';

@@ -12,6 +12,7 @@ import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
 import { normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
+import type { OnnxScoreModel } from './model/onnx-model.js';
 import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
 import { targetInfo, type TargetSpec } from './targets.js';
 import {
@@ -62,6 +63,11 @@ export interface SampleOptions extends JobOptions {
   target?: TargetSpec;
   /** …or a batched score callback (then `d` is required). */
   score?: ScoreCallback;
+  /**
+   * …or a score network (loadOnnxModel): async `sample` only; its score and Hessian-vector products
+   * are the model's (converted by its parameterization), `d` is the model's.
+   */
+  model?: OnnxScoreModel;
   /** Optional Hessian-vector products for the local-linearization schemes (else finite differences). */
   hvp?: HvpCallback;
   /** Dimension (required with `score`; checked against the target otherwise). */
@@ -402,11 +408,25 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
   };
 }
 
+/** Options with a score model replaced by its callbacks (the model's own d and precision-aware HVPs). */
+function withModelScore(o: SampleOptions): SampleOptions {
+  if (typeof o !== 'object' || o === null || o.model === undefined) return o;
+  const m = o.model;
+  if (typeof m !== 'object' || m === null || m.kind !== 'onnx-model') throw new InvalidArgumentError('model must be a loaded model (loadOnnxModel)');
+  if (o.target !== undefined || o.score !== undefined || o.hvp !== undefined) throw new InvalidArgumentError('give one of target, score and model');
+  if (o.d !== undefined && o.d !== m.d) throw new ShapeMismatchError(`d = ${o.d} but the model has dimension ${m.d}`);
+  const { score, hvp } = m.callbacks(o.process ?? 'vp');
+  const { model: _model, ...rest } = o;
+  return { ...rest, score, hvp: schemeInfo(o.sampler ?? 'euler-maruyama', 'sampler').usesHessian ? hvp : undefined, d: m.d };
+}
+
 /**
  * Samples synchronously (blocks the event loop; callbacks run inline). Prefer `sample` for
  * long runs: it runs on the thread pool, reports progress and honours an AbortSignal.
  */
 export function sampleSync(options: SampleOptions): SampleResult {
+  if (options?.model !== undefined)
+    throw new UnsupportedError('score models run through ONNX Runtime, which is asynchronous: use sample(), not sampleSync()');
   const guard = new CallbackGuard();
   const p = prepare(options, guard);
   try {
@@ -428,7 +448,7 @@ export function sampleSync(options: SampleOptions): SampleResult {
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   throwIfAborted(options?.signal);
   const guard = new CallbackGuard();
-  const p = prepare(options, guard);
+  const p = prepare(withModelScore(options), guard);
   try {
     const run = p.device === 'cuda' ? binding().samplerRunCuda : binding().samplerRun;
     const r = await runNativeJob((onProgress, token) => run(p.native, onProgress, token), options as JobOptions);
