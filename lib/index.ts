@@ -135,3 +135,5 @@ export {
   type TimeInput,
   type TimestepSchedule,
 } from './model/parameterization.js';
+export { scoreErrorStudy, pairedRms, type ScoreErrorOptions, type ScoreErrorResult, type ScoreErrorRow, type RmsEstimate } from './model/score-error.js';
+export { affineScoreAnalysis, fitAffine, type AffineAnalysisOptions, type AffineAnalysisResult, type AffineScore } from './model/affine-score-analysis.js';
