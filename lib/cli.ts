@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   gaussian: () => import('./cli/gaussian.js'),
   'ot-prior': () => import('./cli/ot-prior.js'),
   w2: () => import('./cli/w2.js'),
+  'score-error': () => import('./cli/score-error.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -80,9 +80,10 @@ export async function scoreErrorStudy(o: ScoreErrorOptions): Promise<ScoreErrorR
   const floor = (await w2(reference, second)).w2;
   const rows: ScoreErrorRow[] = [];
   for (const s of steps) {
-    const common = { process, sampler: o.sampler, grid: o.grid, tEnd: o.tEnd, prior: o.prior, steps: s, n, seed };
-    const exact = await sample({ ...common, target: o.target });
-    const learned = await sample({ ...common, model: o.model });
+    const common = { process, sampler: o.sampler, grid: o.grid, tEnd: o.tEnd, steps: s, n, seed };
+    // The learned run starts where the exact one started (any prior, 'exact' included) and draws the same noise.
+    const exact = await sample({ ...common, prior: o.prior, target: o.target, trajectory: [0] });
+    const learned = await sample({ ...common, x0: exact.trajectory[0], model: o.model });
     rows.push({
       steps: s,
       nfe: learned.nfe,
