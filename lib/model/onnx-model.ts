@@ -12,9 +12,8 @@ import { requireInteger, requireOneOf, requirePositive } from '../validate.js';
 import { loadRuntime, type OrtModule, type OrtSession, type OrtTensor, type OrtValueMetadata } from './onnx-runtime.js';
 import {
   alphasCumprod,
-  modelInput,
+  outputMap,
   parameterizations,
-  scoreFromOutput,
   timeFeature,
   timeInputs,
   type Parameterization,
@@ -90,26 +89,36 @@ export class OnnxScoreModel {
   async score(process: ProcessSpec, t: number | Float64Array, x: ArrayLike<number>, n: number, out: FloatArray): Promise<void> {
     for (let first = 0; first < n; first += this.batchSize) {
       const count = Math.min(this.batchSize, n - first);
-      const times = typeof t === 'number' ? new Float64Array(count).fill(t) : t.subarray(first, first + count);
+      const times = typeof t === 'number' ? t : t.subarray(first, first + count);
       const rows = (a: ArrayLike<number>) => (a as FloatArray).subarray(first * this.d, (first + count) * this.d);
       await this.scoreRows(process, times, rows(x), count, rows(out) as FloatArray);
     }
   }
 
-  private async scoreRows(process: ProcessSpec, times: Float64Array, x: ArrayLike<number>, n: number, out: FloatArray): Promise<void> {
+  /** One inference call: rows in, score out, with the per-row linear maps of the parameterization. */
+  private async scoreRows(process: ProcessSpec, t: number | Float64Array, x: FloatArray, n: number, out: FloatArray): Promise<void> {
+    const d = this.d;
+    const times = typeof t === 'number' ? Float64Array.of(t) : t; // one time for all rows, or one per row
     const pc = processCoefficients(process, times);
     const c: RowCoefficients = { alpha: pc.alpha, sigma: pc.sigma };
-    const xin = this.dtype === 'float32' ? new Float32Array(n * this.d) : new Float64Array(n * this.d);
-    modelInput(this.parameterization, x, this.d, c, this.sigmaData, xin);
-    const feeds = { [this.names.x]: new this.ort.Tensor(this.dtype, xin, [n, this.d]), [this.names.t]: this.timeTensor(times, c, n) };
-    const result = await this.session.run(feeds);
-    const y = result[this.names.output];
-    if (!y || y.dims.length !== 2 || y.dims[0] !== n || y.dims[1] !== this.d)
-      throw new ShapeMismatchError(`the model's output '${this.names.output}' has shape [${y?.dims.join(', ')}], expected [${n}, ${this.d}]`);
+    const maps = Array.from(times, (_, i) => outputMap(this.parameterization, c.alpha[i], c.sigma[i], this.sigmaData));
+    const map = (i: number) => maps[maps.length === 1 ? 0 : i];
+    const xin = this.dtype === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
+    if (maps.every((m) => m.inScale === 1)) xin.set(x);
+    else for (let i = 0; i < n; i++) for (let j = i * d, s = map(i).inScale; j < (i + 1) * d; j++) xin[j] = s * x[j];
+    const feeds = { [this.names.x]: new this.ort.Tensor(this.dtype, xin, [n, d]), [this.names.t]: this.timeTensor(times, c, n) };
+    const y = (await this.session.run(feeds))[this.names.output];
+    if (!y || y.dims.length !== 2 || y.dims[0] !== n || y.dims[1] !== d)
+      throw new ShapeMismatchError(`the model's output '${this.names.output}' has shape [${y?.dims.join(', ')}], expected [${n}, ${d}]`);
     const data = y.data as ArrayLike<number>;
-    for (let i = 0; i < data.length; i++)
-      if (!Number.isFinite(data[i])) throw new NonFiniteError(`the model returned ${data[i]} (row ${Math.floor(i / this.d)}, t = ${times[Math.floor(i / this.d)]})`);
-    scoreFromOutput(this.parameterization, data, x, this.d, c, this.sigmaData, out);
+    for (let i = 0; i < n; i++) {
+      const { a, b } = map(i);
+      for (let j = i * d; j < (i + 1) * d; j++) {
+        const v = data[j];
+        if (!(Math.abs(v) < Infinity)) throw new NonFiniteError(`the model returned ${v} (row ${i}, t = ${times[times.length === 1 ? 0 : i]})`);
+        out[j] = a * x[j] + b * v;
+      }
+    }
   }
 
   private timeTensor(times: Float64Array, c: RowCoefficients, n: number): OrtTensor {
@@ -118,8 +127,11 @@ export class OnnxScoreModel {
       throw new InvalidArgumentError(`the model's time input '${this.names.t}' is a scalar, but this step evaluates several times at once (randomized schemes need a time per row)`);
     const dims = this.timeRank === 0 ? [] : this.timeRank === 1 ? [n] : [n, 1];
     const len = this.timeRank === 0 ? 1 : n;
-    if (this.timeType === 'int64') return new this.ort.Tensor('int64', BigInt64Array.from(f.subarray(0, len), (v) => BigInt(Math.round(v))), dims);
-    const data = this.timeType === 'float32' ? Float32Array.from(f.subarray(0, len)) : f.slice(0, len);
+    const value = (i: number) => f[f.length === 1 ? 0 : i];
+    if (this.timeType === 'int64') return new this.ort.Tensor('int64', BigInt64Array.from({ length: len }, (_, i) => BigInt(Math.round(value(i)))), dims);
+    const data = this.timeType === 'float32' ? new Float32Array(len) : new Float64Array(len);
+    if (f.length === 1) data.fill(f[0]);
+    else data.set(f.subarray(0, len));
     return new this.ort.Tensor(this.timeType, data, dims);
   }
 

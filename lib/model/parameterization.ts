@@ -84,10 +84,43 @@ export function edmFactors(varsigma: number, sigmaData: number) {
   return { skip: (sigmaData * sigmaData) / r, out: (varsigma * sigmaData) / Math.sqrt(r), in: 1 / Math.sqrt(r) };
 }
 
+/**
+ * Every parameterization is linear in (x, y) at a given time: the network is fed inScale·x and the
+ * score is s = a x + b y. Per row, from α, σ (σ > 0):
+ *   score (0, 1); eps (0, −1/σ); x0 (−1/σ², α/σ²); v (−1/(α² + σ²), −α/(σ(α² + σ²)));
+ *   edm ((c_skip − 1)/σ², α c_out/σ²) with inScale c_in/α.
+ */
+export interface OutputMap {
+  inScale: number;
+  a: number;
+  b: number;
+}
+
+export function outputMap(p: Parameterization, alpha: number, sigma: number, sigmaData: number): OutputMap {
+  if (!(sigma > 0)) throw new InvalidArgumentError(`a '${p}' model has no score where σ(t) = 0 (t = t_end = 0?)`);
+  const s2 = sigma * sigma;
+  switch (p) {
+    case 'score':
+      return { inScale: 1, a: 0, b: 1 };
+    case 'eps':
+      return { inScale: 1, a: 0, b: -1 / sigma };
+    case 'x0':
+      return { inScale: 1, a: -1 / s2, b: alpha / s2 };
+    case 'v': {
+      const r = alpha * alpha + s2;
+      return { inScale: 1, a: -1 / r, b: -alpha / (sigma * r) };
+    }
+    case 'edm': {
+      const f = edmFactors(sigma / alpha, sigmaData);
+      return { inScale: f.in / alpha, a: (f.skip - 1) / s2, b: (alpha * f.out) / s2 };
+    }
+  }
+}
+
 /** What the network is fed as x: x itself, or c_in x/α for EDM. Rows of d entries. */
 export function modelInput(p: Parameterization, x: ArrayLike<number>, d: number, c: RowCoefficients, sigmaData: number, out: Float64Array | Float32Array): void {
   for (let i = 0; i < c.alpha.length; i++) {
-    const scale = p === 'edm' ? edmFactors(c.sigma[i] / c.alpha[i], sigmaData).in / c.alpha[i] : 1;
+    const scale = outputMap(p, c.alpha[i], c.sigma[i], sigmaData).inScale;
     for (let j = i * d; j < (i + 1) * d; j++) out[j] = scale * x[j];
   }
 }
@@ -95,20 +128,7 @@ export function modelInput(p: Parameterization, x: ArrayLike<number>, d: number,
 /** Turns the network's output y (rows of d) into the score, written to `out`. */
 export function scoreFromOutput(p: Parameterization, y: ArrayLike<number>, x: ArrayLike<number>, d: number, c: RowCoefficients, sigmaData: number, out: Float64Array | Float32Array): void {
   for (let i = 0; i < c.alpha.length; i++) {
-    const a = c.alpha[i];
-    const s = c.sigma[i];
-    if (!(s > 0)) throw new InvalidArgumentError(`a '${p}' model has no score where σ(t) = 0 (t = t_end = 0?)`);
-    const e = p === 'edm' ? edmFactors(s / a, sigmaData) : undefined;
-    for (let j = i * d; j < (i + 1) * d; j++) {
-      if (p === 'score') out[j] = y[j];
-      else if (p === 'eps') out[j] = -y[j] / s;
-      else if (p === 'x0') out[j] = (a * y[j] - x[j]) / (s * s);
-      else if (p === 'v') out[j] = -(s * x[j] + a * y[j]) / (s * (a * a + s * s));
-      else {
-        const ex = e as ReturnType<typeof edmFactors>;
-        const D = ex.skip * (x[j] / a) + ex.out * y[j];
-        out[j] = (a * D - x[j]) / (s * s);
-      }
-    }
+    const m = outputMap(p, c.alpha[i], c.sigma[i], sigmaData);
+    for (let j = i * d; j < (i + 1) * d; j++) out[j] = m.a * x[j] + m.b * y[j];
   }
 }
