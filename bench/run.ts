@@ -12,6 +12,7 @@ const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'to-accuracy': () => import('./to-accuracy.js'),
   w2: () => import('./w2.js'),
   gpu: () => import('./gpu.js'),
+  model: () => import('./model.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are read by the benchmarks

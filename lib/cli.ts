@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   gaussian: () => import('./cli/gaussian.js'),
   'ot-prior': () => import('./cli/ot-prior.js'),
   w2: () => import('./cli/w2.js'),
+  'score-error': () => import('./cli/score-error.js'),
 };
 
 /** Output flags per command (or `command subcommand`), checked writable before the command runs. */

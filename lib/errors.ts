@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'CALLBACK_FAILED'
   | 'NATIVE_LOAD_FAILED'
+  | 'MISSING_DEPENDENCY'
   | 'INTERNAL';
 
 export class DW2Error extends Error {
@@ -69,6 +70,12 @@ export class NativeLoadError extends DW2Error {
     super('NATIVE_LOAD_FAILED', message, options);
   }
 }
+/** An optional peer dependency (the model runtime) is not installed; the message says how to install it. */
+export class MissingDependencyError extends DW2Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MISSING_DEPENDENCY', message, options);
+  }
+}
 export class InternalError extends DW2Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INTERNAL', message, options);
@@ -85,6 +92,7 @@ const byCode: Record<ErrorCode, new (message: string, options?: { cause?: unknow
   UNSUPPORTED: UnsupportedError,
   CALLBACK_FAILED: CallbackError,
   NATIVE_LOAD_FAILED: NativeLoadError,
+  MISSING_DEPENDENCY: MissingDependencyError,
   INTERNAL: InternalError,
 };
 

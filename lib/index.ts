@@ -137,3 +137,14 @@ export type { TheorySampler, TheoremInfo, PerSampler, TheoryTarget, TheoryAssump
 export type { ResolvedSampler, StudyTheoryConfig, OtPriorFileConfig } from './study/config.js';
 export type { StudyTheory } from './study/run.js';
 export type { ConvergencePoint, DecompositionPoint } from './study/plots.js';
+export { loadOnnxModel, OnnxScoreModel, type OnnxModelOptions } from './model/onnx-model.js';
+export {
+  parameterizations,
+  timeInputs,
+  alphasCumprod,
+  type Parameterization,
+  type TimeInput,
+  type TimestepSchedule,
+} from './model/parameterization.js';
+export { scoreErrorStudy, pairedRms, type ScoreErrorOptions, type ScoreErrorResult, type ScoreErrorRow, type RmsEstimate } from './model/score-error.js';
+export { affineScoreAnalysis, fitAffine, type AffineAnalysisOptions, type AffineAnalysisResult, type AffineScore } from './model/affine-score-analysis.js';

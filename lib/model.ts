@@ -16,6 +16,7 @@
  * evaluation (k-diffusion's `callback`), with x̂₀ = (x + σ² s)/α.
  */
 import { InvalidArgumentError } from './errors.js';
+import { outputMap } from './model/parameterization.js';
 import type { FloatArray } from './ndarray.js';
 import { karrasZeroGrid, processCoefficients, schemeInfo, stepPlan, timeGrid, type GridKind, type ProcessInput, type SamplerName } from './process.js';
 
@@ -23,7 +24,7 @@ export type ModelPrediction = 'score' | 'x0' | 'eps' | 'v' | 'denoiser';
 export const modelPredictions: readonly ModelPrediction[] = ['score', 'x0', 'eps', 'v', 'denoiser'];
 
 /** Same shape as a score callback: (t or ς, x or y, n, d, out) => void, batched over n rows. */
-export type ModelCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void;
+export type ModelCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void | Promise<void>;
 
 export interface ModelInput {
   prediction: ModelPrediction;
@@ -40,14 +41,16 @@ export interface StepInfo {
 }
 
 /** α and σ at one time, or per row for per-particle times. */
-function scales(process: ProcessInput, t: number | Float64Array, n: number): { alpha: Float64Array; sigma: Float64Array } {
-  const times = typeof t === 'number' ? [t] : t;
-  const c = processCoefficients(process, times);
-  if (typeof t === 'number') return { alpha: new Float64Array(n).fill(c.alpha[0]!), sigma: new Float64Array(n).fill(c.sigma[0]!) };
+function scales(process: ProcessInput, t: number | Float64Array): { alpha: Float64Array; sigma: Float64Array } {
+  const c = processCoefficients(process, typeof t === 'number' ? [t] : t);
   return { alpha: c.alpha, sigma: c.sigma };
 }
 
-/** The score callback of a model with the given prediction type. */
+/**
+ * The score callback of a model with the given prediction type: the conversion is the shared linear
+ * map of model/parameterization.ts (s = a x + b y per row). A callback that returns a Promise is
+ * converted once it settles (the async sampler awaits it).
+ */
 export function scoreFromModel(process: ProcessInput, model: ModelInput): ModelCallback {
   if (typeof model !== 'object' || model === null || typeof model.fn !== 'function')
     throw new InvalidArgumentError('model must be { prediction, fn } with fn a function (t, x, n, d, out) => void');
@@ -56,25 +59,24 @@ export function scoreFromModel(process: ProcessInput, model: ModelInput): ModelC
   const { prediction, fn } = model;
   if (prediction === 'score') return fn;
   return (t, x, n, d, out) => {
-    const { alpha, sigma } = scales(process, t, n);
+    const { alpha, sigma } = scales(process, t);
+    const maps = Array.from(alpha, (a, i) => outputMap(prediction, a, sigma[i]!, 0));
+    const map = (i: number) => maps[maps.length === 1 ? 0 : i]!;
+    let input: FloatArray = x;
+    let time: number | Float64Array = t;
     if (prediction === 'denoiser') {
-      const y = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) y[i * d + j] = x[i * d + j]! / alpha[i]!;
-      const level = typeof t === 'number' ? sigma[0]! / alpha[0]! : Float64Array.from(alpha, (a, i) => sigma[i]! / a);
-      fn(level, y, n, d, out);
-    } else fn(t, x, n, d, out);
-    for (let i = 0; i < n; i++) {
-      const a = alpha[i]!;
-      const s = sigma[i]!;
-      for (let j = 0; j < d; j++) {
-        const q = i * d + j;
-        const m = out[q]!;
-        const xv = x[q]!;
-        if (prediction === 'eps') out[q] = -m / s;
-        else if (prediction === 'v') out[q] = -((s * xv + a * m) / (a * a + s * s)) / s;
-        else out[q] = (a * m - xv) / (s * s); // x0, denoiser
-      }
+      input = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = i * d; j < (i + 1) * d; j++) input[j] = map(i).inScale * x[j]!;
+      time = typeof t === 'number' ? sigma[0]! / alpha[0]! : Float64Array.from(alpha, (a, i) => sigma[i]! / a);
     }
+    const convert = () => {
+      for (let i = 0; i < n; i++) {
+        const { a, b } = map(i);
+        for (let j = i * d; j < (i + 1) * d; j++) out[j] = a * x[j]! + b * out[j]!;
+      }
+    };
+    const r = (fn as (...args: Parameters<ModelCallback>) => unknown)(time, input, n, d, out);
+    return (r instanceof Promise ? r.then(convert) : convert()) as void;
   };
 }
 
@@ -112,16 +114,19 @@ export function withStepCallback(score: ModelCallback, run: StepCallbackRun, onS
   let call = 0;
   let step = 0;
   return (t, x, n, d, out) => {
-    score(t, x, n, d, out);
-    if (step < firstCall.length && call === firstCall[step]) {
-      const time = typeof t === 'number' ? t : t[0]!;
-      const { alpha, sigma } = scales(run.process, time, 1);
-      const a = alpha[0]!;
-      const s2 = sigma[0]! ** 2;
-      const denoised = Float64Array.from({ length: n * d }, (_, q) => (x[q]! + s2 * out[q]!) / a);
-      onStep({ step, t: time, x, denoised });
-      step++;
-    }
-    call++;
+    const report = () => {
+      if (step < firstCall.length && call === firstCall[step]) {
+        const time = typeof t === 'number' ? t : t[0]!;
+        const { alpha, sigma } = scales(run.process, time);
+        const a = alpha[0]!;
+        const s2 = sigma[0]! ** 2;
+        const denoised = Float64Array.from({ length: n * d }, (_, q) => (x[q]! + s2 * out[q]!) / a);
+        onStep({ step, t: time, x, denoised });
+        step++;
+      }
+      call++;
+    };
+    const r = score(t, x, n, d, out);
+    return (r instanceof Promise ? r.then(report) : report()) as void;
   };
 }

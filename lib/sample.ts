@@ -14,6 +14,9 @@ import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
 import { karrasZeroGrid, normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
+import type { OnnxScoreModel } from './model/onnx-model.js';
+
+const isOnnxModel = (m: unknown): m is OnnxScoreModel => typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'onnx-model';
 import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
 import { targetInfo, type TargetSpec } from './targets.js';
 import {
@@ -33,9 +36,9 @@ import {
  * has its own time and `t` is a Float64Array of n times. Arrays are Float64Array for dtype
  * 'float64' and Float32Array for 'float32'; they are only valid during the call.
  */
-export type ScoreCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void;
+export type ScoreCallback = (t: number | Float64Array, x: FloatArray, n: number, d: number, out: FloatArray) => void | Promise<void>;
 /** Hessian-vector products: out_i = ∇s(t, x_i) v_i (the Jacobian of the score, symmetric). */
-export type HvpCallback = (t: number, x: FloatArray, v: FloatArray, n: number, d: number, out: FloatArray) => void;
+export type HvpCallback = (t: number, x: FloatArray, v: FloatArray, n: number, d: number, out: FloatArray) => void | Promise<void>;
 
 /** A fitted semi-discrete OT prior with its map options (hard map unless soft; tau: the soft map's temperature). */
 export interface OtSemidiscretePriorInput {
@@ -64,8 +67,13 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   target?: TargetSpec;
   /** …or a batched score callback (then `d` is required). */
   score?: ScoreCallback;
-  /** …or a model with its prediction type ('x0', 'eps', 'v', k-diffusion's 'denoiser', 'score'): see lib/model.ts. */
-  model?: ModelInput;
+  /**
+   * …or a model: a callback with its prediction type ('x0', 'eps', 'v', k-diffusion's 'denoiser',
+   * 'score'; see lib/model.ts), or a score network loaded by loadOnnxModel (async `sample` only; its
+   * score and Hessian-vector products are the network's, converted by its parameterization; `d` is
+   * the network's).
+   */
+  model?: ModelInput | OnnxScoreModel;
   /** Called at each step's first evaluation with { step, t, x, denoised } (score/model callbacks only). */
   callback?: (info: StepInfo) => void;
   /** Optional Hessian-vector products for the local-linearization schemes (else finite differences). */
@@ -216,12 +224,16 @@ const u32 = 2 ** 32 - 1;
 /** Collects the first error a user callback threw, to attach as the cause of CallbackError. */
 class CallbackGuard {
   error: unknown = undefined;
-  wrap<F extends (...args: never[]) => void>(fn: F | undefined, name: string): F | undefined {
+  wrap<F extends (...args: never[]) => unknown>(fn: F | undefined, name: string): F | undefined {
     if (fn === undefined) return undefined;
     if (typeof fn !== 'function') throw new InvalidArgumentError(`${name} must be a function`);
     return ((...args: never[]) => {
       try {
-        fn(...args);
+        const r = fn(...args);
+        // An async callback's Promise goes to the native layer, which awaits it (async forms)
+        // or refuses it (sync forms); its rejection is recorded here as the cause.
+        if (r instanceof Promise) return r.catch((e: unknown) => { this.error ??= e; throw e; });
+        return r;
       } catch (e) {
         this.error ??= e;
         throw e;
@@ -306,13 +318,24 @@ function withModel(o: SampleOptions): SampleOptions {
   if (o.model !== undefined && o.score !== undefined) throw new InvalidArgumentError('give one of score and model');
   if (o.model !== undefined && o.target !== undefined) throw new InvalidArgumentError('give one of target and model');
   const process = normalizeProcess(o.process ?? 'vp');
-  let score = o.model !== undefined ? scoreFromModel(process, o.model) : o.score;
+  let score = o.score;
+  let hvp = o.hvp;
+  let d = o.d;
+  if (isOnnxModel(o.model)) {
+    // A network: its own d, and Hessian-vector products by differences sized to its precision.
+    if (o.hvp !== undefined) throw new InvalidArgumentError('hvp: a loaded network supplies its own Hessian-vector products');
+    if (o.d !== undefined && o.d !== o.model.d) throw new ShapeMismatchError(`d = ${o.d} but the model has dimension ${o.model.d}`);
+    const cb = o.model.callbacks(process);
+    score = cb.score;
+    hvp = schemeInfo(o.sampler ?? 'euler-maruyama', 'sampler').usesHessian ? cb.hvp : undefined;
+    d = o.model.d;
+  } else if (o.model !== undefined) score = scoreFromModel(process, o.model);
   if (o.callback !== undefined) {
     if (score === undefined) throw new InvalidArgumentError('callback needs a score or model callback (native targets run without JavaScript calls)');
     const sampler = (o.sampler ?? 'euler-maruyama') as SamplerName;
     score = withStepCallback(score, { sampler, process, grid: o.grid, steps: o.steps, tEnd: o.tEnd, rho: o.rho, scoreDefinedAtZero: o.scoreDefinedAtZero ?? false }, o.callback);
   }
-  return { ...o, score: score as ScoreCallback, model: undefined, callback: undefined };
+  return { ...o, score: score as ScoreCallback, hvp, d, model: undefined, callback: undefined };
 }
 
 function prepare(options: SampleOptions, guard: CallbackGuard): { native: NativeSamplerOptions; trajectory: number[]; device: 'cpu' | 'cuda' } {
@@ -469,11 +492,14 @@ function nonFiniteRows(x: FloatArray, n: number, d: number): { particles: number
   return particles ? { particles, firstStep: null } : null;
 }
 
+
 /**
  * Samples synchronously (blocks the event loop; callbacks run inline). Prefer `sample` for
  * long runs: it runs on the thread pool, reports progress and honours an AbortSignal.
  */
 export function sampleSync(options: SampleOptions): SampleResult {
+  if (isOnnxModel(options?.model))
+    throw new UnsupportedError('score models run through ONNX Runtime, which is asynchronous: use sample(), not sampleSync()');
   const guard = new CallbackGuard();
   const p = prepare(options, guard);
   try {

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Device } from '../device.js';
 import { integerOption, numberOption, parseCommand, processFlags, processFromFlags, stringOption } from './args.js';
 import { progressBar } from './progress.js';
+import { modelFlags, modelFromFlags, modelUsage } from './model-flags.js';
 
 export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X --beta-max X --beta X] [--T X] [--t-end X]
            --sampler NAME [--eta X] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
@@ -21,7 +22,11 @@ export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X
   {"type":"empirical","data":"points.npy"}. --prior ot-semidiscrete starts from a fitted OT prior
   (dw2 ot-prior fit): the hard map, or the τ-smoothed map with --soft; its process and T must match.
   --stabilize KAPPA: local linearization's stabilized variant (eigenvalues of hL capped at KAPPA, e.g. 0.5).
-  Particles that blow up are counted: a warning, and "diverged": { particles, firstStep } with --json.`;
+  Particles that blow up are counted: a warning, and "diverged": { particles, firstStep } with --json.
+  Instead of --target: ${modelUsage}
+  --model samples with a score network through ONNX Runtime (optional peer dependency onnxruntime-node):
+  its output is converted to the score by --parameterization (default eps) and it is fed time as
+  --time-input (default t); the inputs are found by shape unless named.`;
 
 /** --prior NAME, or --prior ot-semidiscrete --prior-file PREFIX [--soft] [--tau X] (a fitted, saved OT prior). */
 function priorFromOptions(name: string | undefined, file: string | undefined, soft: boolean, tau: number | undefined): PriorInput {
@@ -39,6 +44,7 @@ function priorFromOptions(name: string | undefined, file: string | undefined, so
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, {
     target: { type: 'string' },
+    ...modelFlags,
     ...processFlags,
     't-end': { type: 'string' },
     sampler: { type: 'string' },
@@ -60,10 +66,11 @@ export async function run(argv: string[]): Promise<void> {
     json: { type: 'boolean' },
   });
   const targetPath = stringOption(values.target, 'target');
-  if (!targetPath) throw new InvalidArgumentError('--target FILE.json is required');
+  if ((targetPath === undefined) === (values.model === undefined)) throw new InvalidArgumentError('give one of --target FILE.json and --model FILE.onnx');
   const out = stringOption(values.out, 'out');
   if (!out) throw new InvalidArgumentError('--out FILE.npy is required');
-  const target = readTargetFile(targetPath);
+  const target = targetPath === undefined ? undefined : readTargetFile(targetPath);
+  const model = await modelFromFlags(values);
   const process = processFromFlags(values);
   const steps = integerOption(values.steps, 'steps');
   if (steps === undefined) throw new InvalidArgumentError('--steps N is required');
@@ -80,6 +87,7 @@ export async function run(argv: string[]): Promise<void> {
   const bar = values.json ? undefined : progressBar('sample');
   const r = await sample({
     target,
+    model,
     process,
     sampler,
     eta: numberOption(values.eta, 'eta'),
@@ -97,6 +105,7 @@ export async function run(argv: string[]): Promise<void> {
     onProgress: bar?.update,
   });
   bar?.done();
+  await model?.release();
   writeNpy(out, r.samples);
   const summary = {
     sampler: r.sampler,

@@ -9,13 +9,19 @@ namespace {
 }
 }  // namespace
 
-void DirectJsCaller::call(const std::function<void(Napi::Env)>& body) {
+void DirectJsCaller::call(const JsBody& body) {
   Napi::HandleScope scope(env_);
+  Napi::Value result;
   try {
-    body(env_);
+    result = body(env_);
   } catch (const Napi::Error& e) {
     callbackFailed(e.Message());
   }
+  // The sync form runs on the JavaScript thread: a Promise could only settle after this call
+  // returns, so the buffer it promises to fill would be read unfilled.
+  if (result.IsPromise())
+    fail(ErrorCode::InvalidArgument,
+         "the score callback returned a Promise (an async function?); sync forms cannot await it: use the async form (sample)");
 }
 
 ThreadSafeJsCaller::ThreadSafeJsCaller(Napi::Env env, Napi::Function anchor)
@@ -30,34 +36,54 @@ void ThreadSafeJsCaller::release() {
 
 namespace {
 struct Request {
-  const std::function<void(Napi::Env)>* body;
+  const JsBody* body;
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
   bool failed = false;
   std::string message;
+
+  void finish(bool isFailure, std::string why) {
+    std::lock_guard<std::mutex> lock(m);
+    failed = isFailure;
+    message = std::move(why);
+    done = true;
+    cv.notify_one();
+  }
 };
+
+std::string reasonOf(const Napi::Value& reason) {
+  if (reason.IsObject()) {
+    Napi::Value m = reason.As<Napi::Object>().Get("message");
+    if (m.IsString()) return m.As<Napi::String>().Utf8Value();
+  }
+  Napi::Value s = reason.ToString();
+  return s.IsString() ? s.As<Napi::String>().Utf8Value() : std::string("a rejected Promise");
+}
+
+// Settles the request when the callback's Promise settles; the worker stays blocked until then,
+// so the request (on its stack) and the buffers the callback writes stay alive.
+void awaitPromise(Napi::Env env, Napi::Object promise, Request* req) {
+  auto onFulfilled = Napi::Function::New(env, [req](const Napi::CallbackInfo&) { req->finish(false, {}); });
+  auto onRejected = Napi::Function::New(env, [req](const Napi::CallbackInfo& info) { req->finish(true, reasonOf(info[0])); });
+  promise.Get("then").As<Napi::Function>().Call(promise, {onFulfilled, onRejected});
+}
 }  // namespace
 
-void ThreadSafeJsCaller::call(const std::function<void(Napi::Env)>& body) {
+void ThreadSafeJsCaller::call(const JsBody& body) {
   Request r;
   r.body = &body;
   napi_status st = tsfn_.BlockingCall(&r, [](Napi::Env env, Napi::Function, Request* req) {
-    {
-      Napi::HandleScope scope(env);
-      try {
-        (*req->body)(env);
-      } catch (const Napi::Error& e) {
-        req->failed = true;
-        req->message = e.Message();
-      } catch (const std::exception& e) {
-        req->failed = true;
-        req->message = e.what();
-      }
+    Napi::HandleScope scope(env);
+    try {
+      Napi::Value result = (*req->body)(env);
+      if (result.IsPromise()) return awaitPromise(env, result.As<Napi::Object>(), req);
+      req->finish(false, {});
+    } catch (const Napi::Error& e) {
+      req->finish(true, e.Message());
+    } catch (const std::exception& e) {
+      req->finish(true, e.what());
     }
-    std::lock_guard<std::mutex> lock(req->m);
-    req->done = true;
-    req->cv.notify_one();
   });
   if (st != napi_ok) fail(ErrorCode::Aborted, "the JavaScript thread is shutting down; the sampler stopped");
   std::unique_lock<std::mutex> lock(r.m);
@@ -100,7 +126,7 @@ template <class T>
 void JsBatchScore<T>::score(double t, bool perParticleTime, BatchBuffer x, BatchBuffer out, size_t first, size_t count) {
   buffer(x);
   buffer(out);
-  std::function<void(Napi::Env)> body = [&](Napi::Env env) {
+  JsBody body = [&](Napi::Env env) {
     Napi::Value time;
     if (perParticleTime) {
       auto all = timesRef_.Value().As<Napi::Float64Array>();
@@ -108,7 +134,7 @@ void JsBatchScore<T>::score(double t, bool perParticleTime, BatchBuffer x, Batch
     } else {
       time = Napi::Number::New(env, t);
     }
-    score_.Call({time, view(env, x, first, count), Napi::Number::New(env, double(count)), Napi::Number::New(env, double(d_)), view(env, out, first, count)});
+    return score_.Call({time, view(env, x, first, count), Napi::Number::New(env, double(count)), Napi::Number::New(env, double(d_)), view(env, out, first, count)});
   };
   caller_.call(body);
 }
@@ -119,8 +145,8 @@ void JsBatchScore<T>::hvp(double t, BatchBuffer x, BatchBuffer v, BatchBuffer ou
   buffer(x);
   buffer(v);
   buffer(out);
-  std::function<void(Napi::Env)> body = [&](Napi::Env env) {
-    hvp_.Call({Napi::Number::New(env, t), view(env, x, first, count), view(env, v, first, count), Napi::Number::New(env, double(count)),
+  JsBody body = [&](Napi::Env env) {
+    return hvp_.Call({Napi::Number::New(env, t), view(env, x, first, count), view(env, v, first, count), Napi::Number::New(env, double(count)),
                Napi::Number::New(env, double(d_)), view(env, out, first, count)});
   };
   caller_.call(body);

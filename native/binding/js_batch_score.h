@@ -13,11 +13,14 @@
 namespace dw2 {
 
 // Runs a body on the JavaScript thread and returns when it is done. A throwing body
-// becomes Error(CallbackFailed) on the calling thread.
+// becomes Error(CallbackFailed) on the calling thread. The body returns what the user's
+// callback returned: a Promise is awaited by async runs (model runtimes are asynchronous)
+// and refused by sync runs, which cannot wait for it without blocking its resolution.
+using JsBody = std::function<Napi::Value(Napi::Env)>;
 class JsCaller {
  public:
   virtual ~JsCaller() = default;
-  virtual void call(const std::function<void(Napi::Env)>& body) = 0;
+  virtual void call(const JsBody& body) = 0;
   virtual void release() {}
 };
 
@@ -25,7 +28,7 @@ class JsCaller {
 class DirectJsCaller : public JsCaller {
  public:
   explicit DirectJsCaller(Napi::Env env) : env_(env) {}
-  void call(const std::function<void(Napi::Env)>& body) override;
+  void call(const JsBody& body) override;
 
  private:
   Napi::Env env_;
@@ -36,7 +39,7 @@ class ThreadSafeJsCaller : public JsCaller {
  public:
   ThreadSafeJsCaller(Napi::Env env, Napi::Function anchor);
   ~ThreadSafeJsCaller() override { release(); }
-  void call(const std::function<void(Napi::Env)>& body) override;
+  void call(const JsBody& body) override;
   void release() override;
 
  private:

@@ -1,0 +1,51 @@
+/**
+ * The sampler's overhead around a score network: `sample({ model })` (Euler, 20 steps, n = 10⁵, the
+ * tiny trained 2-D denoiser under models/) against bare ONNX Runtime inference of the same batches
+ * (the same number of session.run calls on tensors of the same shape) in the same run. Overhead =
+ * everything the library adds: time inputs, parameterization, copies, the native step loop.
+ */
+import { createRequire } from 'node:module';
+import { loadOnnxModel, sample } from '../lib/index.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function main(): Promise<void> {
+  let ort: typeof import('onnxruntime-node');
+  try {
+    ort = createRequire(import.meta.url)('onnxruntime-node');
+  } catch {
+    console.log('onnxruntime-node is not installed: model benchmark skipped');
+    return;
+  }
+  const file = 'models/gmm4-denoiser.onnx';
+  const n = 100_000;
+  const steps = 20;
+  const session = await ort.InferenceSession.create(file);
+  const model = await loadOnnxModel({ model: file, timeInput: 'logsnr' });
+  const x = new Float32Array(n * 2).map((_, i) => Math.sin(i));
+  const bare = async () => {
+    const t0 = performance.now();
+    for (let k = 0; k < steps; k++)
+      await session.run({ x: new ort.Tensor('float32', x, [n, 2]), logsnr: new ort.Tensor('float32', new Float32Array(n).fill(k / steps), [n]) });
+    return (performance.now() - t0) / 1000;
+  };
+  const sampled = async (dtype: 'float32' | 'float64') => {
+    const t0 = performance.now();
+    await sample({ model, sampler: 'euler', steps, n, seed: 1, dtype });
+    return (performance.now() - t0) / 1000;
+  };
+  const rounds = 5;
+  const [b, s32, s64]: number[][] = [[], [], []];
+  for (let r = 0; r < rounds; r++) {
+    b.push(await bare());
+    s32.push(await sampled('float32'));
+    s64.push(await sampled('float64'));
+  }
+  const [mb, m32, m64] = [median(b), median(s32), median(s64)];
+  console.log(`n = ${n}, ${steps} score calls, median of ${rounds} interleaved rounds`);
+  console.log(`bare ONNX Runtime inference      ${mb.toFixed(3)} s`);
+  console.log(`sample({ model }), float32        ${m32.toFixed(3)} s   overhead ${(100 * (m32 / mb - 1)).toFixed(1)}%`);
+  console.log(`sample({ model }), float64        ${m64.toFixed(3)} s   overhead ${(100 * (m64 / mb - 1)).toFixed(1)}%`);
+  await session.release();
+  await model.release();
+}
