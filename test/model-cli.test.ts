@@ -3,24 +3,16 @@
 // Gaussian denoiser's affine-fit analysis stands beside its measured error.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasOnnxRuntime } from './helpers/onnx-runtime.js';
 import { GraphBuilder } from '../scripts/models/onnx-graph.js';
 import { affineScoreAnalysis, gaussianMoments, loadOnnxModel, readNpy, sample, targetFromJson, type GaussianTargetSpec } from '../lib/index.js';
 
-const hasRuntime = (() => {
-  try {
-    createRequire(import.meta.url).resolve('onnxruntime-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const cli = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'lib/cli.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-describe.skipIf(!hasRuntime)('committed models and the CLI', () => {
+describe.skipIf(!hasOnnxRuntime)('committed models and the CLI', () => {
   it('dw2 sample --model writes what sample({ model }) returns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw2-model-'));
     const out = join(dir, 'x.npy');

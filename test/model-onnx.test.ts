@@ -2,21 +2,13 @@
 // (an ONNX graph of the exact mixture score must sample identically), the model's contract checked at
 // load and at run time (typed errors), and the missing-runtime path. Skips where the optional peer
 // dependency onnxruntime-node is not installed.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { hasOnnxRuntime } from './helpers/onnx-runtime.js';
 import { gmmScoreGraph } from '../scripts/models/gmm-score-graph.js';
 import { GraphBuilder } from '../scripts/models/onnx-graph.js';
 import { gmmTarget, loadOnnxModel, ndarray, sample, sampleSync, type SamplerName } from '../lib/index.js';
 import { loadRuntime } from '../lib/model/onnx-runtime.js';
 
-const hasRuntime = (() => {
-  try {
-    createRequire(import.meta.url).resolve('onnxruntime-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const mixture = { weights: [0.3, 0.7], means: [[-2, 0], [2, 1]], variances: [[0.3, 0.5], [0.2, 0.4]] };
 const target = gmmTarget(mixture);
@@ -32,7 +24,7 @@ describe('loadRuntime', () => {
   });
 });
 
-describe.skipIf(!hasRuntime)('ONNX score models', () => {
+describe.skipIf(!hasOnnxRuntime)('ONNX score models', () => {
   // Linear-stage, randomized (a time per particle) and per-stage-time schemes: identical arithmetic on
   // the score, so the samples agree with the analytic target's to float64 round-off of the graph.
   it.each(['euler-maruyama', 'heun', 'rk4', 'randomized-midpoint', 'ddim'] as SamplerName[])('the exact-score graph samples like the analytic target: %s', async (sampler) => {
