@@ -5,6 +5,7 @@
 // with one eigendecomposition at construction.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 #include "process/process.h"
@@ -54,7 +55,13 @@ class GaussianComponents {
   struct TimeConstants {
     const double* inverseEll;  // K·d
     const double* logNormaliser;  // K
+    // Σ_{k,t}⁻¹ = U_k diag(1/ℓ_k) U_kᵀ (K·d·d, row-major) when precisionCached(), else null.
+    const double* precision;
   };
+  // Full covariances small enough (K·d² ≤ kPrecisionLimit doubles) that the cache also keeps
+  // every Σ_{k,t}⁻¹: the block kernel then needs one matrix product per component.
+  static constexpr size_t kPrecisionLimit = size_t(1) << 18;
+  bool precisionCached() const { return !diagonal() && K_ * d_ * d_ <= kPrecisionLimit; }
   static constexpr size_t kTimeCacheSlots = 4;
   size_t timeCacheSize() const { return 1 + kTimeCacheSlots * timeSlotSize(); }
   TimeConstants timeConstants(const MarginalScales& m, double* cache) const;
@@ -80,7 +87,10 @@ class GaussianComponents {
   void covariance(size_t k, double* out) const;
 
  private:
-  size_t timeSlotSize() const { return 4 + K_ * d_ + K_; }
+  size_t timeSlotSize() const { return 4 + K_ * d_ + K_ + (precisionCached() ? K_ * d_ * d_ : 0); }
+  void diagonalFromMatrices(const double* covariances, const std::function<std::string(size_t)>& name);
+  // The basis of component k: d rows of d doubles.
+  const double* basis(size_t k) const { return basis_.data() + k * d_ * d_; }
 
   size_t K_, d_;
   std::vector<double> means_, meansInBasis_, eigenvalues_, basis_;  // basis_: K·d·d rows, empty when diagonal
