@@ -3,6 +3,7 @@
 #include <cstdint>
 #include "random/deterministic_math.h"
 #include "runtime/simd.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
@@ -70,6 +71,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
   double* __restrict st = xt + d * B;    // d × B: the score, same layout
   double* __restrict logit = st + d * B; // K × B: log-densities, then responsibilities
   double* __restrict acc = logit + K * B; // B: quadratic forms, then the top logit, then the sum
+  double* __restrict sk = acc + B;        // K × d × B: every component's score
   // Rows past `rows` are padding (x = 0): computed, never written back.
   for (size_t i = 0; i < rows; ++i)
     for (size_t j = 0; j < d; ++j) xt[j * B + i] = x[i * d + j];
@@ -77,22 +79,28 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     for (size_t i = rows; i < B; ++i) xt[j * B + i] = 0.0;
 
   // Per component: −½ Σ_j y_j²/ℓ_j with y = x − αμ_k (diagonalComponent), then log w_k + · + log normaliser.
+  // The quadratic forms accumulate in registers (L vectors of 8 rows).
+  constexpr size_t L = B / 8;
+  static_assert(B % 8 == 0, "the block is whole vectors");
   for (size_t k = 0; k < K; ++k) {
     const double* mu = means + k * d;
     const double* inv = inverseEll + k * d;
-    for (size_t i = 0; i < B; ++i) acc[i] = 0.0;
+    Lanes8 q[L];
+    for (size_t l = 0; l < L; ++l) q[l] = Lanes8{};
     for (size_t j = 0; j < d; ++j) {
       const double am = alpha * mu[j], ie = inv[j];
-      const double* __restrict xj = xt + j * B;
-      for (size_t i = 0; i < B; ++i) {
-        const double y = xj[i] - am;
-        const double sj = -y * ie;
-        acc[i] -= y * sj;
+      const Lanes8* xj = lanes(xt + j * B);
+      Lanes8* skj = lanes(sk + (k * d + j) * B);
+      for (size_t l = 0; l < L; ++l) {
+        const Lanes8 y = xj[l] - am;
+        const Lanes8 sj = -y * ie;
+        skj[l] = sj;
+        q[l] -= y * sj;
       }
     }
     double* __restrict lk = logit + k * B;
     const double lw = logWeights[k], ln = logNormaliser[k];
-    for (size_t i = 0; i < B; ++i) lk[i] = lw + -0.5 * acc[i] + ln;
+    for (size_t l = 0; l < L; ++l) lanes(lk)[l] = lw + -0.5 * q[l] + ln;
   }
 
   // softmaxInPlace, per row.
@@ -116,21 +124,16 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     for (size_t i = 0; i < B; ++i) lk[i] *= acc[i];
   }
 
-  // s = Σ_k r_k s_k, s_k = −y/ℓ recomputed (the same bits as the first pass).
-  for (size_t j = 0; j < d * B; ++j) st[j] = 0.0;
-  for (size_t k = 0; k < K; ++k) {
-    const double* mu = means + k * d;
-    const double* inv = inverseEll + k * d;
-    const double* __restrict rk = logit + k * B;
-    for (size_t j = 0; j < d; ++j) {
-      const double am = alpha * mu[j], ie = inv[j];
-      const double* __restrict xj = xt + j * B;
-      double* __restrict sj = st + j * B;
-      for (size_t i = 0; i < B; ++i) {
-        const double y = xj[i] - am;
-        sj[i] += rk[i] * (-y * ie);
-      }
+  // s = Σ_k r_k s_k, k in increasing order for every coordinate (accumulated in registers).
+  for (size_t j = 0; j < d; ++j) {
+    Lanes8 sum[L];
+    for (size_t l = 0; l < L; ++l) sum[l] = Lanes8{};
+    for (size_t k = 0; k < K; ++k) {
+      const Lanes8* rk = lanes(logit + k * B);
+      const Lanes8* skj = lanes(sk + (k * d + j) * B);
+      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] * skj[l];
     }
+    for (size_t l = 0; l < L; ++l) lanes(st + j * B)[l] = sum[l];
   }
   for (size_t i = 0; i < rows; ++i)
     for (size_t j = 0; j < d; ++j) s[i * d + j] = st[j * B + i];

@@ -154,7 +154,7 @@ void GaussianComponents::residualInBasis(size_t k, const MarginalScales& m, cons
 static constexpr double kTimeCacheMarker = 7.477831228305512e+101;
 
 // cache[0]: the slot to replace next; then kTimeCacheSlots slots of [marker, α, σ², unused,
-// 1/ℓ (K·d), log normalisers (K), Σ_{k,t}⁻¹ (K·d·d, when precisionCached())].
+// 1/ℓ (K·d), log normalisers (K), H_k = −Σ_{k,t}⁻¹ (K·d·d, when precisionCached())].
 GaussianComponents::TimeConstants GaussianComponents::timeConstants(const MarginalScales& m, double* cache) const {
   const size_t slotSize = timeSlotSize();
   for (size_t slot = 0; slot < kTimeCacheSlots; ++slot) {
@@ -181,15 +181,27 @@ GaussianComponents::TimeConstants GaussianComponents::timeConstants(const Margin
       logNormaliser[k] = -0.5 * (logDet + double(d_) * kLog2Pi);
     }
   }
-  double* precision = precisionCached() ? logNormaliser + K_ : nullptr;
-  if (precision) {
-    for (size_t i = 0; i < K_ * d_ * d_; ++i) precision[i] = 0.0;
-    for (size_t k = 0; k < K_; ++k) addFromBasisDiagonal(basis(k), inverseEll + k * d_, d_, precision + k * d_ * d_);
+  double* hessian = precisionCached() ? logNormaliser + K_ : nullptr;
+  if (hessian) {
+    // H_k = Σ_j (−1/ℓ_kj) u_kj u_kjᵀ: exactly the negated precision matrix term by term.
+    for (size_t i = 0; i < K_ * d_ * d_; ++i) hessian[i] = 0.0;
+    for (size_t k = 0; k < K_; ++k) {
+      const double* u = basis(k);
+      double* h = hessian + k * d_ * d_;
+      for (size_t j = 0; j < d_; ++j) {
+        const double c = -inverseEll[k * d_ + j];
+        const double* uj = u + j * d_;
+        for (size_t a = 0; a < d_; ++a) {
+          const double ca = c * uj[a];
+          for (size_t b = 0; b < d_; ++b) h[a * d_ + b] += ca * uj[b];
+        }
+      }
+    }
   }
   cache[0] = kTimeCacheMarker;
   cache[1] = m.alpha;
   cache[2] = m.sigma2;
-  return {inverseEll, logNormaliser, precision};
+  return {inverseEll, logNormaliser, hessian};
 }
 
 double GaussianComponents::logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const {

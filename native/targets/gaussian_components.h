@@ -55,11 +55,11 @@ class GaussianComponents {
   struct TimeConstants {
     const double* inverseEll;  // K·d
     const double* logNormaliser;  // K
-    // Σ_{k,t}⁻¹ = U_k diag(1/ℓ_k) U_kᵀ (K·d·d, row-major) when precisionCached(), else null.
-    const double* precision;
+    // H_k = −Σ_{k,t}⁻¹ = U_k diag(−1/ℓ_k) U_kᵀ (K·d·d, row-major) when precisionCached(), else null.
+    const double* hessian;
   };
   // Full covariances small enough (K·d² ≤ kPrecisionLimit doubles) that the cache also keeps
-  // every Σ_{k,t}⁻¹: the block kernel then needs one matrix product per component.
+  // every −Σ_{k,t}⁻¹: the block kernel then needs one matrix product per component.
   static constexpr size_t kPrecisionLimit = size_t(1) << 18;
   bool precisionCached() const { return !diagonal() && K_ * d_ * d_ <= kPrecisionLimit; }
   static constexpr size_t kTimeCacheSlots = 4;

@@ -281,7 +281,7 @@ class GaussianMixtureTarget final : public Target {
     double* work = scratch + workSize() + g_.timeCacheSize();
     for (size_t first = 0; first < rows; first += kFullMixtureBlock) {
       const size_t count = std::min(kFullMixtureBlock, rows - first);
-      fullMixtureScoresBlock(K(), d, count, m.alpha, g_.mean(0), c.precision, logWeights_.data(), c.logNormaliser,
+      fullMixtureScoresBlock(K(), d, count, m.alpha, g_.mean(0), c.hessian, logWeights_.data(), c.logNormaliser,
                              x + first * d, s + first * d, work);
     }
   }

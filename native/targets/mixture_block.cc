@@ -2,14 +2,30 @@
 #include <cmath>
 #include "random/deterministic_math.h"
 #include "runtime/simd.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
 namespace {
 
-// Eight doubles as one value (GCC vector extension; the AVX2 and baseline clones split it into
-// narrower registers). Elementwise IEEE operations: each lane computes what scalar code would.
-typedef double Lanes8 __attribute__((vector_size(64), aligned(8)));
+// B rows as values: Lanes8 vectors when B is a multiple of 8, else single doubles (B = 1).
+// (A specialization rather than std::conditional: a template argument would drop Lanes8's
+// aligned(8) attribute, and unaligned loads would then fault.)
+template <size_t B, bool Vector = B % 8 == 0>
+struct RowType {
+  typedef double type;
+};
+template <size_t B>
+struct RowType<B, true> {
+  typedef Lanes8 type;
+};
+template <size_t B>
+using Row = typename RowType<B>::type;
+constexpr size_t rowValues(size_t B) { return B % 8 == 0 ? B / 8 : B; }
+template <size_t B>
+inline Row<B>* rowsAt(double* p) { return reinterpret_cast<Row<B>*>(p); }
+template <size_t B>
+inline const Row<B>* rowsAt(const double* p) { return reinterpret_cast<const Row<B>*>(p); }
 
 // out[a] = Σ_b P[a][b] y[b] for B rows (P: rows × d; y: d × B; out: rows × B), b in increasing
 // order for every row. Four rows of P at a time keep 4·B accumulators in registers (the
@@ -78,7 +94,7 @@ __attribute__((always_inline)) inline void softmaxRows(size_t K, double* __restr
 
 template <size_t B>
 __attribute__((always_inline)) inline void fullMixtureBlock(size_t K, size_t d, size_t rows, double alpha, const double* means,
-                                                            const double* precision, const double* logWeights,
+                                                            const double* hessian, const double* logWeights,
                                                             const double* logNormaliser, const double* x, double* s,
                                                             double* work) {
   double* __restrict xt = work;            // d × B
@@ -90,6 +106,9 @@ __attribute__((always_inline)) inline void fullMixtureBlock(size_t K, size_t d, 
   // Rows past `rows` are padding (x = 0): computed, never written back.
   toColumns<B>(rows, d, x, xt);
 
+  // Accumulators live in registers: L values of V (8-row vectors, or single rows when B = 1).
+  using V = Row<B>;
+  constexpr size_t L = rowValues(B);
   for (size_t k = 0; k < K; ++k) {
     const double* mu = means + k * d;
     for (size_t j = 0; j < d; ++j) {
@@ -97,21 +116,28 @@ __attribute__((always_inline)) inline void fullMixtureBlock(size_t K, size_t d, 
       for (size_t i = 0; i < B; ++i) y[j * B + i] = xt[j * B + i] - am;
     }
     double* __restrict s_k = sk + k * d * B;
-    matrixTimesBlock<B>(d, d, precision + k * d * d, y, s_k);
-    for (size_t j = 0; j < d * B; ++j) s_k[j] = -s_k[j];
-    for (size_t i = 0; i < B; ++i) acc[i] = 0.0;
-    for (size_t j = 0; j < d; ++j)
-      for (size_t i = 0; i < B; ++i) acc[i] -= y[j * B + i] * s_k[j * B + i];
+    matrixTimesBlock<B>(d, d, hessian + k * d * d, y, s_k);
+    V q[L];
+    for (size_t l = 0; l < L; ++l) q[l] = V{};
+    for (size_t j = 0; j < d; ++j) {
+      const V* yj = rowsAt<B>(y + j * B);
+      const V* sj = rowsAt<B>(s_k + j * B);
+      for (size_t l = 0; l < L; ++l) q[l] -= yj[l] * sj[l];
+    }
     const double lw = logWeights[k], ln = logNormaliser[k];
-    for (size_t i = 0; i < B; ++i) logit[k * B + i] = lw + (ln - 0.5 * acc[i]);
+    for (size_t l = 0; l < L; ++l) rowsAt<B>(logit + k * B)[l] = lw + (ln - 0.5 * q[l]);
   }
   softmaxRows<B>(K, logit, acc);
-  for (size_t j = 0; j < d * B; ++j) st[j] = 0.0;
-  for (size_t k = 0; k < K; ++k) {
-    const double* __restrict rk = logit + k * B;
-    const double* __restrict s_k = sk + k * d * B;
-    for (size_t j = 0; j < d; ++j)
-      for (size_t i = 0; i < B; ++i) st[j * B + i] += rk[i] * s_k[j * B + i];
+  // s = Σ_k r_k s_k, k in increasing order for every coordinate.
+  for (size_t j = 0; j < d; ++j) {
+    V sum[L];
+    for (size_t l = 0; l < L; ++l) sum[l] = V{};
+    for (size_t k = 0; k < K; ++k) {
+      const V* rk = rowsAt<B>(logit + k * B);
+      const V* skj = rowsAt<B>(sk + (k * d + j) * B);
+      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] * skj[l];
+    }
+    for (size_t l = 0; l < L; ++l) rowsAt<B>(st + j * B)[l] = sum[l];
   }
   fromColumns<B>(rows, d, st, s);
 }
@@ -194,14 +220,14 @@ __attribute__((always_inline)) inline void empiricalBlock(size_t m, size_t d, si
 
 // One row (the per-point score) or a whole block; both give every row the same bits.
 DW2_SIMD_CLONES void fullMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means,
-                                            const double* precision, const double* logWeights, const double* logNormaliser,
+                                            const double* hessian, const double* logWeights, const double* logNormaliser,
                                             const double* x, double* s, double* work) {
   if (rows == 1)
-    fullMixtureBlock<1>(K, d, rows, alpha, means, precision, logWeights, logNormaliser, x, s, work);
+    fullMixtureBlock<1>(K, d, rows, alpha, means, hessian, logWeights, logNormaliser, x, s, work);
   else if (rows <= 8)
-    fullMixtureBlock<8>(K, d, rows, alpha, means, precision, logWeights, logNormaliser, x, s, work);
+    fullMixtureBlock<8>(K, d, rows, alpha, means, hessian, logWeights, logNormaliser, x, s, work);
   else
-    fullMixtureBlock<kFullMixtureBlock>(K, d, rows, alpha, means, precision, logWeights, logNormaliser, x, s, work);
+    fullMixtureBlock<kFullMixtureBlock>(K, d, rows, alpha, means, hessian, logWeights, logNormaliser, x, s, work);
 }
 
 DW2_SIMD_CLONES void empiricalScoresBlock(size_t m, size_t d, size_t rows, double alpha, double sigma2, const double* points,

@@ -7,17 +7,17 @@
 
 namespace dw2 {
 
-// Full covariances, in the precision form Σ_{k,t}⁻¹ = U_k diag(1/(α²λ_k + σ²)) U_kᵀ (the
+// Full covariances, in precision form: H_k = −Σ_{k,t}⁻¹ = U_k diag(−1/(α²λ_k + σ²)) U_kᵀ (the
 // eigenbasis of GaussianComponents, one d × d matrix per component and time): per component
-//   y = x − αμ_k,  s_k = −Σ_{k,t}⁻¹ y  (one matrix product per block),  log N_k = c_k − ½ y·(−s_k),
+//   y = x − αμ_k,  s_k = H_k y  (one matrix product per block),  log N_k = c_k − ½ y·(−s_k),
 // then r = softmax(log w_k + log N_k) and s = Σ_k r_k s_k.
 // Doubles of work for up to kFullMixtureBlock rows at a time.
 constexpr size_t kFullMixtureBlock = 32;
 inline size_t fullMixtureBlockWork(size_t K, size_t d) { return ((K + 3) * d + K + 1) * kFullMixtureBlock; }
 
-// rows ≤ kFullMixtureBlock points x (rows × d) → scores s (rows × d). means: K·d; precision:
+// rows ≤ kFullMixtureBlock points x (rows × d) → scores s (rows × d). means: K·d; hessian (H_k):
 // K·d·d; logWeights, logNormaliser: K.
-void fullMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means, const double* precision,
+void fullMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means, const double* hessian,
                             const double* logWeights, const double* logNormaliser, const double* x, double* s, double* work);
 
 // The empirical target (1/m) Σ_k δ_{p_k} (the ideal denoiser): the m logits of a block by one
