@@ -30,6 +30,27 @@ const K = mixtureComponents;
 const mixture = benchMixture;
 const repeats = Number(process.env.DW2_BENCH_REPEATS ?? 5);
 
+/**
+ * Native run on one thread timed by process CPU time: particle-steps per CPU-second, best of
+ * `reps`. On a loaded machine this is the robust figure (time slices taken by other processes
+ * do not count).
+ */
+function nativeCpuRate(target: TargetSpec, sampler: SamplerName, n: number, steps: number, reps = repeats): number {
+  let best = Infinity;
+  setThreads(1);
+  try {
+    for (let r = 0; r < reps; r++) {
+      const c0 = process.cpuUsage();
+      sampleSync({ target, sampler, steps, n, seed: r });
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1e6);
+    }
+  } finally {
+    setThreads(0);
+  }
+  return (n * steps) / best;
+}
+
 /** Native run: particle-steps per second, best of `reps` (wall clock, all threads). */
 function nativeRate(target: TargetSpec, sampler: SamplerName, n: number, steps: number, reps = repeats, hessian?: 'dense' | 'krylov'): number {
   let best = Infinity;
@@ -160,10 +181,10 @@ def timed(f):
     s = time.perf_counter(); f(1.0, x0); return time.perf_counter() - s
 score = min(forms, key=lambda f: min(timed(f) for _ in range(2)))
 T, tEnd = 1.0, 1e-3
-best = float('inf')
+best = float('inf'); best_cpu = float('inf')
 for r in range(reps):
     x = x0.copy()
-    start = time.perf_counter()
+    start = time.perf_counter(); start_cpu = time.process_time()
     for k in range(steps):
         t0 = T + k / steps * (tEnd - T); t1 = T + (k + 1) / steps * (tEnd - T); h = t0 - t1
         b0 = 0.1 + 19.9 * t0; b1 = 0.1 + 19.9 * t1
@@ -173,13 +194,18 @@ for r in range(reps):
         else:
             d1 = -0.5 * b0 * x - 0.5 * b0 * s; xt = x - h * d1
             d2 = -0.5 * b1 * xt - 0.5 * b1 * score(t1, xt); x = x - 0.5 * h * (d1 + d2)
-    best = min(best, time.perf_counter() - start)
-print(n * steps / best, score.__name__)
+    best = min(best, time.perf_counter() - start); best_cpu = min(best_cpu, time.process_time() - start_cpu)
+print(n * steps / best, n * steps / best_cpu, score.__name__)
 `;
 
 let numpyAvailable: boolean | undefined;
+interface NumpyRate {
+  rate: number; // particle-steps per wall-clock second
+  cpuRate: number; // per CPU-second (all of numpy's threads counted)
+  form: string;
+}
 /** numpy particle-steps per second (best of `reps`) and the score form it chose; undefined without numpy. */
-function numpyRate(kind: 'diag' | 'full' | 'empirical', spec: unknown, sampler: string, n: number, steps: number, reps = 3): { rate: number; form: string } | undefined {
+function numpyRate(kind: 'diag' | 'full' | 'empirical', spec: unknown, sampler: string, n: number, steps: number, reps = 3): NumpyRate | undefined {
   if (numpyAvailable === undefined) {
     try {
       execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
@@ -195,8 +221,8 @@ function numpyRate(kind: 'diag' | 'full' | 'empirical', spec: unknown, sampler: 
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   }).trim();
-  const [rate, form] = out.split(/\s+/);
-  return { rate: Number(rate), form: form! };
+  const [rate, cpuRate, form] = out.split(/\s+/);
+  return { rate: Number(rate), cpuRate: Number(cpuRate), form: form! };
 }
 
 /**
@@ -274,14 +300,24 @@ function timeToFirstSample(reps = 3): { wall: number; inside: string; via: strin
   return { wall: best, inside, via: dist ? 'dist/ (compiled)' : 'lib/ through tsx (run npm run build for the compiled figure)' };
 }
 
-const fmt = (rate: number) => `${(rate / 1e6).toFixed(2)} M/s`;
+const fmt = (rate: number) => (rate >= 1e5 ? `${(rate / 1e6).toFixed(2)} M/s` : `${(rate / 1e3).toFixed(2)} k/s`);
 
-function report(label: string, native: number, flops: number, peak: number | undefined, np?: { rate: number; form: string }): void {
-  const gflops = (native * flops) / 1e9;
+/**
+ * One line per case: wall clock on all threads against numpy's wall clock, and one native thread's
+ * CPU time against numpy's CPU time (per core; robust when other jobs share the machine).
+ */
+function report(label: string, wall: number, cpu: number, flops: number, peak: number | undefined, np?: NumpyRate): void {
+  const gflops = (wall * flops) / 1e9;
+  const cpuGflops = (cpu * flops) / 1e9;
+  const perCorePeak = peak ? peak / availableParallelism() : undefined;
   console.log(
-    `${label.padEnd(44)} native ${fmt(native).padStart(10)} | ` +
-      (np ? `numpy ${fmt(np.rate).padStart(9)} (${np.form}) → ${(native / np.rate).toFixed(1)}×` : 'numpy: python3 with numpy not found, skipped') +
-      ` | ${gflops.toFixed(1)} GFLOP/s${peak ? ` (${((100 * gflops) / peak).toFixed(1)}% of peak)` : ''}`,
+    `${label.padEnd(40)} wall ${fmt(wall).padStart(9)}` +
+      (np ? ` vs numpy ${fmt(np.rate)} → ${(wall / np.rate).toFixed(1).padStart(5)}×` : '') +
+      ` | per core ${fmt(cpu).padStart(9)}` +
+      (np ? ` vs numpy ${fmt(np.cpuRate)} → ${(cpu / np.cpuRate).toFixed(1).padStart(5)}×` : '') +
+      ` | ${gflops.toFixed(1)} GFLOP/s${peak ? ` (${((100 * gflops) / peak).toFixed(1)}% of peak)` : ''}, per core ${cpuGflops.toFixed(1)}` +
+      (perCorePeak ? ` (${((100 * cpuGflops) / perCorePeak).toFixed(1)}%)` : '') +
+      (np ? ` [numpy: ${np.form}]` : ''),
   );
 }
 
@@ -289,8 +325,10 @@ export async function main(): Promise<void> {
   const info = runtimeInfo();
   const peak = machinePeak(info.simd);
   console.log(`threads ${info.threads}, SIMD ${info.simd}; peak ≈ ${peak.gflops?.toFixed(0) ?? '?'} GFLOP/s float64 = ${peak.how}`);
-  console.log(`every figure: best of ${repeats} native runs and 3 numpy runs (set DW2_BENCH_REPEATS); ratios measured in this run`);
+  console.log(`every figure: best of ${repeats} native runs and 3 numpy runs (set DW2_BENCH_REPEATS); ratios measured in this run;`);
+  console.log('"wall": all threads, wall clock; "per core": one native thread against numpy, both by process CPU time (robust on a shared machine)');
 
+  if (numpyRate('diag', mixture(2), 'euler-maruyama', 10, 1, 1) === undefined) console.log('numpy: python3 with numpy not found, numpy columns skipped');
   const first = timeToFirstSample();
   console.log(`time to first sample (whole process, ${first.via}): ${first.wall.toFixed(0)} ms (${first.inside})`);
 
@@ -307,46 +345,60 @@ export async function main(): Promise<void> {
   });
   console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid`);
   const rates: Record<string, number> = {};
+  const cpuRates: Record<string, number> = {};
   for (const sampler of ['euler-maruyama', 'heun'] as const) {
     const steps = sampler === 'heun' ? 5 : 10;
-    rates[`diag ${sampler}`] = nativeRate(diag, sampler, n, steps);
-    report(`diagonal, ${sampler}`, rates[`diag ${sampler}`]!, stepFlops('diag', sampler, d), peak.gflops, numpyRate('diag', diagSpec, sampler, n, 4));
-    rates[`full ${sampler}`] = nativeRate(full, sampler, n, steps);
-    report(`full covariance, ${sampler}`, rates[`full ${sampler}`]!, stepFlops('full', sampler, d), peak.gflops, numpyRate('full', fullSpec, sampler, n, 4));
+    for (const [kind, target, spec] of [
+      ['diag', diag, diagSpec],
+      ['full', full, fullSpec],
+    ] as const) {
+      const key = `${kind} ${sampler}`;
+      rates[key] = nativeRate(target, sampler, n, steps);
+      cpuRates[key] = nativeCpuRate(target, sampler, n, steps);
+      const label = `${kind === 'diag' ? 'diagonal' : 'full covariance'}, ${sampler}`;
+      report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, numpyRate(kind, spec, sampler, n, 4));
+    }
   }
-  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
-  console.log(
-    `full / diagonal time per step: euler-maruyama ${(rates['diag euler-maruyama']! / rates['full euler-maruyama']!).toFixed(2)}×, ` +
-      `heun ${(rates['diag heun']! / rates['full heun']!).toFixed(2)}×`,
-  );
-  // One core against plain TypeScript (CPU time of one thread, robust on a shared machine).
+  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
+  for (const [name, r] of [
+    ['wall', rates],
+    ['per core', cpuRates],
+  ] as const)
+    console.log(
+      `full / diagonal time per step (${name}): euler-maruyama ${(r['diag euler-maruyama']! / r['full euler-maruyama']!).toFixed(2)}×, ` +
+        `heun ${(r['diag heun']! / r['full heun']!).toFixed(2)}×`,
+    );
+  const ts = typescriptRate(diagSpec, 'euler-maruyama', 20_000, 2);
+  console.log(`diagonal euler-maruyama per core ${fmt(cpuRates['diag euler-maruyama']!)}; plain TypeScript loop ${fmt(ts)} → ${(cpuRates['diag euler-maruyama']! / ts).toFixed(1)}×`);
+
+  // Where the time goes: the normals alone (one thread, CPU time, best of N) and their share of
+  // a diagonal Euler–Maruyama step on one core.
+  let noiseCpu = Infinity;
   setThreads(1);
-  let cpu = Infinity;
   try {
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < repeats; r++) {
       const c0 = process.cpuUsage();
-      sampleSync({ target: diag, sampler: 'euler-maruyama', steps: 5, n, seed: r });
+      normalsSync({ seed: r, n, d });
       const c = process.cpuUsage(c0);
-      cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+      noiseCpu = Math.min(noiseCpu, (c.user + c.system) / 1e6);
     }
   } finally {
     setThreads(0);
   }
-  const ts = typescriptRate(diagSpec, 'euler-maruyama', 20_000, 2);
-  console.log(`diagonal euler-maruyama, one core (CPU time): ${fmt((5 * n) / cpu)}; plain TypeScript ${fmt(ts)} → ${((5 * n) / cpu / ts).toFixed(1)}×`);
-
-  // Where the time goes: the normals alone (best of N) and their share of an Euler–Maruyama step.
-  let noiseBest = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    normalsSync({ seed: r, n, d });
-    noiseBest = Math.min(noiseBest, (performance.now() - t0) / 1000);
+  const normalsPerSec = (n * d) / noiseCpu;
+  // The plain reference: the same Box–Muller in plain JS with Math.random (one thread).
+  const js = new Float64Array(n * d);
+  const j0 = performance.now();
+  for (let i = 0; i + 1 < js.length; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - Math.random()));
+    const angle = 2 * Math.PI * Math.random();
+    js[i] = radius * Math.cos(angle);
+    js[i + 1] = radius * Math.sin(angle);
   }
-  const normalsPerSec = (n * d) / noiseBest;
-  const emStep = 1 / rates['diag euler-maruyama']!;
+  const jsRate = js.length / ((performance.now() - j0) / 1000);
   console.log(
-    `normals: ${(normalsPerSec / 1e6).toFixed(0)} M/s (${((normalsPerSec * flopsNormal) / 1e9).toFixed(1)} GFLOP/s), ` +
-      `${((100 * (noiseBest / n)) / emStep).toFixed(0)}% of a diagonal euler-maruyama step`,
+    `normals per core: ${(normalsPerSec / 1e6).toFixed(0)} M/s (${((normalsPerSec * flopsNormal) / 1e9).toFixed(1)} GFLOP/s; plain JS Box–Muller ${(jsRate / 1e6).toFixed(0)} M/s → ${(normalsPerSec / jsRate).toFixed(1)}×), ` +
+      `${((100 * (noiseCpu / n)) * cpuRates['diag euler-maruyama']!).toFixed(0)}% of a diagonal euler-maruyama step`,
   );
 
   const m = 10_000;
@@ -356,7 +408,15 @@ export async function main(): Promise<void> {
   const empirical = empiricalTarget(ndarray(points, [m, de]));
   console.log(`\nempirical target (ideal denoiser), m = ${m}, d = ${de}, n = ${ne}, vp`);
   const empiricalSpec = { m, d: de, points: Array.from(points) };
-  report('empirical, euler-maruyama', nativeRate(empirical, 'euler-maruyama', ne, 3, Math.min(repeats, 3)), stepFlops('empirical', 'euler-maruyama', de, m), peak.gflops, numpyRate('empirical', empiricalSpec, 'euler-maruyama', ne, 2, 2));
+  const empiricalReps = Math.min(repeats, 3);
+  report(
+    'empirical, euler-maruyama',
+    nativeRate(empirical, 'euler-maruyama', ne, 3, empiricalReps),
+    nativeCpuRate(empirical, 'euler-maruyama', ne, 2, empiricalReps),
+    stepFlops('empirical', 'euler-maruyama', de, m),
+    peak.gflops,
+    numpyRate('empirical', empiricalSpec, 'euler-maruyama', ne, 2, 2),
+  );
 
   console.log('\nlocal linearization: cost per step relative to euler-maruyama (same target family, K = 8)');
   for (const dd of [2, 16, 64]) {
