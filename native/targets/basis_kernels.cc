@@ -73,10 +73,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
   double* __restrict acc = logit + K * B; // B: quadratic forms, then the top logit, then the sum
   double* __restrict sk = acc + B;        // K × d × B: every component's score
   // Rows past `rows` are padding (x = 0): computed, never written back.
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) xt[j * B + i] = x[i * d + j];
-  for (size_t j = 0; j < d; ++j)
-    for (size_t i = rows; i < B; ++i) xt[j * B + i] = 0.0;
+  toColumns<B>(rows, d, x, xt);
 
   // Per component: −½ Σ_j y_j²/ℓ_j with y = x − αμ_k (diagonalComponent), then log w_k + · + log normaliser.
   // The quadratic forms accumulate in registers (L vectors of 8 rows).
@@ -135,8 +132,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     }
     for (size_t l = 0; l < L; ++l) lanes(st + j * B)[l] = sum[l];
   }
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) s[i * d + j] = st[j * B + i];
+  fromColumns<B>(rows, d, st, s);
 }
 
 }  // namespace dw2

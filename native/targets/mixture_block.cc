@@ -62,20 +62,6 @@ __attribute__((always_inline)) inline void matrixTimesBlock(size_t rows, size_t 
   }
 }
 
-// Block transposes: rows × d row-major ↔ d × B coordinate-major (padding rows are zeros).
-template <size_t B>
-__attribute__((always_inline)) inline void toColumns(size_t rows, size_t d, const double* x, double* __restrict xt) {
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) xt[j * B + i] = x[i * d + j];
-  for (size_t j = 0; j < d; ++j)
-    for (size_t i = rows; i < B; ++i) xt[j * B + i] = 0.0;
-}
-template <size_t B>
-__attribute__((always_inline)) inline void fromColumns(size_t rows, size_t d, const double* __restrict st, double* s) {
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) s[i * d + j] = st[j * B + i];
-}
-
 // r = softmax over K logits per row (softmax.h's operations, per row).
 template <size_t B>
 __attribute__((always_inline)) inline void softmaxRows(size_t K, double* __restrict logit, double* __restrict acc) {
