@@ -114,14 +114,15 @@ __attribute__((always_inline)) inline void fullMixtureBlock(size_t K, size_t d, 
     for (size_t l = 0; l < L; ++l) rowsAt<B>(logit + k * B)[l] = lw + (ln - 0.5 * q[l]);
   }
   softmaxRows<B>(K, logit, acc);
-  // s = Σ_k r_k s_k, k in increasing order for every coordinate.
+  // s = Σ_k r_k s_k, k in increasing order for every coordinate. Components with r_k = 0 add
+  // exactly +0 (as if skipped), even where their score overflowed (0 · ∞ would be NaN).
   for (size_t j = 0; j < d; ++j) {
     V sum[L];
     for (size_t l = 0; l < L; ++l) sum[l] = V{};
     for (size_t k = 0; k < K; ++k) {
       const V* rk = rowsAt<B>(logit + k * B);
       const V* skj = rowsAt<B>(sk + (k * d + j) * B);
-      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] * skj[l];
+      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] == 0 ? V{} : rk[l] * skj[l];
     }
     for (size_t l = 0; l < L; ++l) rowsAt<B>(st + j * B)[l] = sum[l];
   }
