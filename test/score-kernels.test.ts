@@ -172,6 +172,25 @@ describe('empirical block kernel', () => {
 });
 
 describe('block kernels are bit-reproducible', () => {
+  it('a row scored alone (one-row kernel) has the bits it has inside blocks of 32 and 8', () => {
+    const mix = fullMixture(4, 9, 40);
+    const g = rng(41);
+    const targets: [string, TargetSpec, number][] = [
+      ['full', gmmTarget({ weights: mix.weights, means: mix.means, covariances: mix.covs }), 9],
+      ['diagonal', gmmTarget({ weights: mix.weights, means: mix.means, variances: mix.covs.map((c) => c.map((row, i) => row[i]!)) }), 9],
+      ['empirical', empiricalTarget(ndarray(Float64Array.from({ length: 200 * 9 }, () => g.normal()), [200, 9])), 9],
+    ];
+    for (const [name, target, d] of targets) {
+      const x = pointsNear(mix.means, 40, 6, 0.8);  // a block of 32 rows, then one of 8 (the 8-row kernel)
+      const block = targetScore(target, 'vp', 0.2, ndarray(x, [40, d])).data;
+      for (const row of [0, 17, 31, 32, 36, 39]) {
+        const alone = targetScore(target, 'vp', 0.2, ndarray(x.slice(row * d, (row + 1) * d), [1, d])).data;
+        expect(same(alone, block.subarray(row * d, (row + 1) * d)), `${name} row ${row}`).toBe(true);
+      }
+    }
+  });
+
+
   const mix = fullMixture(6, 10, 30);
   const full = gmmTarget({ weights: mix.weights, means: mix.means, covariances: mix.covs });
   const g = rng(31);
