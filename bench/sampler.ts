@@ -35,13 +35,13 @@ const repeats = Number(process.env.DW2_BENCH_REPEATS ?? 5);
  * `reps`. On a loaded machine this is the robust figure (time slices taken by other processes
  * do not count).
  */
-function nativeCpuRate(target: TargetSpec, sampler: SamplerName, n: number, steps: number, reps = repeats): number {
+function nativeCpuRate(target: TargetSpec, sampler: SamplerName, n: number, steps: number, reps = repeats, dtype: 'float64' | 'float32' = 'float64'): number {
   let best = Infinity;
   setThreads(1);
   try {
     for (let r = 0; r < reps; r++) {
       const c0 = process.cpuUsage();
-      sampleSync({ target, sampler, steps, n, seed: r });
+      sampleSync({ target, sampler, steps, n, seed: r, dtype });
       const c = process.cpuUsage(c0);
       best = Math.min(best, (c.user + c.system) / 1e6);
     }
@@ -250,7 +250,8 @@ function stepFlops(kind: 'diag' | 'full' | 'empirical', sampler: 'euler-maruyama
  * Peak float64 GFLOP/s of this machine: cores × clock × FLOPs per cycle, with FLOPs per cycle =
  * SIMD lanes (8 for the AVX-512 path, 4 for AVX2, 2 for the SSE2 baseline) × 2 (a fused
  * multiply-add) × 2 (FMA pipes per core, as on current x86 server cores). The clock is the
- * maximum from cpufreq where the kernel exposes it, else /proc/cpuinfo's current "cpu MHz".
+ * maximum from cpufreq where the kernel exposes it, else /proc/cpuinfo's current "cpu MHz" (in a
+ * VM often the nominal clock; boost clocks are higher, so shares of this peak are upper bounds).
  */
 function machinePeak(simd: string): { gflops?: number; how: string } {
   const cores = availableParallelism();
@@ -360,6 +361,9 @@ export async function main(): Promise<void> {
     }
   }
   report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
+  // float32 storage: the same float64 kernels, half the state traffic.
+  const f32 = (t: TargetSpec) => nativeCpuRate(t, 'euler-maruyama', n, 10, repeats, 'float32');
+  console.log(`float32, euler-maruyama per core: diagonal ${fmt(f32(diag))}, full covariance ${fmt(f32(full))}`);
   for (const [name, r] of [
     ['wall', rates],
     ['per core', cpuRates],
