@@ -38,6 +38,31 @@ DW2_SIMD_CLONES void addFromBasisDiagonal(const double* basis, const double* c, 
   }
 }
 
+DW2_SIMD_CLONES void hessianFromBasis(const double* basis, const double* inverseEll, size_t d, double* out) {
+  auto entry = [&](size_t a, size_t b) {
+    double sum = 0.0;
+    for (size_t j = 0; j < d; ++j) sum += basis[j * d + a] * (-inverseEll[j] * basis[j * d + b]);
+    return sum;
+  };
+  size_t a = 0;
+  for (; a + 4 <= d; a += 4) {
+    size_t b = 0;
+    for (; b + 8 <= d; b += 8) {
+      Lanes8 acc[4] = {Lanes8{}, Lanes8{}, Lanes8{}, Lanes8{}};
+      for (size_t j = 0; j < d; ++j) {
+        const double* row = basis + j * d;
+        const Lanes8 w = -inverseEll[j] * *lanes(row + b);
+        for (size_t r = 0; r < 4; ++r) acc[r] += row[a + r] * w;
+      }
+      for (size_t r = 0; r < 4; ++r) *lanes(out + (a + r) * d + b) = acc[r];
+    }
+    for (; b < d; ++b)
+      for (size_t r = 0; r < 4; ++r) out[(a + r) * d + b] = entry(a + r, b);
+  }
+  for (; a < d; ++a)
+    for (size_t b = 0; b < d; ++b) out[a * d + b] = entry(a, b);
+}
+
 DW2_SIMD_CLONES void scaledSquaredDistances(const double* points, size_t m, size_t d, double alpha, const double* x, double* out) {
   for (size_t k = 0; k < m; ++k) {
     const double* p = points + k * d;

@@ -11,6 +11,10 @@ void toBasis(const double* basis, const double* v, size_t d, double* out);
 void fromBasis(const double* basis, const double* w, size_t d, double* out);
 // out += Σ_j c_j basis_j basis_jᵀ  (d × d, row-major): a matrix given in the basis.
 void addFromBasisDiagonal(const double* basis, const double* c, size_t d, double* out);
+// out = Σ_j (−inverseEll_j) basis_j basis_jᵀ (d × d, overwritten): the Hessian −Σ_t⁻¹ of a
+// Gaussian with eigenbasis `basis` and marginal eigenvalues ℓ. Entry (a, b) sums
+// basis_ja · (−inverseEll_j · basis_jb) over j in increasing order, tiles of 4 × 8 entries in registers.
+void hessianFromBasis(const double* basis, const double* inverseEll, size_t d, double* out);
 // out_k = |x − alpha·points_k|² for m points of dimension d (row-major).
 void scaledSquaredDistances(const double* points, size_t m, size_t d, double alpha, const double* x, double* out);
 

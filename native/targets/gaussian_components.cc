@@ -153,22 +153,37 @@ void GaussianComponents::residualInBasis(size_t k, const MarginalScales& m, cons
 // Marks a filled cache; any other value in slot 0 (zero-filled memory included) means empty.
 static constexpr double kTimeCacheMarker = 7.477831228305512e+101;
 
-// cache[0]: the slot to replace next; then kTimeCacheSlots slots of [marker, α, σ², unused,
-// 1/ℓ (K·d), log normalisers (K), H_k = −Σ_{k,t}⁻¹ (K·d·d, when precisionCached())].
-GaussianComponents::TimeConstants GaussianComponents::timeConstants(const MarginalScales& m, double* cache) const {
+// cache[0]: a use counter; then kTimeCacheSlots slots of [marker, α, σ², last use, H built,
+// 1/ℓ (K·d), log normalisers (K), H_k = −Σ_{k,t}⁻¹ (K·d·d, when precisionCached())]. A new time
+// replaces the least recently used slot, so the times of a step stay cached while a randomized
+// scheme's per-particle times pass through; H_k is built only when asked for (K·d³ work).
+GaussianComponents::TimeConstants GaussianComponents::timeConstants(const MarginalScales& m, double* cache,
+                                                                    bool withHessian) const {
+  constexpr size_t kHeader = 5;
   const size_t slotSize = timeSlotSize();
-  for (size_t slot = 0; slot < kTimeCacheSlots; ++slot) {
-    const double* c = cache + 1 + slot * slotSize;
-    if (c[0] == kTimeCacheMarker && c[1] == m.alpha && c[2] == m.sigma2)
-      return {c + 4, c + 4 + K_ * d_, precisionCached() ? c + 4 + K_ * d_ + K_ : nullptr};
+  const double use = cache[0] >= 0.0 ? cache[0] + 1.0 : 1.0;
+  cache[0] = use;
+  // Empty slots rank below every used one (uses count from 1).
+  auto lastUse = [](const double* c) { return c[0] == kTimeCacheMarker ? c[3] : -1.0; };
+  double* slot = nullptr;
+  double* oldest = cache + 1;
+  for (size_t q = 0; q < kTimeCacheSlots; ++q) {
+    double* c = cache + 1 + q * slotSize;
+    if (c[0] == kTimeCacheMarker && c[1] == m.alpha && c[2] == m.sigma2) {
+      slot = c;
+      break;
+    }
+    if (lastUse(c) < lastUse(oldest)) oldest = c;
   }
-  const double next = cache[0];
-  const size_t slot = next >= 0.0 && next < double(kTimeCacheSlots) ? static_cast<size_t>(next) : 0;
-  cache[0] = double((slot + 1) % kTimeCacheSlots);
-  cache += 1 + slot * slotSize;
-  double* inverseEll = cache + 4;
-  double* logNormaliser = inverseEll + K_ * d_;
-  {
+  double* inverseEll;
+  double* logNormaliser;
+  if (slot) {
+    inverseEll = slot + kHeader;
+    logNormaliser = inverseEll + K_ * d_;
+  } else {
+    slot = oldest;
+    inverseEll = slot + kHeader;
+    logNormaliser = inverseEll + K_ * d_;
     const double a2 = m.alpha * m.alpha;
     for (size_t k = 0; k < K_; ++k) {
       const double* lambda = eigenvalues(k);
@@ -180,28 +195,23 @@ GaussianComponents::TimeConstants GaussianComponents::timeConstants(const Margin
       }
       logNormaliser[k] = -0.5 * (logDet + double(d_) * kLog2Pi);
     }
+    slot[0] = kTimeCacheMarker;
+    slot[1] = m.alpha;
+    slot[2] = m.sigma2;
+    slot[4] = 0.0;  // H not built
   }
+  slot[3] = use;
   double* hessian = precisionCached() ? logNormaliser + K_ : nullptr;
-  if (hessian) {
-    // H_k = Σ_j (−1/ℓ_kj) u_kj u_kjᵀ: exactly the negated precision matrix term by term.
-    for (size_t i = 0; i < K_ * d_ * d_; ++i) hessian[i] = 0.0;
-    for (size_t k = 0; k < K_; ++k) {
-      const double* u = basis(k);
-      double* h = hessian + k * d_ * d_;
-      for (size_t j = 0; j < d_; ++j) {
-        const double c = -inverseEll[k * d_ + j];
-        const double* uj = u + j * d_;
-        for (size_t a = 0; a < d_; ++a) {
-          const double ca = c * uj[a];
-          for (size_t b = 0; b < d_; ++b) h[a * d_ + b] += ca * uj[b];
-        }
-      }
-    }
+  if (hessian && withHessian && slot[4] != 1.0) {
+    buildHessians(inverseEll, hessian);
+    slot[4] = 1.0;
   }
-  cache[0] = kTimeCacheMarker;
-  cache[1] = m.alpha;
-  cache[2] = m.sigma2;
-  return {inverseEll, logNormaliser, hessian};
+  return {inverseEll, logNormaliser, withHessian ? hessian : nullptr};
+}
+
+// H_k = Σ_j (−1/ℓ_kj) u_kj u_kjᵀ (basis_kernels.h).
+void GaussianComponents::buildHessians(const double* inverseEll, double* hessian) const {
+  for (size_t k = 0; k < K_; ++k) hessianFromBasis(basis(k), inverseEll + k * d_, d_, hessian + k * d_ * d_);
 }
 
 double GaussianComponents::logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const {

@@ -64,7 +64,8 @@ class GaussianComponents {
   bool precisionCached() const { return !diagonal() && K_ * d_ * d_ <= kPrecisionLimit; }
   static constexpr size_t kTimeCacheSlots = 4;
   size_t timeCacheSize() const { return 1 + kTimeCacheSlots * timeSlotSize(); }
-  TimeConstants timeConstants(const MarginalScales& m, double* cache) const;
+  // withHessian: also H_k (precisionCached() only; built on first request for the time).
+  TimeConstants timeConstants(const MarginalScales& m, double* cache, bool withHessian = false) const;
   // log N(x; αμ_k, …) and ŝ from ŷ with cached constants (ŝ may alias ŷ).
   double logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const;
 
@@ -87,7 +88,8 @@ class GaussianComponents {
   void covariance(size_t k, double* out) const;
 
  private:
-  size_t timeSlotSize() const { return 4 + K_ * d_ + K_ + (precisionCached() ? K_ * d_ * d_ : 0); }
+  size_t timeSlotSize() const { return 5 + K_ * d_ + K_ + (precisionCached() ? K_ * d_ * d_ : 0); }
+  void buildHessians(const double* inverseEll, double* hessian) const;
   void diagonalFromMatrices(const double* covariances, const std::function<std::string(size_t)>& name);
   // The basis of component k: d rows of d doubles.
   const double* basis(size_t k) const { return basis_.data() + k * d_ * d_; }

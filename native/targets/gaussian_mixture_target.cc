@@ -277,7 +277,7 @@ class GaussianMixtureTarget final : public Target {
   // Scores of full-covariance components by the precision-form block kernel (mixture_block.h).
   void fullBlocks(const MarginalScales& m, const double* x, size_t rows, double* s, double* scratch) const {
     const size_t d = dim();
-    const auto c = g_.timeConstants(m, scratch + workSize());
+    const auto c = g_.timeConstants(m, scratch + workSize(), true);
     double* work = scratch + workSize() + g_.timeCacheSize();
     for (size_t first = 0; first < rows; first += kFullMixtureBlock) {
       const size_t count = std::min(kFullMixtureBlock, rows - first);
