@@ -177,23 +177,27 @@ __attribute__((always_inline)) inline void empiricalBlock(size_t m, size_t d, si
   toColumns<B>(rows, d, x, xt);
   matrixTimesBlock<B>(m, d, points, xt, logit);
   const double a2 = alpha * alpha, inverseSigma2 = 1.0 / sigma2;
-  for (size_t i = 0; i < B; ++i) top[i] = -INFINITY;
+  // Separate loops for the elementwise work and the per-row max and sum, so that the one-row
+  // kernel (B = 1) vectorizes over the points too; every row sees the same operations in order.
   for (size_t k = 0; k < m; ++k) {
     const double h = a2 * halfSquaredNorms[k];
     double* __restrict lk = logit + k * B;
-    for (size_t i = 0; i < B; ++i) {
-      lk[i] = (alpha * lk[i] - h) * inverseSigma2;
-      top[i] = lk[i] > top[i] ? lk[i] : top[i];
-    }
+    for (size_t i = 0; i < B; ++i) lk[i] = (alpha * lk[i] - h) * inverseSigma2;
+  }
+  for (size_t i = 0; i < B; ++i) top[i] = -INFINITY;
+  for (size_t k = 0; k < m; ++k)
+    for (size_t i = 0; i < B; ++i) top[i] = logit[k * B + i] > top[i] ? logit[k * B + i] : top[i];
+  if constexpr (B == 1) {
+    // One row: a flat loop over the points (GCC does not vectorize the nest form over k).
+    const double t0 = top[0];
+    for (size_t k = 0; k < m; ++k) logit[k] = deterministicExp(logit[k] - t0);
+  } else {
+    for (size_t k = 0; k < m; ++k)
+      for (size_t i = 0; i < B; ++i) logit[k * B + i] = deterministicExp(logit[k * B + i] - top[i]);
   }
   for (size_t i = 0; i < B; ++i) sum[i] = 0.0;
-  for (size_t k = 0; k < m; ++k) {
-    double* __restrict lk = logit + k * B;
-    for (size_t i = 0; i < B; ++i) {
-      lk[i] = deterministicExp(lk[i] - top[i]);
-      sum[i] += lk[i];
-    }
-  }
+  for (size_t k = 0; k < m; ++k)
+    for (size_t i = 0; i < B; ++i) sum[i] += logit[k * B + i];
   for (size_t i = 0; i < B; ++i) sum[i] = 1.0 / sum[i];
   for (size_t k = 0; k < m; ++k)
     for (size_t i = 0; i < B; ++i) logit[k * B + i] *= sum[i];
