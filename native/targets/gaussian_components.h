@@ -50,12 +50,13 @@ class GaussianComponents {
   // doubles: 1/ℓ_kj and the log normalisers −½(Σ_j log ℓ_kj + d log 2π). They are recomputed
   // only when (α, σ²) change, so a batch of particles at one time pays the K·d logarithms once
   // per thread instead of once per particle. The cache keeps kTimeCacheSlots times (a step of
-  // a multi-stage scheme alternates between up to four), replaced round-robin. A zero-filled
-  // buffer is a valid empty cache.
+  // a multi-stage scheme alternates between up to four), the least recently used replaced. A
+  // zero-filled buffer is a valid empty cache.
   struct TimeConstants {
     const double* inverseEll;  // K·d
     const double* logNormaliser;  // K
-    // H_k = −Σ_{k,t}⁻¹ = U_k diag(−1/ℓ_k) U_kᵀ (K·d·d, row-major) when precisionCached(), else null.
+    // H_k = −Σ_{k,t}⁻¹ = U_k diag(−1/ℓ_k) U_kᵀ (K·d·d, row-major) when asked for and
+    // precisionCached(), else null.
     const double* hessian;
   };
   // Full covariances small enough (K·d² ≤ kPrecisionLimit doubles) that the cache also keeps
