@@ -64,9 +64,12 @@ int main() {
   const auto diagonal = makeGaussianMixtureTarget(K, d, w.data(), means.data(), nullptr, vars.data());
   const auto full = makeGaussianMixtureTarget(K, d, w.data(), means.data(), covs.data(), nullptr);
   const auto empirical = makeEmpiricalTarget(m, d, points.data());
+  // n = 77: blocks of 32, 32 and 13 rows (the 32-row kernels); n = 5: the 8-row kernels; the
+  // randomized scheme scores its per-particle times one row at a time (the one-row kernels).
   for (const auto& [name, target] : {std::pair{"diagonal", diagonal}, std::pair{"full", full}, std::pair{"empirical", empirical}})
-    for (Scheme scheme : {Scheme::EulerMaruyama, Scheme::Heun})
-      std::printf("%s scheme=%d %016llx %016llx\n", name, int(scheme), (unsigned long long)sampleFingerprint<double>(*target, scheme, 77),
-                  (unsigned long long)sampleFingerprint<float>(*target, scheme, 77));
+    for (Scheme scheme : {Scheme::EulerMaruyama, Scheme::Heun, Scheme::RandomizedMidpoint})
+      for (size_t n : {77, 5})
+        std::printf("%s scheme=%d n=%zu %016llx %016llx\n", name, int(scheme), n, (unsigned long long)sampleFingerprint<double>(*target, scheme, n),
+                    (unsigned long long)sampleFingerprint<float>(*target, scheme, n));
   return 0;
 }
