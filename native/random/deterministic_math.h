@@ -34,8 +34,10 @@ DW2_HD inline double deterministicLog(double x) {
   const uint64_t u = bitsOf(x);
   const double m1 = fromBits((u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);  // [1, 2)
   const bool high = m1 > 1.4142135623730951;
-  const double m = high ? 0.5 * m1 : m1;
-  const int e = static_cast<int>(static_cast<int64_t>(u >> 52) & 0x7ff) - 1023 + (high ? 1 : 0);
+  // m = high ? ½m₁ : m₁, selected with a bit mask (a conditional would keep the AVX2 clone scalar).
+  const uint64_t highMask = 0 - static_cast<uint64_t>(high);
+  const double m = fromBits((bitsOf(0.5 * m1) & highMask) | (bitsOf(m1) & ~highMask));
+  const int e = static_cast<int>(static_cast<int64_t>(u >> 52) & 0x7ff) - 1023 + static_cast<int>(high);
   const double f = (m - 1.0) / (m + 1.0);
   const double s = f * f;  // s <= 0.0295
   // 2 atanh(f) = 2f (1 + s/3 + s²/5 + …); truncated at s^11 (error < 1e-19).
@@ -123,12 +125,15 @@ DW2_HD inline void deterministicSinCosPi(double x, double* sinOut, double* cosOu
   c = c * a2 + 1.0 / 24.0;
   c = c * a2 - 0.5;
   const double cosA = 1.0 + a2 * c;
-  // Rotate by q quarter turns, branch-free: odd q swaps (sin, cos) → (cos, −sin),
-  // q & 2 negates both.
-  const bool swap = (q & 1) != 0;
-  const double sign = (q & 2) ? -1.0 : 1.0;
-  *sinOut = sign * (swap ? cosA : sinA);
-  *cosOut = sign * (swap ? -sinA : cosA);
+  // Rotate by q quarter turns, branch-free with bit masks (conditionals keep the AVX2 clone
+  // scalar): odd q swaps (sin, cos) → (cos, −sin), q & 2 negates both. Flipping the sign bit is
+  // exactly the negation (and multiplication by −1).
+  const uint64_t swapMask = 0 - static_cast<uint64_t>(q & 1);
+  const uint64_t signBit = static_cast<uint64_t>(q & 2) << 62;
+  const uint64_t sinBits = bitsOf(sinA), cosBits = bitsOf(cosA);
+  const uint64_t negSinBits = sinBits ^ 0x8000000000000000ULL;
+  *sinOut = fromBits(((cosBits & swapMask) | (sinBits & ~swapMask)) ^ signBit);
+  *cosOut = fromBits(((negSinBits & swapMask) | (cosBits & ~swapMask)) ^ signBit);
 }
 
 }  // namespace dw2

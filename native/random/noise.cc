@@ -1,50 +1,54 @@
 #include "random/noise.h"
 #include <algorithm>
+#include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 
 namespace dw2 {
 
-// Particles generated together: the vector loop runs over kLanes particles for one coordinate
-// pair into small pair-major arrays (no aliasing with `out`, no remainder loop), which are then
-// stored into the rows. Leftover rows (fewer than kLanes, or normalRow's single row) are
-// generated row by row. Every value is normalPair(seed, particle, step, stage, pair), whichever
-// loop computes it.
-constexpr size_t kLanes = 16;
+// Particles generated together: for one coordinate pair, philoxLanes produces the counters'
+// words of kLanes particles (SIMD intrinsics), then the vector loop runs Box–Muller over them into
+// small pair-major arrays (no aliasing with `out`, no remainder loop), which are then stored into
+// the rows. Leftover rows (fewer than kLanes, or normalRow's single row) are generated row by
+// row. Every value is normalPair(seed, particle, step, stage, pair), whichever loop computes it.
+constexpr size_t kLanes = kPhiloxLanes;
 
 template <class T>
 DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size_t rows, size_t d, T* out) {
-  const size_t pairs = d / 2;
+  const size_t pairs = (d + 1) / 2;  // the last one half used when d is odd
+  uint32_t words[4][kLanes];
   double first[kLanes], second[kLanes];
   size_t r0 = 0;
   for (; r0 + kLanes <= rows; r0 += kLanes) {
     T* o = out + r0 * d;
     for (size_t p = 0; p < pairs; ++p) {
+      philoxLanes(key.seed, static_cast<uint32_t>(p), firstParticle + r0, key.step, key.stage, words);
       for (size_t i = 0; i < kLanes; ++i) {
-        const NormalPair z = normalPair(key.seed, firstParticle + r0 + i, key.step, key.stage, p);
+        const NormalPair z = normalPairFromWords(words[0][i], words[1][i], words[2][i], words[3][i]);
         first[i] = z.first;
         second[i] = z.second;
       }
-      for (size_t i = 0; i < kLanes; ++i) {
-        o[i * d + 2 * p] = static_cast<T>(first[i]);
-        o[i * d + 2 * p + 1] = static_cast<T>(second[i]);
+      if (2 * p + 1 < d) {
+        for (size_t i = 0; i < kLanes; ++i) {
+          o[i * d + 2 * p] = static_cast<T>(first[i]);
+          o[i * d + 2 * p + 1] = static_cast<T>(second[i]);
+        }
+      } else {
+        for (size_t i = 0; i < kLanes; ++i) o[i * d + 2 * p] = static_cast<T>(first[i]);
       }
     }
-    if (d & 1) {
-      for (size_t i = 0; i < kLanes; ++i) first[i] = normalPair(key.seed, firstParticle + r0 + i, key.step, key.stage, pairs).first;
-      for (size_t i = 0; i < kLanes; ++i) o[i * d + d - 1] = static_cast<T>(first[i]);
-    }
   }
+  const size_t evenPairs = d / 2;
   for (; r0 < rows; ++r0) {
     T* o = out + r0 * d;
     const uint64_t particle = firstParticle + r0;
-    for (size_t p = 0; p < pairs; ++p) {
+    for (size_t p = 0; p < evenPairs; ++p) {
       const NormalPair z = normalPair(key.seed, particle, key.step, key.stage, p);
       o[2 * p] = static_cast<T>(z.first);
       o[2 * p + 1] = static_cast<T>(z.second);
     }
-    if (d & 1) o[d - 1] = static_cast<T>(normalPair(key.seed, particle, key.step, key.stage, pairs).first);
+    if (d & 1) o[d - 1] = static_cast<T>(normalPair(key.seed, particle, key.step, key.stage, evenPairs).first);
   }
 }
 

@@ -33,14 +33,19 @@ DW2_HD inline double uniformOpen(uint32_t hi, uint32_t lo) {
   return (fromBits(0x3ff0000000000000ULL | bits) - 1.0) + 1.1102230246251565e-16;  // + 2^-53
 }
 
-DW2_HD inline NormalPair normalPair(uint64_t seed, uint64_t particle, uint32_t step, uint32_t stage, uint64_t pairIndex) {
-  auto r = philoxRaw(seed, static_cast<uint32_t>(pairIndex), static_cast<uint32_t>(particle), step, stage);
-  const double u1 = uniformOpen(r.v[0], r.v[1]);
-  const double u2 = uniformOpen(r.v[2], r.v[3]);
+// Box–Muller on the four Philox words of one counter.
+DW2_HD inline NormalPair normalPairFromWords(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3) {
+  const double u1 = uniformOpen(w0, w1);
+  const double u2 = uniformOpen(w2, w3);
   const double radius = std::sqrt(-2.0 * deterministicLog(u1));
   double s, c;
   deterministicSinCosPi(2.0 * u2, &s, &c);
   return {radius * c, radius * s};
+}
+
+DW2_HD inline NormalPair normalPair(uint64_t seed, uint64_t particle, uint32_t step, uint32_t stage, uint64_t pairIndex) {
+  auto r = philoxRaw(seed, static_cast<uint32_t>(pairIndex), static_cast<uint32_t>(particle), step, stage);
+  return normalPairFromWords(r.v[0], r.v[1], r.v[2], r.v[3]);
 }
 
 DW2_HD inline double normalAt(uint64_t seed, uint64_t particle, uint32_t step, uint32_t stage, uint64_t coordinate) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include "random/deterministic_math.h"
 #include "runtime/simd.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
@@ -35,6 +36,31 @@ DW2_SIMD_CLONES void addFromBasisDiagonal(const double* basis, const double* c, 
       for (size_t b = 0; b < d; ++b) o[b] += ca * row[b];
     }
   }
+}
+
+DW2_SIMD_CLONES void hessianFromBasis(const double* basis, const double* inverseEll, size_t d, double* out) {
+  auto entry = [&](size_t a, size_t b) {
+    double sum = 0.0;
+    for (size_t j = 0; j < d; ++j) sum += basis[j * d + a] * (-inverseEll[j] * basis[j * d + b]);
+    return sum;
+  };
+  size_t a = 0;
+  for (; a + 4 <= d; a += 4) {
+    size_t b = 0;
+    for (; b + 8 <= d; b += 8) {
+      Lanes8 acc[4] = {Lanes8{}, Lanes8{}, Lanes8{}, Lanes8{}};
+      for (size_t j = 0; j < d; ++j) {
+        const double* row = basis + j * d;
+        const Lanes8 w = -inverseEll[j] * *lanes(row + b);
+        for (size_t r = 0; r < 4; ++r) acc[r] += row[a + r] * w;
+      }
+      for (size_t r = 0; r < 4; ++r) *lanes(out + (a + r) * d + b) = acc[r];
+    }
+    for (; b < d; ++b)
+      for (size_t r = 0; r < 4; ++r) out[(a + r) * d + b] = entry(a + r, b);
+  }
+  for (; a < d; ++a)
+    for (size_t b = 0; b < d; ++b) out[a * d + b] = entry(a, b);
 }
 
 DW2_SIMD_CLONES void scaledSquaredDistances(const double* points, size_t m, size_t d, double alpha, const double* x, double* out) {
@@ -70,29 +96,33 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
   double* __restrict st = xt + d * B;    // d × B: the score, same layout
   double* __restrict logit = st + d * B; // K × B: log-densities, then responsibilities
   double* __restrict acc = logit + K * B; // B: quadratic forms, then the top logit, then the sum
+  double* __restrict sk = acc + B;        // K × d × B: every component's score
   // Rows past `rows` are padding (x = 0): computed, never written back.
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) xt[j * B + i] = x[i * d + j];
-  for (size_t j = 0; j < d; ++j)
-    for (size_t i = rows; i < B; ++i) xt[j * B + i] = 0.0;
+  toColumns<B>(rows, d, x, xt);
 
   // Per component: −½ Σ_j y_j²/ℓ_j with y = x − αμ_k (diagonalComponent), then log w_k + · + log normaliser.
+  // The quadratic forms accumulate in registers (L vectors of 8 rows).
+  constexpr size_t L = B / 8;
+  static_assert(B % 8 == 0, "the block is whole vectors");
   for (size_t k = 0; k < K; ++k) {
     const double* mu = means + k * d;
     const double* inv = inverseEll + k * d;
-    for (size_t i = 0; i < B; ++i) acc[i] = 0.0;
+    Lanes8 q[L];
+    for (size_t l = 0; l < L; ++l) q[l] = Lanes8{};
     for (size_t j = 0; j < d; ++j) {
       const double am = alpha * mu[j], ie = inv[j];
-      const double* __restrict xj = xt + j * B;
-      for (size_t i = 0; i < B; ++i) {
-        const double y = xj[i] - am;
-        const double sj = -y * ie;
-        acc[i] -= y * sj;
+      const Lanes8* xj = lanes(xt + j * B);
+      Lanes8* skj = lanes(sk + (k * d + j) * B);
+      for (size_t l = 0; l < L; ++l) {
+        const Lanes8 y = xj[l] - am;
+        const Lanes8 sj = -y * ie;
+        skj[l] = sj;
+        q[l] -= y * sj;
       }
     }
     double* __restrict lk = logit + k * B;
     const double lw = logWeights[k], ln = logNormaliser[k];
-    for (size_t i = 0; i < B; ++i) lk[i] = lw + -0.5 * acc[i] + ln;
+    for (size_t l = 0; l < L; ++l) lanes(lk)[l] = lw + -0.5 * q[l] + ln;
   }
 
   // softmaxInPlace, per row.
@@ -116,24 +146,18 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     for (size_t i = 0; i < B; ++i) lk[i] *= acc[i];
   }
 
-  // s = Σ_k r_k s_k, s_k = −y/ℓ recomputed (the same bits as the first pass).
-  for (size_t j = 0; j < d * B; ++j) st[j] = 0.0;
-  for (size_t k = 0; k < K; ++k) {
-    const double* mu = means + k * d;
-    const double* inv = inverseEll + k * d;
-    const double* __restrict rk = logit + k * B;
-    for (size_t j = 0; j < d; ++j) {
-      const double am = alpha * mu[j], ie = inv[j];
-      const double* __restrict xj = xt + j * B;
-      double* __restrict sj = st + j * B;
-      for (size_t i = 0; i < B; ++i) {
-        const double y = xj[i] - am;
-        sj[i] += rk[i] * (-y * ie);
-      }
+  // s = Σ_k r_k s_k, k in increasing order for every coordinate (accumulated in registers).
+  for (size_t j = 0; j < d; ++j) {
+    Lanes8 sum[L];
+    for (size_t l = 0; l < L; ++l) sum[l] = Lanes8{};
+    for (size_t k = 0; k < K; ++k) {
+      const Lanes8* rk = lanes(logit + k * B);
+      const Lanes8* skj = lanes(sk + (k * d + j) * B);
+      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] * skj[l];
     }
+    for (size_t l = 0; l < L; ++l) lanes(st + j * B)[l] = sum[l];
   }
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) s[i * d + j] = st[j * B + i];
+  fromColumns<B>(rows, d, st, s);
 }
 
 }  // namespace dw2

@@ -11,6 +11,10 @@ void toBasis(const double* basis, const double* v, size_t d, double* out);
 void fromBasis(const double* basis, const double* w, size_t d, double* out);
 // out += Σ_j c_j basis_j basis_jᵀ  (d × d, row-major): a matrix given in the basis.
 void addFromBasisDiagonal(const double* basis, const double* c, size_t d, double* out);
+// out = Σ_j (−inverseEll_j) basis_j basis_jᵀ (d × d, overwritten): the Hessian −Σ_t⁻¹ of a
+// Gaussian with eigenbasis `basis` and marginal eigenvalues ℓ. Entry (a, b) sums
+// basis_ja · (−inverseEll_j · basis_jb) over j in increasing order, tiles of 4 × 8 entries in registers.
+void hessianFromBasis(const double* basis, const double* inverseEll, size_t d, double* out);
 // out_k = |x − alpha·points_k|² for m points of dimension d (row-major).
 void scaledSquaredDistances(const double* points, size_t m, size_t d, double alpha, const double* x, double* out);
 
@@ -27,7 +31,7 @@ double diagonalComponent(size_t d, double alpha, const double* mu, const double*
 // Rows per call of diagonalMixtureScoresBlock.
 constexpr size_t kMixtureBlock = 32;
 // Doubles of work diagonalMixtureScoresBlock needs.
-inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return (2 * d + K + 1) * kMixtureBlock; }
+inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return ((K + 2) * d + K + 1) * kMixtureBlock; }
 
 // The scores of a diagonal Gaussian mixture at rows ≤ kMixtureBlock points x (rows × d, written
 // to s, rows × d), with the per-time constants of GaussianComponents::timeConstants: the same

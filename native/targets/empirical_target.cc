@@ -15,6 +15,7 @@
 #include "binding/errors.h"
 #include "targets/basis_kernels.h"
 #include "targets/marginal_noise.h"
+#include "targets/mixture_block.h"
 #include "targets/softmax.h"
 #include "targets/targets.h"
 
@@ -24,10 +25,11 @@ namespace {
 
 class EmpiricalTarget final : public Target {
  public:
-  EmpiricalTarget(size_t m, size_t d, const double* points) : m_(m), d_(d), points_(points, points + m * d) {
+  EmpiricalTarget(size_t m, size_t d, const double* points) : m_(m), d_(d), points_(points, points + m * d), halfSquaredNorms_(m) {
     if (m == 0) fail(ErrorCode::InvalidArgument, "points is empty: an empirical target needs at least one point");
     if (d == 0) fail(ErrorCode::InvalidArgument, "d must be >= 1");
     requireFinitePoints();
+    for (size_t k = 0; k < m; ++k) halfSquaredNorms_[k] = 0.5 * dotProduct(points + k * d, points + k * d, d);
   }
 
   size_t dim() const override { return d_; }
@@ -35,10 +37,20 @@ class EmpiricalTarget final : public Target {
   // r (m), |y_k|² then δ_k (m), then x̄, e and one more d-vector.
   size_t scratchSize() const override { return 2 * m_ + 3 * d_; }
 
+  // The score by the block kernel (one row needs m + 2d + 2 ≤ scratchSize() doubles), so that
+  // per-point and batched scores are the same bits.
   void score(const Process& p, double t, const double* x, double* s, double* scratch) const override {
-    Work w = layout(scratch);
-    const Scales c = weigh(p, t, x, w);
-    for (size_t i = 0; i < d_; ++i) s[i] = -(x[i] - c.alpha * w.xbar[i]) / c.sigma2;
+    empiricalScoresBlock(m_, d_, 1, p.alpha(t), p.sigma2(t), points_.data(), halfSquaredNorms_.data(), x, s, scratch);
+  }
+
+  size_t batchScratchSize() const override { return std::max(scratchSize(), empiricalBlockWork(m_, d_)); }
+
+  void scoreBatch(const Process& p, double t, const double* x, size_t rows, size_t d, double* s, double* scratch) const override {
+    const double alpha = p.alpha(t), sigma2 = p.sigma2(t);
+    for (size_t first = 0; first < rows; first += kEmpiricalBlock) {
+      const size_t count = std::min(kEmpiricalBlock, rows - first);
+      empiricalScoresBlock(m_, d, count, alpha, sigma2, points_.data(), halfSquaredNorms_.data(), x + first * d, s + first * d, scratch);
+    }
   }
 
   void scoreJacobian(const Process& p, double t, const double* x, double* s, double* jacobian, double* scratch) const override {
@@ -185,7 +197,7 @@ class EmpiricalTarget final : public Target {
   }
 
   size_t m_, d_;
-  std::vector<double> points_;
+  std::vector<double> points_, halfSquaredNorms_;
 };
 
 }  // namespace

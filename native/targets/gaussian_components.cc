@@ -2,6 +2,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include "binding/errors.h"
 #include "targets/basis_kernels.h"
 
@@ -23,6 +24,14 @@ constexpr double kSymmetryTolerance = 1e-10;
 
 constexpr double kLog2Pi = 1.8378770664093453;
 
+bool offDiagonalsZero(size_t K, size_t d, const double* covariances) {
+  for (size_t k = 0; k < K; ++k)
+    for (size_t i = 0; i < d; ++i)
+      for (size_t j = 0; j < d; ++j)
+        if (i != j && covariances[(k * d + i) * d + j] != 0.0) return false;
+  return true;
+}
+
 }  // namespace
 
 GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, const double* covariances,
@@ -33,7 +42,9 @@ GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, 
     fail(ErrorCode::InvalidArgument, "give exactly one of a full covariance and diagonal variances");
   for (size_t i = 0; i < K * d; ++i)
     if (!std::isfinite(means[i])) fail(ErrorCode::NonFinite, names.means + " contains a non-finite value at index " + std::to_string(i));
-  auto name = [&](size_t k) { return K == 1 ? names.covariances : names.covariances + "[" + std::to_string(k) + "]"; };
+  const std::function<std::string(size_t)> name = [&](size_t k) {
+    return K == 1 ? names.covariances : names.covariances + "[" + std::to_string(k) + "]";
+  };
 
   if (variances != nullptr) {
     for (size_t i = 0; i < K * d; ++i) {
@@ -46,15 +57,21 @@ GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, 
     return;
   }
 
+  for (size_t k = 0; k < K; ++k)
+    for (size_t i = 0; i < d * d; ++i)
+      if (!std::isfinite(covariances[k * d * d + i]))
+        fail(ErrorCode::NonFinite, name(k) + " contains a non-finite value at index " + std::to_string(i));
+  if (offDiagonalsZero(K, d, covariances)) {
+    diagonalFromMatrices(covariances, name);
+    return;
+  }
+
   basis_.resize(K * d * d);
   meansInBasis_.resize(K * d);
   for (size_t k = 0; k < K; ++k) {
     const double* c = covariances + k * d * d;
     double largest = 0.0;
-    for (size_t i = 0; i < d * d; ++i) {
-      if (!std::isfinite(c[i])) fail(ErrorCode::NonFinite, name(k) + " contains a non-finite value at index " + std::to_string(i));
-      largest = std::max(largest, std::abs(c[i]));
-    }
+    for (size_t i = 0; i < d * d; ++i) largest = std::max(largest, std::abs(c[i]));
     Eigen::MatrixXd sym(d, d);
     for (size_t i = 0; i < d; ++i)
       for (size_t j = 0; j < d; ++j) {
@@ -79,6 +96,26 @@ GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, 
       for (size_t i = 0; i < d; ++i) basis_[(k * d + j) * d + i] = eig.eigenvectors()(i, j);
     }
     dw2::toBasis(basis_.data() + k * d * d, mean(k), d, meansInBasis_.data() + k * d);
+  }
+}
+
+// Covariance matrices that are all diagonal take the diagonal path (O(d) per component instead of
+// O(d²)): their eigenvalues are the diagonal entries, with the PSD check of the full path.
+void GaussianComponents::diagonalFromMatrices(const double* covariances, const std::function<std::string(size_t)>& name) {
+  for (size_t k = 0; k < K_; ++k) {
+    double smallest = INFINITY, scale = 0.0;
+    for (size_t j = 0; j < d_; ++j) {
+      const double v = covariances[(k * d_ + j) * d_ + j];
+      smallest = std::min(smallest, v);
+      scale = std::max(scale, std::abs(v));
+    }
+    if (smallest < -kNegativeEigenvalueTolerance * scale)
+      fail(ErrorCode::InvalidArgument, name(k) + " is not positive semidefinite (smallest eigenvalue " + formatNumber(smallest) + ")");
+    for (size_t j = 0; j < d_; ++j) {
+      const double l = std::max(0.0, covariances[(k * d_ + j) * d_ + j]);
+      eigenvalues_[k * d_ + j] = l;
+      if (l == 0) nonsingular_ = false;
+    }
   }
 }
 
@@ -116,21 +153,37 @@ void GaussianComponents::residualInBasis(size_t k, const MarginalScales& m, cons
 // Marks a filled cache; any other value in slot 0 (zero-filled memory included) means empty.
 static constexpr double kTimeCacheMarker = 7.477831228305512e+101;
 
-// cache[0]: the slot to replace next; then kTimeCacheSlots slots of [marker, α, σ², unused,
-// 1/ℓ (K·d), log normalisers (K)].
-GaussianComponents::TimeConstants GaussianComponents::timeConstants(const MarginalScales& m, double* cache) const {
+// cache[0]: a use counter; then kTimeCacheSlots slots of [marker, α, σ², last use, H built,
+// 1/ℓ (K·d), log normalisers (K), H_k = −Σ_{k,t}⁻¹ (K·d·d, when precisionCached())]. A new time
+// replaces the least recently used slot, so the times of a step stay cached while a randomized
+// scheme's per-particle times pass through; H_k is built only when asked for (K·d³ work).
+GaussianComponents::TimeConstants GaussianComponents::timeConstants(const MarginalScales& m, double* cache,
+                                                                    bool withHessian) const {
+  constexpr size_t kHeader = 5;
   const size_t slotSize = timeSlotSize();
-  for (size_t slot = 0; slot < kTimeCacheSlots; ++slot) {
-    const double* c = cache + 1 + slot * slotSize;
-    if (c[0] == kTimeCacheMarker && c[1] == m.alpha && c[2] == m.sigma2) return {c + 4, c + 4 + K_ * d_};
+  const double use = cache[0] >= 0.0 ? cache[0] + 1.0 : 1.0;
+  cache[0] = use;
+  // Empty slots rank below every used one (uses count from 1).
+  auto lastUse = [](const double* c) { return c[0] == kTimeCacheMarker ? c[3] : -1.0; };
+  double* slot = nullptr;
+  double* oldest = cache + 1;
+  for (size_t q = 0; q < kTimeCacheSlots; ++q) {
+    double* c = cache + 1 + q * slotSize;
+    if (c[0] == kTimeCacheMarker && c[1] == m.alpha && c[2] == m.sigma2) {
+      slot = c;
+      break;
+    }
+    if (lastUse(c) < lastUse(oldest)) oldest = c;
   }
-  const double next = cache[0];
-  const size_t slot = next >= 0.0 && next < double(kTimeCacheSlots) ? static_cast<size_t>(next) : 0;
-  cache[0] = double((slot + 1) % kTimeCacheSlots);
-  cache += 1 + slot * slotSize;
-  double* inverseEll = cache + 4;
-  double* logNormaliser = inverseEll + K_ * d_;
-  {
+  double* inverseEll;
+  double* logNormaliser;
+  if (slot) {
+    inverseEll = slot + kHeader;
+    logNormaliser = inverseEll + K_ * d_;
+  } else {
+    slot = oldest;
+    inverseEll = slot + kHeader;
+    logNormaliser = inverseEll + K_ * d_;
     const double a2 = m.alpha * m.alpha;
     for (size_t k = 0; k < K_; ++k) {
       const double* lambda = eigenvalues(k);
@@ -142,11 +195,23 @@ GaussianComponents::TimeConstants GaussianComponents::timeConstants(const Margin
       }
       logNormaliser[k] = -0.5 * (logDet + double(d_) * kLog2Pi);
     }
-    cache[0] = kTimeCacheMarker;
-    cache[1] = m.alpha;
-    cache[2] = m.sigma2;
+    slot[0] = kTimeCacheMarker;
+    slot[1] = m.alpha;
+    slot[2] = m.sigma2;
+    slot[4] = 0.0;  // H not built
   }
-  return {inverseEll, logNormaliser};
+  slot[3] = use;
+  double* hessian = precisionCached() ? logNormaliser + K_ : nullptr;
+  if (hessian && withHessian && slot[4] != 1.0) {
+    buildHessians(inverseEll, hessian);
+    slot[4] = 1.0;
+  }
+  return {inverseEll, logNormaliser, withHessian ? hessian : nullptr};
+}
+
+// H_k = Σ_j (−1/ℓ_kj) u_kj u_kjᵀ (basis_kernels.h).
+void GaussianComponents::buildHessians(const double* inverseEll, double* hessian) const {
+  for (size_t k = 0; k < K_; ++k) hessianFromBasis(basis(k), inverseEll + k * d_, d_, hessian + k * d_ * d_);
 }
 
 double GaussianComponents::logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const {

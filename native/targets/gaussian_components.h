@@ -5,6 +5,7 @@
 // with one eigendecomposition at construction.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 #include "process/process.h"
@@ -49,15 +50,23 @@ class GaussianComponents {
   // doubles: 1/ℓ_kj and the log normalisers −½(Σ_j log ℓ_kj + d log 2π). They are recomputed
   // only when (α, σ²) change, so a batch of particles at one time pays the K·d logarithms once
   // per thread instead of once per particle. The cache keeps kTimeCacheSlots times (a step of
-  // a multi-stage scheme alternates between up to four), replaced round-robin. A zero-filled
-  // buffer is a valid empty cache.
+  // a multi-stage scheme alternates between up to four), the least recently used replaced. A
+  // zero-filled buffer is a valid empty cache.
   struct TimeConstants {
     const double* inverseEll;  // K·d
     const double* logNormaliser;  // K
+    // H_k = −Σ_{k,t}⁻¹ = U_k diag(−1/ℓ_k) U_kᵀ (K·d·d, row-major) when asked for and
+    // precisionCached(), else null.
+    const double* hessian;
   };
+  // Full covariances small enough (K·d² ≤ kPrecisionLimit doubles) that the cache also keeps
+  // every −Σ_{k,t}⁻¹: the block kernel then needs one matrix product per component.
+  static constexpr size_t kPrecisionLimit = size_t(1) << 18;
+  bool precisionCached() const { return !diagonal() && K_ * d_ * d_ <= kPrecisionLimit; }
   static constexpr size_t kTimeCacheSlots = 4;
   size_t timeCacheSize() const { return 1 + kTimeCacheSlots * timeSlotSize(); }
-  TimeConstants timeConstants(const MarginalScales& m, double* cache) const;
+  // withHessian: also H_k (precisionCached() only; built on first request for the time).
+  TimeConstants timeConstants(const MarginalScales& m, double* cache, bool withHessian = false) const;
   // log N(x; αμ_k, …) and ŝ from ŷ with cached constants (ŝ may alias ŷ).
   double logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const;
 
@@ -80,7 +89,11 @@ class GaussianComponents {
   void covariance(size_t k, double* out) const;
 
  private:
-  size_t timeSlotSize() const { return 4 + K_ * d_ + K_; }
+  size_t timeSlotSize() const { return 5 + K_ * d_ + K_ + (precisionCached() ? K_ * d_ * d_ : 0); }
+  void buildHessians(const double* inverseEll, double* hessian) const;
+  void diagonalFromMatrices(const double* covariances, const std::function<std::string(size_t)>& name);
+  // The basis of component k: d rows of d doubles.
+  const double* basis(size_t k) const { return basis_.data() + k * d_ * d_; }
 
   size_t K_, d_;
   std::vector<double> means_, meansInBasis_, eigenvalues_, basis_;  // basis_: K·d·d rows, empty when diagonal

@@ -16,6 +16,7 @@
 #include "targets/basis_kernels.h"
 #include "targets/gaussian_components.h"
 #include "targets/marginal_noise.h"
+#include "targets/mixture_block.h"
 #include "targets/softmax.h"
 #include "targets/targets.h"
 
@@ -66,11 +67,17 @@ class GaussianMixtureTarget final : public Target {
   // The per-time cache of the components sits after the work areas (it persists across
   // calls made with the same scratch).
   size_t workSize() const { return 2 * K() + 2 * K() * dim() + 4 * dim(); }
-  size_t scratchSize() const override { return workSize() + g_.timeCacheSize(); }
+  // Full covariances with cached precision matrices also keep the block kernel's work here:
+  // their per-point score is the block kernel on one row.
+  size_t scratchSize() const override {
+    return workSize() + g_.timeCacheSize() + (g_.precisionCached() ? fullMixtureBlockWork(K(), dim()) : 0);
+  }
 
   void score(const Process& p, double t, const double* x, double* s, double* scratch) const override {
+    const MarginalScales m(p, t);
+    if (g_.precisionCached()) return fullBlocks(m, x, 1, s, scratch);
     Work w = layout(scratch);
-    componentScores(MarginalScales(p, t), x, w, s, scratch);
+    componentScores(m, x, w, s, scratch);
   }
 
   // Diagonal covariances: a block kernel after the per-point work areas and time cache.
@@ -78,10 +85,12 @@ class GaussianMixtureTarget final : public Target {
     return scratchSize() + (g_.diagonal() ? diagonalMixtureBlockWork(K(), dim()) : 0);
   }
 
-  // One MarginalScales and one time-constant lookup per call; diagonal mixtures then run
-  // the block kernel (vectorized over rows), full covariances the per-point path.
+  // One MarginalScales and one time-constant lookup per call, then a block kernel vectorized
+  // over rows: diagonal covariances, or full ones in precision form. Full covariances too large
+  // to cache their precision matrices take the per-point path.
   void scoreBatch(const Process& p, double t, const double* x, size_t rows, size_t d, double* s, double* scratch) const override {
     const MarginalScales m(p, t);
+    if (g_.precisionCached()) return fullBlocks(m, x, rows, s, scratch);
     if (!g_.diagonal()) {
       Work w = layout(scratch);
       for (size_t i = 0; i < rows; ++i) componentScores(m, x + i * d, w, s + i * d, scratch);
@@ -262,6 +271,18 @@ class GaussianMixtureTarget final : public Target {
       const double r = w.r[k];
       const double* sk = w.sk + k * d;
       for (size_t i = 0; i < d; ++i) s[i] += r * sk[i];
+    }
+  }
+
+  // Scores of full-covariance components by the precision-form block kernel (mixture_block.h).
+  void fullBlocks(const MarginalScales& m, const double* x, size_t rows, double* s, double* scratch) const {
+    const size_t d = dim();
+    const auto c = g_.timeConstants(m, scratch + workSize(), true);
+    double* work = scratch + workSize() + g_.timeCacheSize();
+    for (size_t first = 0; first < rows; first += kFullMixtureBlock) {
+      const size_t count = std::min(kFullMixtureBlock, rows - first);
+      fullMixtureScoresBlock(K(), d, count, m.alpha, g_.mean(0), c.hessian, logWeights_.data(), c.logNormaliser,
+                             x + first * d, s + first * d, work);
     }
   }
 
