@@ -149,6 +149,9 @@ const appliesTo: Record<keyof SamplerOptions, (s: string) => boolean> = {
   stabilize: (s) => s.startsWith('local-linearization'),
 };
 
+/** Whether option `key` applies to `sampler`. */
+export const takesOption = (sampler: string, key: keyof SamplerOptions): boolean => appliesTo[key](sampler);
+
 /** The option names of {@link SamplerOptions}. */
 export const samplerOptionKeys = Object.keys(appliesTo) as (keyof SamplerOptions)[];
 

@@ -154,3 +154,33 @@ describe('continuous column of the η samplers', () => {
     expect(row.continuous).toBeCloseTo(w2(continuousFlow({ eigenvalues, mean, process, eta: member, tEnd, start: 'normal' })), 12);
   });
 });
+
+describe('study configs with sampler options', () => {
+  it('runs { name, ...options } entries with their options, labelled by them', async () => {
+    const { study } = await import('../lib/study/run.js');
+    const r = await study({
+      target: { type: 'gaussian', eigenvalues, mean },
+      process,
+      grid: 'logsnr',
+      tEnd,
+      samplers: ['edm', { name: 'edm', sChurn: 20, sTmax: 10 }, { name: 'unipc', order: 3, corrector: false }],
+      steps: [6, 12],
+    });
+    const labels = [...new Set(r.rows.map((x) => x.label))];
+    expect(labels).toEqual(['edm', 'edm(sChurn=20, sTmax=10)', 'unipc(order=3, corrector=false)']);
+    const api = (sampler: SamplerName, options: SamplerOptions) =>
+      analyzeGaussianSync({ eigenvalues, mean, process, samplers: [{ name: sampler, ...options }], steps: [6, 12], grid: 'logsnr', tEnd }).rows.map((x) => x.total);
+    const totals = (label: string) => r.rows.filter((x) => x.label === label).map((x) => (x as { total: number }).total);
+    expect(totals('edm(sChurn=20, sTmax=10)')).toEqual(api('edm', { sChurn: 20, sTmax: 10 }));
+    expect(totals('unipc(order=3, corrector=false)')).toEqual(api('unipc', { order: 3, corrector: false }));
+    expect(totals('edm')).not.toEqual(totals('edm(sChurn=20, sTmax=10)'));
+  });
+
+  it('rejects unknown or misplaced options, naming the entry', async () => {
+    const { resolveStudy } = await import('../lib/study/config.js');
+    const base = { target: { type: 'gaussian' as const, eigenvalues: [1, 2] }, steps: [4] };
+    expect(() => resolveStudy({ ...base, samplers: [{ name: 'edm', sChrun: 1 } as never] })).toThrow(/samplers\[0\]\.sChrun: is not a sampler option/);
+    expect(() => resolveStudy({ ...base, samplers: ['euler', { name: 'heun', order: 2 }] })).toThrow(/samplers\[1\]: order applies to/);
+    expect(() => resolveStudy({ ...base, samplers: [{ name: 'edm', sChurn: -1 }] })).toThrow(/samplers\[0\]: sChurn must be >= 0/);
+  });
+});
