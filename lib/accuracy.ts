@@ -6,10 +6,11 @@
  * is not, so non-monotone error curves do not give a wrong answer silently.
  */
 import { InvalidArgumentError } from './errors.js';
-import { prepareTable, type GaussianAnalysisOptions, type NativeTableOptions } from './gaussian.js';
+import { prepareTable, withRowOptions, type GaussianAnalysisOptions, type NativeTableOptions } from './gaussian.js';
+import type { SamplerOptions } from './sampler-params.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
-import { schemes, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from './process.js';
+import { normalizeProcess, schemes, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from './process.js';
 import { requireInteger, requireOneOf, requirePositive } from './validate.js';
 
 export type AccuracyComponent = 'discretization' | 'discrete' | 'total';
@@ -38,6 +39,8 @@ export interface StepsToAccuracyOptions
 
 export interface StepsToAccuracyRow {
   sampler: SamplerName;
+  /** The options this row's sampler ran with, when any were given (as in the error table). */
+  options?: SamplerOptions;
   tolerance: number;
   /** Whether some step count within the budget reaches the tolerance. */
   reached: boolean;
@@ -100,7 +103,7 @@ export function samplersFor(process: ProcessSpec): SamplerName[] {
     .map((s) => s.name);
 }
 
-function prepare(options: StepsToAccuracyOptions): { native: NativeAccuracyOptions; process: ProcessSpec } {
+function prepare(options: StepsToAccuracyOptions): { native: NativeAccuracyOptions; process: ProcessSpec; options: SamplerOptions[] } {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const loose = options as unknown as Record<string, unknown>;
   if (loose.steps !== undefined) throw new InvalidArgumentError('steps is what the search finds: leave it out (bound it with maxNfe)');
@@ -114,19 +117,26 @@ function prepare(options: StepsToAccuracyOptions): { native: NativeAccuracyOptio
   const maxNfe = requireInteger(options.maxNfe ?? 2048, 'maxNfe', 1, 1e8);
   const checkPoints = requireInteger(options.checkPoints ?? 8, 'checkPoints', 0, 1000);
   const prior = options.prior ?? 'exact';
-  const { native: table, process } = prepareTable({ ...options, steps: 1, prior, grid: options.grid ?? 'uniform' });
+  // Without a sampler list, every sampler of the process, with the shared options where they apply.
+  const everySampler = options.sampler === undefined && options.samplers === undefined;
+  const { native: table, process, options: perSampler } = prepareTable({
+    ...options,
+    ...(everySampler ? { samplers: samplersFor(normalizeProcess(options.process)) } : {}),
+    steps: 1,
+    prior,
+    grid: options.grid ?? 'uniform',
+  });
   const { steps: _steps, tEnds, priors: _priors, grid, approxScore: _approx, ...rest } = table;
   const o: NativeAccuracyOptions = { ...rest, grid: grid as GridKind, prior, tolerances, component, maxNfe, checkPoints };
   if (tEnds.length > 0) o.tEnd = tEnds[0]!;
-  if (options.sampler === undefined && options.samplers === undefined) o.samplers = samplersFor(process);
-  return { native: o, process };
+  return { native: o, process, options: perSampler };
 }
 
 /** The fewest steps per sampler to reach each tolerance, synchronously. */
 export function stepsToAccuracySync(options: StepsToAccuracyOptions): StepsToAccuracyResult {
-  const { native: o, process } = prepare(options);
+  const { native: o, process, options: perSampler } = prepare(options);
   const r = callNative(() => binding().gaussianStepsToAccuracySync(o));
-  return { ...r, component: o.component, maxNfe: o.maxNfe, process };
+  return { ...r, rows: withRowOptions(r.rows, perSampler), component: o.component, maxNfe: o.maxNfe, process };
 }
 
 /**
@@ -135,7 +145,7 @@ export function stepsToAccuracySync(options: StepsToAccuracyOptions): StepsToAcc
  * for the process.
  */
 export async function stepsToAccuracy(options: StepsToAccuracyOptions & JobOptions): Promise<StepsToAccuracyResult> {
-  const { native: o, process } = prepare(options);
+  const { native: o, process, options: perSampler } = prepare(options);
   const r = await runNativeJob((onProgress, token) => binding().gaussianStepsToAccuracy(o, onProgress, token), options);
-  return { ...r, component: o.component, maxNfe: o.maxNfe, process };
+  return { ...r, rows: withRowOptions(r.rows, perSampler), component: o.component, maxNfe: o.maxNfe, process };
 }

@@ -4,7 +4,7 @@
  * Gaussians to Gaussians, acting on each eigen-direction of the data covariance separately;
  * the native kernels run the very StepPlans the particle sampler executes, on affine forms.
  */
-import { samplerParams, type SamplerParamOptions } from './sampler-params.js';
+import { samplerChoice, samplerChoices, type NativeSamplerChoice, type SamplerEntry, type SamplerOptions } from './sampler-params.js';
 import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -46,10 +46,17 @@ export type ApproxScoreInput =
       seed?: number | bigint;
     };
 
-export interface GaussianAnalysisOptions extends GaussianDataInput {
+/**
+ * The sampler options (SamplerOptions: eta, sNoise, sChurn, sTmin, sTmax, order, variant, corrector,
+ * rtol, atol, …, stabilize) given here apply to every listed sampler they fit (ddim's and the
+ * ancestral/SDE samplers' η, edm's churn, unipc's and lms's order, …); one that fits none is an
+ * error. Give a sampler its own options with a `{ name, ...options }` entry in `samplers`.
+ */
+export interface GaussianAnalysisOptions extends GaussianDataInput, SamplerOptions {
   process?: ProcessInput;
   sampler?: SamplerName;
-  samplers?: readonly SamplerName[];
+  /** Names, or `{ name, ...options }` entries (the same sampler may appear with different options). */
+  samplers?: readonly (SamplerName | SamplerEntry)[];
   /** Number of steps N (intervals), or a list: one row per value. Default 100. */
   steps?: number | readonly number[];
   /** Grid kind (default 'uniform') or an explicit decreasing array of times (then steps and tEnd come from it). */
@@ -59,8 +66,6 @@ export interface GaussianAnalysisOptions extends GaussianDataInput {
   /** Final time(s) (default: the process's, 1e-3, or 0.002 for ve). */
   tEnd?: number | readonly number[];
   prior?: PriorName | readonly PriorName[];
-  /** ddim's η ∈ [0, 1] (default 0). */
-  eta?: number;
   /** Gauss–Legendre nodes over u for the randomized schemes (default 8). */
   quadratureNodes?: number;
   approxScore?: ApproxScoreInput;
@@ -69,6 +74,8 @@ export interface GaussianAnalysisOptions extends GaussianDataInput {
 /** One row of the error table: W2 distances to the data distribution p₀. */
 export interface GaussianAnalysisRow {
   sampler: SamplerName;
+  /** The options this row's sampler ran with (shared and its entry's), when any were given. */
+  options?: SamplerOptions;
   steps: number;
   /** Score evaluations of the run. */
   nfe: number;
@@ -119,13 +126,12 @@ interface NativeData {
 /** @internal The validated native form of the table options (also used by the steps-to-accuracy search). */
 export interface NativeTableOptions extends NativeData {
   process: ProcessSpec;
-  samplers: string[];
+  samplers: NativeSamplerChoice[];
   priors: string[];
   steps: number[];
   tEnds: number[];
   grid: string | Float64Array;
   rho: number;
-  eta: number;
   quadratureNodes: number;
   approxScore?: { mean?: Float64Array; covariance: Float64Array } | { fromSamples: number; seed: number | bigint };
 }
@@ -231,11 +237,13 @@ function nativeData(o: GaussianDataInput): { data: NativeData; d: number } {
   return { data, d };
 }
 
-function samplerList(o: { sampler?: SamplerName; samplers?: readonly SamplerName[] }, process: ProcessSpec): SamplerName[] {
+function samplerList(o: { sampler?: SamplerName; samplers?: readonly (SamplerName | SamplerEntry)[] }, process: ProcessSpec): (SamplerName | SamplerEntry)[] {
   if (o.sampler !== undefined && o.samplers !== undefined) throw new InvalidArgumentError('give sampler or samplers, not both');
+  if (o.samplers !== undefined && !Array.isArray(o.samplers)) throw new InvalidArgumentError('samplers must be a list of names or { name, ...options }');
   const list = o.samplers !== undefined ? [...o.samplers] : [o.sampler ?? 'euler-maruyama'];
   if (list.length === 0) throw new InvalidArgumentError('samplers must not be empty');
-  for (const s of list) {
+  for (const entry of list) {
+    const s = typeof entry === 'object' && entry !== null ? entry.name : entry;
     const info = schemeInfo(s, 'sampler');
     if (info.vpOnly && process.name !== 'vp' && process.name !== 'ou')
       throw new InvalidArgumentError(`sampler '${s}' is defined for the vp and ou processes only, not '${process.name}'`);
@@ -243,12 +251,13 @@ function samplerList(o: { sampler?: SamplerName; samplers?: readonly SamplerName
   return list;
 }
 
-/** @internal Validates analysis options and converts them to the native form. */
-export function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec } {
+/** @internal Validates analysis options and converts them to the native form; `options` per sampler (as given), in order. */
+export function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec; options: SamplerOptions[] } {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const process = normalizeProcess(options.process);
   const { data, d } = nativeData(options);
-  const samplers = samplerList(options, process);
+  const choices = samplerChoices(samplerList(options, process), options);
+  const samplers = choices.map((c) => c.native);
   const priors = toList(options.prior, ['normal']).map((p) => requireOneOf(p, 'prior', priorNames));
   if (priors.length === 0) throw new InvalidArgumentError('prior must not be an empty list');
   let grid: string | Float64Array = 'uniform';
@@ -263,11 +272,13 @@ export function prepareTable(options: GaussianAnalysisOptions): { native: Native
     if (steps.length === 0) throw new InvalidArgumentError('steps must not be an empty list');
     tEnds = toList(options.tEnd, []).map((t) => requireNonNegative(t, 'tEnd'));
   }
-  const eta = requireFiniteNumber(options.eta ?? 0, 'eta');
-  if (eta < 0 || eta > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${eta}`);
+  if (options.eta !== undefined) {
+    const eta = requireFiniteNumber(options.eta, 'eta');
+    if (eta < 0) throw new InvalidArgumentError(`eta must be >= 0, got ${eta}`);
+  }
   const rho = requirePositive(options.rho ?? 7, 'rho');
   const quadratureNodes = requireInteger(options.quadratureNodes ?? 8, 'quadratureNodes', 1, 512);
-  const out: NativeTableOptions = { ...data, process, samplers, priors, steps, tEnds, grid, rho, eta, quadratureNodes };
+  const out: NativeTableOptions = { ...data, process, samplers, priors, steps, tEnds, grid, rho, quadratureNodes };
   const a = options.approxScore;
   if (a !== undefined) {
     if (typeof a !== 'object' || a === null) throw new InvalidArgumentError('approxScore must be { mean?, covariance } or { fromSamples, seed? }');
@@ -283,7 +294,17 @@ export function prepareTable(options: GaussianAnalysisOptions): { native: Native
       out.approxScore = approx;
     }
   }
-  return { native: out, process };
+  return { native: out, process, options: choices.map((c) => c.options) };
+}
+
+/** @internal Adds each row's sampler options; rows come in blocks of equal size, one block per sampler entry, in order. */
+export function withRowOptions<R extends { options?: SamplerOptions }>(rows: R[], options: SamplerOptions[]): R[] {
+  const block = rows.length / options.length;
+  rows.forEach((r, i) => {
+    const o = options[Math.floor(i / block)];
+    if (o !== undefined && Object.keys(o).length > 0) r.options = o;
+  });
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -302,8 +323,9 @@ export function prepareTable(options: GaussianAnalysisOptions): { native: Native
  * reports progress (and honours its AbortSignal) through every phase.
  */
 export function analyzeGaussianSync(options: GaussianAnalysisOptions): GaussianAnalysisResult {
-  const { native: o, process } = prepareTable(options);
-  return { ...callNative(() => binding().gaussianAnalysisSync(o)), process };
+  const { native: o, process, options: perSampler } = prepareTable(options);
+  const r = callNative(() => binding().gaussianAnalysisSync(o));
+  return { ...r, rows: withRowOptions(r.rows, perSampler), process };
 }
 
 /**
@@ -312,9 +334,9 @@ export function analyzeGaussianSync(options: GaussianAnalysisOptions): GaussianA
  * are single solver calls, and through the rows).
  */
 export async function analyzeGaussian(options: GaussianAnalysisOptions & JobOptions): Promise<GaussianAnalysisResult> {
-  const { native: o, process } = prepareTable(options);
+  const { native: o, process, options: perSampler } = prepareTable(options);
   const r = await runNativeJob((onProgress, token) => binding().gaussianAnalysis(o, onProgress, token), options);
-  return { ...r, process };
+  return { ...r, rows: withRowOptions(r.rows, perSampler), process };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,7 +353,7 @@ export interface DirectionInput {
 /** Where a run starts: a prior, or explicit per-direction moments. */
 export type DirectionStart = PriorName | { mean: VectorInput; variance: VectorInput };
 
-export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOptions {
+export interface GaussianRecursionOptions extends DirectionInput, SamplerOptions {
   sampler: SamplerName;
   steps?: number;
   /** As sample's grid ('karras-zero': k-diffusion's Karras levels plus a final 0). */
@@ -342,8 +364,6 @@ export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOp
   start?: DirectionStart;
   /** Run with the score of N(mean, diag(eigenvalues)) in the same basis instead of the data's. */
   score?: { eigenvalues: VectorInput; mean?: VectorInput };
-  /** Local linearization's stabilized variant with cap κ on hμ (SampleOptions.stabilize; a number here). */
-  stabilize?: number;
 }
 
 /** A run's per-direction result: x_end = gain·x_T + offset + √noiseVariance·z, and the output moments from the start. */
@@ -395,12 +415,9 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   const { out, d, vector, process } = directionOptions(options);
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
-  const { eta, params } = samplerParams(options.sampler, options, true);
+  const { eta, params, linearizationCap } = samplerChoice(options.sampler, options, true);
   const o: Record<string, unknown> = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
-  if (options.stabilize !== undefined) {
-    if (!options.sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${options.sampler}'`);
-    o.linearizationCap = requireFiniteNumber(options.stabilize, 'stabilize');
-  }
+  if (linearizationCap !== undefined) o.linearizationCap = linearizationCap;
   return { ...callNative(() => binding().gaussianRecursionSync(o as never)), times };
 }
 

@@ -35,7 +35,7 @@ export {
 export { devices, resolveDevice, type Device, type DevicesReport } from './device.js';
 export { karrasZeroGrid } from './process.js';
 export { scoreFromModel, modelPredictions, type ModelPrediction, type ModelCallback, type ModelInput, type StepInfo } from './model.js';
-export { samplerParams, type SamplerParamOptions } from './sampler-params.js';
+export { samplerParams, type SamplerParamOptions, type SamplerOptions, type SamplerEntry } from './sampler-params.js';
 export {
   gaussianTarget,
   gmmTarget,

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import type { SamplerName } from './process.js';
+import { DEFAULT_STABILIZE_CAP } from './sample.js';
 import { requireFiniteNumber } from './validate.js';
 
 export interface SamplerParamOptions {
@@ -113,4 +114,111 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
   }
   if (params.sTmax < params.sTmin) throw new InvalidArgumentError(`sTmax (${params.sTmax}) must be >= sTmin (${params.sTmin})`);
   return { eta, params };
+}
+
+// ---------------------------------------------------------------------------------------
+// The same options for the exact analysis (tables, the steps-to-accuracy search, studies):
+// options shared by a list of samplers, or given per sampler entry.
+
+/** Every option of a sampler: the k-diffusion options above and the stabilized local linearization. */
+export interface SamplerOptions extends SamplerParamOptions {
+  /** local-linearization, local-linearization-ode: the stabilized variant with cap κ on hμ (true: κ = 0.5, as SampleOptions.stabilize). */
+  stabilize?: boolean | number;
+}
+
+/** A sampler with its own options (a table or search may list the same sampler with different options). */
+export type SamplerEntry = { name: SamplerName } & SamplerOptions;
+
+/** The samplers each option applies to. */
+const appliesTo: Record<keyof SamplerOptions, (s: string) => boolean> = {
+  eta: (s) => s === 'ddim' || ancestral.includes(s),
+  sNoise: (s) => noiseScaled.includes(s),
+  sChurn: (s) => s === 'edm',
+  sTmin: (s) => s === 'edm',
+  sTmax: (s) => s === 'edm',
+  order: (s) => s === 'unipc' || s === 'lms' || s === 'dpm-adaptive',
+  rtol: (s) => s === 'dpm-adaptive',
+  atol: (s) => s === 'dpm-adaptive',
+  hInit: (s) => s === 'dpm-adaptive',
+  pcoeff: (s) => s === 'dpm-adaptive',
+  icoeff: (s) => s === 'dpm-adaptive',
+  dcoeff: (s) => s === 'dpm-adaptive',
+  acceptSafety: (s) => s === 'dpm-adaptive',
+  variant: (s) => s === 'unipc',
+  corrector: (s) => s === 'unipc',
+  stabilize: (s) => s.startsWith('local-linearization'),
+};
+
+/** Whether option `key` applies to `sampler`. */
+export const takesOption = (sampler: string, key: keyof SamplerOptions): boolean => appliesTo[key](sampler);
+
+/** The option names of {@link SamplerOptions}. */
+export const samplerOptionKeys = Object.keys(appliesTo) as (keyof SamplerOptions)[];
+
+/** The native form of one analysed sampler: ddim's η, the params object, local linearization's cap. */
+export interface NativeSamplerChoice {
+  name: SamplerName;
+  eta: number;
+  params: NativeSamplerParams;
+  linearizationCap?: number;
+}
+
+/** The given options that apply to `sampler` (undefined ones dropped). */
+function optionsFor(sampler: string, o: SamplerOptions): SamplerOptions {
+  const out: Record<string, unknown> = {};
+  for (const key of samplerOptionKeys) if (o[key] !== undefined && appliesTo[key](sampler)) out[key] = o[key];
+  return out as SamplerOptions;
+}
+
+/** One sampler with its options, checked (typed errors naming the option) and in native form. */
+export function samplerChoice(sampler: SamplerName, o: SamplerOptions, etaForAny = false): NativeSamplerChoice {
+  const { eta, params } = samplerParams(sampler, o, etaForAny);
+  const choice: NativeSamplerChoice = { name: sampler, eta, params };
+  if (o.stabilize !== undefined && o.stabilize !== false) {
+    if (!appliesTo.stabilize(sampler)) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
+    const cap = o.stabilize === true ? DEFAULT_STABILIZE_CAP : requireFiniteNumber(o.stabilize, 'stabilize');
+    if (cap < 0) throw new InvalidArgumentError(`stabilize (the cap κ on hμ) must be >= 0, got ${cap}`);
+    choice.linearizationCap = cap;
+  }
+  return choice;
+}
+
+/**
+ * A list of samplers (names or `{ name, ...options }` entries) with options shared by the list:
+ * each shared option goes to the samplers it applies to (an entry's own options take precedence);
+ * a shared option no listed sampler takes is an error (except η, which non-η samplers ignore, as
+ * the analysis always did). Returns per entry the native choice and the options it got.
+ */
+export function samplerChoices(
+  list: readonly (SamplerName | SamplerEntry)[],
+  shared: SamplerOptions,
+): { name: SamplerName; options: SamplerOptions; native: NativeSamplerChoice }[] {
+  const used = new Set<string>();
+  const out = list.map((entry, i) => {
+    if (typeof entry !== 'string' && (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string'))
+      throw new InvalidArgumentError(`samplers[${i}] must be a sampler name or { name, ...options }`);
+    const name = typeof entry === 'string' ? entry : entry.name;
+    const own = typeof entry === 'string' ? {} : entry;
+    for (const key of Object.keys(own)) {
+      if (key !== 'name' && !(samplerOptionKeys as string[]).includes(key))
+        throw new InvalidArgumentError(`samplers[${i}].${key} is not a sampler option (${samplerOptionKeys.join(', ')})`);
+    }
+    const fromShared = optionsFor(name, shared);
+    for (const key of Object.keys(fromShared)) used.add(key);
+    const { name: _name, ...ownOptions } = own as SamplerEntry;
+    const options: SamplerOptions = { ...fromShared, ...ownOptions };
+    for (const key of Object.keys(options) as (keyof SamplerOptions)[]) if (options[key] === undefined) delete options[key];
+    return { name, options, native: samplerChoice(name, options) };
+  });
+  for (const key of samplerOptionKeys) {
+    if (key === 'eta' || shared[key] === undefined || used.has(key)) continue;
+    const takers = list.length === 1 ? `'${typeof list[0] === 'string' ? list[0] : list[0]!.name}'` : 'any of the listed samplers';
+    throw new InvalidArgumentError(`${key} does not apply to ${takers} (it applies to ${samplersTaking(key)})`);
+  }
+  return out;
+}
+
+function samplersTaking(key: keyof SamplerOptions): string {
+  const all = ['ddim', ...noiseScaled, 'unipc', 'lms', 'dpm-adaptive', 'local-linearization', 'local-linearization-ode'];
+  return [...new Set(all.filter((s) => appliesTo[key](s)))].join(', ');
 }

@@ -44,9 +44,11 @@ describe('dw2 gaussian', () => {
     const out = await capture(['--covariance', cov, '--sampler', 'ddim', '--eta', '0.5', '--steps', '5,50', '--prior', 'normal,exact', '--csv', csv]);
     expect(out).toMatch(/^sampler\s+t_end\s+prior\s+steps\s+nfe\s+truncation\s+continuous\s+discrete\s+total\s+discretization/);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('sampler,steps,nfe,tEnd,prior,truncation,continuous,discrete,total,discretization,momentMatched');
+    // ddim's η is a sampler option: the rows name it in an options column.
+    expect(lines[0]).toBe('sampler,options,steps,nfe,tEnd,prior,truncation,continuous,discrete,total,discretization,momentMatched');
     expect(lines.length).toBe(5);
-    expect(lines[1]!.split(',').length).toBe(11);
+    expect(lines[1]!.split(',').slice(0, 2)).toEqual(['ddim', 'eta=0.5']);
+    expect(lines[1]!.split(',').length).toBe(12);
   });
 
   it('rejects missing or doubled inputs', async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { continuousFlow, gaussianRecursion, gaussianTarget, gmmTarget, sampleSync } from '../lib/index.js';
+import { analyzeGaussianSync, continuousFlow, gaussianRecursion, gaussianTarget, gmmTarget, sampleSync } from '../lib/index.js';
 import { ringMixture } from '../lib/study/presets.js';
 import { study } from '../lib/study/run.js';
 
@@ -73,14 +73,19 @@ describe('divergence detection', () => {
     expect(Number.isFinite(good.mean)).toBe(true);
   });
 
-  it('studies: a stabilized local linearization next to the plain one (Monte Carlo only)', async () => {
+  it('studies: a stabilized local linearization next to the plain one', async () => {
     const r = await study({ target: ringMixture(), process: { name: 'vp' }, samplers: ['local-linearization', { name: 'local-linearization', stabilize: true }], steps: [4], seeds: [0, 1], n: 150 });
     const plain = r.summary.find((x) => x.label === 'local-linearization')!;
     const stable = r.summary.find((x) => x.label === 'local-linearization(κ=0.5)')!;
     expect(plain.diverged).toBeGreaterThan(0);
     expect(stable.diverged).toBe(0);
     expect(Number.isFinite(stable.mean)).toBe(true);
-    await expect(study({ target: { type: 'gaussian', eigenvalues: [1, 2] }, samplers: [{ name: 'local-linearization', stabilize: 0.5 }], steps: [4] })).rejects.toThrow(/Monte Carlo/);
+    // Gaussian studies run the stabilized variant exactly, as analyzeGaussian does.
+    const exact = await study({ target: { type: 'gaussian', eigenvalues: [1, 8] }, samplers: ['local-linearization', { name: 'local-linearization', stabilize: 0 }], steps: [4] });
+    const table = (stabilize?: number) => analyzeGaussianSync({ eigenvalues: [1, 8], process: 'vp', sampler: 'local-linearization', stabilize, steps: 4 }).rows[0]!.total;
+    const row = exact.rows.find((x) => x.label === 'local-linearization(κ=0)') as { total: number };
+    expect(row.total).toBe(table(0));
+    expect(row.total).not.toBe(table());
     await expect(study({ target: ringMixture(), samplers: [{ name: 'heun', stabilize: 0.5 }], steps: [4] })).rejects.toThrow(/local-linearization/);
   });
 });

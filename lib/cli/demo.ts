@@ -1,6 +1,7 @@
 /** `dw2 demo [--out DIR] [--json]`: the embedded default studies, no input files needed. */
 import { join } from 'node:path';
 import { formatStudy } from '../study/report.js';
+import { printSamplersDemo } from '../study/demo-samplers.js';
 import { demoGaussianStudy, demoMixtureStudy } from '../study/presets.js';
 import { parseCommand, stringOption } from './args.js';
 import { runStudyToDir } from './study.js';
@@ -17,6 +18,7 @@ export async function run(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const gaussian = await runStudyToDir(demoGaussianStudy, join(out, 'gaussian'), { baseDir: '.', resume: false, json, label: 'gaussian' });
   await (await import('../study/to-accuracy.js')).printToAccuracyStudy(demoGaussianStudy, join(out, 'gaussian'), json);
+  printSamplersDemo(undefined, json ? console.error : console.log);
   const mixture = await runStudyToDir(demoMixtureStudy, join(out, 'mixture'), { baseDir: '.', resume: false, json, label: 'mixture' });
   const seconds = (performance.now() - t0) / 1000;
   if (json) console.log(JSON.stringify({ seconds, gaussian: { rows: gaussian.rows, orders: gaussian.orders }, mixture: { summary: mixture.summary, floor: mixture.floor, orders: mixture.orders } }));

@@ -8,11 +8,12 @@ import { readNpy } from '../npy.js';
 import type { GridKind, PriorName, SamplerName } from '../process.js';
 import { integerOption, listOption, numberListOption, numberOption, parseCommand, processFlags, processFromFlags, stringOption } from './args.js';
 import { progressBar } from './progress.js';
+import { samplerFlags, samplerFlagsUsage, samplerOptionsFromFlags } from './sampler-flags.js';
 import { renderSvg } from '../study/plots.js';
 
 export const usage = `dw2 gaussian (--eigenvalues FILE.npy [--eigenvectors FILE.npy] | --covariance FILE.npy) [--mean FILE.npy]
              [--process vp|ou|ve|heat] [--beta-min B] [--beta-max B] [--beta B] [--T T] [--t-end T1,T2,…]
-             [--sampler S1,S2,…] [--steps N1,N2,…] [--grid uniform|karras|logsnr] [--rho R] [--eta E]
+             [--sampler S1,S2,…] [--steps N1,N2,…] [--grid uniform|karras|logsnr] [--rho R] [sampler options]
              [--prior normal|marginal-noise|exact|ot-gaussian[,…]] [--quadrature-nodes Q]
              [--approx-samples M [--seed S] | --approx-covariance FILE.npy [--approx-mean FILE.npy]]
              [--to-accuracy EPS1,EPS2,… [--component discretization|discrete|total] [--max-nfe N] [--svg FILE.svg]]
@@ -24,7 +25,9 @@ export const usage = `dw2 gaussian (--eigenvalues FILE.npy [--eigenvectors FILE.
   With --to-accuracy: instead of a table over --steps, the fewest steps and score evaluations each
   sampler (default: every sampler of the process) needs for the component (default discretization)
   to be ≤ EPS, searched up to --max-nfe evaluations (default 2048); --svg plots NFE against EPS.
-  --approx-samples M costs O(M d²) for the estimate plus O(d³) per row (minutes at d = 3072).`;
+  --approx-samples M costs O(M d²) for the estimate plus O(d³) per row (minutes at d = 3072).
+  Rows of samplers run with options show them in the sampler column, e.g. edm(sChurn=10).
+${samplerFlagsUsage}`;
 
 const columns = ['truncation', 'continuous', 'discrete', 'total', 'discretization'] as const;
 
@@ -32,11 +35,13 @@ const columns = ['truncation', 'continuous', 'discrete', 'total', 'discretizatio
 export function toCsv(result: GaussianAnalysisResult): string {
   const withScore = result.rows.some((r) => r.score !== undefined);
   const withInvalid = result.rows.some((r) => r.invalid !== undefined);
+  const withOptions = result.rows.some((r) => r.options !== undefined);
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const header = ['sampler', 'steps', 'nfe', 'tEnd', 'prior', ...columns, ...(withScore ? ['score'] : []), 'momentMatched', ...(withInvalid ? ['invalid'] : [])];
+  const header = ['sampler', ...(withOptions ? ['options'] : []), 'steps', 'nfe', 'tEnd', 'prior', ...columns, ...(withScore ? ['score'] : []), 'momentMatched', ...(withInvalid ? ['invalid'] : [])];
   const lines = result.rows.map((r) =>
     [
       r.sampler,
+      ...(withOptions ? [Object.entries(r.options ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ')] : []),
       r.steps,
       r.nfe,
       r.tEnd,
@@ -50,6 +55,12 @@ export function toCsv(result: GaussianAnalysisResult): string {
   return `${header.join(',')}\n${lines.join('\n')}\n`;
 }
 
+/** A row's sampler with the options it ran with: edm(sChurn=10). */
+export function samplerLabel(r: { sampler: string; options?: object }): string {
+  const o = Object.entries(r.options ?? {});
+  return o.length === 0 ? r.sampler : `${r.sampler}(${o.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+}
+
 /** An aligned, human-readable table. */
 export function toTable(result: GaussianAnalysisResult): string {
   const withScore = result.rows.some((r) => r.score !== undefined);
@@ -57,7 +68,7 @@ export function toTable(result: GaussianAnalysisResult): string {
   // Invalid rows keep the exact columns (truncation, continuous) and mark the scheme's as '-'.
   const cell = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x.toPrecision(4));
   const body = result.rows.map((r) => [
-    r.sampler + (r.momentMatched ? '*' : '') + (r.invalid ? '!' : ''),
+    samplerLabel(r) + (r.momentMatched ? '*' : '') + (r.invalid ? '!' : ''),
     String(r.tEnd),
     r.prior,
     String(r.steps),
@@ -70,7 +81,7 @@ export function toTable(result: GaussianAnalysisResult): string {
   const fmt = (row: string[]) => row.map((cell, j) => (numeric(j) ? cell.padStart(width[j]!) : cell.padEnd(width[j]!))).join('  ');
   const lines = [fmt(head), width.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)];
   if (result.rows.some((r) => r.momentMatched)) lines.push('* randomized: W2 of the Gaussian with the exact output mean and covariance (a lower bound)');
-  const reasons = [...new Set(result.rows.filter((r) => r.invalid).map((r) => `${r.sampler}, ${r.steps} steps: ${r.invalid}`))];
+  const reasons = [...new Set(result.rows.filter((r) => r.invalid).map((r) => `${samplerLabel(r)}, ${r.steps} steps: ${r.invalid}`))];
   if (reasons.length > 0) lines.push('! invalid rows (the sampler is undefined on that grid):', ...reasons.map((x) => `  ${x}`));
   return lines.join('\n');
 }
@@ -87,7 +98,7 @@ export async function run(argv: string[]): Promise<void> {
     steps: { type: 'string' },
     grid: { type: 'string' },
     rho: { type: 'string' },
-    eta: { type: 'string' },
+    ...samplerFlags,
     prior: { type: 'string' },
     'quadrature-nodes': { type: 'string' },
     'approx-samples': { type: 'string' },
@@ -132,8 +143,7 @@ export async function run(argv: string[]): Promise<void> {
   if (tEnd) options.tEnd = tEnd;
   const rho = numberOption(values.rho, 'rho');
   if (rho !== undefined) options.rho = rho;
-  const eta = numberOption(values.eta, 'eta');
-  if (eta !== undefined) options.eta = eta;
+  Object.assign(options, samplerOptionsFromFlags(values));
   const nodes = integerOption(values['quadrature-nodes'], 'quadrature-nodes');
   if (nodes !== undefined) options.quadratureNodes = nodes;
   const approxSamples = integerOption(values['approx-samples'], 'approx-samples');
@@ -189,15 +199,16 @@ async function runToAccuracy(options: GaussianAnalysisOptions, values: Record<st
     onProgress: bar?.update,
   });
   bar?.done();
+  const rows = result.rows.map((r) => (r.options ? { ...r, label: samplerLabel(r) } : r));
   const csv = stringOption(values.csv as Raw, 'csv');
-  if (csv) writeFileSync(csv, accuracyCsv(result.rows, component));
+  if (csv) writeFileSync(csv, accuracyCsv(rows, component));
   const svg = stringOption(values.svg as Raw, 'svg');
-  if (svg) writeFileSync(svg, await renderSvg(accuracySpec(result.rows, component)));
+  if (svg) writeFileSync(svg, await renderSvg(accuracySpec(rows, component)));
   if (values.json) {
     console.log(JSON.stringify({ component, maxNfe, tEnd: result.tEnd, results: result.rows, warnings: result.warnings }));
     return;
   }
   for (const w of result.warnings) console.error(`warning: ${w}`);
-  console.log(accuracyTable(result.rows, component, maxNfe));
+  console.log(accuracyTable(rows, component, maxNfe));
   for (const file of [csv, svg]) if (file) console.log(`written to ${file}`);
 }

@@ -9,11 +9,12 @@ import type { Device } from '../device.js';
 import { integerOption, numberOption, parseCommand, processFlags, processFromFlags, stringOption } from './args.js';
 import { progressBar } from './progress.js';
 import { modelFlags, modelFromFlags, modelUsage } from './model-flags.js';
+import { samplerFlags, samplerFlagsUsage, samplerOptionsFromFlags } from './sampler-flags.js';
 
 export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X --beta-max X --beta X] [--T X] [--t-end X]
-           --sampler NAME [--eta X] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
+           --sampler NAME [sampler options] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
            [--prior ot-semidiscrete --prior-file PRIOR_PREFIX [--soft] [--tau X]]
-           --n N [--seed S] [--dtype float32|float64] [--hessian auto|dense|krylov] [--stabilize KAPPA] [--device cpu|cuda|auto]
+           --n N [--seed S] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
            --out FILE.npy [--json]
   Samples the target with the given process and scheme (defaults: process vp, sampler euler-maruyama,
   grid uniform, prior normal, seed 0, t_end the process's, device cpu). --device cuda steps the particles on an
@@ -21,12 +22,12 @@ export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X
   {"type":"gaussian","mean":[…],"cov":[[…]]}, {"type":"gmm","weights":[…],"means":[[…]],"covs":[[[…]]]},
   {"type":"empirical","data":"points.npy"}. --prior ot-semidiscrete starts from a fitted OT prior
   (dw2 ot-prior fit): the hard map, or the τ-smoothed map with --soft; its process and T must match.
-  --stabilize KAPPA: local linearization's stabilized variant (eigenvalues of hL capped at KAPPA, e.g. 0.5).
   Particles that blow up are counted: a warning, and "diverged": { particles, firstStep } with --json.
   Instead of --target: ${modelUsage}
   --model samples with a score network through ONNX Runtime (optional peer dependency onnxruntime-node):
   its output is converted to the score by --parameterization (default eps) and it is fed time as
-  --time-input (default t); the inputs are found by shape unless named.`;
+  --time-input (default t); the inputs are found by shape unless named.
+${samplerFlagsUsage}`;
 
 /** --prior NAME, or --prior ot-semidiscrete --prior-file PREFIX [--soft] [--tau X] (a fitted, saved OT prior). */
 function priorFromOptions(name: string | undefined, file: string | undefined, soft: boolean, tau: number | undefined): PriorInput {
@@ -48,7 +49,7 @@ export async function run(argv: string[]): Promise<void> {
     ...processFlags,
     't-end': { type: 'string' },
     sampler: { type: 'string' },
-    eta: { type: 'string' },
+    ...samplerFlags,
     steps: { type: 'string' },
     grid: { type: 'string' },
     rho: { type: 'string' },
@@ -60,7 +61,6 @@ export async function run(argv: string[]): Promise<void> {
     seed: { type: 'string' },
     dtype: { type: 'string' },
     hessian: { type: 'string' },
-    stabilize: { type: 'string' },
     device: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<void> {
     model,
     process,
     sampler,
-    eta: numberOption(values.eta, 'eta'),
+    ...samplerOptionsFromFlags(values),
     steps,
     grid: (stringOption(values.grid, 'grid') ?? 'uniform') as GridKind,
     rho: numberOption(values.rho, 'rho'),
@@ -100,7 +100,6 @@ export async function run(argv: string[]): Promise<void> {
     seed,
     dtype: (stringOption(values.dtype, 'dtype') ?? 'float64') as 'float64' | 'float32',
     hessian: stringOption(values.hessian, 'hessian') as 'auto' | 'dense' | 'krylov' | undefined,
-    stabilize: numberOption(values.stabilize, 'stabilize'),
     device: stringOption(values.device, 'device') as Device | undefined,
     onProgress: bar?.update,
   });

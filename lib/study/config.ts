@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { readNpy } from '../npy.js';
-import { DEFAULT_STABILIZE_CAP } from '../sample.js';
+import { samplerChoice, samplerOptionKeys, takesOption, type SamplerOptions } from '../sampler-params.js';
 import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js';
 import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
@@ -27,16 +27,14 @@ export interface SpectralGaussianConfig {
 
 export type StudyTargetConfig = SpectralGaussianConfig | { type: 'gmm' | 'empirical'; [key: string]: unknown };
 
-export interface SamplerConfig {
+/**
+ * A sampler with its options (SamplerOptions, as sampleSync and analyzeGaussian take them: ddim's and
+ * the ancestral samplers' η, edm's sChurn/sTmin/sTmax, sNoise, unipc's order/variant/corrector, lms's
+ * order, dpm-adaptive's, and local linearization's stabilize: true = κ 0.5, or κ), in every kind of study.
+ */
+export interface SamplerConfig extends SamplerOptions {
   name: SamplerName;
-  /** ddim's η. */
-  eta?: number;
-  /**
-   * Local linearization's stabilized variant (SampleOptions.stabilize: true = κ 0.5, or κ); Monte Carlo
-   * studies only (gmm or empirical targets, or an OT prior): the exact Gaussian table runs the plain scheme.
-   */
-  stabilize?: boolean | number;
-  /** Label in tables and plots (default: the name, with η for ddim and κ for a stabilized local linearization). */
+  /** Label in tables and plots (default: the name with its options, e.g. ddim(η=0.5), edm(sChurn=40)). */
   label?: string;
 }
 
@@ -86,6 +84,8 @@ export interface ResolvedSampler {
   label: string;
   /** κ of the stabilized local linearization, when asked for. */
   stabilize?: number;
+  /** Every option given (checked), to pass on to sample / analyzeGaussian / stepsToAccuracy. */
+  options: SamplerOptions;
 }
 
 /** The validated, normalized study. */
@@ -110,6 +110,16 @@ export interface ResolvedStudy {
   /** Monte Carlo studies: the analytic target. */
   target?: TargetSpec;
   d: number;
+}
+
+/** ddim(η=0.5), local-linearization(κ=0.5), edm(sChurn=40, sTmax=50); the name alone without options. */
+function defaultLabel(name: SamplerName, options: SamplerOptions, kappa: number | undefined): string {
+  const parts = Object.entries(options).flatMap(([k, v]) => {
+    if (k === 'eta') return name === 'ddim' && v === 0 ? [] : [`η=${String(v)}`];
+    if (k === 'stabilize') return kappa === undefined ? [] : [`κ=${kappa}`];
+    return [`${k}=${String(v)}`];
+  });
+  return parts.length === 0 ? name : `${name}(${parts.join(', ')})`;
 }
 
 function field(path: string, message: string): never {
@@ -168,15 +178,19 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     const info = schemeInfo(c.name, `samplers[${i}]`);
     if (info.vpOnly && process.name !== 'vp' && process.name !== 'ou')
       field(`samplers[${i}]`, `'${c.name}' is defined for the vp and ou processes only`);
-    const eta = c.eta ?? 0;
-    if (c.eta !== undefined && !(eta >= 0 && eta <= 1)) field(`samplers[${i}].eta`, `must be in [0, 1], got ${eta}`);
-    let stabilize: number | undefined;
-    if (c.stabilize !== undefined && c.stabilize !== false) {
-      if (!c.name.startsWith('local-linearization')) field(`samplers[${i}].stabilize`, `applies to the local-linearization samplers only, not '${c.name}'`);
-      stabilize = c.stabilize === true ? DEFAULT_STABILIZE_CAP : requireNonNegative(c.stabilize, `samplers[${i}].stabilize`);
+    const { name: _name, label: _label, ...options } = c;
+    for (const key of Object.keys(options))
+      if (!(samplerOptionKeys as string[]).includes(key)) field(`samplers[${i}].${key}`, `is not a sampler option (${samplerOptionKeys.join(', ')}, label)`);
+    let choice: ReturnType<typeof samplerChoice>;
+    try {
+      choice = samplerChoice(c.name, options, true); // η is accepted (and ignored) by samplers without one, as before
+    } catch (e) {
+      field(`samplers[${i}]`, (e as Error).message);
     }
-    const label = c.label ?? (c.name === 'ddim' && c.eta ? `ddim(η=${c.eta})` : stabilize !== undefined ? `${c.name}(κ=${stabilize})` : c.name);
-    return stabilize !== undefined ? { name: c.name, eta, label, stabilize } : { name: c.name, eta, label };
+    if (!takesOption(c.name, 'eta')) delete options.eta;
+    const stabilize = choice.linearizationCap;
+    const label = c.label ?? defaultLabel(c.name, options, stabilize);
+    return { name: c.name, eta: choice.eta, label, ...(stabilize !== undefined ? { stabilize } : {}), options };
   });
   const labels = new Set<string>();
   for (const s of samplers) {
@@ -222,8 +236,6 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     resolved = { ...common, kind: 'monte-carlo', target, d: targetInfo(target).d };
   }
   if (prior === 'ot-semidiscrete') withOtPrior(resolved, priorIn as OtPriorFileConfig, baseDir);
-  if (resolved.kind === 'gaussian' && samplers.some((x) => x.stabilize !== undefined))
-    field('samplers', 'stabilize applies to Monte Carlo studies (gmm or empirical targets, or an OT prior), not the exact Gaussian table');
   return resolved;
 }
 

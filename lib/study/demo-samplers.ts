@@ -5,7 +5,9 @@
  * sampler produces (the joint recursion for multistep schemes), not a Monte Carlo estimate.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeGaussianSync } from '../gaussian.js';
+import { packageRoot } from '../native.js';
 import { readNpy } from '../npy.js';
 import { schemeInfo, type SamplerName } from '../process.js';
 
@@ -83,11 +85,14 @@ export function formatSamplersDemo(rows: readonly SamplerNfeRow[], budgets: read
   ].join('\n');
 }
 
+/** Where the demo looks for the CIFAR-10 spectrum: ../shared/data/cifar10-eigenvalues.npy beside the package (not shipped). */
+export const defaultCifarEigenvaluesPath = (): string => join(packageRoot, '..', 'shared', 'data', 'cifar10-eigenvalues.npy');
+
 /** Prints the demo table (or says why it is skipped); returns the rows. */
-export function printSamplersDemo(eigenvaluesPath: string, log: (line: string) => void = console.log): SamplerNfeRow[] | null {
+export function printSamplersDemo(eigenvaluesPath: string = defaultCifarEigenvaluesPath(), log: (line: string) => void = console.log): SamplerNfeRow[] | null {
   const rows = samplersDemoRows({ eigenvaluesPath });
   if (rows === null) {
-    log(`samplers people use: skipped (${eigenvaluesPath} not found)`);
+    log(`samplers people use (exact W2 on the CIFAR-10 Gaussian): skipped, its spectrum is not shipped and ${eigenvaluesPath} was not found`);
     return null;
   }
   log(formatSamplersDemo(rows));

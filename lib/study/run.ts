@@ -325,7 +325,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
         rho: s.grid.rho,
         tEnd: s.tEnd,
         prior: s.prior as PriorName, // Gaussian rows only: an OT prior makes the study Monte Carlo
-        eta: sampler.name === 'ddim' ? sampler.eta : undefined,
+        ...sampler.options,
         signal,
       });
       const seconds = (performance.now() - t0) / 1000 / analysis.rows.length;
@@ -461,8 +461,7 @@ async function monteCarloRow(
     target,
     process: s.process,
     sampler: sampler.name,
-    eta: sampler.name === 'ddim' ? sampler.eta : undefined,
-    stabilize: sampler.stabilize,
+    ...sampler.options,
     grid: s.grid.kind,
     rho: s.grid.rho,
     steps,

@@ -133,7 +133,7 @@ export async function toAccuracyStudy(config: StudyConfig, dir: string, options:
       ...(s.grid.rho !== undefined ? { rho: s.grid.rho } : {}),
       ...(s.tEnd !== undefined ? { tEnd: s.tEnd } : {}),
       prior: s.prior,
-      ...(sampler.name === 'ddim' ? { eta: sampler.eta } : {}),
+      ...sampler.options,
       tolerance: search.tolerances,
       component: search.component,
       maxNfe: search.maxNfe,

@@ -30,8 +30,9 @@ double w2ToDiagonal(const DiagonalGaussian& diagonal, const FullGaussian& full) 
 }
 
 // Non-randomized schemes: one affine map per direction, applied to every start.
-void affineCell(const CellSetup& s, Scheme scheme, const std::vector<double>& grid, const DiagonalGaussian& atEnd, Progress& progress, CellErrors& c) {
-  const DirectionMaps maps = schemeMaps(scheme, s.process, grid, s.eta, s.exact, progress);
+void affineCell(const CellSetup& s, const SchemeChoice& choice, const std::vector<double>& grid, const DiagonalGaussian& atEnd, Progress& progress,
+                CellErrors& c) {
+  const DirectionMaps maps = choiceMaps(choice, s.process, grid, s.exact, progress);
   c.nfe = maps.nfe;
   c.fellBack = maps.fellBack;
   const DiagonalGaussian fromT = applyMaps(maps, s.atT);
@@ -76,33 +77,61 @@ void fullRandomizedCell(const CellSetup& s, Scheme scheme, const std::vector<dou
 
 }  // namespace
 
+DirectionMaps choiceMaps(const SchemeChoice& choice, const Process& process, const std::vector<double>& grid, const ScoreSpectrum& score,
+                         Progress& progress) {
+  const Scheme s = choice.scheme;
+  if (std::isfinite(choice.linearizationCap) && schemeInfo(s).usesHessian)
+    return localLinearizationMaps(s == Scheme::LocalLinearizationOde, process, grid, score, progress, choice.linearizationCap);
+  return schemeMaps(s, process, grid, choice.options, score, progress);
+}
+
+double continuousEta(const SchemeChoice& choice) {
+  switch (choice.scheme) {
+    case Scheme::Ddim: return choice.options.eta;
+    case Scheme::EulerAncestral:
+    case Scheme::DpmSolverPp2SAncestral: return choice.options.params.eta;
+    case Scheme::DpmSolverPp2MSde:
+    case Scheme::DpmSolverPp3MSde: return std::sqrt(choice.options.params.eta);
+    default: return schemeInfo(choice.scheme).ode ? 0.0 : 1.0;
+  }
+}
+
+void validateChoice(const SchemeChoice& choice, const Process& process) {
+  requireSchemeFitsProcess(choice.scheme, process);
+  validateSchemeOptions(choice.scheme, process, choice.options);
+  if (!(choice.linearizationCap >= 0.0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
+  if (std::isfinite(choice.linearizationCap) && !schemeInfo(choice.scheme).usesHessian)
+    fail(ErrorCode::InvalidArgument, std::string("stabilize applies to the local-linearization samplers only, not '") + schemeInfo(choice.scheme).name + "'");
+}
+
 double w2Diagonal(const DiagonalGaussian& a, const DiagonalGaussian& b) {
   return std::sqrt(buresW2SquaredDiagonal(a.mean.data(), a.variance.data(), b.mean.data(), b.variance.data(), a.mean.size()));
 }
 
-CellSetup makeCellSetup(const GaussianData& data, const Process& p, double T, double eta, const std::vector<Prior>& priors,
-                        const std::vector<Scheme>& schemes, int quadratureNodes) {
+CellSetup makeCellSetup(const GaussianData& data, const Process& p, double T, const std::vector<Prior>& priors,
+                        const std::vector<SchemeChoice>& schemes, int quadratureNodes) {
   CellSetup s;
   s.data = &data;
   s.process = p;
   s.T = T;
-  s.eta = eta;
   s.exact = ScoreSpectrum{data.lambda.data(), data.mean.data(), data.d, data.scoreDefinedAtZero()};
   s.target = DiagonalGaussian{data.mean, data.lambda};
   s.atT = marginalMoments(p, T, data);
   s.priors = priors;
   for (Prior prior : priors) s.priorStart.push_back(priorMoments(prior, p, T, data));
   bool anyRandomized = false;
-  for (Scheme scheme : schemes) anyRandomized = anyRandomized || schemeInfo(scheme).randomized;
+  for (const SchemeChoice& c : schemes) anyRandomized = anyRandomized || schemeInfo(c.scheme).randomized;
   if (anyRandomized) s.quadrature = gaussLegendreUnit(quadratureNodes);
   return s;
 }
 
-CellErrors cellErrors(const CellSetup& s, Scheme scheme, const std::vector<double>& grid, const DiagonalGaussian& atEnd, Progress& progress) {
+CellErrors cellErrors(const CellSetup& s, const SchemeChoice& choice, const std::vector<double>& grid, const DiagonalGaussian& atEnd,
+                      Progress& progress) {
+  const Scheme scheme = choice.scheme;
   CellErrors c;
   try {
     if (!schemeInfo(scheme).randomized)
-      affineCell(s, scheme, grid, atEnd, progress, c);
+      affineCell(s, choice, grid, atEnd, progress, c);
     else if (s.data->centred())
       centredRandomizedCell(s, scheme, grid, atEnd, progress, c);
     else

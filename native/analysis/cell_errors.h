@@ -2,6 +2,7 @@
 // (spec §7). Shared by the error table and the steps-to-accuracy search, which evaluates cells
 // one step count at a time.
 #pragma once
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -15,6 +16,28 @@
 
 namespace dw2::analysis {
 
+// A sampler as a table row or a search configures it: the scheme and its options (ddim's η and
+// the k-diffusion parameters in `options`; the stabilized local linearization's cap κ).
+struct SchemeChoice {
+  Scheme scheme = Scheme::EulerMaruyama;
+  PlanOptions options;
+  double linearizationCap = HUGE_VAL;  // finite: local linearization's stabilized variant
+};
+
+// The scheme's exact per-direction maps on `grid` with its options (non-randomized schemes).
+DirectionMaps choiceMaps(const SchemeChoice& choice, const Process& process, const std::vector<double>& grid, const ScoreSpectrum& score,
+                         Progress& progress = noProgress());
+
+// η of the member dx = [f x − ½(1 + η²) g² s] dt + η g dW̄ of the flow family the scheme tends to
+// as the steps shrink: 0 for ODE schemes, ddim's η, the ancestral η (euler-ancestral,
+// dpmpp-2s-ancestral: noise σ_up² ≈ η² g² h), √η for dpmpp-2m/3m-sde (noise σ²(1 − e^{−2ηh}) ≈
+// η g² h), 1 for the other SDE schemes. edm's churn and s_noise ≠ 1 leave that family: the member
+// given is then the one for S_churn = 0, s_noise = 1 (docs/gaussian-analysis.md).
+double continuousEta(const SchemeChoice& choice);
+
+// Checks the options before any work (INVALID_ARGUMENT saying why not).
+void validateChoice(const SchemeChoice& choice, const Process& process);
+
 // A full Gaussian in some basis: mean and row-major covariance.
 struct FullGaussian {
   std::vector<double> mean, covariance;
@@ -26,7 +49,6 @@ struct CellSetup {
   const GaussianData* data = nullptr;
   Process process;
   double T = 0.0;
-  double eta = 0.0;            // ddim's η
   ScoreSpectrum exact{};       // the exact score, per direction
   DiagonalGaussian target;     // p₀
   DiagonalGaussian atT;        // p_T
@@ -35,8 +57,8 @@ struct CellSetup {
   Quadrature quadrature;       // for randomized schemes (empty when none is asked for)
 };
 
-CellSetup makeCellSetup(const GaussianData& data, const Process& process, double T, double eta, const std::vector<Prior>& priors,
-                        const std::vector<Scheme>& schemes, int quadratureNodes);
+CellSetup makeCellSetup(const GaussianData& data, const Process& process, double T, const std::vector<Prior>& priors,
+                        const std::vector<SchemeChoice>& schemes, int quadratureNodes);
 
 struct CellErrors {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -52,7 +74,7 @@ struct CellErrors {
 };
 
 // atEnd: p_{t_end} for the grid's last time.
-CellErrors cellErrors(const CellSetup& setup, Scheme scheme, const std::vector<double>& grid, const DiagonalGaussian& atEnd,
+CellErrors cellErrors(const CellSetup& setup, const SchemeChoice& choice, const std::vector<double>& grid, const DiagonalGaussian& atEnd,
                       Progress& progress = noProgress());
 
 // W2 between diagonal Gaussians in the same basis.

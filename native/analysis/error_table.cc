@@ -16,15 +16,15 @@ namespace {
 
 // The W2 to p₀ (in V coordinates) of the scheme run with the approximate score from `start`.
 // The run reports on the first `runShare` of `whole`; the dense Bures solve that follows is one call.
-double approxScoreW2(const ApproxScore& approx, Scheme s, const Process& p, const std::vector<double>& grid, double eta, const Quadrature& q,
+double approxScoreW2(const ApproxScore& approx, const SchemeChoice& choice, const Process& p, const std::vector<double>& grid, const Quadrature& q,
                      const FullGaussian& start, Progress& whole, double runShare) {
   ProgressRange progress(whole, 0.0, runShare);
   const size_t d = approx.d;
   const ScoreSpectrum spectrum{approx.lambda.data(), approx.centre.data(), d, approx.definedAtZero()};
-  if (schemeInfo(s).randomized) {
+  if (schemeInfo(choice.scheme).randomized) {
     FullGaussian out = start;
     long long nfe = 0;
-    if (randomizedMoments(s, p, grid, q, spectrum, out.mean.data(), out.covariance.data(), false, nfe, progress)) {
+    if (randomizedMoments(choice.scheme, p, grid, q, spectrum, out.mean.data(), out.covariance.data(), false, nfe, progress)) {
       // Diagonal output: its square root is the cheap side of the Bures cross term.
       std::vector<double> v(d);
       for (size_t i = 0; i < d; ++i) v[i] = out.covariance[i * d + i];
@@ -32,7 +32,7 @@ double approxScoreW2(const ApproxScore& approx, Scheme s, const Process& p, cons
     }
     return std::sqrt(approx.target.w2Squared(out.mean.data(), out.covariance.data()));
   }
-  const DirectionMaps maps = schemeMaps(s, p, grid, eta, spectrum, progress);
+  const DirectionMaps maps = choiceMaps(choice, p, grid, spectrum, progress);
   FullGaussian out{std::vector<double>(d), std::vector<double>(d * d)};
   for (size_t i = 0; i < d; ++i) {
     out.mean[i] = maps.gain[i] * start.mean[i] + maps.offset[i];
@@ -96,7 +96,7 @@ TableShape tableShape(const GaussianData& data, const TableConfig& cfg, const Ap
     if (!(std::isfinite(t) && t >= 0.0 && t < shape.T))
       fail(ErrorCode::InvalidArgument, "tEnd must be in [0, T) = [0, " + std::to_string(shape.T) + "), got " + std::to_string(t));
   if (approx && approx->d != data.d) fail(ErrorCode::ShapeMismatch, "approxScore has dimension " + std::to_string(approx->d) + ", the data " + std::to_string(data.d));
-  for (Scheme s : cfg.schemes) requireSchemeFitsProcess(s, p);
+  for (const SchemeChoice& s : cfg.schemes) validateChoice(s, p);
   return shape;
 }
 
@@ -106,7 +106,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
   const Process& p = cfg.process;
   const TableShape shape = tableShape(data, cfg, approx);
   const bool explicitGrid = !cfg.explicitGrid.empty();
-  const CellSetup setup = makeCellSetup(data, p, shape.T, cfg.eta, cfg.priors, cfg.schemes, cfg.quadratureNodes);
+  const CellSetup setup = makeCellSetup(data, p, shape.T, cfg.priors, cfg.schemes, cfg.quadratureNodes);
   const Quadrature quadrature = approx ? gaussLegendreUnit(cfg.quadratureNodes) : Quadrature{};
   std::vector<FullGaussian> approxPriorStart(cfg.priors.size());
   if (approx)
@@ -127,18 +127,19 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
   auto schemeWork = [&](Scheme scheme, int n) { return dd * n * schemeInfo(scheme).nfePerStep; };
   auto scoreWork = [&](Scheme scheme, int n) { return approx ? double(P) * (schemeWork(scheme, n) + dd * dd * dd) : 0.0; };
   double totalWork = 0.0;
-  for (Scheme scheme : cfg.schemes)
-    for (int n : shape.steps) totalWork += double(E) * (schemeWork(scheme, n) + scoreWork(scheme, n));
+  for (const SchemeChoice& choice : cfg.schemes)
+    for (int n : shape.steps) totalWork += double(E) * (schemeWork(choice.scheme, n) + scoreWork(choice.scheme, n));
   double done = 0.0;
 
   for (size_t s = 0; s < S; ++s) {
-    const Scheme scheme = cfg.schemes[s];
+    const SchemeChoice& choice = cfg.schemes[s];
+    const Scheme scheme = choice.scheme;
     const SchemeInfo& info = schemeInfo(scheme);
     for (size_t e = 0; e < E; ++e) {
       const double tEnd = shape.tEnds[e];
       const DiagonalGaussian atEnd = marginalMoments(p, tEnd, data);
       const double truncation = w2Diagonal(atEnd, setup.target);
-      const std::vector<double> continuous = continuousColumn(setup, flowEta(scheme, cfg.eta), tEnd);
+      const std::vector<double> continuous = continuousColumn(setup, continuousEta(choice), tEnd);
       for (size_t n = 0; n < N; ++n) {
         const std::vector<double> grid = explicitGrid ? cfg.explicitGrid : makeGrid(p, cfg.gridKind, shape.steps[n], shape.T, tEnd, cfg.rho);
         const double work = schemeWork(scheme, shape.steps[n]) + scoreWork(scheme, shape.steps[n]);
@@ -146,7 +147,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
         ProgressRange cell(progress, done / totalWork, (done + work) / totalWork);
         ProgressRange schemePart(cell, 0.0, schemeShare);
         done += work;
-        const CellErrors c = cellErrors(setup, scheme, grid, atEnd, schemePart);
+        const CellErrors c = cellErrors(setup, choice, grid, atEnd, schemePart);
         if (c.fellBack) fellBack.insert(info.name);
         for (size_t k = 0; k < P; ++k) row(s, e, k, n) = cellRow(scheme, int(grid.size() - 1), tEnd, cfg.priors[k], truncation, continuous[k], c, k);
         if (approx && c.valid()) {
@@ -154,7 +155,7 @@ TableResult errorTable(const GaussianData& data, const TableConfig& cfg, const A
           for (size_t k = 0; k < P; ++k) {
             ProgressRange one(scorePart, double(k) / P, double(k + 1) / P);
             const double runShare = schemeWork(scheme, shape.steps[n]) / (schemeWork(scheme, shape.steps[n]) + dd * dd * dd);
-            row(s, e, k, n).score = approxScoreW2(*approx, scheme, p, grid, cfg.eta, quadrature, approxPriorStart[k], one, runShare);
+            row(s, e, k, n).score = approxScoreW2(*approx, choice, p, grid, quadrature, approxPriorStart[k], one, runShare);
           }
         }
         cell.checkpoint(1.0);

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <vector>
+#include "analysis/cell_errors.h"
 #include "analysis/gaussian_data.h"
 #include "analysis/prior.h"
 #include "grid/grid.h"
@@ -24,14 +25,13 @@ struct ApproxScore;
 
 struct TableConfig {
   Process process;
-  std::vector<Scheme> schemes;
+  std::vector<SchemeChoice> schemes;  // one row block each; the same scheme may appear with different options
   std::vector<int> steps;
   GridKind gridKind = GridKind::Uniform;
   double rho = 7.0;
   std::vector<double> explicitGrid;  // when set: the only grid (steps and tEnds come from it)
   std::vector<double> tEnds;
   std::vector<Prior> priors;
-  double eta = 0.0;
   int quadratureNodes = 8;  // Gauss–Legendre nodes over u for randomized schemes
 };
 

@@ -29,7 +29,7 @@ class CancellationOnly : public Progress {
 // and cached (NaN for step counts on which the scheme is undefined).
 class ErrorCurve {
  public:
-  ErrorCurve(const CellSetup& setup, Scheme scheme, const AccuracyConfig& cfg, double tEnd, const DiagonalGaussian& atEnd, Progress& progress)
+  ErrorCurve(const CellSetup& setup, const SchemeChoice& scheme, const AccuracyConfig& cfg, double tEnd, const DiagonalGaussian& atEnd, Progress& progress)
       : setup_(setup), scheme_(scheme), cfg_(cfg), tEnd_(tEnd), atEnd_(atEnd), progress_(progress) {}
 
   double error(int n) {
@@ -63,7 +63,7 @@ class ErrorCurve {
     std::string invalid;
   };
   const CellSetup& setup_;
-  Scheme scheme_;
+  const SchemeChoice& scheme_;
   const AccuracyConfig& cfg_;
   double tEnd_;
   const DiagonalGaussian& atEnd_;
@@ -190,7 +190,7 @@ void validate(const AccuracyConfig& cfg, double T, double tEnd) {
   if (cfg.checkPoints < 0) fail(ErrorCode::InvalidArgument, "checkPoints must be >= 0");
   if (!(std::isfinite(tEnd) && tEnd >= 0.0 && tEnd < T))
     fail(ErrorCode::InvalidArgument, "tEnd must be in [0, T) = [0, " + std::to_string(T) + "), got " + std::to_string(tEnd));
-  for (Scheme s : cfg.schemes) requireSchemeFitsProcess(s, cfg.process);
+  for (const SchemeChoice& s : cfg.schemes) validateChoice(s, cfg.process);
 }
 
 }  // namespace
@@ -215,19 +215,20 @@ AccuracyResult stepsToAccuracy(const GaussianData& data, const AccuracyConfig& c
   const double T = p.T;
   const double tEnd = cfg.tEnd < 0.0 ? defaultTEnd(p) : cfg.tEnd;
   validate(cfg, T, tEnd);
-  const CellSetup setup = makeCellSetup(data, p, T, cfg.eta, {cfg.prior}, cfg.schemes, cfg.quadratureNodes);
+  const CellSetup setup = makeCellSetup(data, p, T, {cfg.prior}, cfg.schemes, cfg.quadratureNodes);
   const DiagonalGaussian atEnd = marginalMoments(p, tEnd, data);
   AccuracyResult result;
   result.warnings = data.warnings;
   result.tEnd = tEnd;
   const size_t S = cfg.schemes.size(), E = cfg.tolerances.size();
   for (size_t s = 0; s < S; ++s) {
-    const Scheme scheme = cfg.schemes[s];
+    const SchemeChoice& choice = cfg.schemes[s];
+    const Scheme scheme = choice.scheme;
     const int perStep = schemeInfo(scheme).nfePerStep;
     const int nMax = int(std::min<long long>(cfg.maxNfe / perStep, 100000000LL));
     ProgressRange schemePart(progress, double(s) / S, double(s + 1) / S);
     CancellationOnly cancellation(progress);
-    ErrorCurve curve(setup, scheme, cfg, tEnd, atEnd, cancellation);
+    ErrorCurve curve(setup, choice, cfg, tEnd, atEnd, cancellation);
     for (size_t e = 0; e < E; ++e) {
       const auto start = std::chrono::steady_clock::now();
       AccuracyRow row;

@@ -18,6 +18,7 @@
 #pragma once
 #include <string>
 #include <vector>
+#include "analysis/cell_errors.h"
 #include "analysis/gaussian_data.h"
 #include "analysis/prior.h"
 #include "grid/grid.h"
@@ -33,12 +34,11 @@ AccuracyComponent parseAccuracyComponent(const std::string& name);
 
 struct AccuracyConfig {
   Process process;
-  std::vector<Scheme> schemes;
+  std::vector<SchemeChoice> schemes;
   GridKind gridKind = GridKind::Uniform;
   double rho = 7.0;
   double tEnd = -1.0;  // < 0: the process's default
   Prior prior = Prior::Exact;
-  double eta = 0.0;
   int quadratureNodes = 8;
   std::vector<double> tolerances;  // ε values, > 0
   AccuracyComponent component = AccuracyComponent::Discretization;

@@ -81,6 +81,41 @@ std::vector<std::string> stringList(const Napi::Object& o, const char* key) {
   return out;
 }
 
+// The ddim η of a sampler entry or of the options object, checked.
+double ddimEta(const Napi::Object& o, double fallback) {
+  const double eta = numberOr(o, "eta", fallback);
+  if (!(eta >= 0.0 && eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(eta));
+  return eta;
+}
+
+// `samplers`: names (with the options' ddim η) or { name, eta?, params?, linearizationCap? }
+// entries, each with its own options (the same scheme may appear more than once).
+std::vector<SchemeChoice> schemeChoices(const Napi::Object& o) {
+  Napi::Value v = o.Get("samplers");
+  if (!v.IsArray()) fail(ErrorCode::InvalidArgument, "samplers must be an array of names or { name, eta?, params?, linearizationCap? }");
+  const double eta = ddimEta(o, 0.0);
+  auto a = v.As<Napi::Array>();
+  std::vector<SchemeChoice> out;
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    Napi::Value e = a.Get(i);
+    SchemeChoice c;
+    c.options.eta = eta;
+    if (e.IsString()) {
+      c.scheme = parseScheme(e.As<Napi::String>().Utf8Value());
+    } else if (e.IsObject()) {
+      Napi::Object entry = e.As<Napi::Object>();
+      c.scheme = parseScheme(stringProperty(entry, "name"));
+      c.options.eta = ddimEta(entry, eta);
+      c.options.params = samplerParamsField(entry);
+      c.linearizationCap = numberOr(entry, "linearizationCap", HUGE_VAL);
+    } else {
+      fail(ErrorCode::InvalidArgument, "samplers[" + std::to_string(i) + "] must be a name or an object");
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::vector<double> numberList(const Napi::Object& o, const char* key) {
   Napi::Value v = o.Get(key);
   if (v.IsUndefined() || v.IsNull()) return {};
@@ -182,7 +217,7 @@ TableJobInput parseTable(const Napi::CallbackInfo& info) {
   in.data = DataInput::parse(o);
   TableConfig& c = in.config;
   c.process = processFromObject(requireObject(o.Get("process"), "process"));
-  for (const auto& s : stringList(o, "samplers")) c.schemes.push_back(parseScheme(s));
+  c.schemes = schemeChoices(o);
   for (const auto& p : stringList(o, "priors")) c.priors.push_back(parsePrior(p));
   for (double n : numberList(o, "steps")) {
     if (!(std::floor(n) == n && n >= 1 && n <= 1e8)) fail(ErrorCode::InvalidArgument, "steps must be integers in [1, 1e8], got " + std::to_string(n));
@@ -197,8 +232,6 @@ TableJobInput parseTable(const Napi::CallbackInfo& info) {
     c.gridKind = parseGridKind(grid.IsUndefined() ? std::string("uniform") : stringProperty(o, "grid"));
   }
   c.rho = numberOr(o, "rho", 7.0);
-  c.eta = numberOr(o, "eta", 0.0);
-  if (!(c.eta >= 0.0 && c.eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(c.eta));
   c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
   in.approx = ApproxInput::parse(o, in.data.d);
   return in;
@@ -337,12 +370,10 @@ AccuracyJobInput parseAccuracy(const Napi::CallbackInfo& info) {
   in.data = DataInput::parse(o);
   AccuracyConfig& c = in.config;
   c.process = processFromObject(requireObject(o.Get("process"), "process"));
-  for (const auto& s : stringList(o, "samplers")) c.schemes.push_back(parseScheme(s));
+  c.schemes = schemeChoices(o);
   c.prior = parsePrior(stringProperty(o, "prior"));
   c.gridKind = parseGridKind(stringProperty(o, "grid"));
   c.rho = numberOr(o, "rho", 7.0);
-  c.eta = numberOr(o, "eta", 0.0);
-  if (!(c.eta >= 0.0 && c.eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(c.eta));
   c.tEnd = numberOr(o, "tEnd", -1.0);
   c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
   c.tolerances = numberList(o, "tolerances");
