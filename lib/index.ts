@@ -3,7 +3,7 @@ export * from './errors.js';
 export * from './ndarray.js';
 export { parseNpy, formatNpy, readNpy, writeNpy } from './npy.js';
 export type { JobOptions } from './jobs.js';
-export { normals, normalsSync, philox4x32, type NormalsOptions } from './noise.js';
+export { brownianIncrements, normals, normalsSync, philox4x32, type BrownianIncrementsOptions, type NormalsOptions } from './noise.js';
 export { setThreads, runtimeInfo, type RuntimeInfo } from './runtime.js';
 export { version } from './version.js';
 export {
@@ -68,6 +68,7 @@ export {
   type PriorInput,
   type OtSemidiscretePriorInput,
   type HessianRoute,
+  type NoiseSource,
 } from './sample.js';
 export {
   analyzeGaussian,

@@ -56,6 +56,7 @@ export type PriorInput =
   | OtSemidiscretePriorInput;
 
 export type HessianRoute = 'auto' | 'dense' | 'krylov';
+export type NoiseSource = 'step' | 'path';
 
 export interface SampleOptions extends JobOptions {
   /** An analytic target (gaussianTarget, gmmTarget, empiricalTarget, targetFromJson). */
@@ -90,6 +91,12 @@ export interface SampleOptions extends JobOptions {
   n: number;
   /** Seed (default 0). */
   seed?: number | bigint;
+  /**
+   * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
+   * path per particle on [t_end, T], shared by every grid with the same T and t_end, so runs with
+   * different step counts are coupled; docs/sampling.md "Path noise"). Same law either way.
+   */
+  noise?: NoiseSource;
   /** Global index of the first particle (default 0), for split batches. */
   firstParticle?: number;
   /** Storage type of the particles (default 'float64'; arithmetic is float64 either way). */
@@ -142,6 +149,7 @@ interface NativeSamplerOptions {
   grid: { kind: GridKind; steps: number; tEnd?: number; rho?: number } | Float64Array;
   eta: number;
   seed: number | bigint;
+  noise: NoiseSource;
   firstParticle: number;
   n: number;
   d: number;
@@ -255,6 +263,7 @@ function cudaUnsupported(o: SampleOptions, usesHessian: boolean, sampler: Sample
   if (o.score !== undefined) return 'score callbacks (only analytic gaussian and gmm targets run on the GPU)';
   if (o.target !== undefined && (o.target as { type?: unknown }).type === 'empirical') return "target type 'empirical' (only gaussian and gmm targets run on the GPU)";
   if (usesHessian) return `sampler '${sampler}' (Hessian schemes run on the CPU only)`;
+  if (o.noise === 'path') return "noise 'path' (the Brownian path runs on the CPU only)";
   return undefined;
 }
 
@@ -282,6 +291,7 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   if (eta < 0 || eta > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${eta}`);
   if (o.eta !== undefined && sampler !== 'ddim') throw new InvalidArgumentError(`eta applies to the 'ddim' sampler only, not '${sampler}'`);
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
+  const noise = requireOneOf(o.noise ?? 'step', 'noise', ['step', 'path'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
 
   // Score source.
@@ -326,7 +336,7 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   }
 
   // Start.
-  const out: NativeSamplerOptions = { sampler, process, grid, eta, seed, firstParticle, n, d, dtype, hessian, krylovDim };
+  const out: NativeSamplerOptions = { sampler, process, grid, eta, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');

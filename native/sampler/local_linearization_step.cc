@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include "random/noise.h"
+#include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 
 namespace dw2 {
@@ -53,7 +54,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
         m_[o + r] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[o + r]
                          : 0.5 * g2 * g2 * lap_[o + r] + df * xr - dg2 * sr - g2 * dsdt_[o + r];
       }
-      if (!ode_) normalRow(NoiseKey{s_.seed, static_cast<uint32_t>(k), 0u}, s_.firstParticle + first + static_cast<uint64_t>(ii), d, z_.data() + o);
+      if (!ode_) localLinearizationNoise(s_, k, s_.firstParticle + first + static_cast<uint64_t>(ii), z_.data() + o, nullptr, nullptr);
     }
 
     if (dense_) {

@@ -16,6 +16,7 @@ struct SamplerSetup {
   std::vector<double> grid;  // t_0 = T > … > t_N = t_end
   double eta = 0.0;          // ddim
   uint64_t seed = 0;
+  bool pathNoise = false;      // noise from one Brownian path per particle (sampler/path_noise.h)
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;
   bool scoreDefinedAtZero = true;
