@@ -12,6 +12,7 @@
 #include "binding/target_arg.h"
 #include "cuda/device.h"
 #include "cuda/sampler.h"
+#include "sampler/path_noise.h"
 #include "sampler/run_sampler.h"
 
 namespace dw2 {
@@ -148,6 +149,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
     }
   }
   validateSampler(s);
+  if (s.pathNoise && (schemeInfo(s.scheme).stochastic || (s.scheme == Scheme::Ddim && s.eta > 0))) s.pathWalker = makePathWalker(s);
 
   // Start: an initial array, or a prior.
   const size_t m = s.n * s.d;

@@ -10,13 +10,19 @@
 //
 // Construction (docs/sampling.md, "Path noise"): a dyadic tree on [0, span]. The root's (W, H)
 // are drawn directly; a node's (W, H) are split into its two halves' with two fresh normals
-// (z₁, z₂) keyed by the node, by the exact conditional law:
+// (z₁, z₂) keyed by the node, by the exact conditional law (Foster et al., Thm 2.5 / diffrax's
+// VirtualBrownianTree with space-time Lévy area):
 //   W_l = W/2 + 3H/2 + (√h/4) z₁,               W_r = W − W_l,
 //   H_l = H/4 − (√h/8) z₁ + (√h/√48) z₂,        H_r = H/4 − (√h/8) z₁ − (√h/√48) z₂.
-// At depth kBrownianPathDepth (leaves of length span·2⁻²⁰) a point inside a leaf is bridged
-// exactly from the leaf's (W, H) with the leaf's own two normals (splitLevyAt below). Every
-// query is exact in law alone; two query points inside one leaf share its draws, so only their
-// joint law is approximate (to O(√leaf)).
+// A point that is a node boundary (a dyadic point; points within 1e-7 of a leaf of one are
+// snapped to it) needs no more; a point inside a leaf (depth kBrownianPathDepth, length
+// span·2⁻²⁰) is bridged exactly from the leaf's (W, H) with the leaf's own two normals
+// (splitLevyAt). So any set of points with at most one per leaf has the exact joint law; the
+// sampler refuses grids with two points in one leaf.
+//
+// Increments are computed by a walker (random/brownian_walker.h) that keeps the frontier of
+// unused nodes right of its current point: a run of N steps costs O(N + (#non-dyadic points)·depth)
+// draws per lane instead of O(N·depth).
 //
 // Philox counters (random/philox_normal.h): (coordinate, particle, node, stage) with the node's
 // heap index 2^level + index and stages ≥ kBrownianPathStage, which per-step noise (stage <
@@ -33,6 +39,10 @@ constexpr uint32_t kBrownianPathRootStage = 0xB7A00001u;  // the root's own (W, 
 constexpr uint32_t kBrownianPathLeafStage = 0xB7A00002u;  // bridging a point inside a leaf
 constexpr uint32_t kBrownianPathStepStage = 0xB7A00003u;  // a sampler step's own interior point
 
+struct NormalPairLite {
+  double z1, z2;
+};
+
 struct LevyIncrement {
   double w;  // W_b − W_a
   double h;  // space-time Lévy area H over [a, b]
@@ -42,6 +52,16 @@ struct BrownianPath {
   uint64_t seed;
   double span;  // the path lives on [0, span]
 };
+
+// A point of [0, span] in leaf units: leaf index and fraction inside it (0 = the leaf's start).
+struct PathPoint {
+  uint64_t leaf;
+  double x;
+};
+PathPoint pathPoint(const BrownianPath& path, double sigma);
+
+// The two normals of a tree node (heap index 2^level + index) for one lane.
+NormalPairLite pathNodeNormals(uint64_t seed, uint64_t particle, uint32_t coordinate, uint32_t node, uint32_t stage);
 
 // Splits (W, H) of an interval of length len at the point x·len (0 ≤ x ≤ 1) by the exact
 // conditional law, with z₁, z₂ ~ N(0, 1): returns the left piece; the right piece is
@@ -53,7 +73,11 @@ void splitLevyAt(LevyIncrement whole, double len, double x, double z1, double z2
 // for every x: a sampler step's interior point, where only the increment is needed).
 double bridgeIncrementAt(LevyIncrement whole, double len, double x, double z);
 
-// (W, H) of [a, b] for one particle and coordinate (0 ≤ a < b ≤ span).
+// A node's children from its (W, H), its length and its two normals.
+void splitNode(double W, double H, double len, double z1, double z2, double& wl, double& hl, double& wr, double& hr);
+
+// (W, H) of [a, b] for one particle and coordinate (0 ≤ a < b ≤ span); a and b must not lie
+// inside one leaf (INVALID_ARGUMENT).
 LevyIncrement brownianIncrement(const BrownianPath& path, uint64_t particle, uint64_t coordinate, double a, double b);
 
 // (W, H) of [a, b] for particles first … first + rows − 1 and coordinates 0 … d − 1 into

@@ -1,7 +1,9 @@
 #include "sampler/path_noise.h"
 #include <cmath>
 #include <vector>
+#include "binding/errors.h"
 #include "random/brownian_path.h"
+#include "random/brownian_walker.h"
 #include "random/noise.h"
 #include "random/philox_normal.h"
 #include "sampler/noise_keys.h"
@@ -10,24 +12,27 @@ namespace dw2 {
 
 namespace {
 
-struct StepInterval {
-  BrownianPath path;
-  double a, b;  // σ_k, σ_{k+1}
-};
-
-// The path is indexed by σ = T − t, so it is the same for every grid sharing T and t_end.
-StepInterval stepInterval(const SamplerSetup& s, int k) {
-  const double T = s.grid.front();
-  return {{s.seed, T - s.grid.back()}, T - s.grid[k], T - s.grid[k + 1]};
-}
-
 std::vector<double>& scratch(size_t size) {
   thread_local std::vector<double> buffer;
   if (buffer.size() < size) buffer.resize(size);
   return buffer;
 }
 
+// The step's (W, H) for rows first … first + rows − 1 (global particle indices).
+void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, double* w, double* h) {
+  if (!s.pathWalker) fail(ErrorCode::Internal, "noise 'path' without a walker");
+  s.pathWalker->interval(k, static_cast<size_t>(first - s.firstParticle), rows, w, h);
+}
+
 }  // namespace
+
+std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
+  // The path is indexed by σ = T − t, so it is the same for every grid sharing T and t_end.
+  const double T = s.grid.front();
+  std::vector<double> points(s.grid.size());
+  for (size_t k = 0; k < s.grid.size(); ++k) points[k] = T - s.grid[k];
+  return std::make_shared<BrownianWalker>(BrownianPath{s.seed, T - s.grid.back()}, s.firstParticle, s.n, s.d, points);
+}
 
 void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, uint64_t first, size_t rows, double* noise, size_t slotStride) {
   const size_t d = s.d;
@@ -37,11 +42,10 @@ void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, u
     return;
   }
   if (noises == 0) return;
-  const StepInterval iv = stepInterval(s, k);
-  const double h = iv.b - iv.a;
+  const double h = s.grid[k] - s.grid[k + 1];
   std::vector<double>& area = scratch(rows * d);
   double* w = noise;  // slot 0 receives ΔW, then is scaled in place
-  brownianIncrementBlock(iv.path, first, rows, d, iv.a, iv.b, w, area.data());
+  stepIncrements(s, k, first, rows, w, area.data());
   if (!randomized) {
     const double scale = 1.0 / std::sqrt(h);
     for (size_t q = 0; q < rows * d; ++q) w[q] *= scale;
@@ -72,10 +76,9 @@ void localLinearizationNoise(const SamplerSetup& s, int k, uint64_t particle, do
     return;
   }
   if (!zW && !zH) return;
-  const StepInterval iv = stepInterval(s, k);
-  const double h = iv.b - iv.a;
+  const double h = s.grid[k] - s.grid[k + 1];
   std::vector<double>& buf = scratch(2 * d);
-  brownianIncrementBlock(iv.path, particle, 1, d, iv.a, iv.b, buf.data(), buf.data() + d);
+  stepIncrements(s, k, particle, 1, buf.data(), buf.data() + d);
   const double sw = 1.0 / std::sqrt(h), sh = std::sqrt(12.0 / h);
   for (size_t j = 0; j < d; ++j) {
     if (zW) zW[j] = buf[j] * sw;

@@ -14,9 +14,14 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include "sampler/sampler_setup.h"
 
 namespace dw2 {
+
+// The walker of s's Brownian path over its grid (σ_k = T − t_k, span T − t_end), for rows
+// 0 … n − 1. Throws INVALID_ARGUMENT for a grid with two times inside one leaf of the tree.
+std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s);
 
 // Slots 0 … noises − 1 of step k for rows first … first + rows − 1 (global particle indices):
 // slot l of row r at noise[l·slotStride + r·d]. randomized: the scheme draws u per particle.
