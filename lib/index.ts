@@ -59,6 +59,17 @@ export {
   type MatrixStackInput,
 } from './targets.js';
 export {
+  coupledDistance,
+  coupledError,
+  defaultReference,
+  isSdeScheme,
+  pathwiseOrders,
+  type CoupledDistance,
+  type CoupledErrorOptions,
+  type CoupledErrorResult,
+  type CoupledReference,
+} from './coupled.js';
+export {
   sample,
   sampleSync,
   type SampleOptions,

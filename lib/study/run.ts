@@ -18,6 +18,8 @@ import { version } from '../version.js';
 import { w2 } from '../w2.js';
 import { resolveStudy, type ResolvedSampler, type ResolvedStudy, type StudyConfig } from './config.js';
 import { fitOrder, type OrderFit } from './order-fit.js';
+import { studentTQuantile } from './student-t.js';
+import { coupledDistance, isSdeScheme, pathwiseOrders } from '../coupled.js';
 import { isTheorySampler, requiredC1, theorems, theoryBounds, type TheoremInfo, type TheoryAssumptions, type TheorySampler, type TheoryTarget } from './theory.js';
 
 export const studyFormat = 'diffusion-w2/study@1';
@@ -59,6 +61,28 @@ export interface MonteCarloStudyRow {
   w2sq: number;
   /** The certificate's bound on w2sq − optimum. */
   gap: number;
+  /** Coupled studies: RMS distance to the reference run (same x_T, same Brownian path), an upper bound on W2 to the reference's law. */
+  coupled?: number;
+  /** Its confidence interval (95 %). */
+  coupledInterval?: [number, number];
+  /** Mean and variance over particles of the squared distance (for pooling seeds). */
+  coupledMeanSq?: number;
+  coupledVarSq?: number;
+  /** The run blew up (non-finite samples, or the sampler said so): kept out of fits, plots and means. */
+  diverged?: boolean;
+}
+
+/** A coupled study's reference run for one family and seed, with its own distance to the target. */
+export interface ReferenceRun {
+  family: 'ode' | 'sde';
+  sampler: string;
+  steps: number;
+  seed: number;
+  nfe: number;
+  seconds: number;
+  /** Exact-OT W2 between the reference's samples and the exact target samples of this seed. */
+  w2: number;
+  w2sq: number;
 }
 
 export type StudyRow = GaussianStudyRow | MonteCarloStudyRow;
@@ -76,6 +100,11 @@ export interface MonteCarloSummary {
   debiased: number;
   /** True when the mean is within two standard errors of the floor: the sampler is below the noise. */
   belowFloor: boolean;
+  /** Coupled studies: the RMS distance to the reference pooled over seeds, with its 95 % interval. */
+  coupled?: number;
+  coupledInterval?: [number, number];
+  /** Runs at this step count that diverged (left out of every number above). */
+  diverged: number;
 }
 
 export interface StudyFloor {
@@ -90,7 +119,7 @@ export interface StudyOrder {
   label: string;
   sampler: string;
   theoreticalOrder: number;
-  /** Which value was fitted: 'discretization' (Gaussian, exact) or 'debiased W2' (Monte Carlo). */
+  /** Which value was fitted: 'discretization' (Gaussian, exact), 'coupled RMS' (coupled Monte Carlo; theoreticalOrder is then the pathwise order) or 'debiased W2'. */
   metric: string;
   vsNfe: OrderFit | null;
   vsStepSize: OrderFit | null;
@@ -111,6 +140,8 @@ export interface StudyResults {
   summary: MonteCarloSummary[];
   floor: StudyFloor | null;
   orders: StudyOrder[];
+  /** Coupled studies: the reference runs (per family and seed) and their own W2 to the target. */
+  references?: ReferenceRun[];
   /** Theory beside the measurement (Gaussian spectrum on `ou` with a covered sampler). */
   theory?: StudyTheory;
   complete: boolean;
@@ -187,8 +218,13 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
   const floorSq = floor ? floor.values.reduce((a, v) => a + v * v, 0) / floor.values.length : 0;
   for (const sampler of s.samplers)
     for (const steps of s.steps) {
-      const runs = mc.filter((r) => r.label === sampler.label && r.steps === steps);
-      if (runs.length === 0) continue;
+      const all = mc.filter((r) => r.label === sampler.label && r.steps === steps);
+      const runs = all.filter((r) => !r.diverged);
+      if (all.length === 0) continue;
+      if (runs.length === 0) {
+        summary.push({ label: sampler.label, sampler: sampler.name, steps, nfe: all[0]!.nfe, runs: 0, mean: NaN, stderr: NaN, debiased: NaN, belowFloor: false, diverged: all.length });
+        continue;
+      }
       const { mean, stderr } = meanAndStderr(runs.map((r) => r.w2));
       const meanSq = runs.reduce((a, r) => a + r.w2sq, 0) / runs.length;
       const noise = floor ? 2 * Math.sqrt((Number.isFinite(stderr) ? stderr : 0) ** 2 + (Number.isFinite(floor.stderr) ? floor.stderr : 0) ** 2) : 0;
@@ -202,15 +238,22 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
         stderr,
         debiased: Math.sqrt(Math.max(0, meanSq - floorSq)),
         belowFloor: floor !== null && mean - floor.mean <= noise,
+        ...pooledCoupled(runs, s.n),
+        diverged: all.length - runs.length,
       });
     }
   const orders: StudyOrder[] = [];
   for (const sampler of s.samplers) {
-    const theoreticalOrder = schemeInfo(sampler.name).order;
+    let theoreticalOrder = schemeInfo(sampler.name).order;
     const g = rows.filter((r): r is GaussianStudyRow => r.kind === 'gaussian' && r.label === sampler.label && !r.momentMatched);
     let pts: { nfe: number; h: number; y: number }[];
     let metric: string;
-    if (g.length > 0) {
+    const coupledPts = summary.filter((r) => r.label === sampler.label && r.coupled !== undefined && Number.isFinite(r.coupled));
+    if (s.coupled && coupledPts.length > 0) {
+      metric = 'coupled RMS';
+      theoreticalOrder = pathwiseOrders[sampler.name].order;
+      pts = coupledPts.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.coupled! }));
+    } else if (g.length > 0) {
       metric = 'discretization';
       pts = g.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.discretization }));
     } else {
@@ -235,6 +278,16 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
     });
   }
   return { summary, orders };
+}
+
+/** Pools the coupled distances of several seeds (same n each): mean square and a t interval. */
+function pooledCoupled(runs: MonteCarloStudyRow[], n: number): { coupled?: number; coupledInterval?: [number, number] } {
+  const c = runs.filter((r) => r.coupledMeanSq !== undefined);
+  if (c.length === 0) return {};
+  const meanSq = c.reduce((a, r) => a + r.coupledMeanSq!, 0) / c.length;
+  const varOfMean = c.reduce((a, r) => a + r.coupledVarSq! / n, 0) / (c.length * c.length);
+  const half = studentTQuantile(0.975, c.length * n - 1) * Math.sqrt(varOfMean);
+  return { coupled: Math.sqrt(meanSq), coupledInterval: [Math.sqrt(Math.max(0, meanSq - half)), Math.sqrt(meanSq + half)] };
 }
 
 function gaussianRow(label: string, r: GaussianAnalysisRow, seconds: number): GaussianStudyRow {
@@ -349,6 +402,29 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
       publish();
     } else units += s.seeds.length;
 
+    // Coupled studies: one reference run per family and seed, from the same x_T and path.
+    results.references = [...(options.resume?.references ?? [])];
+    const coupledSamples = new Map<string, NDArray>();
+    const coupledReference = async (sampler: ResolvedSampler, seed: number): Promise<NDArray | undefined> => {
+      if (!s.coupled) return undefined;
+      const family = isSdeScheme(sampler.name, sampler.eta) ? 'sde' : 'ode';
+      const key = `${family}|${seed}`;
+      let r = coupledSamples.get(key);
+      if (!r) {
+        const spec = s.coupled[family];
+        const t0 = performance.now();
+        const run = await sample({ ...runOptions(s, target, signal), sampler: spec.sampler, steps: spec.steps, seed });
+        r = run.samples;
+        coupledSamples.set(key, r);
+        if (!results.references!.some((x) => x.family === family && x.seed === seed)) {
+          const seconds = (performance.now() - t0) / 1000;
+          const d = await w2(r, await ref(seed), { method: 'exact', signal });
+          results.references!.push({ family, sampler: spec.sampler, steps: spec.steps, seed, nfe: run.nfe, seconds, w2: d.w2, w2sq: d.w2sq });
+        }
+      }
+      return r;
+    };
+
     for (const sampler of mcSamplers)
       for (const steps of s.steps)
         for (const seed of s.seeds) {
@@ -360,7 +436,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
             continue;
           }
           throwIfAborted(signal);
-          const row = await monteCarloRow(s, sampler, target, steps, seed, await ref(seed), options);
+          const row = await monteCarloRow(s, sampler, target, steps, seed, await ref(seed), await coupledReference(sampler, seed), options);
           results.rows.push(row);
           tick();
           publish();
@@ -430,6 +506,26 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
   if (section) results.theory = section;
 }
 
+/** The sample() options every Monte Carlo run of a study shares. */
+function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | undefined) {
+  return {
+    target,
+    process: s.process,
+    grid: s.grid.kind,
+    rho: s.grid.rho,
+    tEnd: s.tEnd,
+    prior: s.otPrior ? { kind: 'ot-semidiscrete' as const, prior: s.otPrior.prior, soft: s.otPrior.soft, tau: s.otPrior.tau } : (s.prior as PriorName),
+    n: s.n,
+    noise: s.noise,
+    signal,
+  };
+}
+
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
 async function monteCarloRow(
   s: ResolvedStudy,
   sampler: ResolvedSampler,
@@ -437,38 +533,26 @@ async function monteCarloRow(
   steps: number,
   seed: number,
   reference: NDArray,
+  coupledReference: NDArray | undefined,
   options: StudyOptions,
 ): Promise<MonteCarloStudyRow> {
   const { signal } = options;
   const t0 = performance.now();
-  const run = await sample({
-    target,
-    process: s.process,
-    sampler: sampler.name,
-    eta: sampler.name === 'ddim' ? sampler.eta : undefined,
-    grid: s.grid.kind,
-    rho: s.grid.rho,
-    steps,
-    tEnd: s.tEnd,
-    prior: s.otPrior ? { kind: 'ot-semidiscrete', prior: s.otPrior.prior, soft: s.otPrior.soft, tau: s.otPrior.tau } : (s.prior as PriorName),
-    n: s.n,
-    seed,
-    signal,
-  });
+  const run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, eta: sampler.name === 'ddim' ? sampler.eta : undefined, steps, seed });
   const seconds = (performance.now() - t0) / 1000;
+  const base = { kind: 'monte-carlo' as const, label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds };
+  // A run that blew up is recorded as such, never as a measurement.
+  if ((run as { diverged?: unknown }).diverged || !allFinite(run.samples.data)) return { ...base, w2: NaN, w2sq: NaN, gap: 0, diverged: true };
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);
-  return {
-    kind: 'monte-carlo',
-    label: sampler.label,
-    sampler: sampler.name,
-    steps,
-    seed,
-    nfe: run.nfe,
-    seconds,
-    w2: d.w2,
-    w2sq: d.w2sq,
-    gap: d.gap ?? 0,
-  };
+  const row: MonteCarloStudyRow = { ...base, w2: d.w2, w2sq: d.w2sq, gap: d.gap ?? 0 };
+  if (coupledReference) {
+    const c = coupledDistance(run.samples, coupledReference);
+    row.coupled = c.rms;
+    row.coupledInterval = c.interval;
+    row.coupledMeanSq = c.meanSq;
+    row.coupledVarSq = c.varianceSq;
+  }
+  return row;
 }
