@@ -64,6 +64,7 @@ export {
   defaultReference,
   isSdeScheme,
   pathwiseOrders,
+  resolveCoupledReference,
   type CoupledDistance,
   type CoupledErrorOptions,
   type CoupledErrorResult,

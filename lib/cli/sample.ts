@@ -12,14 +12,15 @@ import { progressBar } from './progress.js';
 export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X --beta-max X --beta X] [--T X] [--t-end X]
            --sampler NAME [--eta X] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
            [--prior ot-semidiscrete --prior-file PRIOR_PREFIX [--soft] [--tau X]]
-           --n N [--seed S] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
+           --n N [--seed S] [--noise step|path] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
            --out FILE.npy [--json]
   Samples the target with the given process and scheme (defaults: process vp, sampler euler-maruyama,
   grid uniform, prior normal, seed 0, t_end the process's, device cpu). --device cuda steps the particles on an
   NVIDIA GPU (CUDA build; gaussian and gmm targets, non-Hessian samplers). Target files:
   {"type":"gaussian","mean":[…],"cov":[[…]]}, {"type":"gmm","weights":[…],"means":[[…]],"covs":[[[…]]]},
   {"type":"empirical","data":"points.npy"}. --prior ot-semidiscrete starts from a fitted OT prior
-  (dw2 ot-prior fit): the hard map, or the τ-smoothed map with --soft; its process and T must match.`;
+  (dw2 ot-prior fit): the hard map, or the τ-smoothed map with --soft; its process and T must match.
+  --noise path drives the run with one Brownian path per particle, shared by every step count (see dw2 coupled).`;
 
 /** --prior NAME, or --prior ot-semidiscrete --prior-file PREFIX [--soft] [--tau X] (a fitted, saved OT prior). */
 function priorFromOptions(name: string | undefined, file: string | undefined, soft: boolean, tau: number | undefined): PriorInput {
@@ -50,6 +51,7 @@ export async function run(argv: string[]): Promise<void> {
     tau: { type: 'string' },
     n: { type: 'string' },
     seed: { type: 'string' },
+    noise: { type: 'string' },
     dtype: { type: 'string' },
     hessian: { type: 'string' },
     device: { type: 'string' },
@@ -87,6 +89,7 @@ export async function run(argv: string[]): Promise<void> {
     prior,
     n,
     seed,
+    noise: stringOption(values.noise, 'noise') as 'step' | 'path' | undefined,
     dtype: (stringOption(values.dtype, 'dtype') ?? 'float64') as 'float64' | 'float32',
     hessian: stringOption(values.hessian, 'hessian') as 'auto' | 'dense' | 'krylov' | undefined,
     device: stringOption(values.device, 'device') as Device | undefined,
