@@ -132,8 +132,8 @@ export {
 } from './ot-prior.js';
 export { priorErrorStudy, priorErrorFormat, type PriorErrorStudyOptions, type PriorErrorStudyResult, type SeedStatistic } from './prior-error.js';
 export { w2, w2Sync, checkCertificate, checkCertificateAsync, gaussianW2, bures, gaussianMoments, weightTotalTolerance, type W2Options, type W2Result, type W2Method, type W2Kind, type ExactSolver, type SparsePlan, type Potentials, type W2Certificate, type CertificateCheck, type CheckOptions, type GaussianW2Result, type VectorLike, type MatrixLike } from './w2.js';
-export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder } from './study/run.js';
-export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy } from './study/config.js';
+export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder, type ReferenceRun } from './study/run.js';
+export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy, type CoupledStudyConfig } from './study/config.js';
 export { formatStudy, studyCsv, writeStudyFiles } from './study/report.js';
 export { fitOrder, type OrderFit, type FitOptions } from './study/order-fit.js';
 export { convergenceSpec, decompositionSpec, scatterSpec, renderSvg, type VegaLiteSpec } from './study/plots.js';
