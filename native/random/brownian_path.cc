@@ -41,15 +41,6 @@ PathPoint pathPoint(const BrownianPath& path, double sigma) {
   return {static_cast<uint64_t>(whole), x};
 }
 
-void splitNode(double W, double H, double len, double z1, double z2, double& wl, double& hl, double& wr, double& hr) {
-  const double r = std::sqrt(len);
-  wl = 0.5 * W + 1.5 * H + 0.25 * r * z1;
-  wr = W - wl;
-  const double common = 0.25 * H - 0.125 * r * z1, spread = r * 0.14433756729740644113 * z2;  // 1/√48
-  hl = common + spread;
-  hr = common - spread;
-}
-
 void splitLevyAt(LevyIncrement whole, double len, double x, double z1, double z2, LevyIncrement& left, LevyIncrement& right) {
   const double len1 = x * len, len2 = len - len1;
   const double J = pieceIntegral(whole.w, whole.h, len);

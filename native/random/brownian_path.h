@@ -29,6 +29,7 @@
 // 0x100), the randomized schemes' uniforms (0x80) and the prior never use.
 #pragma once
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 
 namespace dw2 {
@@ -74,7 +75,14 @@ void splitLevyAt(LevyIncrement whole, double len, double x, double z1, double z2
 double bridgeIncrementAt(LevyIncrement whole, double len, double x, double z);
 
 // A node's children from its (W, H), its length and its two normals.
-void splitNode(double W, double H, double len, double z1, double z2, double& wl, double& hl, double& wr, double& hr);
+inline void splitNode(double W, double H, double len, double z1, double z2, double& wl, double& hl, double& wr, double& hr) {
+  const double r = std::sqrt(len);
+  wl = 0.5 * W + 1.5 * H + 0.25 * r * z1;
+  wr = W - wl;
+  const double common = 0.25 * H - 0.125 * r * z1, spread = r * 0.14433756729740644113 * z2;  // 1/√48
+  hl = common + spread;
+  hr = common - spread;
+}
 
 // (W, H) of [a, b] for one particle and coordinate (0 ≤ a < b ≤ span); a and b must not lie
 // inside one leaf (INVALID_ARGUMENT).

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 #include "binding/errors.h"
+#include "random/philox_normal.h"
+#include "runtime/simd.h"
 
 namespace dw2 {
 
@@ -12,6 +14,15 @@ constexpr int kDepth = kBrownianPathDepth;
 constexpr size_t kChunk = 64;
 
 inline double pieceIntegral(double w, double h, double len) { return len * (h + 0.5 * w); }
+
+// The two normals of tree node `node` for m lanes (vectorized over lanes like random/noise.cc).
+DW2_SIMD_CLONES void nodeNormals(uint64_t seed, const uint64_t* particle, const uint32_t* coordinate, uint32_t node, uint32_t stage, size_t m, double* z1, double* z2) {
+  for (size_t i = 0; i < m; ++i) {
+    const NormalPair z = normalPair(seed, particle[i], node, stage, coordinate[i]);
+    z1[i] = z.first;
+    z2[i] = z.second;
+  }
+}
 
 // The frontier's shape (no values): pending levels and, if the point is inside a leaf, the
 // end of the leaf's remainder (in leaf units).
@@ -144,7 +155,7 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t lan
       }
       segLen += len;
     };
-    double pw[kChunk], pj[kChunk];
+    double pw[kChunk], pj[kChunk], z1[kChunk], z2[kChunk];
     for (const Move& mv : plan) {
       double* PW = pendW_.data() + static_cast<size_t>(mv.level) * lanes_ + g0;
       double* PH = pendH_.data() + static_cast<size_t>(mv.level) * lanes_ + g0;
@@ -166,10 +177,10 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t lan
           double* NW = pendW_.data() + static_cast<size_t>(mv.level + 1) * lanes_ + g0;
           double* NH = pendH_.data() + static_cast<size_t>(mv.level + 1) * lanes_ + g0;
           const double half = 0.5 * mv.len;
+          nodeNormals(path_.seed, particle, coordinate, mv.node, kBrownianPathStage, m, z1, z2);
           for (size_t i = 0; i < m; ++i) {
-            const NormalPairLite z = pathNodeNormals(path_.seed, particle[i], coordinate[i], mv.node, kBrownianPathStage);
             double wl, hl, wr, hr;
-            splitNode(curW[i], curH[i], mv.len, z.z1, z.z2, wl, hl, wr, hr);
+            splitNode(curW[i], curH[i], mv.len, z1[i], z2[i], wl, hl, wr, hr);
             if (mv.op == Op::GoLeft) {
               NW[i] = wr;
               NH[i] = hr;
@@ -192,10 +203,10 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t lan
         }
         case Op::SplitLeaf: {
           const double leftLen = mv.x * mv.len, rightLen = mv.len - leftLen;
+          nodeNormals(path_.seed, particle, coordinate, mv.node, kBrownianPathLeafStage, m, z1, z2);
           for (size_t i = 0; i < m; ++i) {
-            const NormalPairLite z = pathNodeNormals(path_.seed, particle[i], coordinate[i], mv.node, kBrownianPathLeafStage);
             LevyIncrement left, right;
-            splitLevyAt({curW[i], curH[i]}, mv.len, mv.x, z.z1, z.z2, left, right);
+            splitLevyAt({curW[i], curH[i]}, mv.len, mv.x, z1[i], z2[i], left, right);
             pw[i] = left.w;
             pj[i] = pieceIntegral(left.w, left.h, leftLen);
             headW_[g0 + i] = right.w;
