@@ -86,7 +86,7 @@ type BrownianBinding = (seed: number | bigint, span: number, first: number, n: n
  * The Brownian path behind `noise: 'path'` sampling: for each particle and coordinate the
  * increment W = W_b − W_a and the space-time Lévy area H = (1/h)∫_a^b (W_u − W_a − ((u − a)/h) W) du
  * (h = b − a; H ~ N(0, h/12), independent of W). A pure function of (seed, particle, coordinate,
- * a, b), built from a dyadic tree on [0, span] (docs/sampling.md, "Path noise").
+ * a, b), built from a dyadic tree on [0, span] (docs/brownian-path.md).
  */
 export function brownianIncrements(o: BrownianIncrementsOptions): { w: NDArray; h: NDArray } {
   const seed = requireSeed(o.seed);

@@ -94,7 +94,7 @@ export interface SampleOptions extends JobOptions {
   /**
    * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
    * path per particle on [t_end, T], shared by every grid with the same T and t_end, so runs with
-   * different step counts are coupled; docs/sampling.md "Path noise"). Same law either way.
+   * different step counts are coupled; docs/brownian-path.md). Same law either way.
    */
   noise?: NoiseSource;
   /** Global index of the first particle (default 0), for split batches. */

@@ -61,7 +61,7 @@ export interface StudyConfig {
   fitLastPoints?: number;
   /**
    * Monte Carlo rows: where the samplers' noise comes from (default 'step'; 'path' when coupled).
-   * 'path' drives every step count with one Brownian path per particle (docs/sampling.md).
+   * 'path' drives every step count with one Brownian path per particle (docs/brownian-path.md).
    */
   noise?: 'step' | 'path';
   /**

@@ -8,7 +8,7 @@
 // Oberhauser 2020, "An optimal polynomial approximation of Brownian motion", §2; the same H as
 // diffrax's SpaceTimeLevyArea).
 //
-// Construction (docs/sampling.md, "Path noise"): a dyadic tree on [0, span]. The root's (W, H)
+// Construction (docs/brownian-path.md): a dyadic tree on [0, span]. The root's (W, H)
 // are drawn directly; a node's (W, H) are split into its two halves' with two fresh normals
 // (z₁, z₂) keyed by the node, by the exact conditional law (Foster et al., Thm 2.5 / diffrax's
 // VirtualBrownianTree with space-time Lévy area):
