@@ -97,10 +97,25 @@ BrownianWalker::BrownianWalker(const BrownianPath& path, uint64_t first, size_t 
     plans_.push_back(planInterval(path, f, pathPoint(path, points[k + 1])));
     lengths_.push_back(points[k + 1] - points[k]);
   }
-  pendW_.assign((kDepth + 1) * lanes_, 0.0);
-  pendH_.assign((kDepth + 1) * lanes_, 0.0);
-  headW_.assign(lanes_, 0.0);
-  headJ_.assign(lanes_, 0.0);
+  // Storage only for the levels the plans touch (a dyadic grid of N steps: log₂ N + 1 levels).
+  int levels = 1;
+  bool leafPoints = false;
+  for (const auto& plan : plans_)
+    for (const Move& mv : plan) {
+      if (mv.op == Op::AppendPending || mv.op == Op::TakePending) levels = std::max(levels, mv.level + 1);
+      if (mv.op == Op::GoLeft || mv.op == Op::StopAtMid) levels = std::max(levels, mv.level + 2);
+      leafPoints = leafPoints || mv.op == Op::SplitLeaf;
+    }
+  const double bytes = 8.0 * double(lanes_) * (2.0 * levels + (leafPoints ? 4.0 : 2.0));
+  if (bytes > 32.0 * 1024 * 1024 * 1024)
+    fail(ErrorCode::TooLarge, "noise 'path' needs " + std::to_string(bytes / (1 << 30)) + " GiB of walker state for n × d = " + std::to_string(lanes_) +
+                                  " (8·(2·levels + 2–4) bytes per particle-coordinate); use fewer particles per call");
+  pendW_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
+  pendH_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
+  if (leafPoints) {
+    headW_.assign(lanes_, 0.0);
+    headJ_.assign(lanes_, 0.0);
+  }
   lastW_.assign(lanes_, 0.0);
   lastH_.assign(lanes_, 0.0);
   // The root is the whole frontier at σ = 0.
@@ -157,25 +172,29 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t lan
     };
     double pw[kChunk], pj[kChunk], z1[kChunk], z2[kChunk];
     for (const Move& mv : plan) {
-      double* PW = pendW_.data() + static_cast<size_t>(mv.level) * lanes_ + g0;
-      double* PH = pendH_.data() + static_cast<size_t>(mv.level) * lanes_ + g0;
+      // The pending node at the move's level (AppendPending, TakePending) or the one below (splits).
+      auto pending = [&](std::vector<double>& v, int level) { return v.data() + static_cast<size_t>(level) * lanes_ + g0; };
       switch (mv.op) {
         case Op::AppendHead:
           append(headW_.data() + g0, headJ_.data() + g0, 0.0);
           break;
-        case Op::AppendPending:
+        case Op::AppendPending: {
+          const double *PW = pending(pendW_, mv.level), *PH = pending(pendH_, mv.level);
           for (size_t i = 0; i < m; ++i) pj[i] = pieceIntegral(PW[i], PH[i], mv.len);
           append(PW, pj, mv.len);
           break;
-        case Op::TakePending:
+        }
+        case Op::TakePending: {
+          const double *PW = pending(pendW_, mv.level), *PH = pending(pendH_, mv.level);
           std::copy(PW, PW + m, curW);
           std::copy(PH, PH + m, curH);
           break;
+        }
         case Op::GoLeft:
         case Op::GoRight:
         case Op::StopAtMid: {
-          double* NW = pendW_.data() + static_cast<size_t>(mv.level + 1) * lanes_ + g0;
-          double* NH = pendH_.data() + static_cast<size_t>(mv.level + 1) * lanes_ + g0;
+          double* NW = mv.op == Op::GoRight ? nullptr : pending(pendW_, mv.level + 1);
+          double* NH = mv.op == Op::GoRight ? nullptr : pending(pendH_, mv.level + 1);
           const double half = 0.5 * mv.len;
           nodeNormals(path_.seed, particle, coordinate, mv.node, kBrownianPathStage, m, z1, z2);
           for (size_t i = 0; i < m; ++i) {
