@@ -157,9 +157,16 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t lan
   uint32_t coordinate[kChunk];
   for (size_t c0 = 0; c0 < lanes; c0 += kChunk) {
     const size_t m = std::min(kChunk, lanes - c0), g0 = lane0 + c0;
+    // Lane g = particle · d + coordinate, walked without a division per lane.
+    uint64_t p = first_ + g0 / d_;
+    uint32_t c = static_cast<uint32_t>(g0 % d_);
     for (size_t i = 0; i < m; ++i) {
-      particle[i] = first_ + (g0 + i) / d_;
-      coordinate[i] = static_cast<uint32_t>((g0 + i) % d_);
+      particle[i] = p;
+      coordinate[i] = c;
+      if (++c == d_) {
+        c = 0;
+        ++p;
+      }
       segW[i] = segJ[i] = 0.0;
     }
     double segLen = 0.0;
