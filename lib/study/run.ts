@@ -521,6 +521,14 @@ function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | 
   };
 }
 
+/** Whether the sampler itself flagged the run (a `diverged` report with particles > 0, or `true`). */
+function reportsDivergence(run: object): boolean {
+  const d = (run as { diverged?: unknown }).diverged;
+  if (d === undefined || d === null || d === false) return false;
+  if (typeof d === 'object') return ((d as { particles?: number }).particles ?? 1) > 0;
+  return Boolean(d);
+}
+
 function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
@@ -542,7 +550,7 @@ async function monteCarloRow(
   const seconds = (performance.now() - t0) / 1000;
   const base = { kind: 'monte-carlo' as const, label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds };
   // A run that blew up is recorded as such, never as a measurement.
-  if ((run as { diverged?: unknown }).diverged || !allFinite(run.samples.data)) return { ...base, w2: NaN, w2sq: NaN, gap: 0, diverged: true };
+  if (reportsDivergence(run) || !allFinite(run.samples.data)) return { ...base, w2: NaN, w2sq: NaN, gap: 0, diverged: true };
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);
