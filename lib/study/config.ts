@@ -271,6 +271,8 @@ function resolveCoupled(config: StudyConfig, samplers: ResolvedSampler[], steps:
     const g = given[family] ?? {};
     return { sampler: (g.sampler ?? fallback.sampler) as SamplerName, steps: g.steps ?? fallback.steps };
   };
+  // The SDE default is Euler–Maruyama (64× finer); a study of the SDE local linearization should
+  // give coupled.sde = { sampler: 'local-linearization' } (its pathwise order is above 1).
   const resolved = { ode: pick('ode', 'euler'), sde: pick('sde', 'euler-maruyama') };
   for (const s of samplers) {
     const family = isSdeScheme(s.name, s.eta) ? 'sde' : 'ode';
