@@ -127,8 +127,12 @@ describe('the sampler consumes the path', () => {
   const d = 2, m = 50, steps = 7, T = 80;
   const x0 = new Float64Array(m * d).fill(0.25);
   const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
-  it.each(['euler-maruyama', 'randomized-midpoint'] as const)('%s: x_N − x_0 = Σ g(t_k) ΔW_k to round-off', (sampler) => {
-    const run = sampleSync({ score: zero, d, process: 've', sampler, steps, n: m, x0, seed: 9, noise: 'path' });
+  it.each([
+    ['euler-maruyama', 'uniform'],
+    ['randomized-midpoint', 'uniform'],
+    ['euler-maruyama', 'karras'],
+  ] as const)('%s on a %s grid: x_N − x_0 = Σ g(t_k) ΔW_k to round-off', (sampler, kind) => {
+    const run = sampleSync({ score: zero, d, process: 've', sampler, grid: kind, steps, n: m, x0, seed: 9, noise: 'path' });
     const grid = run.grid;
     const span = T - grid[steps]!;
     const expected = new Float64Array(m * d).fill(0.25);
