@@ -8,7 +8,9 @@ const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'ot-prior': () => import('./ot-prior.js'),
   threads: () => import('./threads.js'),
   sampler: () => import('./sampler.js'),
+  'local-linearization': () => import('./local-linearization.js'),
   gaussian: () => import('./gaussian.js'),
+  'to-accuracy': () => import('./to-accuracy.js'),
   w2: () => import('./w2.js'),
   gpu: () => import('./gpu.js'),
 };

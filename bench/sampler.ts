@@ -199,6 +199,14 @@ export async function main(): Promise<void> {
   const euler = nativeRate(target, 'euler', n, 10);
   console.log(`breakdown: normals alone ${(noise / 1e6).toFixed(2)} M rows/s; euler (one score, no noise) ${(euler / 1e6).toFixed(2)} M particle-steps/s`);
 
+  // The k-diffusion samplers: one evaluation per step like euler, plus the history a particle
+  // carries (dpmpp-2m: one x̂₀; unipc: the corrected state and three x̂₀; lms: three ε̂).
+  console.log('\nsamplers with a history: cost per step relative to euler (same NFE per step)');
+  for (const sampler of ['dpmpp-2m', 'dpmpp-2m-sde', 'unipc', 'lms', 'euler-ancestral'] as const) {
+    const r = nativeRate(target, sampler, n, 10);
+    console.log(`${sampler.padEnd(16)} ${(euler / r).toFixed(2)}× euler per step (${(r / 1e6).toFixed(2)} M particle-steps/s)`);
+  }
+
   console.log('\nlocal linearization: cost per step relative to euler-maruyama (same target family, K = 8)');
   for (const dd of [2, 16, 64]) {
     const t = gmmTarget(mixture(dd));

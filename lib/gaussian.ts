@@ -4,6 +4,7 @@
  * Gaussians to Gaussians, acting on each eigen-direction of the data covariance separately;
  * the native kernels run the very StepPlans the particle sampler executes, on affine forms.
  */
+import { samplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
@@ -12,6 +13,7 @@ import {
   normalizeProcess,
   schemeInfo,
   timeGrid,
+  karrasZeroGrid,
   priorNames,
   type GridKind,
   type PriorName,
@@ -74,7 +76,10 @@ export interface GaussianAnalysisRow {
   prior: PriorName;
   /** W2(p_{t_end}, p₀): stopping early. */
   truncation: number;
-  /** The exact reverse SDE (or probability-flow ODE, for ODE schemes) from the prior. */
+  /**
+   * The exact flow the sampler discretizes, from the prior: the reverse SDE, the probability-flow
+   * ODE, or for ddim the η-member of that family (docs/gaussian-analysis.md).
+   */
   continuous: number;
   /** The scheme from the exact p_T. */
   discrete: number;
@@ -88,6 +93,11 @@ export interface GaussianAnalysisRow {
   momentMatched: boolean;
   /** A two-stage last step fell back to its Euler stage (score undefined at t = 0). */
   fellBack: boolean;
+  /**
+   * Set when the sampler is undefined on this row's grid (e.g. ddpm needs h·g(t_k)² < 1): why.
+   * The row is kept, its discrete, total, discretization (and score) are NaN, the other rows are unaffected.
+   */
+  invalid?: string;
 }
 
 export interface GaussianAnalysisResult {
@@ -106,7 +116,8 @@ interface NativeData {
   mean?: Float64Array;
 }
 
-interface NativeTableOptions extends NativeData {
+/** @internal The validated native form of the table options (also used by the steps-to-accuracy search). */
+export interface NativeTableOptions extends NativeData {
   process: ProcessSpec;
   samplers: string[];
   priors: string[];
@@ -232,7 +243,8 @@ function samplerList(o: { sampler?: SamplerName; samplers?: readonly SamplerName
   return list;
 }
 
-function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec } {
+/** @internal Validates analysis options and converts them to the native form. */
+export function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOptions; process: ProcessSpec } {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const process = normalizeProcess(options.process);
   const { data, d } = nativeData(options);
@@ -280,14 +292,25 @@ function prepareTable(options: GaussianAnalysisOptions): { native: NativeTableOp
 /**
  * The exact W2 error table of one or more samplers on Gaussian data: one row per
  * (sampler, t_end, prior, steps), synchronously. Cost O(d · steps) per row after the
- * eigendecomposition (plus O(d³) per row for the `score` column).
+ * eigendecomposition. A row on which a sampler is undefined (ddpm needs h·g² < 1) is kept with
+ * `invalid` set and NaN errors; the other rows are unaffected.
+ *
+ * With `approxScore` the cost is dense: O(m d²) to estimate Σ̂ from m samples, an O(d³)
+ * eigendecomposition of Σ̂, and an O(d³) Bures distance per row and prior. On CIFAR-10
+ * (d = 3072, m = 1000) that is about 2 minutes on two loaded cores, during which this call
+ * blocks the event loop: prefer {@link analyzeGaussian}, which runs on the thread pool and
+ * reports progress (and honours its AbortSignal) through every phase.
  */
 export function analyzeGaussianSync(options: GaussianAnalysisOptions): GaussianAnalysisResult {
   const { native: o, process } = prepareTable(options);
   return { ...callNative(() => binding().gaussianAnalysisSync(o)), process };
 }
 
-/** The same table on the thread pool, with progress and cancellation. */
+/**
+ * The same table on the thread pool, with progress and cancellation. With `approxScore`, progress
+ * covers the estimate and the eigendecomposition too (it moves between those dense steps, which
+ * are single solver calls, and through the rows).
+ */
 export async function analyzeGaussian(options: GaussianAnalysisOptions & JobOptions): Promise<GaussianAnalysisResult> {
   const { native: o, process } = prepareTable(options);
   const r = await runNativeJob((onProgress, token) => binding().gaussianAnalysis(o, onProgress, token), options);
@@ -308,17 +331,19 @@ export interface DirectionInput {
 /** Where a run starts: a prior, or explicit per-direction moments. */
 export type DirectionStart = PriorName | { mean: VectorInput; variance: VectorInput };
 
-export interface GaussianRecursionOptions extends DirectionInput {
+export interface GaussianRecursionOptions extends DirectionInput, SamplerParamOptions {
   sampler: SamplerName;
   steps?: number;
-  grid?: GridKind | ArrayLike<number>;
+  /** As sample's grid ('karras-zero': k-diffusion's Karras levels plus a final 0). */
+  grid?: GridKind | 'karras-zero' | ArrayLike<number>;
   tEnd?: number;
   rho?: number;
-  eta?: number;
   /** Start (default 'exact', i.e. p_T). */
   start?: DirectionStart;
   /** Run with the score of N(mean, diag(eigenvalues)) in the same basis instead of the data's. */
   score?: { eigenvalues: VectorInput; mean?: VectorInput };
+  /** Local linearization's stabilized variant with cap κ on hμ (SampleOptions.stabilize; a number here). */
+  stabilize?: number;
 }
 
 /** A run's per-direction result: x_end = gain·x_T + offset + √noiseVariance·z, and the output moments from the start. */
@@ -350,8 +375,10 @@ function startOption(start: DirectionStart | { mean: VectorInput; covariance: Ma
   return { mean: vector(start.mean, 'start.mean'), variance: vector(start.variance, 'start.variance') };
 }
 
-function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
+function gridOption(process: ProcessSpec, o: { steps?: number; grid?: GridKind | 'karras-zero' | ArrayLike<number>; tEnd?: number; rho?: number }): Float64Array {
   if (o.grid !== undefined && typeof o.grid !== 'string') return timeGrid(process, o.grid);
+  if (o.grid === 'karras-zero')
+    return karrasZeroGrid(process, { steps: o.steps ?? 100, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
   return timeGrid(process, {
     kind: requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const),
     steps: requireInteger(o.steps ?? 100, 'steps', 1, 1e8),
@@ -368,27 +395,37 @@ export function gaussianRecursion(options: GaussianRecursionOptions): GaussianRe
   const { out, d, vector, process } = directionOptions(options);
   samplerList({ sampler: options.sampler }, process);
   const times = gridOption(process, options);
-  const eta = requireFiniteNumber(options.eta ?? 0, 'eta');
-  const o = { ...out, sampler: options.sampler, grid: times, eta, start: startOption(options.start, vector, d) };
-  return { ...callNative(() => binding().gaussianRecursionSync(o)), times };
+  const { eta, params } = samplerParams(options.sampler, options, true);
+  const o: Record<string, unknown> = { ...out, sampler: options.sampler, grid: times, eta, params, start: startOption(options.start, vector, d) };
+  if (options.stabilize !== undefined) {
+    if (!options.sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${options.sampler}'`);
+    o.linearizationCap = requireFiniteNumber(options.stabilize, 'stabilize');
+  }
+  return { ...callNative(() => binding().gaussianRecursionSync(o as never)), times };
 }
 
 export interface ContinuousFlowOptions extends DirectionInput {
-  /** The probability-flow ODE (true) or the reverse SDE (false). */
-  ode: boolean;
+  /** The probability-flow ODE (true) or the reverse SDE (false); or give eta instead. */
+  ode?: boolean;
+  /**
+   * The member dx = [f x − ½(1 + η²) g² s] dt + η g dW̄ of the family with the process's marginals
+   * (η = 0: the ODE, η = 1: the reverse SDE, others: e.g. ddim(η)'s limit); any η ≥ 0.
+   */
+  eta?: number;
   tEnd?: number;
   /** Start time (default the process's T). */
   T?: number;
   start?: DirectionStart;
 }
 
-/** The exact reverse SDE / probability-flow ODE from T to t_end in closed form, per direction (spec §7). */
+/** The exact reverse flow (SDE, ODE or η-member) from T to t_end in closed form, per direction (spec §7). */
 export function continuousFlow(options: ContinuousFlowOptions): Omit<GaussianRecursionResult, 'times' | 'nfe' | 'fellBack'> {
   const { out, d, vector } = directionOptions(options);
-  if (typeof options.ode !== 'boolean') throw new InvalidArgumentError('ode must be a boolean');
+  if ((options.ode === undefined) === (options.eta === undefined)) throw new InvalidArgumentError('give exactly one of ode (a boolean) and eta (a number >= 0)');
+  if (options.ode !== undefined && typeof options.ode !== 'boolean') throw new InvalidArgumentError('ode must be a boolean');
   const o = {
     ...out,
-    ode: options.ode,
+    ...(options.ode !== undefined ? { ode: options.ode } : { eta: requireNonNegative(options.eta!, 'eta') }),
     ...(options.tEnd !== undefined ? { tEnd: requireNonNegative(options.tEnd, 'tEnd') } : {}),
     ...(options.T !== undefined ? { T: requirePositive(options.T, 'T') } : {}),
     start: startOption(options.start, vector, d),

@@ -16,6 +16,8 @@ export {
   schemeInfo,
   stepPlan,
   phiFunctions,
+  localLinearizationNoise,
+  type LocalLinearizationNoise,
   processNames,
   priorNames,
   type PriorName,
@@ -31,6 +33,9 @@ export {
   type Combination,
 } from './process.js';
 export { devices, resolveDevice, type Device, type DevicesReport } from './device.js';
+export { karrasZeroGrid } from './process.js';
+export { scoreFromModel, modelPredictions, type ModelPrediction, type ModelCallback, type ModelInput, type StepInfo } from './model.js';
+export { samplerParams, type SamplerParamOptions } from './sampler-params.js';
 export {
   gaussianTarget,
   gmmTarget,
@@ -102,6 +107,7 @@ export {
   type ContinuousFlowOptions,
   type RandomizedMomentsOptions,
 } from './gaussian.js';
+export { stepsToAccuracy, stepsToAccuracySync, accuracyComponents, type AccuracyComponent, type StepsToAccuracyOptions, type StepsToAccuracyRow, type StepsToAccuracyResult } from './accuracy.js';
 export {
   gaussianOtMap,
   fitOtPrior,
@@ -131,7 +137,7 @@ export {
   type W2Function,
 } from './ot-prior.js';
 export { priorErrorStudy, priorErrorFormat, type PriorErrorStudyOptions, type PriorErrorStudyResult, type SeedStatistic } from './prior-error.js';
-export { w2, w2Sync, checkCertificate, checkCertificateAsync, gaussianW2, bures, gaussianMoments, weightTotalTolerance, type W2Options, type W2Result, type W2Method, type W2Kind, type ExactSolver, type SparsePlan, type Potentials, type W2Certificate, type CertificateCheck, type CheckOptions, type GaussianW2Result, type VectorLike, type MatrixLike } from './w2.js';
+export { w2, w2Sync, exactOt, exactOtSync, emd2, checkCertificate, checkCertificateAsync, gaussianW2, bures, gaussianMoments, weightTotalTolerance, type CloudMoments, type W2Options, type W2Result, type W2Method, type PointsInput, type CostMatrixInput, type ExactOtOptions, type ExactOtResult, type W2Kind, type ExactSolver, type SparsePlan, type Potentials, type W2Certificate, type CertificateCheck, type CheckOptions, type GaussianW2Result, type VectorLike, type MatrixLike } from './w2.js';
 export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder, type ReferenceRun } from './study/run.js';
 export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy, type CoupledStudyConfig } from './study/config.js';
 export { formatStudy, studyCsv, writeStudyFiles } from './study/report.js';
@@ -139,3 +145,8 @@ export { fitOrder, type OrderFit, type FitOptions } from './study/order-fit.js';
 export { convergenceSpec, decompositionSpec, scatterSpec, renderSvg, type VegaLiteSpec } from './study/plots.js';
 export { demoGaussianStudy, demoMixtureStudy, ringMixture } from './study/presets.js';
 export { theoryBounds, theoryTarget, requiredC1, theorems, theoryReference, type TheoryOptions, type TheoryResult, type TheoryRow } from './study/theory.js';
+// Types that exported functions take or return (so the API reference, `npm run docs:api`, can link them).
+export type { TheorySampler, TheoremInfo, PerSampler, TheoryTarget, TheoryAssumptions, TheoryTargetInput } from './study/theory.js';
+export type { ResolvedSampler, StudyTheoryConfig, OtPriorFileConfig } from './study/config.js';
+export type { StudyTheory } from './study/run.js';
+export type { ConvergencePoint, DecompositionPoint } from './study/plots.js';

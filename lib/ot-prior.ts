@@ -707,7 +707,8 @@ function summarize(a: Float64Array): DistanceSummary {
   return { mean: sum / s.length, median: s.length % 2 ? s[mid]! : 0.5 * (s[mid - 1]! + s[mid]!), min: s[0]!, max: s[s.length - 1]! };
 }
 
-export type W2Function = (a: NDArray, b: NDArray) => number | Promise<number>;
+/** Any W2 estimator: returns W2 as a number, or a result with a `w2` field (so the library's own `w2` fits). */
+export type W2Function = (a: NDArray, b: NDArray) => number | { w2: number } | Promise<number | { w2: number }>;
 
 export interface PriorErrorReport {
   n: number;
@@ -745,7 +746,13 @@ export async function measurePriorError(
   const normalData = Float64Array.from(z.data, (v) => v * prior.sourceScale);
   const normal = ndarray(normalData, [ref.n, prior.d]);
   const refArray = ndarray(ref.data, [ref.n, prior.d]);
-  const w2 = options.w2 ?? exactW2Value;
+  const given = options.w2 ?? exactW2Value;
+  const w2 = async (a: NDArray, b: NDArray): Promise<number> => {
+    const r = await given(a, b);
+    const value = typeof r === 'number' ? r : r?.w2;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError('options.w2 must return W2 as a finite number (or an object with a finite w2)');
+    return value;
+  };
   const report: PriorErrorReport = {
     n: ref.n,
     d: prior.d,

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import { callNative, native } from './native.js';
+import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { requireFiniteArray, requireFiniteNumber, requireInteger, requireOneOf, requirePositive } from './validate.js';
 
 export type ProcessName = 'vp' | 'ou' | 've' | 'heat';
@@ -56,8 +57,19 @@ interface ScheduleBinding {
   processTimeOfVarsigma(p: ProcessSpec, s: number): number;
   grid(p: ProcessSpec, g: GridSpec | Float64Array): Float64Array;
   schemes(): SchemeInfo[];
-  stepPlan(scheme: string, p: ProcessSpec, t0: number, t1: number, eta: number, u: number, scoreDefinedAtZero: boolean): StepPlan;
+  stepPlan(
+    scheme: string,
+    p: ProcessSpec,
+    t0: number,
+    t1: number,
+    eta: number,
+    u: number,
+    scoreDefinedAtZero: boolean,
+    params: NativeSamplerParams,
+    grid?: Float64Array,
+  ): StepPlan;
   phiFunctions(z: number): [number, number];
+  localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise;
 }
 const binding = () => native() as unknown as ScheduleBinding;
 
@@ -112,6 +124,20 @@ export function timeGrid(process: ProcessInput, grid: GridSpec | ArrayLike<numbe
   return callNative(() => binding().grid(p, grid));
 }
 
+/**
+ * k-diffusion's Karras grid (get_sigmas_karras): `steps` noise levels from ς(T) down to ς(t_end)
+ * spaced uniformly in ς^{1/ρ}, then a final 0 — `steps` intervals, the last one a step to t = 0
+ * (where the samplers take their Euler / denoising last step). Needs steps ≥ 2 and t_end > 0.
+ */
+export function karrasZeroGrid(process: ProcessInput, o: { steps: number; tEnd?: number; rho?: number }): Float64Array {
+  requireInteger(o.steps, 'steps', 2, 1e8);
+  if (o.tEnd !== undefined && !(requireFiniteNumber(o.tEnd, 'tEnd') > 0)) throw new InvalidArgumentError(`grid 'karras-zero' needs tEnd > 0 (σ_min), got ${o.tEnd}`);
+  const karras = timeGrid(process, { kind: 'karras', steps: o.steps - 1, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
+  const out = new Float64Array(o.steps + 1);
+  out.set(karras);
+  return out;
+}
+
 function isArrayLike(x: unknown): x is ArrayLike<number> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
@@ -128,7 +154,18 @@ export type SamplerName =
   | 'randomized-midpoint'
   | 'randomized-exponential'
   | 'local-linearization'
-  | 'local-linearization-ode';
+  | 'local-linearization-ode'
+  | 'dpmpp-2m'
+  | 'euler-ancestral'
+  | 'edm'
+  | 'unipc'
+  | 'dpm-2'
+  | 'dpm-3'
+  | 'dpmpp-2s-ancestral'
+  | 'dpmpp-2m-sde'
+  | 'dpmpp-3m-sde'
+  | 'lms'
+  | 'dpm-adaptive';
 
 export interface SchemeInfo {
   name: SamplerName;
@@ -145,6 +182,8 @@ export interface SchemeInfo {
   ode: boolean;
   /** Defined for vp/ou only. */
   vpOnly: boolean;
+  /** Vectors a particle carries between steps (multistep schemes); 0 for single-step schemes. */
+  historySlots: number;
 }
 
 let schemeCache: SchemeInfo[] | undefined;
@@ -165,6 +204,8 @@ export interface Combination {
   reg: Float64Array;
   score: Float64Array;
   noise: Float64Array;
+  /** Weights of the history slots (multistep schemes). */
+  history: Float64Array;
 }
 /** One step of a linear-stage scheme as data (see native/schemes/step_plan.h). */
 export interface StepPlan {
@@ -174,6 +215,12 @@ export interface StepPlan {
   scoreTime: Float64Array;
   input: Combination[];
   output: Combination;
+  /** R₀ = input0 · (x, H, Z) instead of x (edm's churn). */
+  perturbsInput: boolean;
+  input0?: Combination;
+  /** History slots read, and the new history H′_m = save[m] · (R, S, H, Z). */
+  historyRead: number;
+  save: Combination[];
 }
 
 /** The plan of one step t0 → t1 (introspection and tests). */
@@ -182,14 +229,33 @@ export function stepPlan(
   process: ProcessInput,
   t0: number,
   t1: number,
-  options: { eta?: number; u?: number; scoreDefinedAtZero?: boolean } = {},
+  options: SamplerParamOptions & { u?: number; scoreDefinedAtZero?: boolean; grid?: ArrayLike<number> } = {},
 ): StepPlan {
+  const { eta, params } = samplerParams(sampler, options);
+  const grid = options.grid === undefined ? undefined : Float64Array.from(options.grid);
   return callNative(() =>
-    binding().stepPlan(sampler, normalizeProcess(process), t0, t1, options.eta ?? 0, options.u ?? 0.5, options.scoreDefinedAtZero ?? true),
+    binding().stepPlan(sampler, normalizeProcess(process), t0, t1, eta, options.u ?? 0.5, options.scoreDefinedAtZero ?? true, params, grid),
   );
 }
 
 /** φ₁(z) = (eᶻ − 1)/z and φ₂(z) = (eᶻ − 1 − z)/z² as used by local linearization. */
 export function phiFunctions(z: number): [number, number] {
   return callNative(() => binding().phiFunctions(requireFiniteNumber(z, 'z')));
+}
+
+/**
+ * The noise of one local-linearization step in one eigen-direction μ of L (spec §6), with
+ * g² = a + b r over the step in reverse time r ∈ [0, h]: η = c_W W + c_H H + √remainder ξ for the
+ * step's Brownian increment W ~ N(0, h), its space-time Lévy area H ~ N(0, h/12) and a fresh ξ;
+ * `variance` is the closed form Q = a h φ₁(2hμ) + b h² φ₂(2hμ) that c_W² h + c_H² h/12 + remainder equals.
+ */
+export interface LocalLinearizationNoise {
+  cW: number;
+  cH: number;
+  remainder: number;
+  variance: number;
+}
+
+export function localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise {
+  return callNative(() => binding().localLinearizationNoise(requireFiniteNumber(h, 'h'), requireFiniteNumber(mu, 'mu'), requireFiniteNumber(a, 'a'), requireFiniteNumber(b, 'b')));
 }

@@ -7,11 +7,13 @@
  * thread count and any batch split (use `firstParticle` to draw particles k … k + n − 1).
  */
 import { resolveDevice, type Device } from './device.js';
+import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
+import { scoreFromModel, withStepCallback, type ModelInput, type StepInfo } from './model.js';
 import { CallbackError, DW2Error, InvalidArgumentError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
-import { normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
+import { karrasZeroGrid, normalizeProcess, schemeInfo, type GridKind, type PriorName, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
 import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
 import { targetInfo, type TargetSpec } from './targets.js';
 import {
@@ -58,11 +60,15 @@ export type PriorInput =
 export type HessianRoute = 'auto' | 'dense' | 'krylov';
 export type NoiseSource = 'step' | 'path';
 
-export interface SampleOptions extends JobOptions {
+export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /** An analytic target (gaussianTarget, gmmTarget, empiricalTarget, targetFromJson). */
   target?: TargetSpec;
   /** …or a batched score callback (then `d` is required). */
   score?: ScoreCallback;
+  /** …or a model with its prediction type ('x0', 'eps', 'v', k-diffusion's 'denoiser', 'score'): see lib/model.ts. */
+  model?: ModelInput;
+  /** Called at each step's first evaluation with { step, t, x, denoised } (score/model callbacks only). */
+  callback?: (info: StepInfo) => void;
   /** Optional Hessian-vector products for the local-linearization schemes (else finite differences). */
   hvp?: HvpCallback;
   /** Dimension (required with `score`; checked against the target otherwise). */
@@ -73,10 +79,11 @@ export interface SampleOptions extends JobOptions {
   process?: ProcessInput;
   /** Scheme (default 'euler-maruyama'). */
   sampler?: SamplerName;
-  /** ddim's η ∈ [0, 1] (default 0). */
-  eta?: number;
-  /** Grid kind (default 'uniform'), or an explicit strictly decreasing array of times (T first). */
-  grid?: GridKind | ArrayLike<number>;
+  /**
+   * Grid kind (default 'uniform'; 'karras-zero' is k-diffusion's Karras grid: `steps` levels from
+   * T to tEnd plus a final step to 0), or an explicit strictly decreasing array of times (T first).
+   */
+  grid?: GridKind | 'karras-zero' | ArrayLike<number>;
   /** Number of steps N (required unless `grid` is an array). */
   steps?: number;
   /** Final time (default: the process's, 1e-3; 0.002 for ve). */
@@ -107,6 +114,13 @@ export interface SampleOptions extends JobOptions {
   hessian?: HessianRoute;
   /** Lanczos iterations for the Krylov route (default 30, capped at d). */
   krylovDim?: number;
+  /**
+   * Local linearization, stabilized variant (an extension of spec §6, see docs/sampling.md): every
+   * matrix function of hL sees its eigenvalues capped at κ, so a repelling direction grows by at
+   * most e^κ per step; where hμ ≤ κ (always where L ≤ 0) the step is unchanged, so the scheme stays
+   * second order. `true` means κ = DEFAULT_STABILIZE_CAP (0.5); a number gives κ ≥ 0. Default: off.
+   */
+  stabilize?: boolean | number;
   /**
    * Where the particles are stepped: 'cpu' (default), 'cuda' (NVIDIA GPU: gaussian and gmm targets,
    * every scheme except local linearization; samples equal the CPU's to float round-off) or
@@ -141,13 +155,26 @@ export interface SampleResult {
   seconds: number;
   /** Where the particles were stepped. */
   device: 'cpu' | 'cuda';
+  /** dpm-adaptive: attempted steps accepted and rejected (`grid` is the accepted grid). */
+  accepted?: number;
+  rejected?: number;
+  /**
+   * Particles that blew up (a non-finite coordinate, or one beyond 100 × the scale of the data and
+   * of the particle's start) and the first step (1-based) where one did; null when none did.
+   * Such a run is not a measurement. On 'cuda' only non-finite final values are counted (firstStep null).
+   */
+  diverged: { particles: number; firstStep: number | null } | null;
 }
+
+/** κ of `stabilize: true` (chosen by measurement on the demo mixture, docs/sampling.md). */
+export const DEFAULT_STABILIZE_CAP = 0.5;
 
 interface NativeSamplerOptions {
   sampler: SamplerName;
   process: ProcessSpec;
   grid: { kind: GridKind; steps: number; tEnd?: number; rho?: number } | Float64Array;
   eta: number;
+  params: NativeSamplerParams;
   seed: number | bigint;
   noise: NoiseSource;
   firstParticle: number;
@@ -165,6 +192,7 @@ interface NativeSamplerOptions {
   trajectory?: number[];
   hessian: HessianRoute;
   krylovDim: number;
+  linearizationCap?: number;
 }
 
 interface NativeSamplerResult {
@@ -177,6 +205,9 @@ interface NativeSamplerResult {
   hessianRoute: 'dense' | 'krylov' | null;
   trajectory: FloatArray[];
   seconds: number;
+  accepted?: number;
+  rejected?: number;
+  diverged?: { particles: number; firstStep: number } | null;
 }
 
 interface SamplerBinding {
@@ -263,6 +294,7 @@ function cudaUnsupported(o: SampleOptions, usesHessian: boolean, sampler: Sample
   if (o.score !== undefined) return 'score callbacks (only analytic gaussian and gmm targets run on the GPU)';
   if (o.target !== undefined && (o.target as { type?: unknown }).type === 'empirical') return "target type 'empirical' (only gaussian and gmm targets run on the GPU)";
   if (usesHessian) return `sampler '${sampler}' (Hessian schemes run on the CPU only)`;
+  if (schemeInfo(sampler).historySlots > 0 || sampler === 'edm') return `sampler '${sampler}' (multistep samplers and edm run on the CPU only)`;
   if (o.noise === 'path') return "noise 'path' (the Brownian path runs on the CPU only)";
   return undefined;
 }
@@ -277,8 +309,24 @@ function chooseDevice(o: SampleOptions, usesHessian: boolean, sampler: SamplerNa
   return resolveDevice('cuda');
 }
 
-function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSamplerOptions; trajectory: number[]; device: 'cpu' | 'cuda' } {
-  if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('sample needs an options object');
+/** Turns `model` and `callback` into the score callback the native sampler runs. */
+function withModel(o: SampleOptions): SampleOptions {
+  if (o.model === undefined && o.callback === undefined) return o;
+  if (o.model !== undefined && o.score !== undefined) throw new InvalidArgumentError('give one of score and model');
+  if (o.model !== undefined && o.target !== undefined) throw new InvalidArgumentError('give one of target and model');
+  const process = normalizeProcess(o.process ?? 'vp');
+  let score = o.model !== undefined ? scoreFromModel(process, o.model) : o.score;
+  if (o.callback !== undefined) {
+    if (score === undefined) throw new InvalidArgumentError('callback needs a score or model callback (native targets run without JavaScript calls)');
+    const sampler = (o.sampler ?? 'euler-maruyama') as SamplerName;
+    score = withStepCallback(score, { sampler, process, grid: o.grid, steps: o.steps, tEnd: o.tEnd, rho: o.rho, scoreDefinedAtZero: o.scoreDefinedAtZero ?? false }, o.callback);
+  }
+  return { ...o, score: score as ScoreCallback, model: undefined, callback: undefined };
+}
+
+function prepare(options: SampleOptions, guard: CallbackGuard): { native: NativeSamplerOptions; trajectory: number[]; device: 'cpu' | 'cuda' } {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('sample needs an options object');
+  const o = withModel(options);
   const sampler = (o.sampler ?? 'euler-maruyama') as SamplerName;
   const info = schemeInfo(sampler, 'sampler');
   const process = normalizeProcess(o.process ?? 'vp');
@@ -287,12 +335,16 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   if (n > 0 && firstParticle + n - 1 > u32) throw new InvalidArgumentError('firstParticle + n − 1 must stay below 2^32');
   const seed = requireSeed(o.seed ?? 0);
   const dtype = requireOneOf(o.dtype ?? 'float64', 'dtype', ['float64', 'float32'] as const);
-  const eta = requireFiniteNumber(o.eta ?? 0, 'eta');
-  if (eta < 0 || eta > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${eta}`);
-  if (o.eta !== undefined && sampler !== 'ddim') throw new InvalidArgumentError(`eta applies to the 'ddim' sampler only, not '${sampler}'`);
+  const { eta, params } = samplerParams(sampler, o);
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
   const noise = requireOneOf(o.noise ?? 'step', 'noise', ['step', 'path'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
+  let linearizationCap: number | undefined;
+  if (o.stabilize !== undefined && o.stabilize !== false) {
+    if (!sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
+    linearizationCap = o.stabilize === true ? DEFAULT_STABILIZE_CAP : requireFiniteNumber(o.stabilize, 'stabilize');
+    if (linearizationCap < 0) throw new InvalidArgumentError(`stabilize (the cap κ on hμ) must be >= 0, got ${linearizationCap}`);
+  }
 
   // Score source.
   if ((o.target === undefined) === (o.score === undefined)) throw new InvalidArgumentError('give exactly one of target and score');
@@ -315,7 +367,10 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   // Grid.
   let grid: NativeSamplerOptions['grid'];
   let steps: number;
-  if (o.grid !== undefined && typeof o.grid !== 'string') {
+  if (o.grid === 'karras-zero') {
+    steps = requireInteger(o.steps, 'steps', 2, 1e8);
+    grid = karrasZeroGrid(process, { steps, ...(o.tEnd !== undefined ? { tEnd: o.tEnd } : {}), ...(o.rho !== undefined ? { rho: o.rho } : {}) });
+  } else if (o.grid !== undefined && typeof o.grid !== 'string') {
     const t = Float64Array.from(o.grid as ArrayLike<number>);
     requireFiniteArray(t, 'grid');
     if (o.steps !== undefined && o.steps !== t.length - 1)
@@ -325,7 +380,8 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
     steps = t.length - 1;
   } else {
     const kind = requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const);
-    steps = requireInteger(o.steps, 'steps', 1, 1e8);
+    // dpm-adaptive chooses its own steps between T and t_end: steps defaults to 1 there.
+    steps = requireInteger(o.steps ?? (sampler === 'dpm-adaptive' ? 1 : undefined), 'steps', 1, 1e8);
     const g: { kind: GridKind; steps: number; tEnd?: number; rho?: number } = { kind, steps };
     if (o.tEnd !== undefined) {
       g.tEnd = requireFiniteNumber(o.tEnd, 'tEnd');
@@ -336,7 +392,8 @@ function prepare(o: SampleOptions, guard: CallbackGuard): { native: NativeSample
   }
 
   // Start.
-  const out: NativeSamplerOptions = { sampler, process, grid, eta, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
+  const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
+  if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');
@@ -405,7 +462,21 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     trajectorySteps: trajectory,
     seconds: r.seconds,
     device,
+    ...(r.accepted !== undefined ? { accepted: r.accepted, rejected: r.rejected } : {}),
+    diverged: r.diverged ?? (device === 'cuda' ? nonFiniteRows(r.samples, o.n, o.d) : null),
   };
+}
+
+/** Rows with a non-finite value (the GPU run has no per-step check). */
+function nonFiniteRows(x: FloatArray, n: number, d: number): { particles: number; firstStep: null } | null {
+  let particles = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      if (!Number.isFinite(x[i * d + j]!)) {
+        particles++;
+        break;
+      }
+  return particles ? { particles, firstStep: null } : null;
 }
 
 /**

@@ -3,9 +3,11 @@
  *
  * - `method: 'exact'` (default): the optimal value of the transport linear program, to
  *   float64 round-off, with dual potentials and a checked optimality certificate.
- *   Uniform weights and n = m: an assignment problem (ε-scaling auction, certified,
- *   finished by shortest augmenting paths when the certificate misses the tolerance).
- *   Otherwise: a transportation network simplex. Never an unchecked approximation.
+ *   Duplicated points are collapsed exactly into weighted atoms (network simplex on the
+ *   atoms, plan expanded back). Uniform weights and n = m: an assignment problem
+ *   (ε-scaling auction, certified, finished by shortest augmenting paths when the
+ *   certificate misses the tolerance). Otherwise: a transportation network simplex.
+ *   Never an unchecked approximation.
  * - `method: '1d'`: exact for d = 1, by sorting (quantile coupling), also certified.
  * - `method: 'gaussian'`: W2 between the Gaussians with the clouds' means and
  *   covariances (Bures formula): a LOWER BOUND on the exact value (Gelbrich), not W2.
@@ -13,7 +15,7 @@
  *   smaller quantity (sliced W2 ≤ W2), with a Monte Carlo standard error.
  */
 import { resolveDevice, type Device } from './device.js';
-import { InvalidArgumentError, NonFiniteError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type FloatArray, type NDArray } from './ndarray.js';
@@ -26,10 +28,12 @@ export type W2Kind = 'exact' | 'lower-bound' | 'approximation';
 
 export interface W2Options extends JobOptions {
   method?: W2Method;
+  /** Dimension of the points when `a` and `b` are flat arrays (n·d values, row-major); default 1. */
+  d?: number;
   /** Non-negative weights of the points of `a` (default uniform). When both sides have weights their totals must agree to relative 1e-6; each side is then renormalised to total 1. */
   weightsA?: ArrayLike<number>;
   weightsB?: ArrayLike<number>;
-  /** Exact solver (default 'auto': auction for uniform n = m, network simplex otherwise). */
+  /** Exact solver. 'auto' (default): duplicated points collapsed into atoms when that shrinks the problem 4×; else for uniform n = m a short shortest-path probe (d ≤ 8, wins on tie-heavy grids), then the auction; network simplex otherwise. `result.solver` says what ran. */
   solver?: ExactSolver;
   /** Memory the exact solver may use (default 1 GiB). A dense n × m cost matrix (8nm bytes) is built only when it fits; otherwise costs are computed on the fly. */
   memoryBudgetBytes?: number;
@@ -90,7 +94,7 @@ export interface W2Result {
   n: number;
   m: number;
   d: number;
-  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'sort', 'bures', 'sliced'. */
+  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'atoms+network-simplex' (duplicates collapsed), 'sort', 'bures', 'sliced'. */
   solver: string;
   /** Uniform weights and n = m: b-index matched to each a-point (the plan is this permutation with masses 1/n). */
   permutation?: Int32Array;
@@ -147,6 +151,8 @@ interface OtBinding {
   otCertify(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, u: Float64Array, v: Float64Array, rows: Int32Array, cols: Int32Array, mass: Float64Array, p: Progress, t: NativeCancelToken): Promise<NativeCertificate>;
   otGaussianW2(m1: Float64Array, s1: Float64Array, m2: Float64Array, s2: Float64Array, d: number): { w2sq: number; meanTerm: number; buresTerm: number };
   otMoments(x: Float64Array, n: number, d: number, w: W): { mean: Float64Array; cov: Float64Array };
+  otExactMatrixSync(M: Float64Array, n: number, m: number, wa: W, wb: W, o: NativeExactOptions): NativeExactResult;
+  otExactMatrix(M: Float64Array, n: number, m: number, wa: W, wb: W, o: NativeExactOptions, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
   w2AuctionCudaSync(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions): NativeExactResult;
   w2AuctionCuda(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
 }
@@ -162,22 +168,73 @@ interface Cloud {
   d: number;
 }
 
-/** A fresh float64 copy (float32 input is upcast), validated finite. */
-function toCloud(a: NDArray, name: string): Cloud {
-  if (a === null || typeof a !== 'object' || !isFloatArray((a as NDArray).data))
-    throw new InvalidArgumentError(`${name} must be an NDArray ({ data: Float64Array | Float32Array, shape })`);
-  const { n, d } = asPoints(a, name);
-  if (n * d !== a.data.length) throw new ShapeMismatchError(`${name} has ${a.data.length} elements but shape [${a.shape.join(', ')}]`);
-  if (n === 0) throw new InvalidArgumentError(`${name} is empty (0 points): W2 needs at least one point on each side`);
-  if (d === 0) throw new InvalidArgumentError(`${name} has points of dimension 0`);
-  requireAllocatable(n * d, 8, name);
-  requireFiniteArray(a.data, name);
-  return { data: Float64Array.from(a.data), n, d };
+/**
+ * Points: an NDArray (n × d, or 1-D: n points in d = 1), nested rows `[[x, y], …]` (what
+ * `empiricalTarget` takes), or a flat array (typed or plain) read as n × `d` row-major
+ * (`d` from the options, default 1).
+ */
+export type PointsInput = NDArray | readonly (readonly number[])[] | ArrayLike<number>;
+
+function isNDArrayInput(a: unknown): a is NDArray {
+  return a !== null && typeof a === 'object' && isFloatArray((a as NDArray).data) && Array.isArray((a as NDArray).shape);
 }
 
-function toClouds(a: NDArray, b: NDArray): [Cloud, Cloud] {
-  const A = toCloud(a, 'a');
-  const B = toCloud(b, 'b');
+/** Nested rows, validated rectangular with numeric entries. */
+function fromNestedRows(rows: readonly (readonly number[])[], name: string): { data: Float64Array; n: number; d: number } {
+  const n = rows.length;
+  const d = rows[0]!.length;
+  requireAllocatable(n * d, 8, name);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!Array.isArray(r) || r.length !== d)
+      throw new ShapeMismatchError(`${name}[${i}] has ${Array.isArray(r) ? r.length : 'no'} entries, expected ${d} (rows must have equal lengths)`);
+    for (let k = 0; k < d; k++) {
+      const x = r[k];
+      if (typeof x !== 'number') throw new InvalidArgumentError(`${name}[${i}][${k}] must be a number, got ${typeof x}`);
+      data[i * d + k] = x;
+    }
+  }
+  return { data, n, d };
+}
+
+/** A flat array read as n × d. */
+function fromFlat(x: ArrayLike<number>, d: number, name: string): { data: Float64Array; n: number; d: number } {
+  if (x.length % d !== 0) throw new ShapeMismatchError(`${name} has ${x.length} values, not a multiple of d = ${d}`);
+  requireAllocatable(x.length, 8, name);
+  const data = Float64Array.from(x);
+  for (let k = 0; k < data.length; k++)
+    if (Number.isNaN(data[k]!) && typeof x[k] !== 'number') throw new InvalidArgumentError(`${name}[${k}] must be a number, got ${typeof x[k]}`);
+  return { data, n: x.length / d, d };
+}
+
+/** A fresh float64 copy (float32 input is upcast), validated finite. */
+function toCloud(a: PointsInput, name: string, dim?: number): Cloud {
+  if (dim !== undefined && (!Number.isInteger(dim) || dim < 1)) throw new InvalidArgumentError(`d must be a positive integer, got ${String(dim)}`);
+  let c: Cloud;
+  if (isNDArrayInput(a)) {
+    const { n, d } = asPoints(a, name);
+    if (n * d !== a.data.length) throw new ShapeMismatchError(`${name} has ${a.data.length} elements but shape [${a.shape.join(', ')}]`);
+    requireAllocatable(n * d, 8, name);
+    c = a.shape.length === 1 && dim !== undefined ? fromFlat(a.data, dim, name) : { data: Float64Array.from(a.data), n, d };
+    if (dim !== undefined && c.d !== dim) throw new ShapeMismatchError(`${name} has points of dimension ${c.d}, but d = ${dim} was given`);
+  } else if (Array.isArray(a) && a.length > 0 && Array.isArray(a[0])) {
+    c = fromNestedRows(a as readonly (readonly number[])[], name);
+    if (dim !== undefined && c.d !== dim) throw new ShapeMismatchError(`${name} has points of dimension ${c.d}, but d = ${dim} was given`);
+  } else if (a !== null && typeof a === 'object' && typeof (a as ArrayLike<number>).length === 'number' && !(a instanceof DataView)) {
+    c = fromFlat(a as ArrayLike<number>, dim ?? 1, name);
+  } else {
+    throw new InvalidArgumentError(`${name} must be an NDArray, nested rows [[x, y], …] or a flat array of numbers (with d)`);
+  }
+  if (c.n === 0) throw new InvalidArgumentError(`${name} is empty (0 points): W2 needs at least one point on each side`);
+  if (c.d === 0) throw new InvalidArgumentError(`${name} has points of dimension 0`);
+  requireFiniteArray(c.data, name);
+  return c;
+}
+
+function toClouds(a: PointsInput, b: PointsInput, d?: number): [Cloud, Cloud] {
+  const A = toCloud(a, 'a', d);
+  const B = toCloud(b, 'b', d);
   if (A.d !== B.d) throw new ShapeMismatchError(`point dimensions differ: a is ${A.n} × ${A.d}, b is ${B.n} × ${B.d}`);
   return [A, B];
 }
@@ -256,27 +313,34 @@ function chooseDevice(device: Device | undefined, why: string | undefined): 'cpu
   return resolveDevice('cuda');
 }
 
-function prepare(a: NDArray, b: NDArray, options: W2Options): Prepared {
+/** The options every exact solve shares: memory budget, certificate tolerance, iteration cap. */
+function solveLimits(options: Pick<W2Options, 'memoryBudgetBytes' | 'tolerance' | 'maxIterations'>): NativeExactOptions {
+  const o: NativeExactOptions = {};
+  if (options.memoryBudgetBytes !== undefined) o.memoryBudgetBytes = requirePositive(options.memoryBudgetBytes, 'memoryBudgetBytes');
+  if (options.tolerance !== undefined) {
+    const t = options.tolerance;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`tolerance must be a finite number >= 0, got ${String(t)}`);
+    o.tolerance = t;
+  }
+  if (options.maxIterations !== undefined) {
+    const t = options.maxIterations;
+    if (!Number.isInteger(t) || t < 1) throw new InvalidArgumentError(`maxIterations must be a positive integer, got ${String(t)}`);
+    o.maxIterations = t;
+  }
+  return o;
+}
+
+function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   const method = requireOneOf(options.method ?? 'exact', 'method', ['exact', '1d', 'gaussian', 'sliced'] as const);
-  const [A, B] = toClouds(a, b);
+  const [A, B] = toClouds(a, b, options.d);
   const wa = toWeights(options.weightsA, A.n, 'weightsA');
   const wb = toWeights(options.weightsB, B.n, 'weightsB');
   checkTotals(wa, wb);
   if (method === '1d' && A.d !== 1) throw new ShapeMismatchError(`method '1d' needs d = 1, got d = ${A.d}`);
   const exactOptions: NativeExactOptions = {
     solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex'] as const),
+    ...solveLimits(options),
   };
-  if (options.memoryBudgetBytes !== undefined) exactOptions.memoryBudgetBytes = requirePositive(options.memoryBudgetBytes, 'memoryBudgetBytes');
-  if (options.tolerance !== undefined) {
-    const t = options.tolerance;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`tolerance must be a finite number >= 0, got ${String(t)}`);
-    exactOptions.tolerance = t;
-  }
-  if (options.maxIterations !== undefined) {
-    const t = options.maxIterations;
-    if (!Number.isInteger(t) || t < 1) throw new InvalidArgumentError(`maxIterations must be a positive integer, got ${String(t)}`);
-    exactOptions.maxIterations = t;
-  }
   if (options.listSize !== undefined) {
     const t = options.listSize;
     if (!Number.isInteger(t) || t < 2 || t > 4096) throw new InvalidArgumentError(`listSize must be an integer in [2, 4096], got ${String(t)}`);
@@ -290,9 +354,21 @@ function prepare(a: NDArray, b: NDArray, options: W2Options): Prepared {
   return { method, A, B, wa, wb, exactOptions, projections, seed, device };
 }
 
+/** What every exact solve returns besides its value: solver, plan, potentials and certificate. */
+function solutionParts(r: NativeExactResult) {
+  const { tolerance, certified } = r;
+  return {
+    solver: r.solver,
+    ...(r.permutation ? { permutation: r.permutation } : {}),
+    plan: r.plan,
+    potentials: { u: r.u, v: r.v },
+    gap: r.certificate.bound,
+    certificate: { ...r.certificate, tolerance, certified },
+  };
+}
+
 function exactResult(p: Prepared, r: NativeExactResult): W2Result {
   const { A, B } = p;
-  const { tolerance, certified } = r;
   return {
     method: 'exact',
     kind: 'exact',
@@ -302,12 +378,7 @@ function exactResult(p: Prepared, r: NativeExactResult): W2Result {
     n: A.n,
     m: B.n,
     d: A.d,
-    solver: r.solver,
-    ...(r.permutation ? { permutation: r.permutation } : {}),
-    plan: r.plan,
-    potentials: { u: r.u, v: r.v },
-    gap: r.certificate.bound,
-    certificate: { ...r.certificate, tolerance, certified },
+    ...solutionParts(r),
     stats: { ...r.stats, dense: r.dense, workingBytes: r.workingBytes },
   };
 }
@@ -315,7 +386,7 @@ function exactResult(p: Prepared, r: NativeExactResult): W2Result {
 function oneDimResult(p: Prepared, r: NativePlanResult): W2Result {
   const { A, B } = p;
   const scale = Math.max(...[A.data, B.data].map((x) => x.reduce((s, t) => Math.max(s, Math.abs(t)), 0))) ** 2;
-  const tolerance = 1e-13 * r.w2sq + 64 * Number.EPSILON * (4 * scale + 1e-300);
+  const tolerance = Math.min(Number.MAX_VALUE, 1e-13 * r.w2sq + 64 * Number.EPSILON * (4 * scale + 1e-300));
   const permutation = fromPlanResult(r, p.wa, p.wb, A.n, B.n);
   return {
     method: '1d',
@@ -374,7 +445,7 @@ function gaussianResult(p: Prepared): W2Result {
  * W2 between two point clouds, synchronously (blocks the event loop; prefer `w2` for
  * large problems). `a`: n × d (or 1-D: d = 1), `b`: m × d; float32 is upcast to float64.
  */
-export function w2Sync(a: NDArray, b: NDArray, options: W2Options = {}): W2Result {
+export function w2Sync(a: PointsInput, b: PointsInput, options: W2Options = {}): W2Result {
   const p = prepare(a, b, options);
   const { A, B, wa, wb } = p;
   switch (p.method) {
@@ -391,7 +462,7 @@ export function w2Sync(a: NDArray, b: NDArray, options: W2Options = {}): W2Resul
 }
 
 /** W2 between two point clouds on the thread pool, with `onProgress` and `signal` (AbortError). */
-export async function w2(a: NDArray, b: NDArray, options: W2Options = {}): Promise<W2Result> {
+export async function w2(a: PointsInput, b: PointsInput, options: W2Options = {}): Promise<W2Result> {
   const p = prepare(a, b, options);
   const { A, B, wa, wb } = p;
   switch (p.method) {
@@ -426,8 +497,13 @@ export interface CertificateCheck extends W2Certificate {
   ok: boolean;
 }
 
-function certifyArgs(a: NDArray, b: NDArray, result: Pick<W2Result, 'plan' | 'permutation' | 'potentials'>, options: { weightsA?: ArrayLike<number>; weightsB?: ArrayLike<number> }) {
-  const [A, B] = toClouds(a, b);
+function certifyArgs(
+  a: PointsInput,
+  b: PointsInput,
+  result: Pick<W2Result, 'plan' | 'permutation' | 'potentials'>,
+  options: { weightsA?: ArrayLike<number>; weightsB?: ArrayLike<number>; d?: number },
+) {
+  const [A, B] = toClouds(a, b, options.d);
   const wa = toWeights(options.weightsA, A.n, 'weightsA');
   const wb = toWeights(options.weightsB, B.n, 'weightsB');
   checkTotals(wa, wb);
@@ -466,6 +542,8 @@ function checked(c: NativeCertificate, result: Pick<W2Result, 'w2sq' | 'certific
 }
 
 export interface CheckOptions {
+  /** Dimension of the points when they are given as flat arrays (as in W2Options). */
+  d?: number;
   weightsA?: ArrayLike<number>;
   weightsB?: ArrayLike<number>;
   /** Accepted bound (default: the result's own tolerance). */
@@ -477,7 +555,7 @@ export interface CheckOptions {
  * dual objective of its potentials, and their feasibility over all n·m pairs
  * (O(n m d) work). `result` needs `w2sq`, `potentials` and `plan` or `permutation`.
  */
-export function checkCertificate(a: NDArray, b: NDArray, result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>, options: CheckOptions = {}): CertificateCheck {
+export function checkCertificate(a: PointsInput, b: PointsInput, result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>, options: CheckOptions = {}): CertificateCheck {
   const x = certifyArgs(a, b, result, options);
   const c = callNative(() => ot().otCertifySync(x.A.data, x.A.n, x.B.data, x.B.n, x.A.d, x.wa, x.wb, x.u, x.v, x.rows, x.cols, x.mass));
   return checked(c, result, options.tolerance);
@@ -485,8 +563,8 @@ export function checkCertificate(a: NDArray, b: NDArray, result: Pick<W2Result, 
 
 /** `checkCertificate` on the thread pool. */
 export async function checkCertificateAsync(
-  a: NDArray,
-  b: NDArray,
+  a: PointsInput,
+  b: PointsInput,
   result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>,
   options: CheckOptions & JobOptions = {},
 ): Promise<CertificateCheck> {
@@ -496,6 +574,104 @@ export async function checkCertificateAsync(
     options,
   );
   return checked(c, result, options.tolerance);
+}
+
+// ---------------------------------------------------------------------------
+// Exact optimal transport for a given cost matrix
+
+export interface ExactOtOptions extends JobOptions {
+  /** Non-negative weights of the rows / columns (default uniform); as in `W2Options`. */
+  weightsA?: ArrayLike<number>;
+  weightsB?: ArrayLike<number>;
+  /** The certificate bound is accepted up to tolerance · |cost| + round-off (default 1e-13). */
+  tolerance?: number;
+  /** Cap on simplex pivots (default automatic and generous); reaching it is NOT_CONVERGED. */
+  maxIterations?: number;
+  /** Memory the solve may use (default 1 GiB); the matrix and a copy take 16 n m bytes. */
+  memoryBudgetBytes?: number;
+}
+
+export interface ExactOtResult {
+  /** The optimal total cost Σ π_ij M_ij of a plan whose masses sum to 1. */
+  cost: number;
+  n: number;
+  m: number;
+  solver: string;
+  /** Uniform weights and n = m: the column matched to each row. */
+  permutation?: Int32Array;
+  plan: SparsePlan;
+  /** u_i + v_j ≤ M_ij for all pairs; Σ wa_i u_i + Σ wb_j v_j = cost at the optimum. */
+  potentials: Potentials;
+  /** Checked bound on cost − (true optimum). */
+  gap: number;
+  certificate: W2Certificate & { tolerance: number; certified: boolean };
+  stats: Record<string, number | boolean>;
+}
+
+/** A cost matrix: an n × m NDArray or nested rows; or flat (row-major) with n and m given. */
+export type CostMatrixInput = NDArray | readonly (readonly number[])[] | ArrayLike<number>;
+
+function toCostMatrix(M: CostMatrixInput, shape?: [number, number]): { data: Float64Array; n: number; m: number } {
+  if (isNDArrayInput(M)) {
+    if (M.shape.length !== 2) throw new ShapeMismatchError(`costs must be a 2-D (n × m) array, got shape [${M.shape.join(', ')}]`);
+    const c = toCloud(M, 'costs');
+    return { data: c.data, n: c.n, m: c.d };
+  }
+  if (Array.isArray(M) && M.length > 0 && Array.isArray(M[0])) {
+    const c = toCloud(M as readonly (readonly number[])[], 'costs');
+    return { data: c.data, n: c.n, m: c.d };
+  }
+  if (!shape) throw new InvalidArgumentError('costs must be an n × m NDArray or nested rows (a flat array needs the weights to give n and m)');
+  const c = toCloud(M as ArrayLike<number>, 'costs', shape[1]);
+  if (c.n !== shape[0]) throw new ShapeMismatchError(`costs has ${c.n * c.d} entries, expected ${shape[0]} × ${shape[1]}`);
+  return { data: c.data, n: c.n, m: c.d };
+}
+
+function prepareExactOt(M: CostMatrixInput, options: ExactOtOptions, shape?: [number, number]) {
+  const C = toCostMatrix(M, shape);
+  const wa = toWeights(options.weightsA, C.n, 'weightsA');
+  const wb = toWeights(options.weightsB, C.m, 'weightsB');
+  checkTotals(wa, wb);
+  return { C, wa, wb, o: solveLimits(options) };
+}
+
+function exactOtResult(n: number, m: number, r: NativeExactResult): ExactOtResult {
+  return { cost: r.w2sq, n, m, ...solutionParts(r), stats: { ...r.stats, workingBytes: r.workingBytes } };
+}
+
+/**
+ * Exact optimal transport for a given cost matrix M (any finite costs): the minimum of
+ * Σ π_ij M_ij over plans with marginals weightsA, weightsB (each renormalised to total 1),
+ * by the transportation network simplex, with potentials and a checked certificate as for
+ * `w2`. Uniform weights and n = m give the optimal permutation too.
+ */
+export function exactOtSync(costs: CostMatrixInput, options: ExactOtOptions = {}): ExactOtResult {
+  const { C, wa, wb, o } = prepareExactOt(costs, options);
+  return exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(C.data, C.n, C.m, wa, wb, o)));
+}
+
+/** `exactOtSync` on the thread pool, with `onProgress` and `signal`. */
+export async function exactOt(costs: CostMatrixInput, options: ExactOtOptions = {}): Promise<ExactOtResult> {
+  const { C, wa, wb, o } = prepareExactOt(costs, options);
+  const r = await runNativeJob((onProgress, token) => ot().otExactMatrix(C.data, C.n, C.m, wa, wb, o, onProgress, token), options);
+  return exactOtResult(C.n, C.m, r);
+}
+
+/**
+ * POT's `ot.emd2(a, b, M)`: the optimal transport cost for weights a, b (empty or undefined:
+ * uniform) and cost matrix M (n × m; flat row-major when a and b give n and m). Returns the
+ * certified optimal cost; throws NOT_CONVERGED rather than return an uncertified value. Use
+ * `exactOtSync` for the plan, potentials and certificate.
+ */
+export function emd2(a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined, M: CostMatrixInput): number {
+  const wa = a && a.length > 0 ? a : undefined;
+  const wb = b && b.length > 0 ? b : undefined;
+  const shape: [number, number] | undefined = wa && wb ? [wa.length, wb.length] : undefined;
+  const { C, wa: pa, wb: pb, o } = prepareExactOt(M, { weightsA: wa, weightsB: wb }, shape);
+  const r = exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(C.data, C.n, C.m, pa, pb, o)));
+  if (!r.certificate.certified)
+    throw new NotConvergedError(`the optimal transport certificate missed its tolerance (bound ${r.gap} > ${r.certificate.tolerance})`);
+  return r.cost;
 }
 
 // ---------------------------------------------------------------------------
@@ -557,10 +733,19 @@ export function gaussianW2(mean1: VectorLike, cov1: MatrixLike, mean2: VectorLik
 /** Same as `gaussianW2` (the Bures–Wasserstein distance between Gaussians). */
 export const bures = gaussianW2;
 
+/** The moments of a cloud. `covariance` is the name `targetMoments` and the Gaussian inputs use. */
+export interface CloudMoments {
+  mean: Float64Array;
+  covariance: NDArray<Float64Array>;
+  /** @deprecated The same array as `covariance` (the 0.1 name), kept so existing code works. */
+  cov: NDArray<Float64Array>;
+}
+
 /** Mean and covariance (normalised by the total weight, i.e. of the empirical measure) of a cloud. */
-export function gaussianMoments(x: NDArray, weights?: ArrayLike<number>): { mean: Float64Array; cov: NDArray<Float64Array> } {
+export function gaussianMoments(x: NDArray, weights?: ArrayLike<number>): CloudMoments {
   const c = toCloud(x, 'x');
   const w = toWeights(weights, c.n, 'weights');
   const r = callNative(() => ot().otMoments(c.data, c.n, c.d, w));
-  return { mean: r.mean, cov: ndarray(r.cov, [c.d, c.d]) };
+  const covariance = ndarray(r.cov, [c.d, c.d]);
+  return { mean: r.mean, covariance, cov: covariance };
 }

@@ -153,6 +153,11 @@ describe.skipIf(!gpu)('CUDA kernels', () => {
     { sampler: 'exponential-ode' },
     { sampler: 'randomized-midpoint' },
     { sampler: 'randomized-exponential' },
+    // single-step k-diffusion samplers (multistep ones and edm run on the CPU only)
+    { sampler: 'euler-ancestral' },
+    { sampler: 'dpm-2' },
+    { sampler: 'dpm-3' },
+    { sampler: 'dpmpp-2s-ancestral' },
   ];
   const targets = { 'full-covariance Gaussian': fullGaussian, 'diagonal Gaussian mixture': diagonalMixture };
   // float64: round-off of one step, compounded over the run; float32: the state is rounded to

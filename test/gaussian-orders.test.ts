@@ -50,7 +50,8 @@ describe('orders read from the discretization column', () => {
     expect(Math.abs(discretizationOrder('vp', 'rk4', steps, 0.02) - 4)).toBeLessThan(0.5);
   });
 
-  it('local-linearization: order 2 for constant f, g (ou); the ODE variant also on vp', () => {
+  it('local-linearization: order 2 on ou and (with the (g²)′ term of Q) on vp; the ODE variant also on vp', () => {
+    expect(Math.abs(discretizationOrder('vp', 'local-linearization', [80, 160, 320, 640], 0.02) - 2)).toBeLessThan(0.15);
     expect(Math.abs(discretizationOrder('ou', 'local-linearization', [320, 640, 1280, 2560], 0.05) - 2)).toBeLessThan(0.15);
     expect(Math.abs(discretizationOrder('vp', 'local-linearization-ode', steps, 0.02) - 2)).toBeLessThan(0.1);
   });

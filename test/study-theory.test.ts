@@ -235,3 +235,56 @@ describe('study wiring', () => {
     expect(svg).toContain('stroke-dasharray="6,3"');
   });
 });
+
+describe("Yu & Yu's constants as defaults", () => {
+  it('the paper constants, transcribed: m_min = min(1, m0), L_max = 1 + L0, in the paper time h′ = βh', () => {
+    // λ ∈ {0.8, 1.25}: m0 = 0.8, L0 = 1.25, so m_min = 0.8, L_max = 2.25, d = 2; β = 2 doubles the step.
+    const o = { eigenvalues: [0.8, 1.25], process: { name: 'ou' as const, beta: 2, T: 5 }, tEnd: 0.01, steps: [40] };
+    const h = (5 - 0.01) / 40;
+    const hp = 2 * h;
+    const g = 0.8 - 0.5;
+    const expected: Record<string, { C1: number; rate: number }> = {
+      'euler-maruyama': { C1: 2.75 / g, rate: Math.sqrt(2 * hp) },
+      exponential: { C1: 2.25 / g, rate: Math.sqrt(2 * hp) },
+      'randomized-midpoint': { C1: (Math.sqrt(2 / 3) * 2.25 + 1 / (2 * Math.sqrt(3))) / g, rate: Math.sqrt(hp) },
+      'randomized-exponential': { C1: (Math.sqrt(2 / 3) * 2.25) / g, rate: Math.sqrt(hp) },
+      'local-linearization': { C1: (Math.exp(1.75 * hp) * Math.sqrt(2) * 2.25 ** 1.5) / g, rate: hp },
+    };
+    for (const [sampler, e] of Object.entries(expected)) {
+      const r = theoryBounds({ ...o, sampler }).rows[0]!;
+      expect(r.paper, sampler).toBeDefined();
+      expect(r.paper!.C1).toBeCloseTo(e.C1, 12);
+      expect(r.paper!.rate).toBeCloseTo(e.rate, 14);
+      expect(r.boundSource).toBe('paper');
+      const init = Math.exp(-0.8 * 2 * (5 - 0.01)) * Math.sqrt(0.8 + 1.25);
+      expect(r.bound).toBeCloseTo(init + r.truncationTerm + e.C1 * e.rate, 12);
+      expect(r.paper!.note).toMatch(/taken as 1/);
+    }
+    // A user C1 still overrides; m0 ≤ 1/2 has no paper bound; a general target needs L_F for local linearization.
+    expect(theoryBounds({ ...o, sampler: 'exponential', C1: 3 }).rows[0]!.boundSource).toBe('user');
+    expect(theoryBounds({ eigenvalues: [1, 2.5], sampler: 'exponential', steps: [10] }).rows[0]!.bound).toBeUndefined();
+    const general = { m0: 0.9, L0: 2, d: 3, secondMoment: 3 };
+    expect(theoryBounds({ ...general, sampler: 'local-linearization', steps: [20] }).rows[0]!.paper).toBeUndefined();
+    expect(theoryBounds({ ...general, sampler: 'local-linearization', steps: [20], LF: 0.5 }).rows[0]!.paper!.C1).toBeCloseTo(
+      (Math.exp(2.5 * ((10 - 1e-3) / 20)) * Math.sqrt(3) * (3 ** 1.5 + (Math.SQRT2 * 0.5) / 4)) / 0.4,
+      10,
+    );
+  });
+
+  it('study on ou, strongly log-concave Gaussian (d = 16, λ ∈ [0.5, 1.5]): the bound sits above the exact total at every step count', async () => {
+    const eigenvalues = spectrum(16, 0.5, 1.5);
+    const samplers = ['euler-maruyama', 'exponential', 'randomized-midpoint', 'randomized-exponential', 'local-linearization'] as const;
+    const r = await study({ target: { type: 'gaussian', eigenvalues }, process: { name: 'ou' }, samplers: [...samplers], steps: [10, 20, 40, 80, 160, 320, 640, 1280] });
+    const lines: string[] = [];
+    for (const sampler of samplers) {
+      const rows = r.rows.filter((x) => x.kind === 'gaussian' && x.label === sampler);
+      expect(rows).toHaveLength(8);
+      const ratios = rows.map((x) => (x.kind === 'gaussian' ? x.theoryBound! / x.total : NaN));
+      for (const q of ratios) expect(q, sampler).toBeGreaterThanOrEqual(1);
+      lines.push(`${sampler.padEnd(24)} bound/exact: ${ratios.map((q) => q.toPrecision(3)).join(' ')}`);
+      expect(r.theory!.samplers.find((x) => x.label === sampler)!.boundSource).toBe('paper');
+    }
+    console.log(`paper constants ("≲" as 1), ou, steps 10…1280:\n${lines.join('\n')}`);
+    expect(formatStudy(r)).toContain('(paper, ≲ as 1)');
+  });
+});

@@ -4,7 +4,7 @@
 // draws of the data distribution with the exact 1-D W2.
 //
 //   node examples/js-score-callback/run.mjs
-import { gmmTarget, processCoefficients, sampleMarginalSync, sampleSync, w2Sync } from '../../dist/index.js';
+import { gmmTarget, processCoefficients, sampleMarginalSync, sampleSync, w2Sync } from 'diffusion-w2';
 
 const weights = [0.4, 0.6];
 const means = [-2, 1.5];

@@ -1,16 +1,20 @@
 // Prior error and its removal by the semi-discrete OT prior, on a 2-D two-component Gaussian
 // mixture at ou T = 1 (σ(T)² = 0.63, α(T) = 0.61: p_T is still bimodal and skewed).
-// Run from the repository root after `npx tsc -p tsconfig.json`:
-//   node examples/prior-error/run.mjs [--quick]
-// Writes examples/prior-error/prior.{json,points.npy,weights.npy} (the prior study.json uses) and
-// examples/prior-error/results.json.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+//
+//   node run.mjs [--quick] [OUT_DIR]
+//
+// Writes OUT_DIR/prior.{json,points.npy,weights.npy} (the prior that study.json here names) and
+// OUT_DIR/results.json (results-quick.json with --quick). OUT_DIR defaults to this example's folder.
+// Needs no input files. About a minute on 2 cores (--quick: a few seconds).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitOtPrior, gmmTarget, priorErrorStudy, saveOtPrior } from '../../dist/index.js';
+import { fitOtPrior, gmmTarget, priorErrorStudy, saveOtPrior } from 'diffusion-w2';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const here = resolve(args.find((a) => !a.startsWith('--')) ?? dirname(fileURLToPath(import.meta.url)));
+mkdirSync(here, { recursive: true });
 
 // Means chosen so the mixture has mean 0 and the fit's validity rule holds with margin:
 // α(T)²·E|x|²/d = 0.368 · 1.34 = 0.49 ≤ σ(T)² = 0.63.

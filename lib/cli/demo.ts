@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<void> {
   const json = values.json === true;
   const t0 = performance.now();
   const gaussian = await runStudyToDir(demoGaussianStudy, join(out, 'gaussian'), { baseDir: '.', resume: false, json, label: 'gaussian' });
+  await (await import('../study/to-accuracy.js')).printToAccuracyStudy(demoGaussianStudy, join(out, 'gaussian'), json);
   const mixture = await runStudyToDir(demoMixtureStudy, join(out, 'mixture'), { baseDir: '.', resume: false, json, label: 'mixture' });
   const seconds = (performance.now() - t0) / 1000;
   if (json) console.log(JSON.stringify({ seconds, gaussian: { rows: gaussian.rows, orders: gaussian.orders }, mixture: { summary: mixture.summary, floor: mixture.floor, orders: mixture.orders, references: mixture.references } }));

@@ -12,7 +12,7 @@ import { progressBar } from './progress.js';
 export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X --beta-max X --beta X] [--T X] [--t-end X]
            --sampler NAME [--eta X] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
            [--prior ot-semidiscrete --prior-file PRIOR_PREFIX [--soft] [--tau X]]
-           --n N [--seed S] [--noise step|path] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
+           --n N [--seed S] [--noise step|path] [--dtype float32|float64] [--hessian auto|dense|krylov] [--stabilize KAPPA] [--device cpu|cuda|auto]
            --out FILE.npy [--json]
   Samples the target with the given process and scheme (defaults: process vp, sampler euler-maruyama,
   grid uniform, prior normal, seed 0, t_end the process's, device cpu). --device cuda steps the particles on an
@@ -20,6 +20,8 @@ export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X
   {"type":"gaussian","mean":[…],"cov":[[…]]}, {"type":"gmm","weights":[…],"means":[[…]],"covs":[[[…]]]},
   {"type":"empirical","data":"points.npy"}. --prior ot-semidiscrete starts from a fitted OT prior
   (dw2 ot-prior fit): the hard map, or the τ-smoothed map with --soft; its process and T must match.
+  --stabilize KAPPA: local linearization's stabilized variant (eigenvalues of hL capped at KAPPA, e.g. 0.5).
+  Particles that blow up are counted: a warning, and "diverged": { particles, firstStep } with --json.
   --noise path drives the run with one Brownian path per particle, shared by every step count (see dw2 coupled).`;
 
 /** --prior NAME, or --prior ot-semidiscrete --prior-file PREFIX [--soft] [--tau X] (a fitted, saved OT prior). */
@@ -54,6 +56,7 @@ export async function run(argv: string[]): Promise<void> {
     noise: { type: 'string' },
     dtype: { type: 'string' },
     hessian: { type: 'string' },
+    stabilize: { type: 'string' },
     device: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
@@ -92,6 +95,7 @@ export async function run(argv: string[]): Promise<void> {
     noise: stringOption(values.noise, 'noise') as 'step' | 'path' | undefined,
     dtype: (stringOption(values.dtype, 'dtype') ?? 'float64') as 'float64' | 'float32',
     hessian: stringOption(values.hessian, 'hessian') as 'auto' | 'dense' | 'krylov' | undefined,
+    stabilize: numberOption(values.stabilize, 'stabilize'),
     device: stringOption(values.device, 'device') as Device | undefined,
     onProgress: bar?.update,
   });
@@ -113,12 +117,14 @@ export async function run(argv: string[]): Promise<void> {
     dtype: r.samples.data instanceof Float32Array ? 'float32' : 'float64',
     seconds: r.seconds,
     device: r.device,
+    diverged: r.diverged,
     out,
   };
   if (values.json) console.log(JSON.stringify(summary));
   else
     console.log(
       `${r.n} samples (d = ${r.d}) with ${r.sampler}, ${r.steps} steps, NFE ${r.nfe}${r.fallbackSteps ? ` (${r.fallbackSteps} final step fell back to Euler)` : ''}, ` +
-        `${r.seconds.toFixed(3)} s${r.device === 'cuda' ? ' on the GPU' : ''}, written to ${out}`,
+        `${r.seconds.toFixed(3)} s${r.device === 'cuda' ? ' on the GPU' : ''}, written to ${out}` +
+        (r.diverged ? `\nWARNING: ${r.diverged.particles} particle(s) diverged${r.diverged.firstStep !== null ? ` (first at step ${r.diverged.firstStep})` : ''}: these samples are not a measurement` : ''),
     );
 }

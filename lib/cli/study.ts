@@ -42,6 +42,7 @@ export async function runStudyToDir(config: StudyConfig, out: string, opts: { ba
     });
     bar?.done();
     await writeStudyFiles(results, out, { target: resolved.target, scatter });
+    if (config.toAccuracy !== undefined) await (await import('../study/to-accuracy.js')).printToAccuracyStudy(config, out, opts.json, opts.baseDir);
     return results;
   } catch (e) {
     bar?.done();

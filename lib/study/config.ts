@@ -6,11 +6,13 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { readNpy } from '../npy.js';
+import { DEFAULT_STABILIZE_CAP } from '../sample.js';
 import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js';
 import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
 import { isTheorySampler, type TheorySampler } from './theory.js';
 import { defaultReference, isSdeScheme, resolveCoupledReference } from '../coupled.js';
+import { resolveToAccuracy, type ResolvedToAccuracy, type ToAccuracyConfig } from './to-accuracy-config.js';
 import { requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
 
@@ -30,7 +32,12 @@ export interface SamplerConfig {
   name: SamplerName;
   /** ddim's η. */
   eta?: number;
-  /** Label in tables and plots (default: the name, with η for ddim). */
+  /**
+   * Local linearization's stabilized variant (SampleOptions.stabilize: true = κ 0.5, or κ); Monte Carlo
+   * studies only (gmm or empirical targets, or an OT prior): the exact Gaussian table runs the plain scheme.
+   */
+  stabilize?: boolean | number;
+  /** Label in tables and plots (default: the name, with η for ddim and κ for a stabilized local linearization). */
   label?: string;
 }
 
@@ -77,6 +84,8 @@ export interface StudyConfig {
    * Neither has a default; without C1 the rows get only the determined part of the bound.
    */
   theory?: StudyTheoryConfig;
+  /** Gaussian targets: the fewest evaluations per sampler to reach each tolerance (docs/gaussian-analysis.md). */
+  toAccuracy?: ToAccuracyConfig;
 }
 
 export interface CoupledStudyConfig {
@@ -95,6 +104,8 @@ export interface ResolvedSampler {
   name: SamplerName;
   eta: number;
   label: string;
+  /** κ of the stabilized local linearization, when asked for. */
+  stabilize?: number;
 }
 
 /** The validated, normalized study. */
@@ -116,6 +127,7 @@ export interface ResolvedStudy {
   noise: 'step' | 'path';
   /** Resolved coupled references per family (absent: no coupled error). */
   coupled?: { ode: { sampler: SamplerName; steps: number }; sde: { sampler: SamplerName; steps: number } };
+  toAccuracy?: ResolvedToAccuracy;
   /** Gaussian studies: mean and eigenvalues (or covariance). */
   gaussian?: { mean: Float64Array; eigenvalues?: Float64Array; covariance?: Float64Array; d: number };
   /** Monte Carlo studies: the analytic target. */
@@ -175,14 +187,19 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
   if (!Array.isArray(config.samplers) || config.samplers.length === 0) field('samplers', 'must be a non-empty list of sampler names');
   const samplers = config.samplers.map((s, i) => {
     const c: SamplerConfig = typeof s === 'string' ? { name: s } : s;
-    if (!c || typeof c.name !== 'string') field(`samplers[${i}]`, 'must be a name or { name, eta?, label? }');
+    if (!c || typeof c.name !== 'string') field(`samplers[${i}]`, 'must be a name or { name, eta?, stabilize?, label? }');
     const info = schemeInfo(c.name, `samplers[${i}]`);
     if (info.vpOnly && process.name !== 'vp' && process.name !== 'ou')
       field(`samplers[${i}]`, `'${c.name}' is defined for the vp and ou processes only`);
     const eta = c.eta ?? 0;
     if (c.eta !== undefined && !(eta >= 0 && eta <= 1)) field(`samplers[${i}].eta`, `must be in [0, 1], got ${eta}`);
-    const label = c.label ?? (c.name === 'ddim' && c.eta ? `ddim(η=${c.eta})` : c.name);
-    return { name: c.name, eta, label };
+    let stabilize: number | undefined;
+    if (c.stabilize !== undefined && c.stabilize !== false) {
+      if (!c.name.startsWith('local-linearization')) field(`samplers[${i}].stabilize`, `applies to the local-linearization samplers only, not '${c.name}'`);
+      stabilize = c.stabilize === true ? DEFAULT_STABILIZE_CAP : requireNonNegative(c.stabilize, `samplers[${i}].stabilize`);
+    }
+    const label = c.label ?? (c.name === 'ddim' && c.eta ? `ddim(η=${c.eta})` : stabilize !== undefined ? `${c.name}(κ=${stabilize})` : c.name);
+    return stabilize !== undefined ? { name: c.name, eta, label, stabilize } : { name: c.name, eta, label };
   });
   const labels = new Set<string>();
   for (const s of samplers) {
@@ -216,6 +233,7 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     theory,
     noise,
     ...(coupled ? { coupled } : {}),
+    ...(config.toAccuracy !== undefined ? { toAccuracy: resolveToAccuracy(config.toAccuracy) } : {}),
   };
   const t = config.target;
   let resolved: ResolvedStudy;
@@ -232,6 +250,8 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     resolved = { ...common, kind: 'monte-carlo', target, d: targetInfo(target).d };
   }
   if (prior === 'ot-semidiscrete') withOtPrior(resolved, priorIn as OtPriorFileConfig, baseDir);
+  if (resolved.kind === 'gaussian' && samplers.some((x) => x.stabilize !== undefined))
+    field('samplers', 'stabilize applies to Monte Carlo studies (gmm or empirical targets, or an OT prior), not the exact Gaussian table');
   return resolved;
 }
 

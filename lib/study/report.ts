@@ -35,8 +35,10 @@ function theoryText(t: StudyTheory): string {
     `  target: m0 = ${fmt(m.m0)}, L0 = ${fmt(m.L0)}, d = ${m.d}, E|X0|² = ${fmt(m.secondMoment)}, W2(p0, N(0, I)) = ${fmt(m.w2ToNormal)}`,
     `  time: ${t.timeChange}`,
     `  bound = init + truncation + C1·rate; init = K·e^(−S)·W2(p0, N(0, I)) = ${fmt(t.initTerm)} (K = ${fmt(t.contraction)}), truncation = W2(p_δ, p0) = ${fmt(t.truncationTerm)}`,
-    '  C1 (the theorems\' discretization constant) is not known from the paper: it is a parameter (study config theory.C1);',
-    '  "required C1" is the smallest C1 for which the bound covers every measured total: any valid C1 is at least this.',
+    '  without theory.C1 the bounds use the paper\'s constants (Thms 1, 3, 4) with the "≲" constant taken as 1:',
+    '    e^(−m_min·T′)·√E|X0|² + W2(p_δ, p0) + C1·rate, m_min = min(1, m0), L_max = 1 + L0, time t′ = βt (needs m0 > 1/2);',
+    '  with theory.C1 the bound is init + truncation + C1·rate above (rate in standard OU time);',
+    '  "required C1" is the smallest C1 (standard-time rate) for which that bound covers every measured total.',
   ];
   const rows = t.samplers.map((x) => {
     const a = x.assumptions;
@@ -46,7 +48,7 @@ function theoryText(t: StudyTheory): string {
       x.label,
       x.theorem.scheme,
       x.theorem.rateFormula,
-      x.C1 === undefined ? '—' : fmt(x.C1),
+      x.C1 !== undefined ? `${fmt(x.C1)} (user)` : x.paperC1 !== undefined ? `${fmt(x.paperC1)} (paper, ≲ as 1)` : '—',
       fmt(x.requiredC1),
       x.hTimesDriftLipschitz.toPrecision(3),
       failed.length > 0 ? `fail at steps ${failed.join(', ')}` : unchecked ? 'hold (step size unchecked)' : 'hold',
@@ -91,7 +93,7 @@ export function formatStudy(results: StudyResults): string {
     const diverged = results.summary.some((r) => r.diverged > 0);
     out.push(
       table(
-        ['sampler', 'steps', 'NFE', 'W2 mean', '± s.e.', 'debiased', 'vs floor', ...(coupled ? ['coupled RMS', '95 % interval'] : []), ...(diverged ? ['diverged'] : [])],
+        ['sampler', 'steps', 'NFE', 'W2 mean', '± s.e.', 'debiased', 'vs floor', ...(coupled ? ['coupled RMS', '95 % interval'] : [])],
         results.summary.map((r) => [
           r.label,
           String(r.steps),
@@ -99,9 +101,8 @@ export function formatStudy(results: StudyResults): string {
           fmt(r.mean),
           fmt(r.stderr, 2),
           fmt(r.debiased),
-          r.belowFloor ? 'at floor' : '',
+          r.diverged ? `diverged (${r.diverged}/${r.runs} runs)` : r.belowFloor ? 'at floor' : '',
           ...(coupled ? [r.coupled !== undefined ? fmt(r.coupled) : '—', r.coupledInterval ? `[${fmt(r.coupledInterval[0], 3)}, ${fmt(r.coupledInterval[1], 3)}]` : '—'] : []),
-          ...(diverged ? [r.diverged > 0 ? `${r.diverged} of ${r.runs + r.diverged} runs` : ''] : []),
         ]),
       ),
     );
@@ -135,12 +136,12 @@ export function studyCsv(results: StudyResults): string {
 function convergencePoints(results: StudyResults): ConvergencePoint[] {
   const g = results.rows.filter((r): r is GaussianStudyRow => r.kind === 'gaussian' && !r.momentMatched);
   if (g.length > 0) return g.map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.discretization }));
-  return results.summary.filter((r) => r.runs > 0).map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.mean, stderr: r.stderr }));
+  return results.summary.filter((r) => !r.diverged).map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.mean, stderr: r.stderr }));
 }
 
-/** Coupled studies: the pooled coupled RMS per (sampler, steps), diverged runs left out. */
+/** Coupled studies: the pooled coupled RMS per (sampler, steps), diverged cells left out. */
 function coupledPoints(results: StudyResults): ConvergencePoint[] {
-  return results.summary.filter((r) => r.runs > 0 && r.coupled !== undefined && Number.isFinite(r.coupled)).map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.coupled! }));
+  return results.summary.filter((r) => !r.diverged && r.coupled !== undefined && Number.isFinite(r.coupled)).map((r) => ({ sampler: r.label, nfe: r.nfe, w2: r.coupled! }));
 }
 
 /** log p₀ of a mixture (or Gaussian) target on a grid around its means, for the scatter plot. */

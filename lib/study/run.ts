@@ -68,8 +68,8 @@ export interface MonteCarloStudyRow {
   /** Mean and variance over particles of the squared distance (for pooling seeds). */
   coupledMeanSq?: number;
   coupledVarSq?: number;
-  /** The run blew up (non-finite samples, or the sampler said so): kept out of fits, plots and means. */
-  diverged?: boolean;
+  /** Set when the run blew up (SampleResult.diverged): then w2, w2sq and gap are NaN (null in JSON), not measurements. */
+  diverged?: { particles: number; firstStep: number | null };
 }
 
 /** A coupled study's reference run for one family and seed, with its own distance to the target. */
@@ -103,7 +103,7 @@ export interface MonteCarloSummary {
   /** Coupled studies: the RMS distance to the reference pooled over seeds, with its 95 % interval. */
   coupled?: number;
   coupledInterval?: [number, number];
-  /** Runs at this step count that diverged (left out of every number above). */
+  /** Runs (seeds) that diverged; when > 0 the cell is not a measurement: mean, stderr, debiased are NaN, and fits and plots leave it out. */
   diverged: number;
 }
 
@@ -165,6 +165,10 @@ export interface StudyTheory {
     theorem: TheoremInfo;
     /** The constant used (theory.C1), when given. */
     C1?: number;
+    /** Where the bounds come from: the user's C1, the paper's constants ("≲" taken as 1), or none (no bound). */
+    boundSource: 'user' | 'paper' | 'none';
+    /** The paper's C₁ at the largest step (the local-linearization one grows with h), when it applies. */
+    paperC1?: number;
     /** The smallest C1 for which the bound covers every measured total of this sampler: any valid C1 is at least this. */
     requiredC1: number;
     maxStep?: number;
@@ -218,11 +222,11 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
   const floorSq = floor ? floor.values.reduce((a, v) => a + v * v, 0) / floor.values.length : 0;
   for (const sampler of s.samplers)
     for (const steps of s.steps) {
-      const all = mc.filter((r) => r.label === sampler.label && r.steps === steps);
-      const runs = all.filter((r) => !r.diverged);
-      if (all.length === 0) continue;
-      if (runs.length === 0) {
-        summary.push({ label: sampler.label, sampler: sampler.name, steps, nfe: all[0]!.nfe, runs: 0, mean: NaN, stderr: NaN, debiased: NaN, belowFloor: false, diverged: all.length });
+      const runs = mc.filter((r) => r.label === sampler.label && r.steps === steps);
+      if (runs.length === 0) continue;
+      const diverged = runs.filter((r) => r.diverged).length;
+      if (diverged > 0) {
+        summary.push({ label: sampler.label, sampler: sampler.name, steps, nfe: runs[0]!.nfe, runs: runs.length, mean: NaN, stderr: NaN, debiased: NaN, belowFloor: false, diverged });
         continue;
       }
       const { mean, stderr } = meanAndStderr(runs.map((r) => r.w2));
@@ -239,7 +243,7 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
         debiased: Math.sqrt(Math.max(0, meanSq - floorSq)),
         belowFloor: floor !== null && mean - floor.mean <= noise,
         ...pooledCoupled(runs, s.n),
-        diverged: all.length - runs.length,
+        diverged: 0,
       });
     }
   const orders: StudyOrder[] = [];
@@ -258,7 +262,7 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
       pts = g.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.discretization }));
     } else {
       metric = 'debiased W2';
-      pts = summary.filter((r) => r.label === sampler.label && !r.belowFloor).map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.debiased }));
+      pts = summary.filter((r) => r.label === sampler.label && !r.belowFloor && !r.diverged).map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.debiased }));
     }
     // Round-off floor of exact values: nothing below 1e-13 relative to the largest error is fitted.
     const top = Math.max(0, ...pts.map((p) => p.y));
@@ -497,6 +501,8 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
       sampler: name,
       theorem: theorems[name],
       ...(t.rows[0]!.C1 !== undefined ? { C1: t.rows[0]!.C1 } : {}),
+      boundSource: t.rows.find((r) => r.boundSource)?.boundSource ?? 'none',
+      ...(t.rows[0]!.paper ? { paperC1: t.rows[0]!.paper.C1 } : {}),
       requiredC1: requiredC1(measured.map((m) => m.row), measured.map((m) => m.total)),
       ...(typeof s.theory?.maxStep === 'number' ? { maxStep: s.theory.maxStep } : typeof s.theory?.maxStep === 'object' && s.theory.maxStep[name] !== undefined ? { maxStep: s.theory.maxStep[name] } : {}),
       hTimesDriftLipschitz: t.rows[0]!.hTimesDriftLipschitz,
@@ -521,14 +527,6 @@ function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | 
   };
 }
 
-/** Whether the sampler itself flagged the run (a `diverged` report with particles > 0, or `true`). */
-function reportsDivergence(run: object): boolean {
-  const d = (run as { diverged?: unknown }).diverged;
-  if (d === undefined || d === null || d === false) return false;
-  if (typeof d === 'object') return ((d as { particles?: number }).particles ?? 1) > 0;
-  return Boolean(d);
-}
-
 function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
@@ -546,15 +544,18 @@ async function monteCarloRow(
 ): Promise<MonteCarloStudyRow> {
   const { signal } = options;
   const t0 = performance.now();
-  const run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, eta: sampler.name === 'ddim' ? sampler.eta : undefined, steps, seed });
+  const run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, eta: sampler.name === 'ddim' ? sampler.eta : undefined, stabilize: sampler.stabilize, steps, seed });
   const seconds = (performance.now() - t0) / 1000;
-  const base = { kind: 'monte-carlo' as const, label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds };
-  // A run that blew up is recorded as such, never as a measurement.
-  if (reportsDivergence(run) || !allFinite(run.samples.data)) return { ...base, w2: NaN, w2sq: NaN, gap: 0, diverged: true };
+  if (run.diverged || !allFinite(run.samples.data)) {
+    // Not a measurement: no W2 of particles that blew up (summarize and the plots leave it out).
+    const nan = Number.NaN;
+    const diverged = run.diverged ?? { particles: s.n, firstStep: null };
+    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: nan, w2sq: nan, gap: nan, diverged };
+  }
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);
-  const row: MonteCarloStudyRow = { ...base, w2: d.w2, w2sq: d.w2sq, gap: d.gap ?? 0 };
+  const row: MonteCarloStudyRow = { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: d.w2, w2sq: d.w2sq, gap: d.gap ?? 0 };
   if (coupledReference) {
     const c = coupledDistance(run.samples, coupledReference);
     row.coupled = c.rms;

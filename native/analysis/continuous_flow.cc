@@ -1,11 +1,26 @@
 #include "analysis/continuous_flow.h"
 #include <cmath>
+#include <string>
 #include "binding/errors.h"
 
 namespace dw2::analysis {
 
-DirectionMaps continuousFlowMaps(bool ode, const Process& p, double T, double t, const ScoreSpectrum& score) {
+namespace {
+
+// The transfer factor k of the η-flow from T to t for one direction (see the header). η = 0
+// and η = 1 keep their closed forms (no pow), so those columns are exactly the spec's formulas.
+double transferFactor(double eta, double ellT, double ellt, double alphaRatio) {
+  if (eta == 0.0) return std::sqrt(ellt / ellT);
+  if (eta == 1.0) return alphaRatio * ellt / ellT;
+  const double e2 = eta * eta;
+  return std::pow(ellt / ellT, 0.5 * (1.0 + e2)) * std::pow(alphaRatio, e2);
+}
+
+}  // namespace
+
+DirectionMaps continuousFlowMaps(double eta, const Process& p, double T, double t, const ScoreSpectrum& score) {
   if (!(t >= 0.0 && t < T)) fail(ErrorCode::InvalidArgument, "the flow needs 0 <= t < T");
+  if (!(std::isfinite(eta) && eta >= 0.0)) fail(ErrorCode::InvalidArgument, "the flow's eta must be finite and >= 0, got " + std::to_string(eta));
   const double aT = p.alpha(T), at = p.alpha(t), sT = p.sigma2(T), st = p.sigma2(t);
   const double ratio = aT / at;
   DirectionMaps maps;
@@ -13,13 +28,17 @@ DirectionMaps continuousFlowMaps(bool ode, const Process& p, double T, double t,
   for (size_t i = 0; i < score.d; ++i) {
     const double ellT = aT * aT * score.lambda[i] + sT;
     const double ellt = at * at * score.lambda[i] + st;
-    const double k = ode ? std::sqrt(ellt / ellT) : ratio * ellt / ellT;
+    const double k = transferFactor(eta, ellT, ellt, ratio);
     maps.gain[i] = k;
     maps.offset[i] = (at - k * aT) * score.centre[i];
-    // SDE: ℓ_t − k²ℓ_T = ℓ_t (1 − ratio² ℓ_t/ℓ_T) ≥ 0 since ratio² ℓ_t ≤ ℓ_T along the process.
-    maps.noiseVariance[i] = ode ? 0.0 : std::fmax(0.0, ellt - k * k * ellT);
+    maps.noiseVariance[i] = eta == 0.0 ? 0.0 : std::fmax(0.0, ellt - k * k * ellT);
   }
   return maps;
+}
+
+double flowEta(Scheme scheme, double ddimEta) {
+  if (scheme == Scheme::Ddim) return ddimEta;
+  return schemeInfo(scheme).ode ? 0.0 : 1.0;
 }
 
 }  // namespace dw2::analysis

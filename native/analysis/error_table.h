@@ -1,7 +1,7 @@
 // The error table of spec §7 for a configuration: for every (sampler, t_end, steps, prior),
 // the W2 distances to p₀ of
 //   truncation      p_{t_end} itself (exact dynamics from p_T),
-//   continuous      the exact SDE or ODE flow (the scheme's kind) from the prior,
+//   continuous      the exact flow the scheme discretizes (ODE, reverse SDE, or ddim's η-flow) from the prior,
 //   discrete        the scheme from p_T,
 //   total           the scheme from the prior,
 //   score           the scheme with an approximate Gaussian score from the prior (optional),
@@ -45,6 +45,9 @@ struct TableRow {
   double score = std::numeric_limits<double>::quiet_NaN();
   bool momentMatched;
   bool fellBack;
+  // Non-empty when the scheme is undefined on this row's grid (e.g. ddpm with h·g² ≥ 1): why.
+  // The row's scheme errors (discrete, total, discretization, score) are then NaN.
+  std::string invalid;
 };
 
 struct TableResult {

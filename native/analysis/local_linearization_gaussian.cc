@@ -3,7 +3,9 @@
 //   SDE: b = −f x + g² s,   L = −f − g²/ℓ,     M = f′x − (g²)′ s − g² ∂_t s   (Δs = 0),
 //   ODE: b = −f x + ½g² s,  L = −f − ½g²/ℓ,    M = f′x − ½(g²)′ s − ½g² ∂_t s, no noise,
 // with ∂_t s = f α m/ℓ + (y − α m) ℓ′/ℓ² and ℓ′ = 2fℓ + g² (spec §7), and the scalar weights
-// of localLinearizationWeights(h, L) shared with the particle sampler.
+// of localLinearizationWeights(h, L) and the noise variance Q = g² h φ₁(2hL) − (g²)′ h² φ₂(2hL)
+// of localLinearizationNoiseVariance shared with the particle sampler (whose noise
+// c_W W + c_H H + √v ξ has exactly this variance: local_linearization_noise.h).
 #include <cmath>
 #include "analysis/direction_blocks.h"
 #include "analysis/gaussian_recursion.h"
@@ -16,7 +18,7 @@ namespace dw2::analysis {
 namespace {
 
 struct LinearizationStep {
-  double h, f, g2, dfdt, dg2dt, alpha, alpha2, sigma2;
+  double h, f, g2, dfdt, dg2dt, alpha, alpha2, sigma2, cap;  // cap: κ/h (+∞ = plain scheme)
 };
 
 DW2_SIMD_CLONES void applyLinearizationStep(const LinearizationStep& st, bool ode, const double* lambda, const double* centre, size_t lo,
@@ -34,10 +36,13 @@ DW2_SIMD_CLONES void applyLinearizationStep(const LinearizationStep& st, bool od
     const double bC = half * st.g2 * sC;
     const double mX = st.dfdt - half * st.dg2dt * sX - half * st.g2 * dsX;
     const double mC = -half * st.dg2dt * sC - half * st.g2 * dsC;
-    const LocalLinearizationWeights w = localLinearizationWeights(st.h, L);
+    // The model's growth rate: L, or min(L, κ/h) in the stabilized variant; the affine forms
+    // of b and M are unchanged.
+    const double mu = std::fmin(L, st.cap);
+    const LocalLinearizationWeights w = localLinearizationWeights(st.h, mu);
     const double a = 1.0 + w.drift * L + w.curvature * mX;
     const double b = w.drift * bC + w.curvature * mC;
-    const double noise = ode ? 0.0 : st.g2 * w.noiseVar;
+    const double noise = ode ? 0.0 : localLinearizationNoiseVariance(st.h, mu, st.g2, -st.dg2dt);
     A[i] = a * A[i];
     B[i] = a * B[i] + b;
     V[i] = a * a * V[i] + noise;
@@ -46,12 +51,14 @@ DW2_SIMD_CLONES void applyLinearizationStep(const LinearizationStep& st, bool od
 
 }  // namespace
 
-DirectionMaps localLinearizationMaps(bool ode, const Process& p, const std::vector<double>& grid, const ScoreSpectrum& score, Progress& progress) {
+DirectionMaps localLinearizationMaps(bool ode, const Process& p, const std::vector<double>& grid, const ScoreSpectrum& score, Progress& progress,
+                                     double linearizationCap) {
   if (grid.size() < 2) fail(ErrorCode::InvalidArgument, "a grid needs at least 2 times");
   std::vector<LinearizationStep> steps(grid.size() - 1);
   for (size_t k = 0; k + 1 < grid.size(); ++k) {
     const double t = grid[k];
-    steps[k] = {t - grid[k + 1], p.f(t), p.g2(t), p.dfdt(t), p.dg2dt(t), p.alpha(t), p.alpha(t) * p.alpha(t), p.sigma2(t)};
+    const double h = t - grid[k + 1];
+    steps[k] = {h, p.f(t), p.g2(t), p.dfdt(t), p.dg2dt(t), p.alpha(t), p.alpha(t) * p.alpha(t), p.sigma2(t), linearizationCap / h};
   }
   DirectionMaps maps;
   maps.resetIdentity(score.d);

@@ -21,7 +21,7 @@ bool ApproxScore::centred() const {
   return true;
 }
 
-ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const double* covariance) {
+ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const double* covariance, Progress& progress) {
   const size_t d = data.d;
   for (size_t k = 0; k < d * d; ++k)
     if (!std::isfinite(covariance[k])) fail(ErrorCode::NonFinite, "approxScore.covariance contains a non-finite value at index " + std::to_string(k));
@@ -35,7 +35,10 @@ ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const 
   a.d = d;
   a.lambda.resize(d);
   RowMatrix V(d, d);
+  progress.checkpoint(0.0);
   symmetricEigen(covariance, d, a.lambda.data(), V.data());
+  // Measured on d = 3072: the eigendecomposition is about 3/4 of this function's time.
+  progress.checkpoint(0.75);
   clampSpectrum(a.lambda, std::max(1e-12, 4.0 * double(d) * std::numeric_limits<double>::epsilon()), "approxScore.covariance eigenvalues", a.warnings);
 
   a.centre.assign(d, 0.0);
@@ -48,6 +51,7 @@ ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const 
   Eigen::Map<Eigen::VectorXd>(a.targetMean.data(), d) = W.transpose() * Eigen::Map<const Eigen::VectorXd>(data.mean.data(), d);
   a.targetCovariance.resize(d * d);
   Eigen::Map<RowMatrix>(a.targetCovariance.data(), d, d) = W.transpose() * lam.asDiagonal() * W;
+  progress.checkpoint(0.875);
   const RowMatrix root = W.transpose() * lam.cwiseSqrt().asDiagonal() * W;
   a.target = BuresReference::fromRoot(a.targetMean.data(), root.data(), d);
   return a;

@@ -9,6 +9,7 @@
 #include "analysis/gaussian_data.h"
 #include "analysis/prior.h"
 #include "linalg/bures.h"
+#include "runtime/progress.h"
 
 namespace dw2::analysis {
 
@@ -26,8 +27,10 @@ struct ApproxScore {
   bool centred() const;  // μ̂ = 0
 };
 
-// mean: ambient μ̂ (null: 0); covariance: ambient Σ̂ (row-major d × d, symmetric PSD).
-ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const double* covariance);
+// mean: ambient μ̂ (null: 0); covariance: ambient Σ̂ (row-major d × d, symmetric PSD). O(d³):
+// progress is reported (and cancellation honoured) between the eigendecomposition and the
+// basis changes, which are single dense solver calls.
+ApproxScore makeApproxScore(const GaussianData& data, const double* mean, const double* covariance, Progress& progress = noProgress());
 
 // The start of a run in V coordinates: mean (d) and covariance (d × d).
 void approxStart(const ApproxScore& approx, Prior prior, const Process& process, double T, std::vector<double>& mean,

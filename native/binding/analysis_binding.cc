@@ -1,17 +1,21 @@
 // Bindings of the exact Gaussian analysis (spec §7): convert and validate, then call the
 // kernels in native/analysis. Heavy work (eigendecompositions included) runs inside the
 // kernels, on the thread pool for the Promise forms.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include "analysis/continuous_flow.h"
 #include "analysis/error_table.h"
 #include "analysis/gauss_legendre.h"
 #include "analysis/gaussian_recursion.h"
+#include "analysis/progress_range.h"
 #include "analysis/randomized_moments.h"
 #include "analysis/score_error.h"
+#include "analysis/steps_to_accuracy.h"
 #include "binding/async_job.h"
 #include "binding/convert.h"
 #include "binding/process_arg.h"
+#include "binding/sampler_params_arg.h"
 #include "binding/registry.h"
 #include "linalg/bures.h"
 
@@ -206,22 +210,50 @@ struct TableOutput {
   std::vector<double> approxMean, approxCovariance;  // set when estimated from samples
 };
 
+// With an approximate score the dense set-up dominates at large d, so progress is split by
+// estimated cost, in units of one row's dense Bures solve (~d³, as errorTable counts it):
+// drawing m samples and forming Σ̂ (m d²/4), then Σ̂'s eigendecomposition with eigenvectors and
+// the basis changes (~2 d³). Calibrated on CIFAR-10 (d = 3072, m = 1000): 4 s, 76 s and 45 s per
+// row. Those set-up steps are single Eigen calls, so progress moves (and cancellation is
+// honoured) between them.
+struct SetupShares {
+  double estimateEnd, setupEnd;
+};
+
+SetupShares approxSetupShares(const TableJobInput& in, size_t d) {
+  const double dd = double(d), cube = dd * dd * dd;
+  const double estimate = 0.25 * double(in.approx->samples) * dd * dd;
+  const double setup = 2.0 * cube;
+  const double steps = in.config.explicitGrid.empty() ? double(in.config.steps.size()) : 1.0;
+  const double tEnds = std::max<double>(1.0, double(in.config.tEnds.size()));
+  const double rows = double(in.config.schemes.size()) * tEnds * double(in.config.priors.size()) * steps;
+  const double total = estimate + setup + rows * cube;
+  return SetupShares{estimate / total, (estimate + setup) / total};
+}
+
 TableOutput runTable(const TableJobInput& in, Progress& progress) {
   TableOutput out;
   const GaussianData data = in.data.build(in.approx.has_value());
   out.d = data.d;
   std::optional<ApproxScore> approx;
+  SetupShares shares{0.0, 0.0};
   if (in.approx) {
+    shares = approxSetupShares(in, data.d);
+    progress.checkpoint(0.0);
     if (in.approx->samples > 0) {
       out.approxMean.resize(data.d);
       out.approxCovariance.resize(data.d * data.d);
       estimateFromSamples(data, in.approx->samples, in.approx->seed, out.approxMean.data(), out.approxCovariance.data());
-      approx = makeApproxScore(data, out.approxMean.data(), out.approxCovariance.data());
-    } else {
-      approx = makeApproxScore(data, in.approx->mean ? in.approx->mean->data() : nullptr, in.approx->covariance->data());
+      progress.checkpoint(shares.estimateEnd);
     }
+    ProgressRange setupPart(progress, shares.estimateEnd, shares.setupEnd);
+    const bool estimated = in.approx->samples > 0;
+    approx = makeApproxScore(data, estimated ? out.approxMean.data() : in.approx->mean ? in.approx->mean->data() : nullptr,
+                             estimated ? out.approxCovariance.data() : in.approx->covariance->data(), setupPart);
+    progress.checkpoint(shares.setupEnd);
   }
-  out.table = errorTable(data, in.config, approx ? &*approx : nullptr, progress);
+  ProgressRange tablePart(progress, shares.setupEnd, 1.0);
+  out.table = errorTable(data, in.config, approx ? &*approx : nullptr, tablePart);
   return out;
 }
 
@@ -244,6 +276,7 @@ Napi::Value tableToJs(Napi::Env env, const TableOutput& out, bool withScore) {
     if (withScore) o.Set("score", t.score);
     o.Set("momentMatched", t.momentMatched);
     o.Set("fellBack", t.fellBack);
+    if (!t.invalid.empty()) o.Set("invalid", t.invalid);
     rows.Set(uint32_t(k), o);
   }
   r.Set("rows", rows);
@@ -286,6 +319,100 @@ Napi::Value gaussianAnalysisAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     TableJobInput in = parseTable(info);
     auto* job = new TableJob(info.Env(), std::move(in), info.Length() > 1 ? info[1] : info.Env().Undefined(), CancelToken::fromArg(info, 2));
+    return job->start();
+  });
+}
+
+// The steps-to-accuracy search: the table's data and process options plus
+// { tolerances, component, maxNfe, checkPoints?, tEnd?, prior }.
+struct AccuracyJobInput {
+  DataInput data;
+  AccuracyConfig config;
+};
+
+AccuracyJobInput parseAccuracy(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1) fail(ErrorCode::InvalidArgument, "options are required");
+  Napi::Object o = requireObject(info[0], "options");
+  AccuracyJobInput in;
+  in.data = DataInput::parse(o);
+  AccuracyConfig& c = in.config;
+  c.process = processFromObject(requireObject(o.Get("process"), "process"));
+  for (const auto& s : stringList(o, "samplers")) c.schemes.push_back(parseScheme(s));
+  c.prior = parsePrior(stringProperty(o, "prior"));
+  c.gridKind = parseGridKind(stringProperty(o, "grid"));
+  c.rho = numberOr(o, "rho", 7.0);
+  c.eta = numberOr(o, "eta", 0.0);
+  if (!(c.eta >= 0.0 && c.eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(c.eta));
+  c.tEnd = numberOr(o, "tEnd", -1.0);
+  c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
+  c.tolerances = numberList(o, "tolerances");
+  c.component = parseAccuracyComponent(stringProperty(o, "component"));
+  const double maxNfe = numberOr(o, "maxNfe", 2048);
+  if (!(std::floor(maxNfe) == maxNfe && maxNfe >= 1 && maxNfe <= 1e8)) fail(ErrorCode::InvalidArgument, "maxNfe must be an integer in [1, 1e8]");
+  c.maxNfe = (long long)maxNfe;
+  c.checkPoints = integerOr(o, "checkPoints", 8, 0, 1000);
+  return in;
+}
+
+AccuracyResult runAccuracy(const AccuracyJobInput& in, Progress& progress) {
+  const GaussianData data = in.data.build(false);
+  return stepsToAccuracy(data, in.config, progress);
+}
+
+Napi::Value accuracyToJs(Napi::Env env, const AccuracyResult& out) {
+  Napi::Object r = Napi::Object::New(env);
+  Napi::Array rows = Napi::Array::New(env, out.rows.size());
+  for (size_t k = 0; k < out.rows.size(); ++k) {
+    const AccuracyRow& a = out.rows[k];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("sampler", schemeInfo(a.scheme).name);
+    o.Set("tolerance", a.tolerance);
+    o.Set("reached", a.reached);
+    o.Set("steps", a.steps);
+    o.Set("nfe", double(a.nfe));
+    o.Set("error", a.error);
+    o.Set("check", accuracyCheckName(a.check));
+    o.Set("stable", a.stable);
+    o.Set("evaluations", a.evaluations);
+    o.Set("seconds", a.seconds);
+    o.Set("momentMatched", schemeInfo(a.scheme).randomized);
+    if (!a.invalid.empty()) o.Set("invalid", a.invalid);
+    rows.Set(uint32_t(k), o);
+  }
+  r.Set("rows", rows);
+  Napi::Array warnings = Napi::Array::New(env, out.warnings.size());
+  for (size_t k = 0; k < out.warnings.size(); ++k) warnings.Set(uint32_t(k), out.warnings[k]);
+  r.Set("warnings", warnings);
+  r.Set("tEnd", out.tEnd);
+  return r;
+}
+
+class AccuracyJob : public Job {
+ public:
+  AccuracyJob(Napi::Env env, AccuracyJobInput in, const Napi::Value& progress, CancelFlag cancel)
+      : Job(env, progress, std::move(cancel)), in_(std::move(in)) {}
+
+ protected:
+  void run(Progress& p) override { out_ = runAccuracy(in_, p); }
+  Napi::Value result(Napi::Env env) override { return accuracyToJs(env, out_); }
+
+ private:
+  AccuracyJobInput in_;
+  AccuracyResult out_;
+};
+
+Napi::Value gaussianStepsToAccuracySync(const Napi::CallbackInfo& info) {
+  return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    AccuracyJobInput in = parseAccuracy(info);
+    return accuracyToJs(info.Env(), runAccuracy(in, noProgress()));
+  });
+}
+
+// (options, onProgress?, cancelToken?) -> Promise
+Napi::Value gaussianStepsToAccuracyAsync(const Napi::CallbackInfo& info) {
+  return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    AccuracyJobInput in = parseAccuracy(info);
+    auto* job = new AccuracyJob(info.Env(), std::move(in), info.Length() > 1 ? info[1] : info.Env().Undefined(), CancelToken::fromArg(info, 2));
     return job->start();
   });
 }
@@ -362,13 +489,21 @@ Napi::Value gaussianRecursionSync(const Napi::CallbackInfo& info) {
     const Process p = processFromObject(requireObject(o.Get("process"), "process"));
     const std::vector<double> grid = gridFromValue(p, o.Get("grid"));
     const Scheme scheme = parseScheme(stringProperty(o, "sampler"));
-    const double eta = numberOr(o, "eta", 0.0);
+    PlanOptions options;
+    options.eta = numberOr(o, "eta", 0.0);
+    options.params = samplerParamsField(o);
     const DiagonalGaussian start = parseStart(o, p, grid.front(), dir.data);
-    return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, eta, dir.spectrum()), start);
+    const Napi::Value cap = o.Get("linearizationCap");
+    if (!cap.IsUndefined() && schemeInfo(scheme).usesHessian) {  // the stabilized local linearization
+      const double kappa = cap.ToNumber().DoubleValue();
+      if (!(kappa >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
+      return mapsToJs(info.Env(), localLinearizationMaps(scheme == Scheme::LocalLinearizationOde, p, grid, dir.spectrum(), noProgress(), kappa), start);
+    }
+    return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, options, dir.spectrum()), start);
   });
 }
 
-// ({ eigenvalues, mean?, process, T?, tEnd, ode, start? }) -> exact flow's output moments
+// ({ eigenvalues, mean?, process, T?, tEnd, ode | eta, start? }) -> exact flow's output moments
 Napi::Value gaussianFlowSync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     Napi::Object o = requireObject(info[0], "options");
@@ -376,9 +511,16 @@ Napi::Value gaussianFlowSync(const Napi::CallbackInfo& info) {
     const Process p = processFromObject(requireObject(o.Get("process"), "process"));
     const double T = numberOr(o, "T", p.T), tEnd = numberOr(o, "tEnd", defaultTEnd(p));
     Napi::Value ode = o.Get("ode");
-    if (!ode.IsBoolean()) fail(ErrorCode::InvalidArgument, "ode must be a boolean");
+    double eta;
+    if (!o.Get("eta").IsUndefined()) {
+      if (!ode.IsUndefined()) fail(ErrorCode::InvalidArgument, "give ode or eta, not both");
+      eta = numberOr(o, "eta", 0.0);
+    } else {
+      if (!ode.IsBoolean()) fail(ErrorCode::InvalidArgument, "ode must be a boolean (or give eta)");
+      eta = ode.As<Napi::Boolean>().Value() ? 0.0 : 1.0;
+    }
     const DiagonalGaussian start = parseStart(o, p, T, dir.data);
-    return mapsToJs(info.Env(), continuousFlowMaps(ode.As<Napi::Boolean>().Value(), p, T, tEnd, dir.spectrum()), start);
+    return mapsToJs(info.Env(), continuousFlowMaps(eta, p, T, tEnd, dir.spectrum()), start);
   });
 }
 
@@ -457,6 +599,8 @@ Napi::Value gaussLegendreSync(const Napi::CallbackInfo& info) {
 DW2_REGISTER([](Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianAnalysisSync", Napi::Function::New(env, gaussianAnalysisSync, "gaussianAnalysisSync"));
   exports.Set("gaussianAnalysis", Napi::Function::New(env, gaussianAnalysisAsync, "gaussianAnalysis"));
+  exports.Set("gaussianStepsToAccuracySync", Napi::Function::New(env, gaussianStepsToAccuracySync, "gaussianStepsToAccuracySync"));
+  exports.Set("gaussianStepsToAccuracy", Napi::Function::New(env, gaussianStepsToAccuracyAsync, "gaussianStepsToAccuracy"));
   exports.Set("gaussianRecursionSync", Napi::Function::New(env, gaussianRecursionSync, "gaussianRecursionSync"));
   exports.Set("gaussianFlowSync", Napi::Function::New(env, gaussianFlowSync, "gaussianFlowSync"));
   exports.Set("randomizedMomentsSync", Napi::Function::New(env, randomizedMomentsSync, "randomizedMomentsSync"));

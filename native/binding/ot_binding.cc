@@ -12,6 +12,7 @@
 #include "cuda/device.h"
 #include "ot/certificate.h"
 #include "ot/exact.h"
+#include "ot/exact_matrix.h"
 #include "ot/gaussian_bures.h"
 #include "ot/one_dimensional.h"
 #include "ot/sliced.h"
@@ -172,6 +173,11 @@ Napi::Value exactResultObject(Napi::Env env, const ExactResult& r) {
   st.Set("secondsCosts", r.secondsCosts);
   st.Set("secondsSolve", r.secondsSolve);
   st.Set("secondsCertify", r.secondsCertify);
+  if (r.atomsA) {
+    st.Set("atomsA", double(r.atomsA));
+    st.Set("atomsB", double(r.atomsB));
+  }
+  if (r.costExponent) st.Set("costExponent", r.costExponent);
   o.Set("stats", st);
   return o;
 }
@@ -189,6 +195,24 @@ Napi::Value w2Exact(const Napi::CallbackInfo& info, bool async) {
   task->work = [=](Progress& p) { *result = solveExact(a, wa, b, wb, opts, p); };
   task->build = [result](Napi::Env env) -> Napi::Value { return exactResultObject(env, *result); };
   return runTask(info, task, async, 8, {0, 2, 5, 6});
+}
+
+// (M, n, m, weightsA?, weightsB?, options) [, onProgress, token]: a caller's cost matrix.
+Napi::Value w2ExactMatrix(const Napi::CallbackInfo& info, bool async) {
+  const size_t n = size_t(argInteger(info, 1, "n", 1, INT32_MAX));
+  const size_t m = size_t(argInteger(info, 2, "m", 1, INT32_MAX));
+  Napi::Float64Array M = argFloat64Array(info, 0, "costs");
+  requireLength(M.ElementLength(), n, m, "costs");
+  requireFinite(M.Data(), M.ElementLength(), "costs");
+  const double* wa = argWeights(info, 3, n, "weightsA");
+  const double* wb = argWeights(info, 4, m, "weightsB");
+  const ExactOptions opts = parseExactOptions(info, 5);
+  const double* costs = M.Data();
+  auto result = std::make_shared<ExactResult>();
+  auto task = std::make_shared<Task>();
+  task->work = [=](Progress& p) { *result = solveExactMatrix(costs, n, m, wa, wb, opts, p); };
+  task->build = [result](Napi::Env env) -> Napi::Value { return exactResultObject(env, *result); };
+  return runTask(info, task, async, 6, {0, 3, 4});
 }
 
 // The same arguments for the GPU auction (uniform weights, n = m): UNSUPPORTED naming the
@@ -304,10 +328,7 @@ Napi::Value certifyPlan(const Napi::CallbackInfo& info, bool async) {
   auto pv = std::make_shared<std::vector<double>>(v.Data(), v.Data() + b.n);
   auto result = std::make_shared<Certificate>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) {
-    SqEuclideanCost C(a, b);
-    *result = certify(C, pa->data(), pb->data(), *plan, *pu, *pv, false, p);
-  };
+  task->work = [=](Progress& p) { *result = certifyClouds(a, pa->data(), b, pb->data(), *plan, *pu, *pv, p); };
   task->build = [result](Napi::Env env) -> Napi::Value { return certificateObject(env, *result); };
   return runTask(info, task, async, 12, {0, 2, 5, 6});
 }
@@ -343,6 +364,9 @@ Napi::Value momentsBinding(const Napi::CallbackInfo& info) {
     std::vector<double> pw = normalisedWeights(w, c.n, "weights");
     std::vector<double> mean, cov;
     empiricalMoments(c.x, c.n, d, pw.data(), mean, cov);
+    for (double x : cov)
+      if (!std::isfinite(x))
+        fail(ErrorCode::NonFinite, "the covariance of the points exceeds the float64 range (about 1.8e308); rescale the data");
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("mean", toF64(info.Env(), mean));
     o.Set("cov", toF64(info.Env(), cov));
@@ -360,6 +384,8 @@ Napi::Value wrap(const Napi::CallbackInfo& info) {
 DW2_REGISTER([](Napi::Env env, Napi::Object exports) {
   exports.Set("otExactSync", Napi::Function::New(env, wrap<w2Exact, false>, "otExactSync"));
   exports.Set("otExact", Napi::Function::New(env, wrap<w2Exact, true>, "otExact"));
+  exports.Set("otExactMatrixSync", Napi::Function::New(env, wrap<w2ExactMatrix, false>, "otExactMatrixSync"));
+  exports.Set("otExactMatrix", Napi::Function::New(env, wrap<w2ExactMatrix, true>, "otExactMatrix"));
   exports.Set("w2AuctionCudaSync", Napi::Function::New(env, wrap<w2AuctionCuda, false>, "w2AuctionCudaSync"));
   exports.Set("w2AuctionCuda", Napi::Function::New(env, wrap<w2AuctionCuda, true>, "w2AuctionCuda"));
   exports.Set("otOneDimSync", Napi::Function::New(env, wrap<w2OneDim, false>, "otOneDimSync"));

@@ -8,6 +8,7 @@
 #include "binding/convert.h"
 #include "binding/js_batch_score.h"
 #include "binding/process_arg.h"
+#include "binding/sampler_params_arg.h"
 #include "binding/registry.h"
 #include "binding/target_arg.h"
 #include "cuda/device.h"
@@ -105,6 +106,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   if (!has(o, "grid")) fail(ErrorCode::InvalidArgument, "grid is required");
   s.grid = gridFromValue(s.process, field(o, "grid"));
   s.eta = numberField(o, "eta", 0.0);
+  s.params = samplerParamsField(o);
   s.seed = seedField(o);
   const std::string noise = stringField(o, "noise", "step");
   if (noise != "step" && noise != "path") fail(ErrorCode::InvalidArgument, "noise must be 'step' or 'path', got '" + noise + "'");
@@ -121,6 +123,10 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   else if (hessian == "krylov") s.hessian = HessianRoute::Krylov;
   else fail(ErrorCode::InvalidArgument, "hessian must be 'auto', 'dense' or 'krylov', got '" + hessian + "'");
   s.krylovDim = static_cast<int>(integerField(o, "krylovDim", 30, 1, 10000));
+  if (has(o, "linearizationCap")) {
+    s.linearizationCap = numberField(o, "linearizationCap", HUGE_VAL);
+    if (!(s.linearizationCap >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
+  }
   if (s.n * s.d > (size_t(1) << 31)) fail(ErrorCode::TooLarge, "n × d must stay below 2^31 elements");
 
   const bool haveTarget = has(o, "target"), haveScore = has(o, "score");
@@ -225,12 +231,28 @@ class SamplerRun {
   Napi::Value result(Napi::Env env) {
     Napi::Object r = Napi::Object::New(env);
     r.Set("samples", samples_.Value());
-    r.Set("grid", grid_.Value());
+    if (call_.setup.scheme == Scheme::DpmAdaptive) {  // the grid the controller accepted
+      Napi::Float64Array g = Napi::Float64Array::New(env, stats_.acceptedGrid.size());
+      std::copy(stats_.acceptedGrid.begin(), stats_.acceptedGrid.end(), g.Data());
+      r.Set("grid", g);
+      r.Set("accepted", Napi::Number::New(env, double(stats_.accepted)));
+      r.Set("rejected", Napi::Number::New(env, double(stats_.rejected)));
+    } else {
+      r.Set("grid", grid_.Value());
+    }
     r.Set("nfe", Napi::Number::New(env, double(stats_.nfe)));
     r.Set("hvps", Napi::Number::New(env, double(stats_.hvps)));
     r.Set("jacobians", Napi::Number::New(env, double(stats_.jacobians)));
     r.Set("fallbackSteps", Napi::Number::New(env, stats_.fallbackSteps));
     r.Set("hessianRoute", schemeInfo(call_.setup.scheme).usesHessian ? Napi::Value(Napi::String::New(env, stats_.dense ? "dense" : "krylov")) : env.Null());
+    if (stats_.divergedParticles) {
+      Napi::Object dv = Napi::Object::New(env);
+      dv.Set("particles", Napi::Number::New(env, double(stats_.divergedParticles)));
+      dv.Set("firstStep", Napi::Number::New(env, stats_.firstDivergedStep));
+      r.Set("diverged", dv);
+    } else {
+      r.Set("diverged", env.Null());
+    }
     Napi::Array traj = Napi::Array::New(env, trajectory_.size());
     for (uint32_t i = 0; i < trajectory_.size(); ++i) traj.Set(i, trajectory_[i].Value());
     r.Set("trajectory", traj);

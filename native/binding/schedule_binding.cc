@@ -3,6 +3,7 @@
 #include "binding/convert.h"
 #include "binding/process_arg.h"
 #include "binding/registry.h"
+#include "binding/sampler_params_arg.h"
 #include "schemes/local_linearization.h"
 #include "schemes/scheme.h"
 
@@ -85,6 +86,7 @@ Napi::Value schemes(const Napi::CallbackInfo& info) {
     o.Set("usesHessian", s.usesHessian);
     o.Set("ode", s.ode);
     o.Set("vpOnly", s.vpOnly);
+    o.Set("historySlots", s.historySlots);
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;
@@ -95,6 +97,7 @@ Napi::Object combinationToJs(Napi::Env env, const Combination& c) {
   o.Set("reg", toArray(env, std::vector<double>(c.reg, c.reg + kMaxStages)));
   o.Set("score", toArray(env, std::vector<double>(c.score, c.score + kMaxStages)));
   o.Set("noise", toArray(env, std::vector<double>(c.noise, c.noise + kMaxNoises)));
+  o.Set("history", toArray(env, std::vector<double>(c.history, c.history + kMaxHistory)));
   return o;
 }
 
@@ -109,8 +112,19 @@ Napi::Value stepPlan(const Napi::CallbackInfo& info) {
     o.eta = argFiniteNumber(info, 4, "eta");
     o.u = argFiniteNumber(info, 5, "u");
     o.scoreDefinedAtZero = argBool(info, 6, "scoreDefinedAtZero");
+    o.params = samplerParamsField(info.Length() > 7 && info[7].IsObject() ? info[7].As<Napi::Object>() : Napi::Object::New(info.Env()));
     StepPlan plan;
-    buildStepPlan(s, p, t0, t1, o, plan);
+    // A multistep scheme's step depends on earlier grid times: arg 8 may give the grid (t0 = grid[k]).
+    if (info.Length() > 8 && info[8].IsTypedArray()) {
+      const std::vector<double> grid = gridFromValue(p, info[8]);
+      int k = -1;
+      for (size_t i = 0; i + 1 < grid.size(); ++i)
+        if (grid[i] == t0 && grid[i + 1] == t1) k = static_cast<int>(i);
+      if (k < 0) fail(ErrorCode::InvalidArgument, "t0 → t1 is not a step of the grid");
+      buildStepPlan(s, p, grid, k, o, plan);
+    } else {
+      buildStepPlan(s, p, t0, t1, o, plan);
+    }
     Napi::Env env = info.Env();
     Napi::Object r = Napi::Object::New(env);
     r.Set("stages", plan.stages);
@@ -121,6 +135,12 @@ Napi::Value stepPlan(const Napi::CallbackInfo& info) {
     for (int j = 0; j < plan.stages; ++j) inputs.Set(static_cast<uint32_t>(j), combinationToJs(env, plan.input[j]));
     r.Set("input", inputs);
     r.Set("output", combinationToJs(env, plan.output));
+    r.Set("perturbsInput", plan.perturbsInput);
+    if (plan.perturbsInput) r.Set("input0", combinationToJs(env, plan.input[0]));
+    r.Set("historyRead", plan.historyRead);
+    Napi::Array saves = Napi::Array::New(env, plan.historyWrite);
+    for (int m = 0; m < plan.historyWrite; ++m) saves.Set(static_cast<uint32_t>(m), combinationToJs(env, plan.save[m]));
+    r.Set("save", saves);
     return r;
   });
 }

@@ -20,23 +20,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-}  // namespace
-
-ot::ExactResult solveExactCuda(const ot::Cloud& a, const ot::Cloud& b, const ot::ExactOptions& opts, Progress& progress) {
+// The GPU auction on clouds whose squared distances are finite (ot/cost_scale.h).
+ot::ExactResult solveInRange(const ot::Cloud& a, const ot::Cloud& b, const ot::ExactOptions& opts, Progress& progress) {
   using namespace ot;
   const size_t n = a.n, d = a.d;
-  if (n == 0 || b.n == 0)
-    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(n) + " points, b has " + std::to_string(b.n));
-  if (a.d != b.d) fail(ErrorCode::ShapeMismatch, "point dimensions differ: a has d = " + std::to_string(a.d) + ", b has d = " + std::to_string(b.d));
-  if (b.n != n)
-    fail(ErrorCode::Unsupported, "device 'cuda' solves assignment problems only (uniform weights and n = m), got n = " +
-                                     std::to_string(n) + ", m = " + std::to_string(b.n) + "; use device 'cpu'");
-  if (opts.solver == ExactSolver::NetworkSimplex || opts.solver == ExactSolver::ShortestPath)
-    fail(ErrorCode::Unsupported, std::string("solver '") + (opts.solver == ExactSolver::NetworkSimplex ? "network-simplex" : "shortest-path") +
-                                     "' has no CUDA implementation (device 'cuda' runs the auction); use device 'cpu'");
-  if (n > size_t(INT32_MAX)) fail(ErrorCode::TooLarge, "clouds beyond 2^31 - 1 points");
-  requireDevice();
-
   ExactResult r;
   SqEuclideanCost C(a, b);
   r.dense = false;
@@ -65,8 +52,29 @@ ot::ExactResult solveExactCuda(const ot::Cloud& a, const ot::Cloud& b, const ot:
   r.solver = "cuda-auction";
   r.secondsSolve = since(t0);
   certifyAssignment(C, s, gs.exhausted, opts, r, progress, 0.8);
+  return r;
+}
+
+}  // namespace
+
+ot::ExactResult solveExactCuda(const ot::Cloud& a, const ot::Cloud& b, const ot::ExactOptions& opts, Progress& progress) {
+  using namespace ot;
+  const size_t n = a.n;
+  if (n == 0 || b.n == 0)
+    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(n) + " points, b has " + std::to_string(b.n));
+  if (a.d != b.d) fail(ErrorCode::ShapeMismatch, "point dimensions differ: a has d = " + std::to_string(a.d) + ", b has d = " + std::to_string(b.d));
+  if (b.n != n)
+    fail(ErrorCode::Unsupported, "device 'cuda' solves assignment problems only (uniform weights and n = m), got n = " +
+                                     std::to_string(n) + ", m = " + std::to_string(b.n) + "; use device 'cpu'");
+  if (opts.solver == ExactSolver::NetworkSimplex || opts.solver == ExactSolver::ShortestPath)
+    fail(ErrorCode::Unsupported, std::string("solver '") + (opts.solver == ExactSolver::NetworkSimplex ? "network-simplex" : "shortest-path") +
+                                     "' has no CUDA implementation (device 'cuda' runs the auction); use device 'cpu'");
+  if (n > size_t(INT32_MAX)) fail(ErrorCode::TooLarge, "clouds beyond 2^31 - 1 points");
+  requireDevice();
+  ot::ExactResult r = ot::solveScaled(a, b, [&](const ot::Cloud& sa, const ot::Cloud& sb) { return solveInRange(sa, sb, opts, progress); });
   progress.checkpoint(1.0);
   return r;
 }
 
 }  // namespace dw2::cuda
+

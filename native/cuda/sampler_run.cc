@@ -17,6 +17,8 @@ namespace dw2::cuda {
 namespace {
 
 DevCombination toDevice(const CompiledCombination& c) {
+  // History terms (multistep plans) never reach the device: those schemes are refused above.
+  if (c.count > kDevMaxTerms) fail(ErrorCode::Internal, "a combination has more terms than the device kernel holds");
   DevCombination out;
   out.count = c.count;
   for (int t = 0; t < c.count; ++t) {
@@ -94,6 +96,9 @@ const char* unsupportedScheme(Scheme s) {
     return s == Scheme::LocalLinearization
                ? "sampler 'local-linearization' needs Hessians, which the CUDA backend does not compute; use device 'cpu'"
                : "sampler 'local-linearization-ode' needs Hessians, which the CUDA backend does not compute; use device 'cpu'";
+  if (needsWholeGrid(s))
+    return schemeInfo(s).historySlots > 0 ? "multistep samplers carry a history of model outputs between steps, which the CUDA backend does not; use device 'cpu'"
+                                          : "sampler 'edm' (churned input noise) is not implemented by the CUDA backend; use device 'cpu'";
   return nullptr;
 }
 
@@ -120,6 +125,7 @@ void runSampler(const SamplerSetup& s, const DeviceGaussianTarget& target, Sampl
   PlanOptions o;
   o.eta = s.eta;
   o.scoreDefinedAtZero = s.scoreDefinedAtZero;
+  o.params = s.params;
   const size_t cs = target.constantsSize();
   std::vector<double> constants(kMaxStages * cs);
   StepPlan plan;

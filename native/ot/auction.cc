@@ -142,6 +142,201 @@ inline Best scanList(const Lists& L, const double* p, size_t i) {
   return b;
 }
 
+// One auction run: candidate lists, prices and the queue of free rows.
+class Auction {
+ public:
+  Auction(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
+          AuctionStats& stats, double progressFrom, double progressTo)
+      : C_(C), n_(C.rows()), s_(s), opts_(opts), progress_(progress), stats_(stats), from_(progressFrom),
+        to_(progressTo), p_(n_, 0.0), rowBuf_(std::max(1, maxThreads()), std::vector<double>(kGroup * n_)),
+        scratch_(std::max(1, maxThreads())), assignedCost_(n_, 0.0), ring_(n_ + 1) {
+    L_.k = std::max<size_t>(2, std::min(n_, opts.listSize));
+    L_.col.resize(n_ * L_.k);
+    L_.cost.resize(n_ * L_.k);
+    L_.tail.resize(n_);
+    stale_.reserve(256);
+  }
+
+  void run() {
+    buildInitialLists();
+    const double cmax = C_.maxCostBound();
+    eps_ = std::min(cmax / 16.0, startingEpsilon());
+    if (!(eps_ > 0)) eps_ = cmax / 16.0;
+    maxBids_ = opts_.maxBids ? opts_.maxBids : uint64_t(200) * n_ * 64 + 1000000;
+    logSpan_ = std::log(std::max(2.0, cmax * double(n_) / std::max(opts_.absGap, 1e-300)));
+    eps0_ = eps_;
+    for (;;) {
+      ++stats_.phases;
+      queueSlackRows();
+      if (!bidUntilAssigned()) break;  // exhausted
+      if (!nextPhase()) break;
+    }
+    s_.v.assign(n_, 0.0);
+    for (size_t j = 0; j < n_; ++j) s_.v[j] = -p_[j];
+    progress_.checkpoint(to_);
+  }
+
+ private:
+  static constexpr size_t kGroup = 4;
+
+  // Rebuilds the lists of rows idx[0..count), four rows per cost evaluation, in parallel.
+  void rebuild(const int64_t* idx, size_t count) {
+    const size_t groups = (count + kGroup - 1) / kGroup;
+    const int threads = C_.isDense() ? threadsFor(double(count) * double(n_), 8.0)
+                                     : threadsFor(double(count) * double(n_), 3.0 * double(C_.dim()) + 8.0);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (long long g = 0; g < static_cast<long long>(groups); ++g) {
+      const int tid = omp_get_thread_num();
+      const size_t g0 = size_t(g) * kGroup, cnt = std::min(kGroup, count - g0);
+      double* buf = rowBuf_[tid].data();
+      if (C_.isDense()) {
+        for (size_t q = 0; q < cnt; ++q)
+          selectRow(C_.rowPtr(size_t(idx[g0 + q]), buf), p_.data(), n_, size_t(idx[g0 + q]), L_, scratch_[tid]);
+      } else {
+        C_.rowsOf(idx + g0, cnt, buf, n_);
+        for (size_t q = 0; q < cnt; ++q) selectRow(buf + q * n_, p_.data(), n_, size_t(idx[g0 + q]), L_, scratch_[tid]);
+      }
+    }
+    stats_.rebuilds += count;
+  }
+
+  // Initial lists, in chunks so cancellation stays responsive.
+  void buildInitialLists() {
+    std::vector<int64_t> all(n_);
+    for (size_t i = 0; i < n_; ++i) all[i] = int64_t(i);
+    const size_t chunk = std::max<size_t>(64, (size_t(1) << 26) / std::max<size_t>(1, n_ * (3 * C_.dim() + 8)));
+    for (size_t i0 = 0; i0 < n_; i0 += chunk) {
+      rebuild(all.data() + i0, std::min(chunk, n_ - i0));
+      progress_.checkpoint(from_ + 0.2 * (to_ - from_) * double(std::min(n_, i0 + chunk)) / double(n_));
+    }
+  }
+
+  // The typical spread of a row's best candidates (an epsilon far above the differences
+  // that matter only scrambles prices that later phases must undo).
+  double startingEpsilon() const {
+    double spread = 0.0;
+    for (size_t i = 0; i < n_; ++i) {
+      double lo = kInf;
+      for (size_t t = 0; t < L_.k; ++t) lo = std::min(lo, L_.cost[i * L_.k + t]);
+      const double hi = std::isfinite(L_.tail[i]) ? L_.tail[i] : lo;
+      spread += (hi - lo) / double(n_);
+    }
+    return spread;
+  }
+
+  size_t queued() const { return (tail_ + ring_.size() - head_) % ring_.size(); }
+  void push(int64_t i) {
+    ring_[tail_] = i;
+    tail_ = (tail_ + 1) % ring_.size();
+  }
+
+  // Phase start: queues the free rows and frees every row whose slack exceeds epsilon.
+  void queueSlackRows() {
+    for (size_t i = 0; i < n_; ++i) {
+      if (s_.col4row[i] < 0) {
+        push(int64_t(i));
+        continue;
+      }
+      const Best b = scanList(L_, p_.data(), i);
+      const double lower = std::min(b.w1, L_.tail[i]);
+      if (assignedCost_[i] + p_[s_.col4row[i]] - lower > eps_) {
+        s_.row4col[s_.col4row[i]] = -1;
+        s_.col4row[i] = -1;
+        push(int64_t(i));
+      }
+    }
+  }
+
+  // One bid of free row i: raise the price of its best column to the second-best value + eps.
+  void bid(int64_t i) {
+    Best b = scanList(L_, p_.data(), size_t(i));
+    if (b.w1 > L_.tail[i]) {
+      rebuild(&i, 1);
+      b = scanList(L_, p_.data(), size_t(i));
+    }
+    if (b.j1 < 0)  // only when costs are not finite, which cost_scale.h rules out
+      fail(ErrorCode::Internal, "auction: no finite candidate for row " + std::to_string(i));
+    const double second = std::min(b.w2, L_.tail[i]);
+    double price = (second + eps_) - b.c1;
+    if (!(price > p_[b.j1]))  // round-off guard: prices strictly rise
+      price = std::max(p_[b.j1] + eps_, std::nextafter(p_[b.j1], kInf));
+    p_[b.j1] = price;
+    const int64_t prev = s_.row4col[b.j1];
+    s_.row4col[b.j1] = i;
+    s_.col4row[i] = b.j1;
+    assignedCost_[i] = b.c1;
+    if (prev >= 0) {
+      s_.col4row[prev] = -1;
+      push(prev);
+    }
+    ++stats_.bids;
+  }
+
+  // Bids until every row is assigned; false when the bid limit was reached.
+  bool bidUntilAssigned() {
+    while (queued() > 0) {
+      // Parallel pass: rebuild the stale lists of the next batch of free rows.
+      const size_t batch = std::min<size_t>(queued(), 256);
+      stale_.clear();
+      for (size_t q = 0; q < batch; ++q) {
+        const int64_t i = ring_[(head_ + q) % ring_.size()];
+        if (scanList(L_, p_.data(), size_t(i)).w1 > L_.tail[i]) stale_.push_back(i);
+      }
+      if (stale_.size() > 1) rebuild(stale_.data(), stale_.size());
+      // Sequential (Gauss-Seidel) bids.
+      for (size_t q = 0; q < batch; ++q) {
+        const int64_t i = ring_[head_];
+        head_ = (head_ + 1) % ring_.size();
+        bid(i);
+      }
+      if (stats_.bids > maxBids_) {
+        stats_.exhausted = true;
+        return false;
+      }
+      const double phaseFrac = std::min(1.0, std::log(eps0_ / eps_) / logSpan_);
+      progress_.checkpoint(from_ + (to_ - from_) * (0.2 + 0.8 * phaseFrac));
+    }
+    return true;
+  }
+
+  // After a phase: stops when the bound on the total gap (sum over rows of own value
+  // minus a lower bound on the row minimum) meets the target, else shrinks epsilon.
+  bool nextPhase() {
+    double gap = 0.0, primal = 0.0;
+    for (size_t i = 0; i < n_; ++i) {
+      const Best b = scanList(L_, p_.data(), i);
+      gap += assignedCost_[i] + p_[s_.col4row[i]] - std::min(b.w1, L_.tail[i]);
+      primal += assignedCost_[i];
+    }
+    stats_.gapEstimate = gap;
+    stats_.finalEpsilon = eps_;
+    const double target = opts_.relGap * primal + opts_.absGap;
+    if (gap <= target) return false;
+    const double floorEps = 0.5 * target / double(n_);
+    if (eps_ <= floorEps) return false;  // gap <= n * eps: only round-off can get here
+    eps_ = std::max(eps_ / opts_.epsilonDivisor, floorEps);
+    return true;
+  }
+
+  const SqEuclideanCost& C_;
+  const size_t n_;
+  AssignmentState& s_;
+  const AuctionOptions& opts_;
+  Progress& progress_;
+  AuctionStats& stats_;
+  const double from_, to_;
+  Lists L_;
+  std::vector<double> p_;  // prices
+  std::vector<std::vector<double>> rowBuf_;
+  std::vector<SelectScratch> scratch_;
+  std::vector<double> assignedCost_;
+  std::vector<int64_t> ring_;  // FIFO of free rows (at most n at once)
+  size_t head_ = 0, tail_ = 0;
+  std::vector<int64_t> stale_;
+  double eps_ = 0.0, eps0_ = 0.0, logSpan_ = 1.0;
+  uint64_t maxBids_ = 0;
+};
+
 }  // namespace
 
 void auctionAssign(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
@@ -154,160 +349,7 @@ void auctionAssign(const SqEuclideanCost& C, AssignmentState& s, const AuctionOp
     s.col4row[0] = s.row4col[0] = 0;
     return;
   }
-
-  Lists L;
-  L.k = std::max<size_t>(2, std::min(n, opts.listSize));
-  L.col.resize(n * L.k);
-  L.cost.resize(n * L.k);
-  L.tail.resize(n);
-  std::vector<double> p(n, 0.0);
-
-  const int maxT = std::max(1, maxThreads());
-  const size_t group = 4;
-  std::vector<std::vector<double>> rowBuf(maxT, std::vector<double>(group * n));
-  std::vector<SelectScratch> scratch(maxT);
-
-  // Rebuilds the lists of rows idx[0..count), four rows per cost evaluation, in parallel.
-  auto rebuild = [&](const int64_t* idx, size_t count) {
-    const size_t groups = (count + group - 1) / group;
-    const int threads = C.isDense() ? threadsFor(double(count) * double(n), 8.0)
-                                    : threadsFor(double(count) * double(n), 3.0 * double(C.dim()) + 8.0);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (long long g = 0; g < static_cast<long long>(groups); ++g) {
-      const int tid = omp_get_thread_num();
-      const size_t g0 = size_t(g) * group, cnt = std::min(group, count - g0);
-      double* buf = rowBuf[tid].data();
-      if (C.isDense()) {
-        for (size_t q = 0; q < cnt; ++q)
-          selectRow(C.rowPtr(size_t(idx[g0 + q]), buf), p.data(), n, size_t(idx[g0 + q]), L, scratch[tid]);
-      } else {
-        C.rowsOf(idx + g0, cnt, buf, n);
-        for (size_t q = 0; q < cnt; ++q)
-          selectRow(buf + q * n, p.data(), n, size_t(idx[g0 + q]), L, scratch[tid]);
-      }
-    }
-    stats.rebuilds += count;
-  };
-
-  {  // initial lists, in chunks so cancellation stays responsive
-    std::vector<int64_t> all(n);
-    for (size_t i = 0; i < n; ++i) all[i] = int64_t(i);
-    const size_t chunk = std::max<size_t>(64, (size_t(1) << 26) / std::max<size_t>(1, n * (3 * C.dim() + 8)));
-    for (size_t i0 = 0; i0 < n; i0 += chunk) {
-      rebuild(all.data() + i0, std::min(chunk, n - i0));
-      progress.checkpoint(progressFrom + 0.2 * (progressTo - progressFrom) * double(std::min(n, i0 + chunk)) / double(n));
-    }
-  }
-
-  const double cmax = C.maxCostBound();
-  // Starting epsilon: the typical spread of a row's best candidates (an epsilon far
-  // above the differences that matter only scrambles prices that later phases must undo).
-  double spread = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    double lo = kInf;
-    for (size_t t = 0; t < L.k; ++t) lo = std::min(lo, L.cost[i * L.k + t]);
-    const double hi = std::isfinite(L.tail[i]) ? L.tail[i] : lo;
-    spread += (hi - lo) / double(n);
-  }
-  double eps = std::min(cmax / 16.0, spread);
-  if (!(eps > 0)) eps = cmax / 16.0;
-  const uint64_t maxBids = opts.maxBids ? opts.maxBids : uint64_t(200) * n * 64 + 1000000;
-
-  std::vector<int64_t>& owner = s.row4col;
-  std::vector<int64_t>& assigned = s.col4row;
-  std::vector<double> assignedCost(n, 0.0);
-  // FIFO of free rows (at most n at once).
-  std::vector<int64_t> ring(n + 1);
-  size_t head = 0, tailPos = 0;
-  auto queued = [&]() { return (tailPos + ring.size() - head) % ring.size(); };
-  auto push = [&](int64_t i) {
-    ring[tailPos] = i;
-    tailPos = (tailPos + 1) % ring.size();
-  };
-  std::vector<int64_t> stale;
-  stale.reserve(256);
-  const double logSpan = std::log(std::max(2.0, cmax * double(n) / std::max(opts.absGap, 1e-300)));
-  const double eps0 = eps;
-
-  for (;;) {
-    ++stats.phases;
-    // Free every row whose slack exceeds the new epsilon.
-    for (size_t i = 0; i < n; ++i) {
-      if (assigned[i] < 0) {
-        push(int64_t(i));
-        continue;
-      }
-      const Best b = scanList(L, p.data(), i);
-      const double lower = std::min(b.w1, L.tail[i]);
-      if (assignedCost[i] + p[assigned[i]] - lower > eps) {
-        owner[assigned[i]] = -1;
-        assigned[i] = -1;
-        push(int64_t(i));
-      }
-    }
-
-    while (queued() > 0) {
-      // Parallel pass: rebuild the stale lists of the next batch of free rows.
-      const size_t batch = std::min<size_t>(queued(), 256);
-      stale.clear();
-      for (size_t q = 0; q < batch; ++q) {
-        const int64_t i = ring[(head + q) % ring.size()];
-        if (scanList(L, p.data(), size_t(i)).w1 > L.tail[i]) stale.push_back(i);
-      }
-      if (stale.size() > 1) rebuild(stale.data(), stale.size());
-
-      // Sequential (Gauss-Seidel) bids.
-      for (size_t q = 0; q < batch; ++q) {
-        const int64_t i = ring[head];
-        head = (head + 1) % ring.size();
-        Best b = scanList(L, p.data(), size_t(i));
-        if (b.w1 > L.tail[i]) {
-          rebuild(&i, 1);
-          b = scanList(L, p.data(), size_t(i));
-        }
-        const double second = std::min(b.w2, L.tail[i]);
-        double price = (second + eps) - b.c1;
-        if (!(price > p[b.j1]))  // round-off guard: prices strictly rise
-          price = std::max(p[b.j1] + eps, std::nextafter(p[b.j1], kInf));
-        p[b.j1] = price;
-        const int64_t prev = owner[b.j1];
-        owner[b.j1] = i;
-        assigned[i] = b.j1;
-        assignedCost[i] = b.c1;
-        if (prev >= 0) {
-          assigned[prev] = -1;
-          push(prev);
-        }
-        ++stats.bids;
-      }
-      if (stats.bids > maxBids) {
-        stats.exhausted = true;
-        break;
-      }
-      const double phaseFrac = std::min(1.0, std::log(eps0 / eps) / logSpan);
-      progress.checkpoint(progressFrom + (progressTo - progressFrom) * (0.2 + 0.8 * phaseFrac));
-    }
-    if (stats.exhausted) break;
-
-    // Upper bound on the total gap: sum over rows of (own value - lower bound on the row minimum).
-    double gap = 0.0, primal = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-      const Best b = scanList(L, p.data(), i);
-      gap += assignedCost[i] + p[assigned[i]] - std::min(b.w1, L.tail[i]);
-      primal += assignedCost[i];
-    }
-    stats.gapEstimate = gap;
-    stats.finalEpsilon = eps;
-    const double target = opts.relGap * primal + opts.absGap;
-    if (gap <= target) break;
-    const double floorEps = 0.5 * target / double(n);
-    if (eps <= floorEps) break;  // gap <= n * eps: only round-off can get here
-    eps = std::max(eps / opts.epsilonDivisor, floorEps);
-  }
-
-  s.v.assign(n, 0.0);
-  for (size_t j = 0; j < n; ++j) s.v[j] = -p[j];
-  progress.checkpoint(progressTo);
+  Auction(C, s, opts, progress, stats, progressFrom, progressTo).run();
 }
 
 }  // namespace dw2::ot

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <limits>
 #include "ot/compensated.h"
+#include "ot/cost_matrix.h"
+#include "ot/cost_scale.h"
 #include "runtime/threads.h"
 
 namespace dw2::ot {
 
-Certificate certify(const SqEuclideanCost& C, const double* wa, const double* wb, const SparsePlan& plan,
+template <class Cost>
+Certificate certify(const Cost& C, const double* wa, const double* wb, const SparsePlan& plan,
                     std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress,
                     double progressFrom, double progressTo) {
   const size_t n = C.rows(), m = C.cols();
@@ -86,7 +89,23 @@ Certificate certify(const SqEuclideanCost& C, const double* wa, const double* wb
   return cert;
 }
 
-void tightenColumns(const SqEuclideanCost& C, const std::vector<int64_t>& rows, const std::vector<double>& u,
+Certificate certifyClouds(const Cloud& a, const double* wa, const Cloud& b, const double* wb, const SparsePlan& plan,
+                          std::vector<double> u, std::vector<double> v, Progress& progress) {
+  const CostScale s = chooseCostScale(a, b);
+  if (!s.active()) return certify(SqEuclideanCost(a, b), wa, wb, plan, u, v, false, progress);
+  for (std::vector<double>* p : {&u, &v})
+    for (double& t : *p) t = s.scaleCost(t);
+  const std::vector<double> xa = s.coordinates(a), xb = s.coordinates(b);
+  Certificate c = certify(SqEuclideanCost(Cloud{xa.data(), a.n, a.d}, Cloud{xb.data(), b.n, b.d}), wa, wb, plan, u, v,
+                          false, progress);
+  unscaleCertificate(c, s);
+  requireRepresentable(c.primal, "the plan's cost");
+  requireRepresentable(c.bound, "the certificate bound");
+  return c;
+}
+
+template <class Cost>
+void tightenColumns(const Cost& C, const std::vector<int64_t>& rows, const std::vector<double>& u,
                     const std::vector<int64_t>& cols, std::vector<double>& v) {
   for (int64_t j : cols) {
     double lowest = std::numeric_limits<double>::infinity();
@@ -94,5 +113,15 @@ void tightenColumns(const SqEuclideanCost& C, const std::vector<int64_t>& rows, 
     v[j] = lowest;
   }
 }
+
+template Certificate certify<SqEuclideanCost>(const SqEuclideanCost&, const double*, const double*, const SparsePlan&,
+                                              std::vector<double>&, const std::vector<double>&, bool, Progress&, double,
+                                              double);
+template Certificate certify<CostMatrix>(const CostMatrix&, const double*, const double*, const SparsePlan&,
+                                         std::vector<double>&, const std::vector<double>&, bool, Progress&, double, double);
+template void tightenColumns<SqEuclideanCost>(const SqEuclideanCost&, const std::vector<int64_t>&,
+                                              const std::vector<double>&, const std::vector<int64_t>&, std::vector<double>&);
+template void tightenColumns<CostMatrix>(const CostMatrix&, const std::vector<int64_t>&, const std::vector<double>&,
+                                         const std::vector<int64_t>&, std::vector<double>&);
 
 }  // namespace dw2::ot

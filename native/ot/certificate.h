@@ -41,12 +41,21 @@ struct Certificate {
 // numbers). wa/wb: marginal weights (sum 1). When tightenRows is set, u_i is first
 // replaced by min_j (C_ij - v_j), the best row potential for the given v, in the same
 // pass. Parallel over rows; checkpoints the progress.
-Certificate certify(const SqEuclideanCost& C, const double* wa, const double* wb, const SparsePlan& plan,
+// Cost: SqEuclideanCost or CostMatrix (ot/cost_matrix.h).
+template <class Cost>
+Certificate certify(const Cost& C, const double* wa, const double* wb, const SparsePlan& plan,
                     std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress,
                     double progressFrom = 0.0, double progressTo = 1.0);
 
+// certify() for a caller's plan and potentials between two clouds, in rescaled
+// coordinates when squared distances would overflow (cost_scale.h); values returned
+// in original units (NON_FINITE when they do not fit).
+Certificate certifyClouds(const Cloud& a, const double* wa, const Cloud& b, const double* wb, const SparsePlan& plan,
+                          std::vector<double> u, std::vector<double> v, Progress& progress);
+
 // Column potentials v_j = min_{i in rows} (C_ij - u_i) for the columns listed in cols.
-void tightenColumns(const SqEuclideanCost& C, const std::vector<int64_t>& rows, const std::vector<double>& u,
+template <class Cost>
+void tightenColumns(const Cost& C, const std::vector<int64_t>& rows, const std::vector<double>& u,
                     const std::vector<int64_t>& cols, std::vector<double>& v);
 
 }  // namespace dw2::ot

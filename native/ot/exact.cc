@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include "binding/errors.h"
+#include "ot/atoms.h"
 #include "ot/compensated.h"
+#include "ot/cost_scale.h"
 #include "runtime/threads.h"
 
 namespace dw2::ot {
@@ -48,6 +51,41 @@ void finishTolerance(ExactResult& r, const SqEuclideanCost& C, double relTol) {
   r.certified = r.cert.bound <= r.tolerance;
 }
 
+// Certifies a complete or partial assignment (masses 1/n): plan from s.col4row,
+// row potentials tightened to the row minima of C - v.
+Certificate certifyMatching(const SqEuclideanCost& C, AssignmentState& s, ExactResult& r, Progress& progress,
+                            double from, double to) {
+  const size_t n = C.rows();
+  const std::vector<double> w(n, 1.0 / double(n));
+  SparsePlan plan;
+  for (size_t i = 0; i < n; ++i)
+    if (s.col4row[i] >= 0) plan.add(int64_t(i), s.col4row[i], 1.0 / double(n));
+  auto tc = Clock::now();
+  Certificate c = certify(C, w.data(), w.data(), plan, s.u, s.v, true, progress, from, to);
+  r.secondsCertify += since(tc);
+  r.plan = std::move(plan);
+  return c;
+}
+
+// Frees the rows whose own column is not (to round-off) a row minimum of C - v;
+// returns how many rows are free afterwards.
+size_t freeSlackRows(const SqEuclideanCost& C, AssignmentState& s) {
+  const size_t n = C.rows();
+  const double eta = 8.0 * DBL_EPSILON * C.maxCostBound() + 8.0 * DBL_EPSILON * maxAbs(s.v);
+  size_t freed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t j = s.col4row[i];
+    if (j < 0) continue;
+    const double slack = (C.entry(i, size_t(j)) - s.v[j]) - s.u[i];
+    if (slack > eta) {
+      s.col4row[i] = -1;
+      s.row4col[j] = -1;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) freed += s.col4row[i] < 0;
+  return freed;
+}
+
 void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactResult& r, Progress& progress) {
   const size_t n = C.rows();
   AssignmentState s;
@@ -62,6 +100,19 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
     certifyAssignment(C, s, false, opts, r, progress, 0.85);
     return;
   }
+  if (opts.solver == ExactSolver::Auto && C.dim() <= kAuctionOnTheFlyMaxDim) {
+    // Tie-heavy data (lattices, grids and their shifts) can make the auction's price
+    // wars slow while shortest paths find almost every augmenting path in one row scan.
+    // A budget of 1.25 n row scans (a few percent of a typical auction) tells them apart:
+    // within it shortest paths finish and are kept; past it the auction starts afresh.
+    s.reset(n);
+    if (shortestPathAssign(C, s, progress, r.shortestPath, 0.0, 0.0, n + n / 4)) {
+      r.solver = "shortest-path";
+      r.secondsSolve = since(t0);
+      certifyAssignment(C, s, false, opts, r, progress, 0.85);
+      return;
+    }
+  }
   AuctionOptions ao;
   // Low dimensions have many near-ties: longer lists save more rebuilds than they cost.
   ao.listSize = opts.listSize ? opts.listSize : (C.dim() <= 3 ? std::min<size_t>(192, std::max<size_t>(64, n / 64)) : 24);
@@ -74,26 +125,262 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
   certifyAssignment(C, s, r.auction.exhausted, opts, r, progress, 0.8);
 }
 
+void requireCompatible(const Cloud& a, const Cloud& b) {
+  const size_t n = a.n, m = b.n;
+  if (n == 0 || m == 0)
+    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(n) + " points, b has " + std::to_string(m));
+  if (a.d != b.d)
+    fail(ErrorCode::ShapeMismatch, "point dimensions differ: a is " + std::to_string(n) + " x " + std::to_string(a.d) +
+                                       ", b is " + std::to_string(m) + " x " + std::to_string(b.d));
+  if (n > size_t(INT32_MAX) || m > size_t(INT32_MAX))
+    fail(ErrorCode::TooLarge, "clouds of " + std::to_string(n) + " and " + std::to_string(m) +
+                                  " points exceed the 2^31 - 1 point limit");
+}
+
+bool uniformWeights(const double* w, size_t k) {
+  if (!w) return true;
+  for (size_t i = 1; i < k; ++i)
+    if (w[i] != w[0]) return false;
+  return true;
+}
+
+bool anyZero(const std::vector<double>& w) {
+  return std::any_of(w.begin(), w.end(), [](double x) { return x == 0.0; });
+}
+
+// The problem after validation: normalised weights and the solver family.
+struct Problem {
+  Cloud a, b;
+  const double *wa, *wb;  // raw weights (null = uniform)
+  std::vector<double> pa, pb;
+  bool square = false;  // uniform weights and n = m
+  bool useAssignment = false;
+};
+
+// Working memory without a dense matrix; throws TooLarge beyond the budget.
+double baseBytes(const Problem& P, const ExactOptions& opts) {
+  const size_t n = P.a.n, m = P.b.n, d = P.a.d;
+  const int threads = std::max(1, maxThreads());
+  double base = 8.0 * double(n + m) * double(d) + 8.0 * 24.0 * double(n + m);
+  if (P.useAssignment)
+    base += double(n) * double(std::min<size_t>(n, opts.listSize ? opts.listSize : 192)) * 12.0 +
+            double(threads) * 4.0 * 8.0 * double(n);
+  else
+    base += 8.0 * double(m);
+  if (base > opts.memoryBudgetBytes)
+    fail(ErrorCode::TooLarge, "an exact solve of " + std::to_string(n) + " x " + std::to_string(m) + " points in d = " +
+                                  std::to_string(d) + " needs at least " + mib(base) + " of working memory, more than " +
+                                  "memoryBudgetBytes = " + mib(opts.memoryBudgetBytes));
+  return base;
+}
+
+ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base, Progress& progress) {
+  ExactResult r;
+  const size_t n = P.a.n, m = P.b.n, d = P.a.d;
+  const double denseBytes = SqEuclideanCost::denseBytes(n, m);
+  // The auction reads each cost row only when a candidate list is rebuilt: for small d,
+  // computing the row from coordinates (in cache) is faster than streaming it from a
+  // dense matrix in memory, so the matrix is built only for larger d (or other solvers).
+  const bool auctionPath = opts.solver != ExactSolver::ShortestPath;
+  const bool dense = base + denseBytes <= opts.memoryBudgetBytes && !(auctionPath && d <= kAuctionOnTheFlyMaxDim);
+  r.workingBytes = base + (dense ? denseBytes : 0.0);
+  SqEuclideanCost C(P.a, P.b);
+  auto t0 = Clock::now();
+  if (dense) {
+    SubProgress sp(progress, 0.0, 0.1);
+    C.buildDense(sp);
+  }
+  r.secondsCosts = since(t0);
+  r.dense = dense;
+  SubProgress rest(progress, dense ? 0.1 : 0.0, 1.0);
+  solveAssignment(C, opts, r, rest);
+  return r;
+}
+
+// Points of positive mass, as a compact cloud when some points carry none.
+struct PositivePart {
+  std::vector<int64_t> kept, dropped;
+  std::vector<double> x, mass;
+  Cloud cloud;
+  PositivePart(const Cloud& c, const std::vector<double>& w) : cloud(c) {
+    for (size_t i = 0; i < c.n; ++i) (w[i] > 0 ? kept : dropped).push_back(int64_t(i));
+    for (int64_t i : kept) mass.push_back(w[size_t(i)]);
+    if (dropped.empty()) return;
+    x.resize(kept.size() * c.d);
+    for (size_t t = 0; t < kept.size(); ++t) std::copy_n(c.row(size_t(kept[t])), c.d, x.data() + t * c.d);
+    cloud = Cloud{x.data(), kept.size(), c.d};
+  }
+};
+
+// Network simplex on a (possibly compacted) cost, results mapped back to full indices.
+void runSimplex(const SqEuclideanCost& Csub, const PositivePart& A, const PositivePart& B, const ExactOptions& opts,
+                ExactResult& r, Progress& progress) {
+  auto t0 = Clock::now();
+  SimplexOptions so;
+  so.maxPivots = opts.maxIterations;
+  SparsePlan subPlan;
+  std::vector<double> su, sv;
+  {
+    SubProgress sp(progress, 0.05, 0.85);
+    networkSimplex(Csub, A.mass.data(), B.mass.data(), so, subPlan, su, sv, sp, r.simplex);
+  }
+  r.secondsSolve = since(t0);
+  r.solver = "network-simplex";
+  for (size_t t = 0; t < A.kept.size(); ++t) r.u[A.kept[t]] = su[t];
+  for (size_t t = 0; t < B.kept.size(); ++t) r.v[B.kept[t]] = sv[t];
+  for (size_t t = 0; t < subPlan.size(); ++t) r.plan.add(A.kept[subPlan.rows[t]], B.kept[subPlan.cols[t]], subPlan.mass[t]);
+}
+
+// Transportation problem: drop zero-mass points, solve, then give them potentials.
+ExactResult solveTransport(const Problem& P, const ExactOptions& opts, double base, Progress& progress) {
+  ExactResult r;
+  const PositivePart A(P.a, P.pa), B(P.b, P.pb);
+  const bool filtered = !A.dropped.empty() || !B.dropped.empty();
+  SqEuclideanCost Csub(A.cloud, B.cloud);
+  auto t0 = Clock::now();
+  const double subBytes = SqEuclideanCost::denseBytes(A.cloud.n, B.cloud.n);
+  const bool denseSub = base + subBytes <= opts.memoryBudgetBytes;
+  if (denseSub) {
+    SubProgress sp(progress, 0.0, 0.05);
+    Csub.buildDense(sp);
+  }
+  r.dense = denseSub;
+  r.workingBytes = base + (denseSub ? subBytes : 0.0);
+  r.secondsCosts = since(t0);
+  r.u.assign(P.a.n, 0.0);
+  r.v.assign(P.b.n, 0.0);
+  runSimplex(Csub, A, B, opts, r, progress);
+
+  auto tc = Clock::now();
+  std::optional<SqEuclideanCost> full;
+  if (filtered) {
+    full.emplace(P.a, P.b);
+    tightenColumns(*full, A.kept, r.u, B.dropped, r.v);
+  }
+  const SqEuclideanCost& C = filtered ? *full : Csub;
+  r.cert = certify(C, P.pa.data(), P.pb.data(), r.plan, r.u, r.v, true, progress, 0.85, 1.0);
+  r.w2sq = std::max(0.0, r.cert.primal);
+  r.secondsCertify = since(tc);
+  finishTolerance(r, C, opts.tolerance);
+  return r;
+}
+
+// Supplies of the points of one side: whole units when both sides are uniform (1 per
+// point when n = m, else the other side's size: totals n m), else normalised weights.
+std::vector<double> pointSupply(const Problem& P, bool first, bool integral) {
+  const size_t n = P.a.n, m = P.b.n;
+  if (!integral) return first ? P.pa : P.pb;
+  const double unit = P.square ? 1.0 : double(first ? m : n);
+  return std::vector<double>(first ? n : m, unit);
+}
+
+// Solves the problem between the atoms of both sides (network simplex, certified on the
+// atoms, whose costs are exactly the points' costs) and expands it back to points.
+ExactResult solveAtoms(const Problem& P, const Atoms& A, const Atoms& B, const std::vector<double>& sa,
+                       const std::vector<double>& sb, double total, const ExactOptions& opts, Progress& progress) {
+  ExactResult r;
+  SqEuclideanCost C(A.cloud(), B.cloud());
+  const double bytes = SqEuclideanCost::denseBytes(A.count(), B.count());
+  auto t0 = Clock::now();
+  r.dense = 8.0 * double(P.a.n + P.b.n) * 6.0 + bytes <= opts.memoryBudgetBytes;
+  if (r.dense) {
+    SubProgress sp(progress, 0.0, 0.05);
+    C.buildDense(sp);
+  }
+  r.workingBytes = 8.0 * double(P.a.n + P.b.n) * (6.0 + double(P.a.d)) + (r.dense ? bytes : 0.0);
+  r.secondsCosts = since(t0);
+  t0 = Clock::now();
+  SimplexOptions so;
+  so.maxPivots = opts.maxIterations;
+  SparsePlan atomPlan;
+  {
+    SubProgress sp(progress, 0.05, 0.85);
+    networkSimplex(C, A.supply.data(), B.supply.data(), so, atomPlan, r.u, r.v, sp, r.simplex);
+  }
+  r.secondsSolve = since(t0);
+  r.solver = "atoms+network-simplex";
+  auto tc = Clock::now();
+  std::vector<double> wa(A.supply), wb(B.supply);
+  for (double& w : wa) w /= total;
+  for (double& w : wb) w /= total;
+  SparsePlan certPlan = atomPlan;
+  for (double& x : certPlan.mass) x /= total;
+  r.cert = certify(C, wa.data(), wb.data(), certPlan, r.u, r.v, true, progress, 0.85, 1.0);
+  r.cert.worstRow = r.cert.worstRow >= 0 ? A.representative(r.cert.worstRow) : -1;
+  r.cert.worstCol = r.cert.worstCol >= 0 ? B.representative(r.cert.worstCol) : -1;
+  r.w2sq = std::max(0.0, r.cert.primal);
+  r.secondsCertify = since(tc);
+  finishTolerance(r, C, opts.tolerance);
+  r.plan = expandPlan(atomPlan, A, sa, B, sb, total);
+  r.u = expandPotentials(r.u, A, P.a.n);
+  r.v = expandPotentials(r.v, B, P.b.n);
+  r.atomsA = A.count();
+  r.atomsB = B.count();
+  return r;
+}
+
+// Collapses duplicated points when that divides the number of pairs by 4 or more (and no
+// point has zero weight, which the plain transport path handles); nullopt otherwise.
+std::optional<ExactResult> solveCollapsed(const Problem& P, const ExactOptions& opts, Progress& progress) {
+  if (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath) return std::nullopt;
+  if (anyZero(P.pa) || anyZero(P.pb)) return std::nullopt;
+  const size_t n = P.a.n, m = P.b.n;
+  const size_t ua = distinctPoints(P.a), ub = distinctPoints(P.b);
+  if (4.0 * double(ua) * double(ub) > double(n) * double(m)) return std::nullopt;
+  const bool integral = uniformWeights(P.wa, n) && uniformWeights(P.wb, m) &&
+                        (P.square || double(n) * double(m) <= 4503599627370496.0);  // 2^52: exact units
+  const std::vector<double> sa = pointSupply(P, true, integral), sb = pointSupply(P, false, integral);
+  const Atoms A = collapseDuplicates(P.a, sa), B = collapseDuplicates(P.b, sb);
+  const double total = !integral ? 1.0 : P.square ? double(n) : double(n) * double(m);
+  ExactResult r = solveAtoms(P, A, B, sa, sb, total, opts, progress);
+  if (P.square && integral) {
+    r.assignment = true;
+    r.permutation.assign(n, -1);
+    for (size_t t = 0; t < r.plan.size(); ++t) r.permutation[size_t(r.plan.rows[t])] = r.plan.cols[t];
+    if (r.plan.size() != n || std::count(r.permutation.begin(), r.permutation.end(), -1) > 0)
+      fail(ErrorCode::Internal, "duplicate collapsing: the expanded plan is not a permutation");
+  }
+  return r;
+}
+
+ExactResult solveInRange(const Problem& P, const ExactOptions& opts, Progress& progress) {
+  if (std::optional<ExactResult> r = solveCollapsed(P, opts, progress)) return *std::move(r);
+  const double base = baseBytes(P, opts);
+  return P.useAssignment ? solveSquare(P, opts, base, progress) : solveTransport(P, opts, base, progress);
+}
+
+// Scales a result of the rescaled problem back to the original units (cost_scale.h).
+void unscaleResult(ExactResult& r, const CostScale& s) {
+  r.w2sq = s.unscale(r.w2sq);
+  requireRepresentable(r.w2sq, "W2^2");
+  for (std::vector<double>* p : {&r.u, &r.v})
+    for (double& x : *p) {
+      x = s.unscale(x);
+      requireRepresentable(x, "a dual potential");
+    }
+  unscaleCertificate(r.cert, s);
+  r.tolerance = s.unscale(r.tolerance);
+  requireRepresentable(r.cert.bound, "the certificate bound");
+  requireRepresentable(r.tolerance, "the certificate tolerance");
+}
+
 }  // namespace
+
+ExactResult solveScaled(const Cloud& a, const Cloud& b, const std::function<ExactResult(const Cloud&, const Cloud&)>& solve) {
+  const CostScale s = chooseCostScale(a, b);
+  if (!s.active()) return solve(a, b);
+  const std::vector<double> xa = s.coordinates(a), xb = s.coordinates(b);
+  ExactResult r = solve(Cloud{xa.data(), a.n, a.d}, Cloud{xb.data(), b.n, b.d});
+  unscaleResult(r, s);
+  r.costExponent = 2 * s.exponent;
+  return r;
+}
 
 void certifyAssignment(const SqEuclideanCost& C, AssignmentState& s, bool exhausted, const ExactOptions& opts, ExactResult& r,
                        Progress& progress, double progressFrom) {
-  const size_t n = C.rows();
-  const std::vector<double> w(n, 1.0 / double(n));
-  const double epsScale = DBL_EPSILON * C.maxCostBound();
   const double mid = progressFrom + 0.5 * (1.0 - progressFrom);
-  auto certifyState = [&](double from, double to) {
-    SparsePlan plan;
-    for (size_t i = 0; i < n; ++i)
-      if (s.col4row[i] >= 0) plan.add(int64_t(i), s.col4row[i], 1.0 / double(n));
-    auto tc = Clock::now();
-    Certificate c = certify(C, w.data(), w.data(), plan, s.u, s.v, true, progress, from, to);
-    r.secondsCertify += since(tc);
-    r.plan = std::move(plan);
-    return c;
-  };
   const bool repairable = r.solver != "shortest-path";
-  r.cert = certifyState(progressFrom, repairable ? mid : 1.0);
+  r.cert = certifyMatching(C, s, r, progress, progressFrom, repairable ? mid : 1.0);
   r.u = s.u;
   r.v = s.v;
   r.w2sq = r.cert.primal;
@@ -102,21 +389,11 @@ void certifyAssignment(const SqEuclideanCost& C, AssignmentState& s, bool exhaus
     // Repair: keep rows whose own column is (to round-off) a row minimum of C - v,
     // free the rest and finish with shortest augmenting paths from these prices.
     auto tr = Clock::now();
-    const double eta = 8.0 * epsScale + 8.0 * DBL_EPSILON * maxAbs(s.v);
-    for (size_t i = 0; i < n; ++i) {
-      const int64_t j = s.col4row[i];
-      if (j < 0) continue;
-      const double slack = (C.entry(i, size_t(j)) - s.v[j]) - s.u[i];
-      if (slack > eta) {
-        s.col4row[i] = -1;
-        s.row4col[j] = -1;
-      }
-    }
-    for (size_t i = 0; i < n; ++i) r.repairedRows += s.col4row[i] < 0;
+    r.repairedRows += freeSlackRows(C, s);
     shortestPathAssign(C, s, progress, r.shortestPath, mid, mid + 0.5 * (1.0 - mid));
     r.solver += "+shortest-path";
     r.secondsSolve += since(tr);
-    r.cert = certifyState(mid + 0.5 * (1.0 - mid), 1.0);
+    r.cert = certifyMatching(C, s, r, progress, mid + 0.5 * (1.0 - mid), 1.0);
   }
   r.assignment = true;
   r.permutation = s.col4row;
@@ -157,125 +434,22 @@ void requireEqualTotals(const double* wa, size_t n, const double* wb, size_t m) 
 
 ExactResult solveExact(const Cloud& a, const double* wa, const Cloud& b, const double* wb, const ExactOptions& opts,
                        Progress& progress) {
-  const size_t n = a.n, m = b.n, d = a.d;
-  if (n == 0 || m == 0)
-    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(n) + " points, b has " + std::to_string(m));
-  if (a.d != b.d)
-    fail(ErrorCode::ShapeMismatch, "point dimensions differ: a is " + std::to_string(n) + " x " + std::to_string(a.d) +
-                                       ", b is " + std::to_string(m) + " x " + std::to_string(b.d));
-  if (n > size_t(INT32_MAX) || m > size_t(INT32_MAX))
-    fail(ErrorCode::TooLarge, "clouds of " + std::to_string(n) + " and " + std::to_string(m) +
-                                  " points exceed the 2^31 - 1 point limit");
-  std::vector<double> pa = normalisedWeights(wa, n, "weightsA"), pb = normalisedWeights(wb, m, "weightsB");
-  requireEqualTotals(wa, n, wb, m);
-
-  auto uniform = [](const double* w, size_t k) {
-    if (!w) return true;
-    for (size_t i = 1; i < k; ++i)
-      if (w[i] != w[0]) return false;
-    return true;
-  };
-  const bool square = n == m && uniform(wa, n) && uniform(wb, m);
-  if (!square && (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath))
+  requireCompatible(a, b);
+  Problem P{a, b, wa, wb, normalisedWeights(wa, a.n, "weightsA"), normalisedWeights(wb, b.n, "weightsB")};
+  requireEqualTotals(wa, a.n, wb, b.n);
+  P.square = a.n == b.n && uniformWeights(wa, a.n) && uniformWeights(wb, b.n);
+  if (!P.square && (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath))
     fail(ErrorCode::InvalidArgument, std::string("solver '") +
                                          (opts.solver == ExactSolver::Auction ? "auction" : "shortest-path") +
-                                         "' needs uniform weights and n = m (got n = " + std::to_string(n) +
-                                         ", m = " + std::to_string(m) + "); use 'network-simplex' or 'auto'");
-  const bool useAssignment = square && opts.solver != ExactSolver::NetworkSimplex;
-
-  ExactResult r;
-  const int threads = std::max(1, maxThreads());
-  // Working memory without a dense matrix.
-  double base = 8.0 * double(n + m) * double(d) + 8.0 * 24.0 * double(n + m);
-  if (useAssignment) base += double(n) * double(std::min<size_t>(n, opts.listSize ? opts.listSize : 192)) * 12.0 + double(threads) * 4.0 * 8.0 * double(n);
-  else base += 8.0 * double(m);
-  if (base > opts.memoryBudgetBytes)
-    fail(ErrorCode::TooLarge, "an exact solve of " + std::to_string(n) + " x " + std::to_string(m) + " points in d = " +
-                                  std::to_string(d) + " needs at least " + mib(base) + " of working memory, more than " +
-                                  "memoryBudgetBytes = " + mib(opts.memoryBudgetBytes));
-  const double denseBytes = SqEuclideanCost::denseBytes(n, m);
-  // The auction reads each cost row only when a candidate list is rebuilt: for small d,
-  // computing the row from coordinates (in cache) is faster than streaming it from a
-  // dense matrix in memory, so the matrix is built only for larger d (or other solvers).
-  const bool auctionPath = useAssignment && opts.solver != ExactSolver::ShortestPath;
-  const bool dense = base + denseBytes <= opts.memoryBudgetBytes && !(auctionPath && d <= kAuctionOnTheFlyMaxDim);
-  r.workingBytes = base + (dense ? denseBytes : 0.0);
-
-  if (useAssignment) {
-    SqEuclideanCost C(a, b);
-    auto t0 = Clock::now();
-    if (dense) {
-      SubProgress sp(progress, 0.0, 0.1);
-      C.buildDense(sp);
-    }
-    r.secondsCosts = since(t0);
-    r.dense = dense;
-    SubProgress rest(progress, dense ? 0.1 : 0.0, 1.0);
-    solveAssignment(C, opts, r, rest);
-    progress.checkpoint(1.0);
-    return r;
-  }
-
-  // Transportation problem: drop zero-mass points, solve, then give them potentials.
-  std::vector<int64_t> ra, rb, za, zb;
-  for (size_t i = 0; i < n; ++i) (pa[i] > 0 ? ra : za).push_back(int64_t(i));
-  for (size_t j = 0; j < m; ++j) (pb[j] > 0 ? rb : zb).push_back(int64_t(j));
-  std::vector<double> xa, xb, sa, sb;
-  const bool filtered = !za.empty() || !zb.empty();
-  Cloud ca = a, cb = b;
-  if (filtered) {
-    xa.resize(ra.size() * d);
-    xb.resize(rb.size() * d);
-    for (size_t t = 0; t < ra.size(); ++t) std::copy_n(a.row(size_t(ra[t])), d, xa.data() + t * d);
-    for (size_t t = 0; t < rb.size(); ++t) std::copy_n(b.row(size_t(rb[t])), d, xb.data() + t * d);
-    ca = Cloud{xa.data(), ra.size(), d};
-    cb = Cloud{xb.data(), rb.size(), d};
-  }
-  for (int64_t i : ra) sa.push_back(pa[i]);
-  for (int64_t j : rb) sb.push_back(pb[j]);
-
-  SqEuclideanCost Csub(ca, cb);
-  auto t0 = Clock::now();
-  const bool denseSub = base + SqEuclideanCost::denseBytes(ca.n, cb.n) <= opts.memoryBudgetBytes;
-  if (denseSub) {
-    SubProgress sp(progress, 0.0, 0.05);
-    Csub.buildDense(sp);
-  }
-  r.dense = denseSub;
-  r.workingBytes = base + (denseSub ? SqEuclideanCost::denseBytes(ca.n, cb.n) : 0.0);
-  r.secondsCosts = since(t0);
-  t0 = Clock::now();
-  SimplexOptions so;
-  so.maxPivots = opts.maxIterations;
-  SparsePlan subPlan;
-  std::vector<double> su, sv;
-  {
-    SubProgress sp(progress, 0.05, 0.85);
-    networkSimplex(Csub, sa.data(), sb.data(), so, subPlan, su, sv, sp, r.simplex);
-  }
-  r.secondsSolve = since(t0);
-  r.solver = "network-simplex";
-
-  r.u.assign(n, 0.0);
-  r.v.assign(m, 0.0);
-  for (size_t t = 0; t < ra.size(); ++t) r.u[ra[t]] = su[t];
-  for (size_t t = 0; t < rb.size(); ++t) r.v[rb[t]] = sv[t];
-  for (size_t t = 0; t < subPlan.size(); ++t) r.plan.add(ra[subPlan.rows[t]], rb[subPlan.cols[t]], subPlan.mass[t]);
-
-  auto tc = Clock::now();
-  if (filtered) {
-    SqEuclideanCost C(a, b);
-    tightenColumns(C, ra, r.u, zb, r.v);
-    r.cert = certify(C, pa.data(), pb.data(), r.plan, r.u, r.v, true, progress, 0.85, 1.0);
-    r.w2sq = std::max(0.0, r.cert.primal);
-    r.secondsCertify = since(tc);
-    finishTolerance(r, C, opts.tolerance);
-  } else {
-    r.cert = certify(Csub, pa.data(), pb.data(), r.plan, r.u, r.v, true, progress, 0.85, 1.0);
-    r.w2sq = std::max(0.0, r.cert.primal);
-    r.secondsCertify = since(tc);
-    finishTolerance(r, Csub, opts.tolerance);
-  }
+                                         "' needs uniform weights and n = m (got n = " + std::to_string(a.n) +
+                                         ", m = " + std::to_string(b.n) + "); use 'network-simplex' or 'auto'");
+  P.useAssignment = P.square && opts.solver != ExactSolver::NetworkSimplex;
+  ExactResult r = solveScaled(a, b, [&](const Cloud& sa, const Cloud& sb) {
+    Problem Q = P;
+    Q.a = sa;
+    Q.b = sb;
+    return solveInRange(Q, opts, progress);
+  });
   progress.checkpoint(1.0);
   return r;
 }

@@ -3,6 +3,7 @@
 // repairs it with shortest augmenting paths when the certificate misses the tolerance.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 #include "ot/assignment.h"
@@ -40,12 +41,21 @@ struct ExactResult {
   SimplexStats simplex;
   size_t repairedRows = 0;
   double secondsCosts = 0.0, secondsSolve = 0.0, secondsCertify = 0.0;
+  size_t atomsA = 0, atomsB = 0;  // distinct points when duplicates were collapsed (atoms.h), else 0
+  int costExponent = 0;           // costs were computed in units of 2^costExponent (cost_scale.h), else 0
 };
 
+// Duplicated points are collapsed into weighted atoms first when that shrinks the
+// problem at least 4-fold (solver 'auto' or 'network-simplex'; see atoms.h).
 // wa / wb: weights (null = uniform); validated (finite, >= 0, positive totals equal to
 // relative 1e-6 when both are given) and renormalised to sum 1.
 ExactResult solveExact(const Cloud& a, const double* wa, const Cloud& b, const double* wb, const ExactOptions& opts,
                        Progress& progress);
+
+// Runs `solve` on the clouds, or on copies rescaled by a power of two when squared
+// distances would leave float64's safe range, and scales the result back (cost_scale.h).
+// Throws NON_FINITE when a value does not fit float64 in the original units.
+ExactResult solveScaled(const Cloud& a, const Cloud& b, const std::function<ExactResult(const Cloud&, const Cloud&)>& solve);
 
 // Certifies the assignment in `s` (columns of the rows and dual potentials, uniform weights)
 // and fills r's plan, permutation, potentials, w2sq, certificate and tolerance. Unless

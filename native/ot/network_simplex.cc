@@ -31,6 +31,7 @@
 #include <numeric>
 #include <string>
 #include "binding/errors.h"
+#include "ot/cost_matrix.h"
 
 namespace dw2::ot {
 
@@ -73,9 +74,10 @@ std::vector<int64_t> sortedAlong(const Cloud& c, const std::vector<double>& dir)
   return order;
 }
 
+template <class Cost>
 class Tree {
  public:
-  Tree(const SqEuclideanCost& C) : C_(C), n_(C.rows()), m_(C.cols()) {
+  Tree(const Cost& C) : C_(C), n_(C.rows()), m_(C.cols()) {
     const size_t N = n_ + m_;
     parent.assign(N, -1);
     flow.assign(N, 0.0);
@@ -131,153 +133,207 @@ class Tree {
   int64_t root = -1;
 
  private:
-  const SqEuclideanCost& C_;
+  const Cost& C_;
   size_t n_, m_;
   std::vector<int64_t> stack_;
 };
 
-}  // namespace
+// The order of sources and sinks for the starting tree: along the clouds' principal
+// axis (the optimal order in 1-D), or the given order for a caller's cost matrix.
+void startingOrder(const SqEuclideanCost& C, std::vector<int64_t>& oa, std::vector<int64_t>& ob) {
+  const std::vector<double> dir = principalAxis(C.a(), C.b());
+  oa = sortedAlong(C.a(), dir);
+  ob = sortedAlong(C.b(), dir);
+}
+void startingOrder(const CostMatrix& C, std::vector<int64_t>& oa, std::vector<int64_t>& ob) {
+  oa.resize(C.rows());
+  ob.resize(C.cols());
+  std::iota(oa.begin(), oa.end(), int64_t(0));
+  std::iota(ob.begin(), ob.end(), int64_t(0));
+}
 
-void networkSimplex(const SqEuclideanCost& C, const double* a, const double* b, const SimplexOptions& opts,
-                    SparsePlan& plan, std::vector<double>& u, std::vector<double>& v, Progress& progress,
-                    SimplexStats& stats) {
+// North-west corner rule in the starting order: the starting staircase tree.
+template <class Cost>
+void northWestCorner(const Cost& C, const double* a, const double* b, Tree<Cost>& T) {
   const size_t n = C.rows(), m = C.cols();
-  if (n == 0 || m == 0) fail(ErrorCode::InvalidArgument, "network simplex needs non-empty clouds");
-  Tree T(C);
-  const int64_t N = int64_t(n + m);
-
-  // North-west corner along the principal axis.
-  {
-    const std::vector<double> dir = principalAxis(C.a(), C.b());
-    const std::vector<int64_t> oa = sortedAlong(C.a(), dir), ob = sortedAlong(C.b(), dir);
-    size_t i = 0, j = 0;
-    T.root = oa[0];
-    double ra = a[oa[0]], rb = b[ob[0]];
-    int64_t src = oa[0], snk = int64_t(n) + ob[0];
-    T.attach(snk, src);  // the first arc hangs sink ob[0] below the root
-    for (;;) {
-      double x;
-      if (i == n - 1) x = rb;
-      else if (j == m - 1) x = ra;
-      else x = std::min(ra, rb);
-      // The arc (src, snk) carries x; it is stored at whichever end was attached last.
-      if (T.parent[snk] == src) T.flow[snk] = x;
-      else T.flow[src] = x;
-      ra -= x;
-      rb -= x;
-      if (i == n - 1 && j == m - 1) break;
-      if (i == n - 1 || (j < m - 1 && rb <= ra)) {
-        ++j;
-        snk = int64_t(n) + ob[j];
-        rb = b[ob[j]];
-        T.attach(snk, src);
-      } else {
-        ++i;
-        src = oa[i];
-        ra = a[oa[i]];
-        T.attach(src, snk);
-      }
+  std::vector<int64_t> oa, ob;
+  startingOrder(C, oa, ob);
+  size_t i = 0, j = 0;
+  T.root = oa[0];
+  double ra = a[oa[0]], rb = b[ob[0]];
+  int64_t src = oa[0], snk = int64_t(n) + ob[0];
+  T.attach(snk, src);  // the first arc hangs sink ob[0] below the root
+  for (;;) {
+    double x;
+    if (i == n - 1) x = rb;
+    else if (j == m - 1) x = ra;
+    else x = std::min(ra, rb);
+    // The arc (src, snk) carries x; it is stored at whichever end was attached last.
+    if (T.parent[snk] == src) T.flow[snk] = x;
+    else T.flow[src] = x;
+    ra -= x;
+    rb -= x;
+    if (i == n - 1 && j == m - 1) break;
+    if (i == n - 1 || (j < m - 1 && rb <= ra)) {
+      ++j;
+      snk = int64_t(n) + ob[j];
+      rb = b[ob[j]];
+      T.attach(snk, src);
+    } else {
+      ++i;
+      src = oa[i];
+      ra = a[oa[i]];
+      T.attach(src, snk);
     }
-    T.depth[T.root] = 0;
-    T.pot[T.root] = 0.0;
-    T.refresh(T.root, true, 0.0);
+  }
+  T.depth[T.root] = 0;
+  T.pot[T.root] = 0.0;
+  T.refresh(T.root, true, 0.0);
+}
+
+struct EnteringArc {
+  int64_t i = -1, j = -1;
+  double cost = 0.0;
+};
+
+// Block search pricing over the implicit arcs, resuming where the last search stopped.
+template <class Cost>
+class Pricing {
+ public:
+  Pricing(const Cost& C, const SimplexOptions& opts, double tol)
+      : C_(C), m_(C.cols()), arcs_(uint64_t(C.rows()) * uint64_t(C.cols())), tol_(tol), seg_(C.cols()) {
+    block_ = std::min<uint64_t>(arcs_, std::max<uint64_t>(64, uint64_t(opts.blockFactor * std::sqrt(double(arcs_)))));
   }
 
-  const double cmax = C.maxCostBound();
-  const double tol = opts.pivotTolerance > 0 ? opts.pivotTolerance : 64.0 * DBL_EPSILON * cmax;
-  const uint64_t maxPivots = opts.maxPivots ? opts.maxPivots : uint64_t(N) * 2000 + 1000000;
-  const uint64_t arcs = uint64_t(n) * uint64_t(m);
-  const uint64_t block =
-      std::min<uint64_t>(arcs, std::max<uint64_t>(64, uint64_t(opts.blockFactor * std::sqrt(double(arcs)))));
-  const uint64_t refreshEvery = std::max<uint64_t>(1000, uint64_t(N));
-  std::vector<double> seg(m);
-  uint64_t next = 0;
-  bool freshPotentials = true;
-  const double* pu = T.pot.data();
-  const double* pv = T.pot.data() + n;
-
-  for (;;) {
-    // Block search pricing.
-    double best = -tol;
-    int64_t ei = -1, ej = -1;
-    double ec = 0.0;
+  // The most negative reduced cost of the first block that has one below -tol, or i = -1.
+  EnteringArc find(const double* pu, const double* pv, Progress& progress, SimplexStats& stats, int64_t N) {
+    double best = -tol_;
+    EnteringArc e;
     uint64_t scanned = 0, inBlock = 0;
-    while (scanned < arcs) {
-      const size_t i = size_t(next / m), j0 = size_t(next % m);
-      const size_t len = size_t(std::min<uint64_t>(m - j0, std::min(block - inBlock, arcs - scanned)));
-      C.row(i, seg.data(), j0, len);
+    while (scanned < arcs_) {
+      const size_t i = size_t(next_ / m_), j0 = size_t(next_ % m_);
+      const size_t len = size_t(std::min<uint64_t>(m_ - j0, std::min(block_ - inBlock, arcs_ - scanned)));
+      C_.row(i, seg_.data(), j0, len);
       const double ui = pu[i];
       for (size_t t = 0; t < len; ++t) {
-        const double r = (seg[t] - ui) - pv[j0 + t];
-        if (r < best) best = r, ei = int64_t(i), ej = int64_t(j0 + t), ec = seg[t];
+        const double r = (seg_[t] - ui) - pv[j0 + t];
+        if (r < best) best = r, e.i = int64_t(i), e.j = int64_t(j0 + t), e.cost = seg_[t];
       }
       if (((scanned + len) >> 20) != (scanned >> 20))  // long scans stay cancellable
         progress.checkpoint(std::min(0.99, 1.0 - std::exp(-double(stats.pivots) / (4.0 * double(N)))));
       scanned += len;
       inBlock += len;
-      next += len;
-      if (next == arcs) next = 0;
-      if (inBlock == block) {
-        if (ei >= 0) break;
+      next_ += len;
+      if (next_ == arcs_) next_ = 0;
+      if (inBlock == block_) {
+        if (e.i >= 0) break;
         inBlock = 0;
       }
     }
     stats.arcsPriced += scanned;
-    if (ei < 0) {
+    return e;
+  }
+
+ private:
+  const Cost& C_;
+  size_t m_;
+  uint64_t arcs_, block_ = 0, next_ = 0;
+  double tol_;
+  std::vector<double> seg_;
+};
+
+// Pivots arc (i, j) into the tree: pushes flow around the cycle it closes, removes the
+// leaving arc and re-hangs the cut-off subtree with shifted potentials.
+template <class Cost>
+void pivot(Tree<Cost>& T, size_t n, const EnteringArc& e, SimplexStats& stats) {
+  // The cycle: apex of i and j, then the leaving arc.
+  const int64_t si = e.i, tj = int64_t(n) + e.j;
+  int64_t x = si, y = tj;
+  while (T.depth[x] > T.depth[y]) x = T.parent[x];
+  while (T.depth[y] > T.depth[x]) y = T.parent[y];
+  while (x != y) x = T.parent[x], y = T.parent[y];
+  const int64_t apex = x;
+  double delta = std::numeric_limits<double>::infinity();
+  int64_t out = -1;
+  bool outOnSourceSide = false;
+  for (int64_t w = si; w != apex; w = T.parent[w])  // flow runs apex -> ... -> i: sources lose
+    if (T.isSource(w) && T.flow[w] < delta) delta = T.flow[w], out = w, outOnSourceSide = true;
+  for (int64_t w = tj; w != apex; w = T.parent[w])  // flow runs j -> ... -> apex: sinks lose
+    if (!T.isSource(w) && T.flow[w] <= delta) delta = T.flow[w], out = w, outOnSourceSide = false;
+  if (out < 0) fail(ErrorCode::Internal, "network simplex: unbounded cycle (no blocking arc)");
+
+  if (delta > 0) {
+    for (int64_t w = si; w != apex; w = T.parent[w]) T.flow[w] += T.isSource(w) ? -delta : delta;
+    for (int64_t w = tj; w != apex; w = T.parent[w]) T.flow[w] += T.isSource(w) ? delta : -delta;
+  } else {
+    ++stats.degeneratePivots;
+  }
+
+  // Re-hang the subtree cut off below `out`: reverse the path from the entering
+  // endpoint on that side up to `out`.
+  const int64_t q = outOnSourceSide ? si : tj;
+  const int64_t other = outOnSourceSide ? tj : si;
+  int64_t prevNode = other, w = q;
+  double prevFlow = delta;
+  for (;;) {
+    const int64_t oldParent = T.parent[w];
+    const double oldFlow = T.flow[w];
+    T.detach(w);
+    T.attach(w, prevNode);
+    T.flow[w] = prevFlow;
+    if (w == out) break;
+    prevNode = w;
+    prevFlow = oldFlow;
+    w = oldParent;
+  }
+  // Potentials of the moved subtree shift so the entering arc has zero reduced cost.
+  const double target = e.cost - T.pot[other];
+  const double shift = T.isSource(q) ? target - T.pot[q] : -(target - T.pot[q]);
+  T.pot[q] = target;
+  T.depth[q] = T.depth[other] + 1;
+  T.refresh(q, false, shift);
+}
+
+// The positive-flow tree arcs as a plan.
+template <class Cost>
+SparsePlan treePlan(const Tree<Cost>& T, size_t n, int64_t N) {
+  SparsePlan plan;
+  for (int64_t x = 0; x < N; ++x) {
+    if (x == T.root || !(T.flow[x] > 0)) continue;
+    const int64_t p = T.parent[x];
+    if (T.isSource(x)) plan.add(x, p - int64_t(n), T.flow[x]);
+    else plan.add(p, x - int64_t(n), T.flow[x]);
+  }
+  return plan;
+}
+
+}  // namespace
+
+template <class Cost>
+void networkSimplex(const Cost& C, const double* a, const double* b, const SimplexOptions& opts,
+                    SparsePlan& plan, std::vector<double>& u, std::vector<double>& v, Progress& progress,
+                    SimplexStats& stats) {
+  const size_t n = C.rows(), m = C.cols();
+  if (n == 0 || m == 0) fail(ErrorCode::InvalidArgument, "network simplex needs non-empty clouds");
+  Tree<Cost> T(C);
+  const int64_t N = int64_t(n + m);
+  northWestCorner(C, a, b, T);
+
+  const double tol = opts.pivotTolerance > 0 ? opts.pivotTolerance : 64.0 * DBL_EPSILON * C.maxCostBound();
+  const uint64_t maxPivots = opts.maxPivots ? opts.maxPivots : uint64_t(N) * 2000 + 1000000;
+  const uint64_t refreshEvery = std::max<uint64_t>(1000, uint64_t(N));
+  Pricing<Cost> pricing(C, opts, tol);
+  bool freshPotentials = true;
+  for (;;) {
+    const EnteringArc e = pricing.find(T.pot.data(), T.pot.data() + n, progress, stats, N);
+    if (e.i < 0) {
       if (freshPotentials) break;  // optimal with potentials straight from the tree
       T.refresh(T.root, true, 0.0);
       freshPotentials = true;
       continue;
     }
-
-    // The cycle: apex of i and j, then the leaving arc.
-    const int64_t si = ei, tj = int64_t(n) + ej;
-    int64_t x = si, y = tj;
-    while (T.depth[x] > T.depth[y]) x = T.parent[x];
-    while (T.depth[y] > T.depth[x]) y = T.parent[y];
-    while (x != y) x = T.parent[x], y = T.parent[y];
-    const int64_t apex = x;
-    double delta = std::numeric_limits<double>::infinity();
-    int64_t out = -1;
-    bool outOnSourceSide = false;
-    for (int64_t w = si; w != apex; w = T.parent[w])  // flow runs apex -> ... -> i: sources lose
-      if (T.isSource(w) && T.flow[w] < delta) delta = T.flow[w], out = w, outOnSourceSide = true;
-    for (int64_t w = tj; w != apex; w = T.parent[w])  // flow runs j -> ... -> apex: sinks lose
-      if (!T.isSource(w) && T.flow[w] <= delta) delta = T.flow[w], out = w, outOnSourceSide = false;
-    if (out < 0) fail(ErrorCode::Internal, "network simplex: unbounded cycle (no blocking arc)");
-
-    if (delta > 0) {
-      for (int64_t w = si; w != apex; w = T.parent[w]) T.flow[w] += T.isSource(w) ? -delta : delta;
-      for (int64_t w = tj; w != apex; w = T.parent[w]) T.flow[w] += T.isSource(w) ? delta : -delta;
-    } else {
-      ++stats.degeneratePivots;
-    }
-
-    // Re-hang the subtree cut off below `out`: reverse the path from the entering
-    // endpoint on that side up to `out`.
-    const int64_t q = outOnSourceSide ? si : tj;
-    const int64_t other = outOnSourceSide ? tj : si;
-    int64_t prevNode = other, w = q;
-    double prevFlow = delta;
-    for (;;) {
-      const int64_t oldParent = T.parent[w];
-      const double oldFlow = T.flow[w];
-      T.detach(w);
-      T.attach(w, prevNode);
-      T.flow[w] = prevFlow;
-      if (w == out) break;
-      prevNode = w;
-      prevFlow = oldFlow;
-      w = oldParent;
-    }
-    // Potentials of the moved subtree shift so the entering arc has zero reduced cost.
-    const double target = ec - T.pot[other];
-    const double shift = T.isSource(q) ? target - T.pot[q] : -(target - T.pot[q]);
-    T.pot[q] = target;
-    T.depth[q] = T.depth[other] + 1;
-    T.refresh(q, false, shift);
+    pivot(T, n, e, stats);
     freshPotentials = false;
-
     ++stats.pivots;
     if (stats.pivots % refreshEvery == 0) {
       T.refresh(T.root, true, 0.0);
@@ -290,17 +346,16 @@ void networkSimplex(const SqEuclideanCost& C, const double* a, const double* b, 
     if ((stats.pivots & 255) == 0)
       progress.checkpoint(std::min(0.99, 1.0 - std::exp(-double(stats.pivots) / (4.0 * double(N)))));
   }
-
-  plan = SparsePlan();
-  for (int64_t x = 0; x < N; ++x) {
-    if (x == T.root || !(T.flow[x] > 0)) continue;
-    const int64_t p = T.parent[x];
-    if (T.isSource(x)) plan.add(x, p - int64_t(n), T.flow[x]);
-    else plan.add(p, x - int64_t(n), T.flow[x]);
-  }
+  plan = treePlan(T, n, N);
   u.assign(T.pot.begin(), T.pot.begin() + int64_t(n));
   v.assign(T.pot.begin() + int64_t(n), T.pot.end());
   progress.checkpoint(1.0);
 }
+
+template void networkSimplex<SqEuclideanCost>(const SqEuclideanCost&, const double*, const double*, const SimplexOptions&,
+                                              SparsePlan&, std::vector<double>&, std::vector<double>&, Progress&,
+                                              SimplexStats&);
+template void networkSimplex<CostMatrix>(const CostMatrix&, const double*, const double*, const SimplexOptions&,
+                                         SparsePlan&, std::vector<double>&, std::vector<double>&, Progress&, SimplexStats&);
 
 }  // namespace dw2::ot

@@ -24,7 +24,10 @@ struct SimplexStats {
 // (m entries > 0), sum a = sum b. Returns the plan (the positive-flow arcs of the final
 // spanning tree: at most n + m - 1 entries) and potentials with u_i + v_j = C_ij on tree
 // arcs and C_ij - u_i - v_j >= -pivotTolerance on all arcs.
-void networkSimplex(const SqEuclideanCost& C, const double* a, const double* b, const SimplexOptions& opts,
+// Cost: SqEuclideanCost (the starting tree follows the clouds' principal axis) or
+// CostMatrix (a caller's matrix; the starting tree follows the index order).
+template <class Cost>
+void networkSimplex(const Cost& C, const double* a, const double* b, const SimplexOptions& opts,
                     SparsePlan& plan, std::vector<double>& u, std::vector<double>& v, Progress& progress,
                     SimplexStats& stats);
 

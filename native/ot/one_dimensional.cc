@@ -13,6 +13,7 @@
 #include <limits>
 #include <numeric>
 #include "ot/compensated.h"
+#include "ot/cost_scale.h"
 
 namespace dw2::ot {
 
@@ -62,10 +63,8 @@ void envelopeCheck(const double* x, const std::vector<double>& u, const std::vec
   cert.maxViolation = worst;
 }
 
-}  // namespace
-
-OneDimResult oneDimensional(const double* x, const double* a, size_t n, const double* y, const double* b, size_t m,
-                            Progress& progress) {
+OneDimResult sortAndMerge(const double* x, const double* a, size_t n, const double* y, const double* b, size_t m,
+                          Progress& progress) {
   OneDimResult r;
   const std::vector<int64_t> ox = argsort(x, n), oy = argsort(y, m);
   progress.checkpoint(0.3);
@@ -120,6 +119,23 @@ OneDimResult oneDimensional(const double* x, const double* a, size_t n, const do
   envelopeCheck(x, r.u, ox, y, r.v, oy, c);
   c.bound = std::max(0.0, c.primalDualGap) + std::max(0.0, c.maxViolation);
   progress.checkpoint(1.0);
+  return r;
+}
+
+}  // namespace
+
+OneDimResult oneDimensional(const double* x, const double* a, size_t n, const double* y, const double* b, size_t m,
+                            Progress& progress) {
+  const CostScale s = chooseCostScale(Cloud{x, n, 1}, Cloud{y, m, 1});
+  if (!s.active()) return sortAndMerge(x, a, n, y, b, m, progress);
+  const std::vector<double> xs = s.coordinates(Cloud{x, n, 1}), ys = s.coordinates(Cloud{y, m, 1});
+  OneDimResult r = sortAndMerge(xs.data(), a, n, ys.data(), b, m, progress);
+  r.w2sq = s.unscale(r.w2sq);
+  requireRepresentable(r.w2sq, "W2^2");
+  for (std::vector<double>* p : {&r.u, &r.v})
+    for (double& t : *p) requireRepresentable(t = s.unscale(t), "a dual potential");
+  unscaleCertificate(r.cert, s);
+  requireRepresentable(r.cert.bound, "the certificate bound");
   return r;
 }
 

@@ -19,8 +19,8 @@
 
 namespace dw2::ot {
 
-void shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& progress, ShortestPathStats& stats,
-                        double progressFrom, double progressTo) {
+bool shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& progress, ShortestPathStats& stats,
+                        double progressFrom, double progressTo, size_t maxRowsScanned) {
   const size_t n = C.rows();
   if (C.cols() != n) fail(ErrorCode::Internal, "shortestPathAssign needs a square problem");
   const double inf = std::numeric_limits<double>::infinity();
@@ -45,6 +45,7 @@ void shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& 
     double reached = 0.0;  // distance of the column fixed last
     int64_t i = root, sink = -1;
     while (sink < 0) {
+      if (maxRowsScanned && stats.rowsScanned >= maxRowsScanned) return false;  // s stays a valid partial state
       scannedRows.push_back(i);
       if ((++stats.rowsScanned & 63) == 0)  // long searches stay cancellable
         progress.checkpoint(progressFrom + (progressTo - progressFrom) * double(f) / double(freeRows.size()));
@@ -92,6 +93,7 @@ void shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& 
     ++stats.augmentations;
     progress.checkpoint(progressFrom + (progressTo - progressFrom) * double(f + 1) / double(freeRows.size()));
   }
+  return true;
 }
 
 }  // namespace dw2::ot

@@ -10,13 +10,16 @@
 #include <vector>
 #include "binding/errors.h"
 #include "ot/compensated.h"
+#include "ot/cost_scale.h"
 #include "ot/one_dimensional.h"
 #include "random/philox_normal.h"
 #include "runtime/threads.h"
 
 namespace dw2::ot {
 
-SlicedResult slicedW2(const Cloud& a, const double* wa, const Cloud& b, const double* wb, size_t projections,
+namespace {
+
+SlicedResult projectAndAverage(const Cloud& a, const double* wa, const Cloud& b, const double* wb, size_t projections,
                       uint64_t seed, Progress& progress) {
   const size_t d = a.d;
   if (projections == 0) fail(ErrorCode::InvalidArgument, "projections must be >= 1");
@@ -63,6 +66,21 @@ SlicedResult slicedW2(const Cloud& a, const double* wa, const Cloud& b, const do
   SlicedResult r;
   r.sw2sq = mean;
   r.stdError = projections > 1 ? std::sqrt(s2.value() / double(projections - 1) / double(projections)) : 0.0;
+  return r;
+}
+
+}  // namespace
+
+SlicedResult slicedW2(const Cloud& a, const double* wa, const Cloud& b, const double* wb, size_t projections,
+                      uint64_t seed, Progress& progress) {
+  const CostScale s = chooseCostScale(a, b);
+  if (!s.active()) return projectAndAverage(a, wa, b, wb, projections, seed, progress);
+  const std::vector<double> xa = s.coordinates(a), xb = s.coordinates(b);
+  SlicedResult r = projectAndAverage(Cloud{xa.data(), a.n, a.d}, wa, Cloud{xb.data(), b.n, b.d}, wb, projections, seed, progress);
+  r.sw2sq = s.unscale(r.sw2sq);
+  r.stdError = s.unscale(r.stdError);
+  requireRepresentable(r.sw2sq, "sliced W2^2");
+  requireRepresentable(r.stdError, "the standard error of sliced W2^2");
   return r;
 }
 

@@ -3,7 +3,7 @@
 
 namespace dw2 {
 
-CompiledCombination compileCombination(const Combination& c, int stages, int noises) {
+CompiledCombination compileCombination(const Combination& c, int stages, int noises, int history) {
   CompiledCombination cc;
   auto add = [&](double coef, TermSource s, int i) {
     if (coef == 0.0) return;
@@ -15,6 +15,7 @@ CompiledCombination compileCombination(const Combination& c, int stages, int noi
   for (int j = 0; j < stages; ++j) add(c.reg[j], TermSource::Register, j);
   for (int j = 0; j < stages; ++j) add(c.score[j], TermSource::Score, j);
   for (int l = 0; l < noises; ++l) add(c.noise[l], TermSource::Noise, l);
+  for (int m = 0; m < history; ++m) add(c.history[m], TermSource::History, m);
   return cc;
 }
 
@@ -37,7 +38,8 @@ void applyCombination(const CompiledCombination& cc, const RowSources& src, size
     for (int t = 0; t < cc.count; ++t) {
       const double* row = cc.source[t] == TermSource::Register ? src.reg[cc.index[t]]
                           : cc.source[t] == TermSource::Score  ? src.score[cc.index[t]]
-                                                               : src.noise[cc.index[t]];
+                          : cc.source[t] == TermSource::Noise  ? src.noise[cc.index[t]]
+                                                               : src.history[cc.index[t]];
       if (t == 0) firstTerm(cc.coef[t], row + c0, w, tmp);
       else addTerm(cc.coef[t], row + c0, w, tmp);
     }

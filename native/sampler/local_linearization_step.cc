@@ -5,11 +5,12 @@
 #include "random/noise.h"
 #include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
+#include "schemes/local_linearization_noise.h"
 
 namespace dw2 {
 
 size_t localLinearizationBlockRows(size_t n, size_t d, bool dense, int krylovDim) {
-  const size_t perRow = 8 * d + (dense ? d * d : (static_cast<size_t>(krylovDim) + 3) * d);
+  const size_t perRow = 11 * d + (dense ? d * d : (static_cast<size_t>(krylovDim) + 3) * d);
   const size_t budget = size_t(1) << 22;  // doubles
   return std::max<size_t>(1, std::min(n, budget / std::max<size_t>(perRow, 1)));
 }
@@ -19,15 +20,115 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
   const size_t d = s.d;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
   rows_ = localLinearizationBlockRows(s.n, d, dense, m);
-  for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &z_, &out_}) v->assign(rows_ * d, 0.0);
+  for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
   if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
-    for (int t = 0; t < threads; ++t)
-      eigen_.push_back({Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(d), Eigen::MatrixXd(d, d), Eigen::VectorXd(d),
-                        Eigen::VectorXd(d), Eigen::VectorXd(d), Eigen::VectorXd(d), Eigen::VectorXd(d)});
+    const Eigen::Index n = static_cast<Eigen::Index>(d);
+    eigen_.resize(static_cast<size_t>(threads));
+    for (ThreadEigen& e : eigen_) {
+      e.tri = Eigen::Tridiagonalization<Eigen::MatrixXd>(n);
+      e.L.resize(n, n);
+      e.B.resize(n, 5);
+      e.Y.resize(n, 5);
+      for (auto* v : {&e.diag, &e.off, &e.coef, &e.dx}) v->resize(n);
+      e.rotations.reserve(static_cast<size_t>(4 * n * n + 16));
+      e.solver = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(n);
+    }
   } else {
     lanczos_ = std::make_unique<BlockLanczos>(rows_, d, m, threads);
   }
+}
+
+// z_W, z_H, ξ of rows [first, first + count): the keys listed in the header.
+void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
+  const size_t d = s_.d;
+  // Per-step noise: normalRow with the stages of the header; path noise: (ΔW, H) of the step's
+  // Brownian path and a fresh ξ (sampler/path_noise.h).
+#pragma omp parallel for num_threads(threads_) schedule(static)
+  for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
+    const size_t o = static_cast<size_t>(ii) * d;
+    const uint64_t particle = s_.firstParticle + first + static_cast<uint64_t>(ii);
+    localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o);
+  }
+}
+
+// x′ − x for particle row o: Σ_v w_v(hL) v over v = b, M (and z_W, z_H, ξ for the SDE).
+void LocalLinearizationStepper::denseParticle(ThreadEigen& e, size_t o, double h) {
+  const size_t d = s_.d;
+  const Eigen::Index n = static_cast<Eigen::Index>(d);
+  const int m = ode_ ? 2 : 5;
+  const double a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
+  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double* columns[5] = {b_.data() + o, m_.data() + o, zW_.data() + o, zH_.data() + o, xi_.data() + o};
+  for (int j = 0; j < m; ++j) e.B.col(j) = Eigen::Map<const Eigen::VectorXd>(columns[j], n);
+  // The weight of eigen-direction μ for each vector.
+  auto coefficient = [&](double mu, const double* y) {
+    const double capped = std::min(mu, cap);
+    const LocalLinearizationWeights w = localLinearizationWeights(h, capped);
+    double v = w.drift * y[0] + w.curvature * y[1];
+    if (!ode_) {
+      const LocalLinearizationNoise nz = localLinearizationNoise(h, capped, a, slope);
+      v += nz.cW * sqrtH * y[2] + nz.cH * sqrtH12 * y[3] + std::sqrt(nz.remainder) * y[4];
+    }
+    return v;
+  };
+  e.tri.compute(e.L);
+  e.diag = e.tri.diagonal();
+  if (d > 1) e.off.head(n - 1) = e.tri.subDiagonal();
+  e.Y.leftCols(m).noalias() = e.tri.matrixQ().transpose() * e.B.leftCols(m);
+  if (tridiagonalQr(e.diag.data(), e.off.data(), static_cast<int>(d), e.Y.data(), static_cast<int>(e.Y.cols()), e.rotations)) {
+    for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.diag[r], e.Y.data() + r * e.Y.cols());
+    applyTransposed(e.rotations, e.coef.data());
+    e.dx.noalias() = e.tri.matrixQ() * e.coef;
+    return;
+  }
+  // Not converged (never seen): the full eigendecomposition.
+  e.solver.compute(e.L, Eigen::ComputeEigenvectors);
+  const auto& Q = e.solver.eigenvectors();
+  e.Y.leftCols(m).noalias() = Q.transpose() * e.B.leftCols(m);
+  for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.solver.eigenvalues()[r], e.Y.data() + r * e.Y.cols());
+  e.dx.noalias() = Q * e.coef;
+}
+
+void LocalLinearizationStepper::denseBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
+  const size_t d = s_.d;
+  const double f = f_, cg2 = c_ * g2_;
+  model.jacobians(t, first, count, x_.data(), jac_.data());
+#pragma omp parallel num_threads(threads_)
+  {
+    ThreadEigen& e = eigen_[omp_get_thread_num()];
+#pragma omp for schedule(static)
+    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
+      const size_t o = static_cast<size_t>(ii) * d;
+      const double* J = jac_.data() + o * d;
+      for (size_t r = 0; r < d; ++r)
+        for (size_t q = 0; q < d; ++q) e.L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
+      denseParticle(e, o, h);
+      for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + e.dx[r];
+    }
+  }
+}
+
+void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
+  const size_t d = s_.d;
+  const double f = f_, cg2 = c_ * g2_, a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
+  const double* xs = x_.data();
+  auto apply = [&](const double* in, double* out) {
+    model.hvps(t, first, count, xs, in, out);
+    for (size_t q = 0; q < count * d; ++q) out[q] = cg2 * out[q] - f * in[q];
+  };
+  auto accumulate = [&](const double* start, auto weight) {
+    lanczos_->run(count, start, apply);
+    lanczos_->accumulate(count, [&](double mu) { return weight(std::min(mu, cap)); }, out_.data());
+  };
+  std::copy(x_.begin(), x_.begin() + static_cast<long>(count * d), out_.begin());
+  accumulate(b_.data(), [h](double mu) { return localLinearizationWeights(h, mu).drift; });
+  accumulate(m_.data(), [h](double mu) { return localLinearizationWeights(h, mu).curvature; });
+  if (ode_) return;
+  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  accumulate(zW_.data(), [=](double mu) { return sqrtH * localLinearizationNoise(h, mu, a, slope).cW; });
+  accumulate(zH_.data(), [=](double mu) { return sqrtH12 * localLinearizationNoise(h, mu, a, slope).cH; });
+  accumulate(xi_.data(), [=](double mu) { return std::sqrt(localLinearizationNoise(h, mu, a, slope).remainder); });
 }
 
 template <class T>
@@ -35,8 +136,11 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   const size_t n = s_.n, d = s_.d;
   const Process& p = s_.process;
   const double t = s_.grid[k], h = s_.grid[k] - s_.grid[k + 1];
-  const double c = ode_ ? 0.5 : 1.0;
-  const double f = p.f(t), g2 = p.g2(t), g = std::sqrt(g2), df = p.dfdt(t), dg2 = p.dg2dt(t);
+  c_ = ode_ ? 0.5 : 1.0;
+  f_ = p.f(t);
+  g2_ = p.g2(t);
+  g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
+  const double f = f_, g2 = g2_, df = p.dfdt(t), dg2 = p.dg2dt(t), c = c_;
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;
 
   for (size_t first = 0; first < n; first += rows_) {
@@ -44,7 +148,6 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
     model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
-
 #pragma omp parallel for num_threads(threads_) schedule(static)
     for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
       const size_t o = static_cast<size_t>(ii) * d;
@@ -54,53 +157,10 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
         m_[o + r] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[o + r]
                          : 0.5 * g2 * g2 * lap_[o + r] + df * xr - dg2 * sr - g2 * dsdt_[o + r];
       }
-      if (!ode_) localLinearizationNoise(s_, k, s_.firstParticle + first + static_cast<uint64_t>(ii), z_.data() + o, nullptr, nullptr);
     }
-
-    if (dense_) {
-      model.jacobians(t, first, count, x_.data(), jac_.data());
-#pragma omp parallel num_threads(threads_)
-      {
-        ThreadEigen& e = eigen_[omp_get_thread_num()];
-#pragma omp for schedule(static)
-        for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-          const size_t o = static_cast<size_t>(ii) * d;
-          const double* J = jac_.data() + o * d;
-          for (size_t r = 0; r < d; ++r)
-            for (size_t q = 0; q < d; ++q) e.L(r, q) = 0.5 * c * g2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
-          e.solver.compute(e.L, Eigen::ComputeEigenvectors);
-          const auto& Q = e.solver.eigenvectors();
-          const auto& mu = e.solver.eigenvalues();
-          Eigen::Map<const Eigen::VectorXd> bv(b_.data() + o, d), mv(m_.data() + o, d), zv(z_.data() + o, d);
-          e.qb.noalias() = Q.transpose() * bv;
-          e.qm.noalias() = Q.transpose() * mv;
-          if (!ode_) e.qz.noalias() = Q.transpose() * zv;
-          for (size_t r = 0; r < d; ++r) {
-            const LocalLinearizationWeights w = localLinearizationWeights(h, mu[r]);
-            double v = w.drift * e.qb[r] + w.curvature * e.qm[r];
-            if (!ode_) v += g * std::sqrt(w.noiseVar) * e.qz[r];
-            e.coef[r] = v;
-          }
-          e.dx.noalias() = Q * e.coef;
-          for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + e.dx[r];
-        }
-      }
-    } else {
-      const double* xs = x_.data();
-      auto apply = [&](const double* in, double* out) {
-        model.hvps(t, first, count, xs, in, out);
-        for (size_t q = 0; q < count * d; ++q) out[q] = c * g2 * out[q] - f * in[q];
-      };
-      std::copy(x_.begin(), x_.begin() + static_cast<long>(count * d), out_.begin());
-      lanczos_->run(count, b_.data(), apply);
-      lanczos_->accumulate(count, [h](double mu) { return localLinearizationWeights(h, mu).drift; }, out_.data());
-      lanczos_->run(count, m_.data(), apply);
-      lanczos_->accumulate(count, [h](double mu) { return localLinearizationWeights(h, mu).curvature; }, out_.data());
-      if (!ode_) {
-        lanczos_->run(count, z_.data(), apply);
-        lanczos_->accumulate(count, [h, g](double mu) { return g * std::sqrt(localLinearizationWeights(h, mu).noiseVar); }, out_.data());
-      }
-    }
+    if (!ode_) drawNoise(k, first, count);
+    if (dense_) denseBlock(model, t, h, first, count);
+    else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);
     maxHvp = std::max<uint64_t>(maxHvp, model.hvpCount - hvp0);

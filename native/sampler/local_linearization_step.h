@@ -1,19 +1,30 @@
 // One local-linearization step (spec §6) for all particles, in blocks of rows:
 //   b = −f x + c g² s,  L = −f I + c g² ∇s  (c = 1 for the SDE, ½ for the ODE),
 //   M = ½ g⁴ Δs + f′x − (g²)′ s − g² ∂_t s  (SDE),   M = ∂_τ b = f′x − ½(g²)′ s − ½ g² ∂_t s  (ODE),
-//   x′ = x + h φ₁(hL) b + h² φ₂(hL) M + g √h φ₁(2hL)^{1/2} z   (no noise for the ODE),
-// all at (t_k, x); z = normalRow({seed, k, 0}, particle). The matrix functions come from
-// localLinearizationWeights per eigenvalue: of L itself (dense route) or of the Lanczos
-// tridiagonal matrices of b, M and z (Krylov route).
+//   x′ = x + h φ₁(hL) b + h² φ₂(hL) M + η   (no η for the ODE),
+//   η = c_W(hL) √h z_W + c_H(hL) √(h/12) z_H + v(hL)^{1/2} ξ   (local_linearization_noise.h),
+// all at (t_k, x). The three noise vectors of particle i are normalRow({seed, k, stage}, i) with
+// stage kNoiseStageW = 0 (z_W, the Brownian increment), kNoiseStageH = 1 (z_H, the space-time
+// Lévy area) and kNoiseStageRemainder = 2 (ξ); for fresh draws η ~ N(0, Q) exactly. (W, H) belong
+// to the reverse-time Brownian motion on the step, in sampler time τ = T − t (r = τ − τ_k = t_k − t). The matrix
+// functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
+// eigenvectors) or on the Ritz values of the Lanczos
+// tridiagonal matrices of b, M and each noise vector (Krylov route).
+// Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
+// sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
+// hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
 #pragma once
 #include <memory>
 #include <vector>
 #include <Eigen/Dense>
 #include "sampler/lanczos.h"
 #include "sampler/local_model.h"
+#include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
 
 namespace dw2 {
+
+constexpr uint32_t kNoiseStageW = 0, kNoiseStageH = 1, kNoiseStageRemainder = 2;
 
 class LocalLinearizationStepper {
  public:
@@ -24,17 +35,27 @@ class LocalLinearizationStepper {
   size_t blockRows() const { return rows_; }
 
  private:
+  void drawNoise(int k, size_t first, size_t count);
+  void denseBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
   const SamplerSetup& s_;
   bool dense_, ode_;
   int threads_;
   size_t rows_;  // rows per block
-  std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, z_, out_, jac_;
+  double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
+  std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
+  // Per-thread scratch of the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
+  // row-major: b, M, z_W, z_H, ξ), then in L's eigen-coordinates after tridiagonalQr.
   struct ThreadEigen {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
-    Eigen::MatrixXd L;
-    Eigen::VectorXd qb, qm, qz, coef, dx;
+    Eigen::Tridiagonalization<Eigen::MatrixXd> tri;
+    Eigen::MatrixXd L, B;
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Y;
+    Eigen::VectorXd diag, off, coef, dx;
+    std::vector<GivensRotation> rotations;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;  // fallback if the QR iteration does not converge
   };
+  void denseParticle(ThreadEigen& e, size_t o, double h);
   std::vector<ThreadEigen> eigen_;
 };
 

@@ -20,7 +20,15 @@ PlanScratch::PlanScratch(int threads, size_t d, size_t targetScratch)
       targetScratch_(targetScratch),
       stride_((2 * kMaxStages + kMaxNoises + 1) * d + targetScratch + 8 + kMaxNoises * kNoiseBlock * d +
               (2 * kMaxStages + 1) * stageBlockRows(d) * d),
+      threads_(threads),
       data_(static_cast<size_t>(threads) * stride_) {}
+
+void PlanScratch::allocateHistory(int slots, size_t n) {
+  historySlots_ = slots;
+  historyStride_ = n * d_;
+  history_.assign(static_cast<size_t>(slots) * historyStride_, 0.0);
+  saves_.assign(static_cast<size_t>(threads_) * kMaxHistory * stageBlockRows(d_) * d_, 0.0);
+}
 
 double* PlanScratch::noiseBlock(int t) { return forThread(t) + (2 * kMaxStages + kMaxNoises + 1) * d_ + targetScratch_ + 8; }
 double* PlanScratch::stageBlock(int t) { return noiseBlock(t) + kMaxNoises * kNoiseBlock * d_; }
@@ -53,11 +61,24 @@ ThreadRows threadRows(PlanScratch& scratch, int thread) {
 struct CompiledPlan {
   CompiledCombination input[kMaxStages];
   CompiledCombination output;
+  CompiledCombination save[kMaxHistory];
 };
 
 void compilePlan(const StepPlan& plan, CompiledPlan& c) {
-  for (int j = 1; j < plan.stages; ++j) c.input[j] = compileCombination(plan.input[j], plan.stages, plan.noises);
-  c.output = compileCombination(plan.output, plan.stages, plan.noises);
+  const int h = plan.historyRead;
+  if (plan.perturbsInput) c.input[0] = compileCombination(plan.input[0], 1, plan.noises, h);
+  for (int j = 1; j < plan.stages; ++j) c.input[j] = compileCombination(plan.input[j], plan.stages, plan.noises, h);
+  c.output = compileCombination(plan.output, plan.stages, plan.noises, h);
+  for (int m = 0; m < plan.historyWrite; ++m) c.save[m] = compileCombination(plan.save[m], plan.stages, plan.noises, h);
+}
+
+// The end of a step on `len` elements of rows: x′ into `out`, then the new history, computed
+// from the old one into `saves` before it is overwritten (x′ and H′ may both read H).
+void finishStep(const StepPlan& plan, const CompiledPlan& c, const RowSources& src, size_t len, double* out, double* saves,
+                double* const* history) {
+  applyCombination(c.output, src, len, out);
+  for (int m = 0; m < plan.historyWrite; ++m) applyCombination(c.save[m], src, len, saves + m * len);
+  for (int m = 0; m < plan.historyWrite; ++m) std::copy(saves + m * len, saves + (m + 1) * len, history[m]);
 }
 
 // The plan of particle `particle` at step k (built when the scheme is randomized).
@@ -119,12 +140,15 @@ void executePlanFused(const SamplerSetup& s, const Target& target, int k, const 
           const size_t m = std::min(blockRows, count - r0), len = m * d;
           for (int l = 0; l < kMaxNoises; ++l) block.noise[l] = noise + (static_cast<size_t>(l) * kNoiseBlock + r0) * d;
           T* xr = x + (first + r0) * d;
+          double* hist[kMaxHistory] = {};
+          for (int h = 0; h < scratch.historySlots(); ++h) block.history[h] = hist[h] = scratch.history(h) + (first + r0) * d;
           loadRow(xr, len, blockReg[0]);
+          if (plan->perturbsInput) applyCombination(shared.input[0], block, len, blockReg[0]);
           for (int j = 0; j < plan->stages; ++j) {
             if (j > 0) applyCombination(shared.input[j], block, len, blockReg[j]);
             target.scoreBatch(s.process, plan->scoreTime[j], blockReg[j], m, d, blockScore[j], rows.targetScratch);
           }
-          applyCombination(shared.output, block, len, blockOut);
+          finishStep(*plan, shared, block, len, blockOut, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
           storeRow(blockOut, len, xr);
         }
         continue;
@@ -171,9 +195,13 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
   CompiledPlan shared;
   if (plan) compilePlan(*plan, shared);
   const int stages = plan ? plan->stages : 2;  // randomized schemes: two stages for every particle
-  const double t0 = s.grid[k];
-  score.score(t0, false, BatchBuffer::X, BatchBuffer::S0, 0, n);
-  requireFiniteCallbackOutput(score.buffer(BatchBuffer::S0), 0, n, d, "score", t0);
+  const double t0 = plan ? plan->scoreTime[0] : s.grid[k];
+  // A plan that perturbs its input (edm's churn) runs its stage 0 combination first (j = 0 below).
+  const int firstStage = plan && plan->perturbsInput ? 0 : 1;
+  if (firstStage == 1) {
+    score.score(t0, false, BatchBuffer::X, BatchBuffer::S0, 0, n);
+    requireFiniteCallbackOutput(score.buffer(BatchBuffer::S0), 0, n, d, "score", t0);
+  }
   T* bufs[2 * kMaxStages];
   for (int j = 0; j < stages; ++j) {
     bufs[j] = score.buffer(registerBuffer(j));
@@ -181,10 +209,11 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
   }
   double* times = score.times();
   // Stage j ≥ 1 (j == stages: the output), computed row by row from registers and scores < j.
-  for (int j = 1; j <= stages; ++j) {
+  for (int j = firstStage; j <= stages; ++j) {
 #pragma omp parallel num_threads(threads)
     {
-      ThreadRows rows = threadRows(scratch, omp_get_thread_num());
+      const int thread = omp_get_thread_num();
+      ThreadRows rows = threadRows(scratch, thread);
       StepPlan localPlan;
       CompiledPlan localCompiled;
 #pragma omp for schedule(static)
@@ -201,14 +230,17 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
           loadRow(bufs[q] + off, d, rows.reg[q]);
           loadRow(bufs[kMaxStages + q] + off, d, rows.score[q]);
         }
+        if (j == 0) loadRow(bufs[0] + off, d, rows.reg[0]);
+        double* hist[kMaxHistory] = {};
+        for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h) + off;
         stepNoiseBlock(s, k, p.noises, plan == nullptr, particle, 1, rows.noise[0], d);  // slots are d apart (threadRows)
-        if (j < stages) {
+        if (j == stages) {
+          finishStep(p, *c, rows.src, d, rows.out, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
+          storeRow(rows.out, d, bufs[0] + off);
+        } else {
           applyCombination(c->input[j], rows.src, d, rows.out);
           storeRow(rows.out, d, bufs[j] + off);
           if (!plan) times[i] = p.scoreTime[j];
-        } else {
-          applyCombination(c->output, rows.src, d, rows.out);
-          storeRow(rows.out, d, bufs[0] + off);
         }
       }
     }

@@ -37,10 +37,20 @@ class PlanScratch {
   // each stageBlockRows(d) × d.
   double* stageBlock(int t);
   size_t d() const { return d_; }
+  // Multistep schemes: `slots` history vectors per particle (n × d doubles each, kept in double
+  // between steps), and per thread kMaxHistory rows blocks for the new history of a step.
+  void allocateHistory(int slots, size_t n);
+  double* history(int slot) { return history_.data() + static_cast<size_t>(slot) * historyStride_; }
+  int historySlots() const { return historySlots_; }
+  double* saveBlock(int t) { return saves_.data() + static_cast<size_t>(t) * kMaxHistory * stageBlockRows(d_) * d_; }
 
  private:
   size_t d_, targetScratch_, stride_;
+  int threads_;
   std::vector<double> data_;
+  size_t historyStride_ = 0;
+  int historySlots_ = 0;
+  std::vector<double> history_, saves_;
 };
 
 // Threads the executors use for a batch of n rows of dimension d.

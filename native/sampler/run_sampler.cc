@@ -1,9 +1,13 @@
 #include "sampler/run_sampler.h"
 #include <algorithm>
+#include <cmath>
+#include <vector>
 #include <cstring>
 #include <string>
 #include "binding/errors.h"
+#include "sampler/adaptive_driver.h"
 #include "sampler/batch_local_model.h"
+#include "sampler/divergence.h"
 #include "sampler/local_linearization_step.h"
 #include "sampler/plan_executor.h"
 #include "sampler/target_local_model.h"
@@ -15,21 +19,38 @@ void validateSampler(const SamplerSetup& s) {
   if (s.d < 1) fail(ErrorCode::InvalidArgument, "d must be >= 1");
   if (s.grid.size() < 2) fail(ErrorCode::InvalidArgument, "steps must be >= 1");
   if (s.n > 0 && s.firstParticle + s.n - 1 > 0xffffffffULL) fail(ErrorCode::InvalidArgument, "firstParticle + n must stay below 2^32");
-  if (info.vpOnly && s.process.kind != ProcessKind::VP && s.process.kind != ProcessKind::OU)
-    fail(ErrorCode::InvalidArgument, std::string("sampler '") + info.name + "' is defined for the vp and ou processes only, not '" + s.process.name() + "'");
-  if (!(s.eta >= 0.0 && s.eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(s.eta));
+  PlanOptions o;
+  o.eta = s.eta;
+  o.scoreDefinedAtZero = s.scoreDefinedAtZero;
+  o.params = s.params;
+  validateSchemeOptions(s.scheme, s.process, o);
   if (s.krylovDim < 1) fail(ErrorCode::InvalidArgument, "krylovDim must be >= 1");
   if (s.grid.front() > s.process.tMax()) fail(ErrorCode::InvalidArgument, "the grid starts beyond the process's range");
   const int N = static_cast<int>(s.grid.size()) - 1;
   for (int k : s.trajectorySteps)
     if (k < 0 || k > N) fail(ErrorCode::InvalidArgument, "trajectory indices must be in [0, steps = " + std::to_string(N) + "], got " + std::to_string(k));
   if (info.usesHessian) return;
-  PlanOptions o;
-  o.eta = s.eta;
-  o.scoreDefinedAtZero = s.scoreDefinedAtZero;
+  if (s.scheme == Scheme::DpmAdaptive) {
+    if (!s.trajectorySteps.empty()) fail(ErrorCode::InvalidArgument, "dpm-adaptive chooses its own grid: trajectory is not available");
+    if (!(s.grid.back() > 0.0)) fail(ErrorCode::InvalidArgument, "dpm-adaptive needs t_end > 0 (it steps in λ = −log ς, infinite at t = 0)");
+  }
   StepPlan plan;
-  for (int k = 0; k < N; ++k) buildStepPlan(s.scheme, s.process, s.grid[k], s.grid[k + 1], o, plan);
+  for (int k = 0; k < N; ++k) buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
 }
+
+namespace {
+
+// max_j |mean_j| + √cov_jj of p₀: the size of legitimate states (divergence.h).
+double dataScale(const Target& target) {
+  const size_t d = target.dim();
+  std::vector<double> mean(d), cov(d * d);
+  target.moments(mean.data(), cov.data());
+  double s = 0.0;
+  for (size_t j = 0; j < d; ++j) s = std::max(s, std::fabs(mean[j]) + std::sqrt(std::max(0.0, cov[j * d + j])));
+  return std::isfinite(s) ? s : 0.0;
+}
+
+}  // namespace
 
 template <class T>
 void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batch, SamplerIo<T>& io, Progress& progress, SamplerStats& stats) {
@@ -47,6 +68,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       if (index == k) std::memcpy(dest, io.x, n * d * sizeof(T));
   };
   record(0);
+  if (s.scheme == Scheme::DpmAdaptive) stats.acceptedGrid = {s.grid.front(), s.grid.back()};
   if (n == 0) {
     for (int k = 1; k <= N; ++k) record(k);
     return;
@@ -66,12 +88,19 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {
     planScratch = std::make_unique<PlanScratch>(threads, d, target ? target->batchScratchSize() : 0);
+    if (info.historySlots > 0) planScratch->allocateHistory(info.historySlots, n);
   }
   const bool dense = stats.dense;
+  if (s.scheme == Scheme::DpmAdaptive) {
+    runAdaptiveSampler(s, target, batch, io.x, *planScratch, threads, progress, stats);
+    return;
+  }
+  DivergenceMonitor divergence(io.x, n, d, target ? dataScale(*target) : 0.0, threads);
 
   PlanOptions o;
   o.eta = s.eta;
   o.scoreDefinedAtZero = s.scoreDefinedAtZero;
+  o.params = s.params;
   StepPlan plan;
   for (int k = 0; k < N; ++k) {
     progress.checkpoint(double(k) / N);
@@ -80,7 +109,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     } else {
       const StepPlan* shared = nullptr;
       if (!info.randomized) {
-        buildStepPlan(s.scheme, s.process, s.grid[k], s.grid[k + 1], o, plan);
+        buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
         shared = &plan;
         if (plan.fellBack) ++stats.fallbackSteps;
         stats.nfe += static_cast<uint64_t>(plan.stages);
@@ -90,9 +119,12 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       if (target) executePlanFused(s, *target, k, shared, io.x, *planScratch, threads);
       else executePlanStagewise(s, *batch, k, shared, *planScratch, threads);
     }
+    divergence.check(io.x, k + 1);
     record(k + 1);
   }
   stats.dense = dense;
+  stats.divergedParticles = divergence.particles();
+  stats.firstDivergedStep = divergence.firstStep();
   progress.checkpoint(1.0);
 }
 

@@ -1,6 +1,7 @@
 // Everything a sampler run needs besides the particles themselves, and what it reports.
 #pragma once
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -18,6 +19,7 @@ struct SamplerSetup {
   Process process;
   std::vector<double> grid;  // t_0 = T > … > t_N = t_end
   double eta = 0.0;          // ddim
+  SamplerParams params;      // ancestral η, s_noise, s_churn, s_tmin, s_tmax (k-diffusion samplers)
   uint64_t seed = 0;
   bool pathNoise = false;      // noise from one Brownian path per particle (sampler/path_noise.h)
   std::shared_ptr<BrownianWalker> pathWalker;  // its walker (makePathWalker), when pathNoise
@@ -26,6 +28,9 @@ struct SamplerSetup {
   bool scoreDefinedAtZero = true;
   HessianRoute hessian = HessianRoute::Auto;
   int krylovDim = 30;          // Lanczos iterations (capped at d)
+  // Local linearization, stabilized variant: the matrix functions see min(μ, cap/h) for each
+  // eigenvalue μ of L (local_linearization_step.h); +∞ = the plain scheme of spec §6.
+  double linearizationCap = HUGE_VAL;
   std::vector<int> trajectorySteps;  // grid indices whose states are recorded
 };
 
@@ -35,6 +40,11 @@ struct SamplerStats {
   uint64_t jacobians = 0;   // full Jacobians ∇s per particle (dense route, native targets)
   int fallbackSteps = 0;    // steps reduced to their first stage at t = 0
   bool dense = false;       // local linearization: the dense route was used
+  // dpm-adaptive: attempted steps accepted / rejected, and the accepted grid (T … t_end)
+  uint64_t accepted = 0, rejected = 0;
+  std::vector<double> acceptedGrid;
+  uint64_t divergedParticles = 0;  // particles that became non-finite or ran away (sampler/divergence.h)
+  int firstDivergedStep = 0;       // the first step (1-based) where one did; 0 = none
 };
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').

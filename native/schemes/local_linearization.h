@@ -1,6 +1,8 @@
 // Local linearization (spec §6). Around (t_k, x) the reverse drift b is replaced by its
 // first-order model b + L δ + M s, integrated exactly over the step:
-//   x′ = x + h φ₁(hL) b + h² φ₂(hL) M + η,   η ~ N(0, g(t_k)² h φ₁(2hL)).
+//   x′ = x + h φ₁(hL) b + h² φ₂(hL) M + η,
+//   η ~ N(0, Q),  Q = g(t_k)² h φ₁(2hL) − (g²)′(t_k) h² φ₂(2hL)   (g² affine over the step).
+// Freezing g² at t_k (dropping the second term) costs one order wherever g varies (`vp`).
 // L is symmetric, so every matrix function acts on its eigenvalues μ (dense route) or on
 // the Ritz values of a Lanczos basis (Krylov route); both, and the exact Gaussian analysis
 // (one eigenvalue per direction), use these scalar weights.
@@ -37,11 +39,16 @@ DW2_LL_HD inline double phi2(double z) {
 struct LocalLinearizationWeights {
   double drift;     // h φ₁(h μ): multiplies b
   double curvature; // h² φ₂(h μ): multiplies M
-  double noiseVar;  // h φ₁(2 h μ): times g(t_k)², the variance of η
 };
 
 DW2_LL_HD inline LocalLinearizationWeights localLinearizationWeights(double h, double mu) {
-  return {h * phi1(h * mu), h * h * phi2(h * mu), h * phi1(2.0 * h * mu)};
+  return {h * phi1(h * mu), h * h * phi2(h * mu)};
+}
+
+// Q in the eigen-direction mu: ∫₀ʰ e^{2μ(h − r)} (a + b r) dr with g² = a + b r in reverse time
+// r over the step, i.e. a = g(t_k)², b = −(g²)′(t_k).
+DW2_LL_HD inline double localLinearizationNoiseVariance(double h, double mu, double a, double b) {
+  return a * h * phi1(2.0 * h * mu) + b * h * h * phi2(2.0 * h * mu);
 }
 
 }  // namespace dw2

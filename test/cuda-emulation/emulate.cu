@@ -102,16 +102,20 @@ int runCase(const char* label, bool mixture, bool diagonal, const char* processN
 int main() {
   int fails = 0;
   const Scheme schemes[] = {Scheme::EulerMaruyama, Scheme::Ddpm, Scheme::Exponential, Scheme::Euler, Scheme::Heun, Scheme::Rk4, Scheme::Ddim, Scheme::Ddim,
-                            Scheme::ExponentialOde, Scheme::RandomizedMidpoint, Scheme::RandomizedExponential};
-  const double etas[] = {0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0};
+                            Scheme::ExponentialOde, Scheme::RandomizedMidpoint, Scheme::RandomizedExponential,
+                            // single-step k-diffusion samplers (the multistep ones and edm run on the CPU only)
+                            Scheme::EulerAncestral, Scheme::DpmSolver2, Scheme::DpmSolver3, Scheme::DpmSolverPp2SAncestral};
+  const double etas[] = {0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0, 0, 0};
+  constexpr int count = sizeof(schemes) / sizeof(schemes[0]);
   for (int m = 0; m < 4; ++m)
-    for (int i = 0; i < 11; ++i) {
+    for (int i = 0; i < count; ++i) {
       const bool mixture = m >= 2, diagonal = m % 2 == 0;
       fails += runCase<double>("case", mixture, diagonal, "vp", schemes[i], etas[i]);
       fails += runCase<float>("case", mixture, diagonal, "vp", schemes[i], etas[i]);
     }
   for (const char* proc : {"ve", "ou", "heat"})
-    for (Scheme sc : {Scheme::Heun, Scheme::RandomizedExponential, Scheme::RandomizedMidpoint, Scheme::Exponential})
+    for (Scheme sc : {Scheme::Heun, Scheme::RandomizedExponential, Scheme::RandomizedMidpoint, Scheme::Exponential, Scheme::DpmSolver3,
+                      Scheme::DpmSolverPp2SAncestral})
       fails += runCase<double>("proc", true, false, proc, sc, 0);
   std::printf("%d failures\n", fails);
   return fails ? 1 : 0;

@@ -229,7 +229,8 @@ export function refStep(name: string, p: RefProcess, score: Score, x: Affine, t0
       const L = -p.f(t0) - (c * p.g2(t0)) / ell;
       const M = x.times(p.df(t0)).plus(s.times(-c * p.dg2(t0))).plus(dts.times(-c * p.g2(t0)));
       let out = x.plus(b.times(h * phi1(h * L))).plus(M.times(h * h * phi2(h * L)));
-      if (!ode) out = out.plus(z(Math.sqrt(p.g2(t0) * h * phi1(2 * h * L))));
+      // Q = ∫₀ʰ e^{2L(h−r)} g²(t0 − r) dr with g² affine in t (spec §6).
+      if (!ode) out = out.plus(z(Math.sqrt(p.g2(t0) * h * phi1(2 * h * L) - p.dg2(t0) * h * h * phi2(2 * h * L))));
       return out;
     }
   }

@@ -114,3 +114,78 @@ export function meanOf(a: NDArray): number[] {
 export function relErr(x: number, y: number): number {
   return Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-300);
 }
+
+/**
+ * Minimum-cost perfect matching by the O(n³) Hungarian method with row/column potentials
+ * (Kuhn–Munkres as in textbooks), on a dense cost matrix: an independent reference for
+ * the library's assignment solvers. Returns the mean cost of the optimal matching.
+ */
+export function hungarianMeanCost(cost: readonly (readonly number[])[]): number {
+  const n = cost.length;
+  const u = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1);
+  const matchOfCol = new Int32Array(n + 1); // row (1-based) matched to column j, 0 = none
+  const way = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    matchOfCol[0] = i;
+    let j0 = 0;
+    const minv = new Float64Array(n + 1).fill(Infinity);
+    const used = new Uint8Array(n + 1);
+    do {
+      used[j0] = 1;
+      const i0 = matchOfCol[j0]!;
+      let delta = Infinity;
+      let j1 = 0;
+      for (let j = 1; j <= n; j++) {
+        if (used[j]) continue;
+        const cur = cost[i0 - 1]![j - 1]! - u[i0]! - v[j]!;
+        if (cur < minv[j]!) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j]! < delta) {
+          delta = minv[j]!;
+          j1 = j;
+        }
+      }
+      for (let j = 0; j <= n; j++) {
+        if (used[j]) {
+          u[matchOfCol[j]!]! += delta;
+          v[j]! -= delta;
+        } else minv[j]! -= delta;
+      }
+      j0 = j1;
+    } while (matchOfCol[j0] !== 0);
+    do {
+      const j1 = way[j0]!;
+      matchOfCol[j0] = matchOfCol[j1]!;
+      j0 = j1;
+    } while (j0 !== 0);
+  }
+  let total = 0;
+  for (let j = 1; j <= n; j++) total += cost[matchOfCol[j]! - 1]![j - 1]!;
+  return total / n;
+}
+
+/** The dense squared-distance matrix between two clouds. */
+export function costMatrix(a: NDArray, b: NDArray): number[][] {
+  return Array.from({ length: a.shape[0]! }, (_, i) => Array.from({ length: b.shape[0]! }, (_, j) => sqDist(a, i, b, j)));
+}
+
+/** n points drawn (seeded) from `distinct` random lattice points in {0..side-1}^d: many exact duplicates. */
+export function duplicatedCloud(seed: number, n: number, d: number, distinct: number, side = 5): NDArray<Float64Array> {
+  const r = rng(seed);
+  const atoms = Array.from({ length: distinct }, () => Array.from({ length: d }, () => Math.floor(r() * side)));
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const p = atoms[Math.floor(r() * distinct)]!;
+    for (let k = 0; k < d; k++) x[i * d + k] = p[k]!;
+  }
+  return ndarray(x, [n, d]);
+}
+
+/** Nested rows of a 2-D cloud. */
+export function toRowsOf(a: NDArray): number[][] {
+  const [n, d] = [a.shape[0]!, a.shape.length === 1 ? 1 : a.shape[1]!];
+  return Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * d, (i + 1) * d)));
+}

@@ -150,7 +150,8 @@ export function referenceStep(c: Coefficients, scheme: ReferenceScheme, t0: numb
       const M = x.times(c.df(t0)).plus(s0.times(-k * c.dg2(t0))).plus(dsdt.times(-k * g2));
       const mu = -f - (k * g2) / l;
       let out = x.plus(b.times(h * phi1(h * mu))).plus(M.times(h * h * phi2(h * mu)));
-      if (!ode) out = out.plus(Aff.noise(0, Math.sqrt(g2 * h * phi1(2 * h * mu))));
+      // Q = g² h φ₁(2hμ) − (g²)′ h² φ₂(2hμ): g² affine over the step (spec §6).
+      if (!ode) out = out.plus(Aff.noise(0, Math.sqrt(g2 * h * phi1(2 * h * mu) - c.dg2(t0) * h * h * phi2(2 * h * mu))));
       return out;
     }
   }

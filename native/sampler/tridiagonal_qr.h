@@ -1,0 +1,26 @@
+// Functions of a symmetric matrix applied to a few vectors without forming its eigenvectors.
+// L = H T Hᵀ (Householder tridiagonalization), then the implicit symmetric QR iteration with
+// Wilkinson shifts (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 8.3.2–8.3.3) drives T to
+// Λ = P T Pᵀ with P a product of Givens rotations. Applying each rotation to the m vectors as it is
+// made gives Pᵀ-coordinates (the eigen-coordinates) in O(m) per rotation, and replaying the recorded
+// rotations backwards maps one combination back, instead of accumulating the d × d eigenvector
+// matrix (O(d) per rotation). The local-linearization step needs m = 5 vectors and one result.
+#pragma once
+#include <vector>
+
+namespace dw2 {
+
+struct GivensRotation {
+  int k;        // acts on coordinates k, k + 1: (v_k, v_{k+1}) ← (c v_k − s v_{k+1}, s v_k + c v_{k+1})
+  double c, s;
+};
+
+// diag (n), off (n − 1): the tridiagonal T, overwritten with its eigenvalues (unsorted) and zeros.
+// Y: n × m, row-major; every rotation is applied to its rows and appended to `rotations`.
+// Returns false when the iteration did not converge within 30 n sweeps.
+bool tridiagonalQr(double* diag, double* off, int n, double* Y, int m, std::vector<GivensRotation>& rotations);
+
+// v ← Pᵀ v: the recorded rotations transposed, in reverse order (eigen-coordinates → T's basis).
+void applyTransposed(const std::vector<GivensRotation>& rotations, double* v);
+
+}  // namespace dw2
