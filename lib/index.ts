@@ -63,6 +63,7 @@ export {
   coupledError,
   defaultReference,
   isSdeScheme,
+  pathwiseOrder,
   pathwiseOrders,
   resolveCoupledReference,
   type CoupledDistance,
