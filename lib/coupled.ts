@@ -14,8 +14,8 @@ import { sample, type SampleOptions, type SampleResult } from './sample.js';
 import { studentTQuantile } from './study/student-t.js';
 import { requireInteger } from './validate.js';
 
-/** The pathwise (strong) order theory predicts for each scheme, with its reason. */
-export const pathwiseOrders: Record<SamplerName, { order: number; source: string }> = {
+/** The pathwise (strong) order theory predicts for each scheme, with its reason (schemes not listed: see pathwiseOrder). */
+export const pathwiseOrders: Partial<Record<SamplerName, { order: number; source: string }>> = {
   'euler-maruyama': { order: 1, source: 'Kloeden & Platen (1992), §10.2 and §10.4: strong order 1 for additive noise (Euler–Maruyama coincides with Milstein)' },
   ddpm: { order: 1, source: 'a first-order expansion of the Euler–Maruyama step (Ho et al. 2020); strong order 1 as Euler–Maruyama' },
   exponential: { order: 1, source: 'exponential Euler (linear part exact, score frozen over the step): local error O(h^{3/2}) with mean O(h²), hence strong order 1 for additive noise' },
@@ -36,6 +36,18 @@ export const pathwiseOrders: Record<SamplerName, { order: number; source: string
   },
   'local-linearization-ode': { order: 2, source: 'local linearization of the probability-flow ODE (exponential Rosenbrock–Euler, Hochbruck & Ostermann 2010): order 2' },
 };
+
+/**
+ * The declared pathwise order of a scheme: its entry in `pathwiseOrders`; otherwise, for a
+ * probability-flow ODE scheme its deterministic order (the catalog's), and for a reverse-SDE scheme 1 —
+ * a scheme that sees the Brownian path only through its increments over the grid steps cannot do better
+ * than O(h) pathwise (Clark & Cameron 1980).
+ */
+export function pathwiseOrder(sampler: SamplerName, eta = 0): number {
+  const listed = pathwiseOrders[sampler];
+  if (listed) return listed.order;
+  return isSdeScheme(sampler, eta) ? 1 : schemeInfo(sampler).order;
+}
 
 /** The reference scheme used when none is given: rk4 for ODE schemes, Euler–Maruyama for SDE schemes (the SDE local linearization: itself, 16× finer). */
 export function defaultReference(sampler: SamplerName, eta = 0, steps = 1): { sampler: SamplerName; steps: number } {
@@ -149,8 +161,8 @@ export async function coupledError(options: CoupledErrorOptions): Promise<Couple
     sampler,
     steps: run.steps,
     nfe: run.nfe,
-    pathwiseOrder: pathwiseOrders[sampler].order,
-    reference: { sampler: ref.sampler, steps: ref.steps, nfe: refRun.nfe, pathwiseOrder: pathwiseOrders[ref.sampler].order },
+    pathwiseOrder: pathwiseOrder(sampler, options.eta),
+    reference: { sampler: ref.sampler, steps: ref.steps, nfe: refRun.nfe, pathwiseOrder: pathwiseOrder(ref.sampler, ref.eta) },
     samples: run.samples,
     referenceSamples: refRun.samples,
     seconds: (performance.now() - t0) / 1000,

@@ -68,6 +68,7 @@ export {
   coupledError,
   defaultReference,
   isSdeScheme,
+  pathwiseOrder,
   pathwiseOrders,
   resolveCoupledReference,
   type CoupledDistance,

@@ -12,7 +12,7 @@ import {
   gmmTarget,
   InvalidArgumentError,
   ndarray,
-  pathwiseOrders,
+  pathwiseOrder,
   resolveStudy,
   study,
   summarize,
@@ -50,7 +50,7 @@ describe('coupledError orders on a Gaussian target (vp)', () => {
     const rms: number[] = [];
     for (const N of steps) rms.push((await coupledError({ target, sampler, steps: N, n: 300, seed: 11, reference: { steps: refSteps } })).rms);
     const fit = fitOrder([...steps], rms);
-    expect(Math.abs(fit.order - pathwiseOrders[sampler].order)).toBeLessThan(0.25);
+    expect(Math.abs(fit.order - pathwiseOrder(sampler))).toBeLessThan(0.25);
   });
 
   it('names the default reference', async () => {
@@ -98,7 +98,7 @@ describe('coupled studies', () => {
     expect(r.references!.every((x) => x.w2 > 0 && x.w2 < 1)).toBe(true);
     for (const o of r.orders) {
       expect(o.metric).toBe('coupled RMS');
-      expect(o.theoreticalOrder).toBe(pathwiseOrders[o.sampler as 'heun'].order);
+      expect(o.theoreticalOrder).toBe(pathwiseOrder(o.sampler as 'heun'));
       expect(Math.abs(o.vsNfe!.order - o.theoreticalOrder)).toBeLessThan(0.35);
     }
     // Pooled summary = root of the mean of the seeds' mean squares.

@@ -1,5 +1,5 @@
 /** `dw2 coupled`: a sampler's pathwise (coupled) error against a fine-grid reference, at one or more step counts. */
-import { coupledError, defaultReference, pathwiseOrders, resolveCoupledReference, type CoupledErrorResult } from '../coupled.js';
+import { coupledError, defaultReference, pathwiseOrder, resolveCoupledReference, type CoupledErrorResult } from '../coupled.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { GridKind, PriorName, SamplerName } from '../process.js';
 import { readTargetFile } from '../targets.js';
@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<void> {
     interval: r.interval,
     slope: i === 0 ? null : Math.log(results[i - 1]!.rms / r.rms) / Math.log(r.steps / results[i - 1]!.steps),
   }));
-  const order = pathwiseOrders[sampler].order;
+  const order = pathwiseOrder(sampler, eta);
   if (values.json) {
     console.log(JSON.stringify({ sampler, pathwiseOrder: order, reference: results[0]!.reference, level: results[0]!.level, n, rows }));
     return;

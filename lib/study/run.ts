@@ -19,7 +19,7 @@ import { w2 } from '../w2.js';
 import { resolveStudy, type ResolvedSampler, type ResolvedStudy, type StudyConfig } from './config.js';
 import { fitOrder, type OrderFit } from './order-fit.js';
 import { studentTQuantile } from './student-t.js';
-import { coupledDistance, isSdeScheme, pathwiseOrders } from '../coupled.js';
+import { coupledDistance, isSdeScheme, pathwiseOrder } from '../coupled.js';
 import { isTheorySampler, requiredC1, theorems, theoryBounds, type TheoremInfo, type TheoryAssumptions, type TheorySampler, type TheoryTarget } from './theory.js';
 
 export const studyFormat = 'diffusion-w2/study@1';
@@ -255,7 +255,7 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
     const coupledPts = summary.filter((r) => r.label === sampler.label && r.coupled !== undefined && Number.isFinite(r.coupled));
     if (s.coupled && coupledPts.length > 0) {
       metric = 'coupled RMS';
-      theoreticalOrder = pathwiseOrders[sampler.name].order;
+      theoreticalOrder = pathwiseOrder(sampler.name, sampler.eta);
       pts = coupledPts.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.coupled! }));
     } else if (g.length > 0) {
       metric = 'discretization';

@@ -42,6 +42,7 @@ void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, u
     return;
   }
   if (noises == 0) return;
+  if (!randomized && noises > 1) fail(ErrorCode::Unsupported, "noise 'path': a scheme that draws several noise vectors per step has no path coupling defined");
   const double h = s.grid[k] - s.grid[k + 1];
   std::vector<double>& area = scratch(rows * d);
   double* w = noise;  // slot 0 receives ΔW, then is scaled in place
