@@ -68,8 +68,8 @@ export interface MonteCarloStudyRow {
   /** Mean and variance over particles of the squared distance (for pooling seeds). */
   coupledMeanSq?: number;
   coupledVarSq?: number;
-  /** The run blew up (non-finite samples, or the sampler said so): kept out of fits, plots and means. */
-  diverged?: boolean;
+  /** Set when the run blew up (the sampler's report, or non-finite samples): w2, w2sq are NaN, kept out of fits, plots and means. */
+  diverged?: { particles: number; firstStep: number | null };
 }
 
 /** A coupled study's reference run for one family and seed, with its own distance to the target. */
@@ -529,6 +529,18 @@ function reportsDivergence(run: object): boolean {
   return Boolean(d);
 }
 
+function nonFiniteRows(x: NDArray): number {
+  const [n, d] = x.shape as [number, number];
+  let bad = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      if (!Number.isFinite(x.data[i * d + j]!)) {
+        bad++;
+        break;
+      }
+  return bad;
+}
+
 function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
@@ -550,7 +562,8 @@ async function monteCarloRow(
   const seconds = (performance.now() - t0) / 1000;
   const base = { kind: 'monte-carlo' as const, label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds };
   // A run that blew up is recorded as such, never as a measurement.
-  if (reportsDivergence(run) || !allFinite(run.samples.data)) return { ...base, w2: NaN, w2sq: NaN, gap: 0, diverged: true };
+  if (reportsDivergence(run) || !allFinite(run.samples.data))
+    return { ...base, w2: NaN, w2sq: NaN, gap: NaN, diverged: (run as { diverged?: { particles: number; firstStep: number | null } }).diverged ?? { particles: nonFiniteRows(run.samples), firstStep: null } };
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);
