@@ -4,6 +4,7 @@
  */
 const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   noise: () => import('./noise.js'),
+  'path-noise': () => import('./path-noise.js'),
   'ot-prior': () => import('./ot-prior.js'),
   threads: () => import('./threads.js'),
   sampler: () => import('./sampler.js'),

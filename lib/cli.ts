@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./cli/info.js'),
   noise: () => import('./cli/noise.js'),
   sample: () => import('./cli/sample.js'),
+  coupled: () => import('./cli/coupled.js'),
   gaussian: () => import('./cli/gaussian.js'),
   'ot-prior': () => import('./cli/ot-prior.js'),
   w2: () => import('./cli/w2.js'),

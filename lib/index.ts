@@ -3,7 +3,7 @@ export * from './errors.js';
 export * from './ndarray.js';
 export { parseNpy, formatNpy, readNpy, writeNpy } from './npy.js';
 export type { JobOptions } from './jobs.js';
-export { normals, normalsSync, philox4x32, type NormalsOptions } from './noise.js';
+export { brownianIncrements, normals, normalsSync, philox4x32, type BrownianIncrementsOptions, type NormalsOptions } from './noise.js';
 export { setThreads, runtimeInfo, type RuntimeInfo } from './runtime.js';
 export { version } from './version.js';
 export {
@@ -64,6 +64,19 @@ export {
   type MatrixStackInput,
 } from './targets.js';
 export {
+  coupledDistance,
+  coupledError,
+  defaultReference,
+  isSdeScheme,
+  pathwiseOrder,
+  pathwiseOrders,
+  resolveCoupledReference,
+  type CoupledDistance,
+  type CoupledErrorOptions,
+  type CoupledErrorResult,
+  type CoupledReference,
+} from './coupled.js';
+export {
   sample,
   sampleSync,
   type SampleOptions,
@@ -73,6 +86,7 @@ export {
   type PriorInput,
   type OtSemidiscretePriorInput,
   type HessianRoute,
+  type NoiseSource,
 } from './sample.js';
 export {
   analyzeGaussian,
@@ -125,8 +139,8 @@ export {
 } from './ot-prior.js';
 export { priorErrorStudy, priorErrorFormat, type PriorErrorStudyOptions, type PriorErrorStudyResult, type SeedStatistic } from './prior-error.js';
 export { w2, w2Sync, exactOt, exactOtSync, emd2, checkCertificate, checkCertificateAsync, gaussianW2, bures, gaussianMoments, weightTotalTolerance, type CloudMoments, type W2Options, type W2Result, type W2Method, type PointsInput, type CostMatrixInput, type ExactOtOptions, type ExactOtResult, type W2Kind, type ExactSolver, type SparsePlan, type Potentials, type W2Certificate, type CertificateCheck, type CheckOptions, type GaussianW2Result, type VectorLike, type MatrixLike } from './w2.js';
-export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder } from './study/run.js';
-export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy } from './study/config.js';
+export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder, type ReferenceRun } from './study/run.js';
+export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy, type CoupledStudyConfig } from './study/config.js';
 export { formatStudy, studyCsv, writeStudyFiles } from './study/report.js';
 export { fitOrder, type OrderFit, type FitOptions } from './study/order-fit.js';
 export { convergenceSpec, decompositionSpec, scatterSpec, renderSvg, type VegaLiteSpec } from './study/plots.js';

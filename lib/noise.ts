@@ -66,3 +66,35 @@ export async function normals(options: NormalsOptions & JobOptions): Promise<NDA
 export function philox4x32(counter: readonly [number, number, number, number], key: readonly [number, number]): number[] {
   return callNative(() => native().philox4x32(counter[0], counter[1], counter[2], counter[3], key[0], key[1]));
 }
+
+export interface BrownianIncrementsOptions {
+  seed: number | bigint;
+  /** The path lives on [0, span] (a sampler uses σ = T − t, span = T − t_end). */
+  span: number;
+  /** The interval [a, b], 0 ≤ a < b ≤ span. */
+  a: number;
+  b: number;
+  /** Particles (rows) and coordinates (columns). */
+  n: number;
+  d: number;
+  firstParticle?: number;
+}
+
+type BrownianBinding = (seed: number | bigint, span: number, first: number, n: number, d: number, a: number, b: number, w: Float64Array, h: Float64Array) => void;
+
+/**
+ * The Brownian path behind `noise: 'path'` sampling: for each particle and coordinate the
+ * increment W = W_b − W_a and the space-time Lévy area H = (1/h)∫_a^b (W_u − W_a − ((u − a)/h) W) du
+ * (h = b − a; H ~ N(0, h/12), independent of W). A pure function of (seed, particle, coordinate,
+ * a, b), built from a dyadic tree on [0, span] (docs/brownian-path.md).
+ */
+export function brownianIncrements(o: BrownianIncrementsOptions): { w: NDArray; h: NDArray } {
+  const seed = requireSeed(o.seed);
+  const n = requireInteger(o.n, 'n', 0, u32);
+  const d = requireInteger(o.d, 'd', 0);
+  const first = requireInteger(o.firstParticle ?? 0, 'firstParticle', 0, u32);
+  requireAllocatable(2 * n * d, 8, 'increments');
+  const w = new Float64Array(n * d), h = new Float64Array(n * d);
+  callNative(() => (native().brownianIncrementsSync as BrownianBinding)(seed, o.span, first, n, d, o.a, o.b, w, h));
+  return { w: ndarray(w, [n, d]), h: ndarray(h, [n, d]) };
+}

@@ -61,6 +61,7 @@ export type PriorInput =
   | OtSemidiscretePriorInput;
 
 export type HessianRoute = 'auto' | 'dense' | 'krylov';
+export type NoiseSource = 'step' | 'path';
 
 export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /** An analytic target (gaussianTarget, gmmTarget, empiricalTarget, targetFromJson). */
@@ -105,6 +106,12 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   n: number;
   /** Seed (default 0). */
   seed?: number | bigint;
+  /**
+   * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
+   * path per particle on [t_end, T], shared by every grid with the same T and t_end, so runs with
+   * different step counts are coupled; docs/brownian-path.md). Same law either way.
+   */
+  noise?: NoiseSource;
   /** Global index of the first particle (default 0), for split batches. */
   firstParticle?: number;
   /** Storage type of the particles (default 'float64'; arithmetic is float64 either way). */
@@ -177,6 +184,7 @@ interface NativeSamplerOptions {
   eta: number;
   params: NativeSamplerParams;
   seed: number | bigint;
+  noise: NoiseSource;
   firstParticle: number;
   n: number;
   d: number;
@@ -299,6 +307,7 @@ function cudaUnsupported(o: SampleOptions, usesHessian: boolean, sampler: Sample
   if (o.target !== undefined && (o.target as { type?: unknown }).type === 'empirical') return "target type 'empirical' (only gaussian and gmm targets run on the GPU)";
   if (usesHessian) return `sampler '${sampler}' (Hessian schemes run on the CPU only)`;
   if (schemeInfo(sampler).historySlots > 0 || sampler === 'edm') return `sampler '${sampler}' (multistep samplers and edm run on the CPU only)`;
+  if (o.noise === 'path') return "noise 'path' (the Brownian path runs on the CPU only)";
   return undefined;
 }
 
@@ -351,6 +360,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const dtype = requireOneOf(o.dtype ?? 'float64', 'dtype', ['float64', 'float32'] as const);
   const { eta, params } = samplerParams(sampler, o);
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
+  const noise = requireOneOf(o.noise ?? 'step', 'noise', ['step', 'path'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
   let linearizationCap: number | undefined;
   if (o.stabilize !== undefined && o.stabilize !== false) {
@@ -405,7 +415,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   }
 
   // Start.
-  const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, firstParticle, n, d, dtype, hessian, krylovDim };
+  const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;

@@ -14,7 +14,7 @@ import { samplerFlags, samplerFlagsUsage, samplerOptionsFromFlags } from './samp
 export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X --beta-max X --beta X] [--T X] [--t-end X]
            --sampler NAME [sampler options] --steps N [--grid uniform|karras|logsnr] [--rho X] [--prior NAME]
            [--prior ot-semidiscrete --prior-file PRIOR_PREFIX [--soft] [--tau X]]
-           --n N [--seed S] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
+           --n N [--seed S] [--noise step|path] [--dtype float32|float64] [--hessian auto|dense|krylov] [--device cpu|cuda|auto]
            --out FILE.npy [--json]
   Samples the target with the given process and scheme (defaults: process vp, sampler euler-maruyama,
   grid uniform, prior normal, seed 0, t_end the process's, device cpu). --device cuda steps the particles on an
@@ -27,6 +27,7 @@ export const usage = `dw2 sample --target FILE.json --process NAME [--beta-min X
   --model samples with a score network through ONNX Runtime (optional peer dependency onnxruntime-node):
   its output is converted to the score by --parameterization (default eps) and it is fed time as
   --time-input (default t); the inputs are found by shape unless named.
+  --noise path drives the run with one Brownian path per particle, shared by every step count (see dw2 coupled).
 ${samplerFlagsUsage}`;
 
 /** --prior NAME, or --prior ot-semidiscrete --prior-file PREFIX [--soft] [--tau X] (a fitted, saved OT prior). */
@@ -59,6 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     tau: { type: 'string' },
     n: { type: 'string' },
     seed: { type: 'string' },
+    noise: { type: 'string' },
     dtype: { type: 'string' },
     hessian: { type: 'string' },
     device: { type: 'string' },
@@ -98,6 +100,7 @@ export async function run(argv: string[]): Promise<void> {
     prior,
     n,
     seed,
+    noise: stringOption(values.noise, 'noise') as 'step' | 'path' | undefined,
     dtype: (stringOption(values.dtype, 'dtype') ?? 'float64') as 'float64' | 'float32',
     hessian: stringOption(values.hessian, 'hessian') as 'auto' | 'dense' | 'krylov' | undefined,
     device: stringOption(values.device, 'device') as Device | undefined,

@@ -66,6 +66,6 @@ export async function run(argv: string[]): Promise<void> {
     throw new InvalidArgumentError(`cannot read the study config ${path}: ${(e as Error).message}`, { cause: e });
   }
   const results = await runStudyToDir(config, out, { baseDir: studyBaseDir(path), resume: values.resume === true, json: values.json === true });
-  if (values.json) console.log(JSON.stringify({ rows: results.rows, summary: results.summary, floor: results.floor, orders: results.orders }));
+  if (values.json) console.log(JSON.stringify({ rows: results.rows, summary: results.summary, floor: results.floor, orders: results.orders, references: results.references }));
   else console.log(`${formatStudy(results)}\n\nwritten to ${out}/ (results.json, results.csv, *.svg)`);
 }

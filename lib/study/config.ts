@@ -11,6 +11,7 @@ import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js
 import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
 import { isTheorySampler, type TheorySampler } from './theory.js';
+import { defaultReference, isSdeScheme, resolveCoupledReference } from '../coupled.js';
 import { resolveToAccuracy, type ResolvedToAccuracy, type ToAccuracyConfig } from './to-accuracy-config.js';
 import { requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
@@ -64,6 +65,18 @@ export interface StudyConfig {
   /** Fit orders on the last k step counts (default: all above the noise floor). */
   fitLastPoints?: number;
   /**
+   * Monte Carlo rows: where the samplers' noise comes from (default 'step'; 'path' when coupled).
+   * 'path' drives every step count with one Brownian path per particle (docs/brownian-path.md).
+   */
+  noise?: 'step' | 'path';
+  /**
+   * Monte Carlo rows: also measure the coupled error — the RMS distance to a fine-grid reference
+   * run from the same x_T and Brownian path (docs/studies.md) — and fit orders on it against the
+   * declared pathwise order. true uses the default references (rk4 for ODE samplers, Euler–Maruyama
+   * for SDE samplers, each at 16×/64× the largest step count); or give them per family.
+   */
+  coupled?: boolean | CoupledStudyConfig;
+  /**
    * Theory beside the measurement (Gaussian spectrum on `ou`, docs/theory.md): the discretization
    * constant C1 and the step-size limit maxStep of the theorems, one number or one per sampler name.
    * Neither has a default; without C1 the rows get only the determined part of the bound.
@@ -71,6 +84,13 @@ export interface StudyConfig {
   theory?: StudyTheoryConfig;
   /** Gaussian targets: the fewest evaluations per sampler to reach each tolerance (docs/gaussian-analysis.md). */
   toAccuracy?: ToAccuracyConfig;
+}
+
+export interface CoupledStudyConfig {
+  /** Reference for probability-flow ODE samplers (default rk4 at max(256, 16 × the largest step count)). */
+  ode?: { sampler?: SamplerName; steps?: number };
+  /** Reference for reverse-SDE samplers (default euler-maruyama at max(1024, 64 × the largest step count)). */
+  sde?: { sampler?: SamplerName; steps?: number };
 }
 
 export interface StudyTheoryConfig {
@@ -104,6 +124,9 @@ export interface ResolvedStudy {
   n: number;
   fitLastPoints?: number;
   theory?: StudyTheoryConfig;
+  noise: 'step' | 'path';
+  /** Resolved coupled references per family (absent: no coupled error). */
+  coupled?: { ode: { sampler: SamplerName; steps: number }; sde: { sampler: SamplerName; steps: number } };
   toAccuracy?: ResolvedToAccuracy;
   /** Gaussian studies: mean and eigenvalues (or covariance). */
   gaussian?: { mean: Float64Array; eigenvalues?: Float64Array; covariance?: Float64Array; d: number };
@@ -206,6 +229,9 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
   const n = requireInteger(config.n ?? 1000, 'n', 2, 1e6);
   if (config.fitLastPoints !== undefined) requireInteger(config.fitLastPoints, 'fitLastPoints', 2, 1e6);
   const theory = config.theory === undefined ? undefined : resolveTheory(config.theory);
+  const coupled = resolveCoupled(config, samplers, steps, process);
+  const noise = requireOneOf(config.noise ?? (coupled ? 'path' : 'step'), 'noise', ['step', 'path'] as const);
+  if (coupled && noise !== 'path') field('noise', "coupled errors need noise 'path' (one Brownian path for every step count)");
 
   const common = {
     name: config.name ?? 'study',
@@ -219,6 +245,8 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     n,
     fitLastPoints: config.fitLastPoints,
     theory,
+    noise,
+    ...(coupled ? { coupled } : {}),
     ...(config.toAccuracy !== undefined ? { toAccuracy: resolveToAccuracy(config.toAccuracy) } : {}),
   };
   const t = config.target;
@@ -260,6 +288,33 @@ function withOtPrior(s: ResolvedStudy, cfg: OtPriorFileConfig, baseDir: string):
     s.kind = 'monte-carlo';
     s.target = g.covariance ? gaussianTarget({ mean: g.mean, covariance: g.covariance }) : gaussianTarget({ mean: g.mean, variances: g.eigenvalues! });
   }
+}
+
+/** The coupled references per family, checked against every sampler of the study (before any work). */
+function resolveCoupled(config: StudyConfig, samplers: ResolvedSampler[], steps: number[], process: ProcessSpec): ResolvedStudy['coupled'] {
+  const c = config.coupled;
+  if (c === undefined || c === false) return undefined;
+  if (c !== true && (typeof c !== 'object' || c === null)) field('coupled', 'must be true or { ode?: { sampler, steps }, sde?: { sampler, steps } }');
+  const given: CoupledStudyConfig = c === true ? {} : c;
+  for (const key of Object.keys(given)) if (key !== 'ode' && key !== 'sde') field('coupled', `unknown key '${key}' (known: ode, sde)`);
+  const largest = steps[steps.length - 1]!;
+  const pick = (family: 'ode' | 'sde', probe: SamplerName) => {
+    const fallback = defaultReference(probe, family === 'sde' ? 1 : 0, largest);
+    const g = given[family] ?? {};
+    return { sampler: (g.sampler ?? fallback.sampler) as SamplerName, steps: g.steps ?? fallback.steps };
+  };
+  // The SDE default is Euler–Maruyama (64× finer); a study of the SDE local linearization should
+  // give coupled.sde = { sampler: 'local-linearization' } (its pathwise order is above 1).
+  const resolved = { ode: pick('ode', 'euler'), sde: pick('sde', 'euler-maruyama') };
+  for (const s of samplers) {
+    const family = isSdeScheme(s.name, s.eta) ? 'sde' : 'ode';
+    try {
+      resolveCoupledReference({ sampler: s.name, eta: s.eta, steps: largest, process }, resolved[family]);
+    } catch (e) {
+      field(`coupled.${family}`, `${(e as Error).message} (sampler '${s.label}')`);
+    }
+  }
+  return resolved;
 }
 
 function resolveTheory(t: StudyTheoryConfig): StudyTheoryConfig {

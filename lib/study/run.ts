@@ -18,6 +18,8 @@ import { version } from '../version.js';
 import { w2 } from '../w2.js';
 import { resolveStudy, type ResolvedSampler, type ResolvedStudy, type StudyConfig } from './config.js';
 import { fitOrder, type OrderFit } from './order-fit.js';
+import { studentTQuantile } from './student-t.js';
+import { coupledDistance, isSdeScheme, pathwiseOrder } from '../coupled.js';
 import { isTheorySampler, requiredC1, theorems, theoryBounds, type TheoremInfo, type TheoryAssumptions, type TheorySampler, type TheoryTarget } from './theory.js';
 
 export const studyFormat = 'diffusion-w2/study@1';
@@ -59,8 +61,28 @@ export interface MonteCarloStudyRow {
   w2sq: number;
   /** The certificate's bound on w2sq − optimum. */
   gap: number;
+  /** Coupled studies: RMS distance to the reference run (same x_T, same Brownian path), an upper bound on W2 to the reference's law. */
+  coupled?: number;
+  /** Its confidence interval (95 %). */
+  coupledInterval?: [number, number];
+  /** Mean and variance over particles of the squared distance (for pooling seeds). */
+  coupledMeanSq?: number;
+  coupledVarSq?: number;
   /** Set when the run blew up (SampleResult.diverged): then w2, w2sq and gap are NaN (null in JSON), not measurements. */
   diverged?: { particles: number; firstStep: number | null };
+}
+
+/** A coupled study's reference run for one family and seed, with its own distance to the target. */
+export interface ReferenceRun {
+  family: 'ode' | 'sde';
+  sampler: string;
+  steps: number;
+  seed: number;
+  nfe: number;
+  seconds: number;
+  /** Exact-OT W2 between the reference's samples and the exact target samples of this seed. */
+  w2: number;
+  w2sq: number;
 }
 
 export type StudyRow = GaussianStudyRow | MonteCarloStudyRow;
@@ -78,6 +100,9 @@ export interface MonteCarloSummary {
   debiased: number;
   /** True when the mean is within two standard errors of the floor: the sampler is below the noise. */
   belowFloor: boolean;
+  /** Coupled studies: the RMS distance to the reference pooled over seeds, with its 95 % interval. */
+  coupled?: number;
+  coupledInterval?: [number, number];
   /** Runs (seeds) that diverged; when > 0 the cell is not a measurement: mean, stderr, debiased are NaN, and fits and plots leave it out. */
   diverged: number;
 }
@@ -94,7 +119,7 @@ export interface StudyOrder {
   label: string;
   sampler: string;
   theoreticalOrder: number;
-  /** Which value was fitted: 'discretization' (Gaussian, exact) or 'debiased W2' (Monte Carlo). */
+  /** Which value was fitted: 'discretization' (Gaussian, exact), 'coupled RMS' (coupled Monte Carlo; theoreticalOrder is then the pathwise order) or 'debiased W2'. */
   metric: string;
   vsNfe: OrderFit | null;
   vsStepSize: OrderFit | null;
@@ -115,6 +140,8 @@ export interface StudyResults {
   summary: MonteCarloSummary[];
   floor: StudyFloor | null;
   orders: StudyOrder[];
+  /** Coupled studies: the reference runs (per family and seed) and their own W2 to the target. */
+  references?: ReferenceRun[];
   /** Theory beside the measurement (Gaussian spectrum on `ou` with a covered sampler). */
   theory?: StudyTheory;
   complete: boolean;
@@ -215,16 +242,22 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
         stderr,
         debiased: Math.sqrt(Math.max(0, meanSq - floorSq)),
         belowFloor: floor !== null && mean - floor.mean <= noise,
+        ...pooledCoupled(runs, s.n),
         diverged: 0,
       });
     }
   const orders: StudyOrder[] = [];
   for (const sampler of s.samplers) {
-    const theoreticalOrder = schemeInfo(sampler.name).order;
+    let theoreticalOrder = schemeInfo(sampler.name).order;
     const g = rows.filter((r): r is GaussianStudyRow => r.kind === 'gaussian' && r.label === sampler.label && !r.momentMatched);
     let pts: { nfe: number; h: number; y: number }[];
     let metric: string;
-    if (g.length > 0) {
+    const coupledPts = summary.filter((r) => r.label === sampler.label && r.coupled !== undefined && Number.isFinite(r.coupled));
+    if (s.coupled && coupledPts.length > 0) {
+      metric = 'coupled RMS';
+      theoreticalOrder = pathwiseOrder(sampler.name, sampler.eta);
+      pts = coupledPts.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.coupled! }));
+    } else if (g.length > 0) {
       metric = 'discretization';
       pts = g.map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.discretization }));
     } else {
@@ -249,6 +282,16 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
     });
   }
   return { summary, orders };
+}
+
+/** Pools the coupled distances of several seeds (same n each): mean square and a t interval. */
+function pooledCoupled(runs: MonteCarloStudyRow[], n: number): { coupled?: number; coupledInterval?: [number, number] } {
+  const c = runs.filter((r) => r.coupledMeanSq !== undefined);
+  if (c.length === 0) return {};
+  const meanSq = c.reduce((a, r) => a + r.coupledMeanSq!, 0) / c.length;
+  const varOfMean = c.reduce((a, r) => a + r.coupledVarSq! / n, 0) / (c.length * c.length);
+  const half = studentTQuantile(0.975, c.length * n - 1) * Math.sqrt(varOfMean);
+  return { coupled: Math.sqrt(meanSq), coupledInterval: [Math.sqrt(Math.max(0, meanSq - half)), Math.sqrt(meanSq + half)] };
 }
 
 function gaussianRow(label: string, r: GaussianAnalysisRow, seconds: number): GaussianStudyRow {
@@ -363,6 +406,29 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
       publish();
     } else units += s.seeds.length;
 
+    // Coupled studies: one reference run per family and seed, from the same x_T and path.
+    results.references = [...(options.resume?.references ?? [])];
+    const coupledSamples = new Map<string, NDArray>();
+    const coupledReference = async (sampler: ResolvedSampler, seed: number): Promise<NDArray | undefined> => {
+      if (!s.coupled) return undefined;
+      const family = isSdeScheme(sampler.name, sampler.eta) ? 'sde' : 'ode';
+      const key = `${family}|${seed}`;
+      let r = coupledSamples.get(key);
+      if (!r) {
+        const spec = s.coupled[family];
+        const t0 = performance.now();
+        const run = await sample({ ...runOptions(s, target, signal), sampler: spec.sampler, steps: spec.steps, seed });
+        r = run.samples;
+        coupledSamples.set(key, r);
+        if (!results.references!.some((x) => x.family === family && x.seed === seed)) {
+          const seconds = (performance.now() - t0) / 1000;
+          const d = await w2(r, await ref(seed), { method: 'exact', signal });
+          results.references!.push({ family, sampler: spec.sampler, steps: spec.steps, seed, nfe: run.nfe, seconds, w2: d.w2, w2sq: d.w2sq });
+        }
+      }
+      return r;
+    };
+
     for (const sampler of mcSamplers)
       for (const steps of s.steps)
         for (const seed of s.seeds) {
@@ -374,7 +440,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
             continue;
           }
           throwIfAborted(signal);
-          const row = await monteCarloRow(s, sampler, target, steps, seed, await ref(seed), options);
+          const row = await monteCarloRow(s, sampler, target, steps, seed, await ref(seed), await coupledReference(sampler, seed), options);
           results.rows.push(row);
           tick();
           publish();
@@ -446,6 +512,26 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
   if (section) results.theory = section;
 }
 
+/** The sample() options every Monte Carlo run of a study shares. */
+function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | undefined) {
+  return {
+    target,
+    process: s.process,
+    grid: s.grid.kind,
+    rho: s.grid.rho,
+    tEnd: s.tEnd,
+    prior: s.otPrior ? { kind: 'ot-semidiscrete' as const, prior: s.otPrior.prior, soft: s.otPrior.soft, tau: s.otPrior.tau } : (s.prior as PriorName),
+    n: s.n,
+    noise: s.noise,
+    signal,
+  };
+}
+
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
 async function monteCarloRow(
   s: ResolvedStudy,
   sampler: ResolvedSampler,
@@ -453,43 +539,29 @@ async function monteCarloRow(
   steps: number,
   seed: number,
   reference: NDArray,
+  coupledReference: NDArray | undefined,
   options: StudyOptions,
 ): Promise<MonteCarloStudyRow> {
   const { signal } = options;
   const t0 = performance.now();
-  const run = await sample({
-    target,
-    process: s.process,
-    sampler: sampler.name,
-    ...sampler.options,
-    grid: s.grid.kind,
-    rho: s.grid.rho,
-    steps,
-    tEnd: s.tEnd,
-    prior: s.otPrior ? { kind: 'ot-semidiscrete', prior: s.otPrior.prior, soft: s.otPrior.soft, tau: s.otPrior.tau } : (s.prior as PriorName),
-    n: s.n,
-    seed,
-    signal,
-  });
+  const run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, ...sampler.options, steps, seed });
   const seconds = (performance.now() - t0) / 1000;
-  if (run.diverged) {
+  if (run.diverged || !allFinite(run.samples.data)) {
     // Not a measurement: no W2 of particles that blew up (summarize and the plots leave it out).
     const nan = Number.NaN;
-    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: nan, w2sq: nan, gap: nan, diverged: run.diverged };
+    const diverged = run.diverged ?? { particles: s.n, firstStep: null };
+    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: nan, w2sq: nan, gap: nan, diverged };
   }
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);
-  return {
-    kind: 'monte-carlo',
-    label: sampler.label,
-    sampler: sampler.name,
-    steps,
-    seed,
-    nfe: run.nfe,
-    seconds,
-    w2: d.w2,
-    w2sq: d.w2sq,
-    gap: d.gap ?? 0,
-  };
+  const row: MonteCarloStudyRow = { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: d.w2, w2sq: d.w2sq, gap: d.gap ?? 0 };
+  if (coupledReference) {
+    const c = coupledDistance(run.samples, coupledReference);
+    row.coupled = c.rms;
+    row.coupledInterval = c.interval;
+    row.coupledMeanSq = c.meanSq;
+    row.coupledVarSq = c.varianceSq;
+  }
+  return row;
 }

@@ -3,6 +3,7 @@
 #include "binding/convert.h"
 #include "binding/registry.h"
 #include "cuda/device.h"
+#include "random/brownian_path.h"
 #include "random/noise.h"
 #include "random/philox_normal.h"
 
@@ -97,12 +98,34 @@ Napi::Value philoxBlock(const Napi::CallbackInfo& info) {
   });
 }
 
+// (seed, span, firstParticle, n, d, a, b, wOut, hOut): the Brownian path's increment and
+// space-time Lévy area over [a, b] for n particles × d coordinates (Float64Arrays).
+Napi::Value brownianIncrementsSync(const Napi::CallbackInfo& info) {
+  return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    BrownianPath path{argSeed(info, 0, "seed"), argFiniteNumber(info, 1, "span")};
+    const uint64_t first = static_cast<uint64_t>(argInteger(info, 2, "firstParticle", 0, 0xffffffffLL));
+    const size_t n = static_cast<size_t>(argInteger(info, 3, "n", 0, 0xffffffffLL));
+    const size_t d = static_cast<size_t>(argInteger(info, 4, "d", 0, 0xffffffffLL));
+    const double a = argFiniteNumber(info, 5, "a"), b = argFiniteNumber(info, 6, "b");
+    if (!(path.span > 0)) fail(ErrorCode::InvalidArgument, "span must be positive");
+    if (!(a >= 0 && a < b && b <= path.span)) fail(ErrorCode::InvalidArgument, "need 0 <= a < b <= span");
+    if (n > 0 && first + n - 1 > 0xffffffffULL) fail(ErrorCode::InvalidArgument, "particle indices must stay below 2^32");
+    FloatBuffer w = argFloatArray(info, 7, "wOut"), h = argFloatArray(info, 8, "hOut");
+    if (w.isFloat32 || h.isFloat32) fail(ErrorCode::InvalidArgument, "wOut and hOut must be Float64Arrays");
+    requireLength(w.length, n, d, "wOut");
+    requireLength(h.length, n, d, "hOut");
+    brownianIncrementBlock(path, first, n, d, a, b, w.f64(), h.f64());
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 DW2_REGISTER([](Napi::Env env, Napi::Object exports) {
   exports.Set("normalsSync", Napi::Function::New(env, normalsSync, "normalsSync"));
   exports.Set("normals", Napi::Function::New(env, normalsAsync, "normals"));
   exports.Set("normalsCudaSync", Napi::Function::New(env, normalsCudaSync, "normalsCudaSync"));
+  exports.Set("brownianIncrementsSync", Napi::Function::New(env, brownianIncrementsSync, "brownianIncrementsSync"));
   exports.Set("philox4x32", Napi::Function::New(env, philoxBlock, "philox4x32"));
 });
 

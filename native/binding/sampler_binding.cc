@@ -13,6 +13,7 @@
 #include "binding/target_arg.h"
 #include "cuda/device.h"
 #include "cuda/sampler.h"
+#include "sampler/path_noise.h"
 #include "sampler/run_sampler.h"
 
 namespace dw2 {
@@ -107,6 +108,9 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   s.eta = numberField(o, "eta", 0.0);
   s.params = samplerParamsField(o);
   s.seed = seedField(o);
+  const std::string noise = stringField(o, "noise", "step");
+  if (noise != "step" && noise != "path") fail(ErrorCode::InvalidArgument, "noise must be 'step' or 'path', got '" + noise + "'");
+  s.pathNoise = noise == "path";
   s.n = static_cast<size_t>(integerField(o, "n", -1, 0, 0xffffffffLL));
   s.d = static_cast<size_t>(integerField(o, "d", -1, 1, int64_t(1) << 31));
   s.firstParticle = static_cast<uint64_t>(integerField(o, "firstParticle", 0, 0, 0xffffffffLL));
@@ -151,6 +155,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
     }
   }
   validateSampler(s);
+  if (s.pathNoise && (schemeInfo(s.scheme).stochastic || (s.scheme == Scheme::Ddim && s.eta > 0))) s.pathWalker = makePathWalker(s);
 
   // Start: an initial array, or a prior.
   const size_t m = s.n * s.d;
@@ -333,6 +338,7 @@ SamplerCall parseCudaCall(Napi::Env env, const Napi::Value& arg) {
     Napi::Object o = arg.As<Napi::Object>();
     if (has(o, "score")) fail(ErrorCode::Unsupported, "score callbacks cannot run on device 'cuda' (only analytic gaussian and gmm targets); use device 'cpu'");
     if (const char* why = cuda::unsupportedScheme(parseScheme(stringField(o, "sampler", "euler-maruyama")))) fail(ErrorCode::Unsupported, why);
+    if (stringField(o, "noise", "step") == "path") fail(ErrorCode::Unsupported, "noise 'path' has no CUDA kernel yet; use device 'cpu'");
     if (has(o, "target") && field(o, "target").IsObject()) {
       Napi::Value type = field(o, "target").As<Napi::Object>().Get("type");
       if (type.IsString() && type.As<Napi::String>().Utf8Value() == "empirical")

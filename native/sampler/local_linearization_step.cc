@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include "random/noise.h"
+#include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_noise.h"
 
@@ -41,14 +42,13 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
 // z_W, z_H, ξ of rows [first, first + count): the keys listed in the header.
 void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   const size_t d = s_.d;
-  const uint32_t step = static_cast<uint32_t>(k);
+  // Per-step noise: normalRow with the stages of the header; path noise: (ΔW, H) of the step's
+  // Brownian path and a fresh ξ (sampler/path_noise.h).
 #pragma omp parallel for num_threads(threads_) schedule(static)
   for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
     const size_t o = static_cast<size_t>(ii) * d;
     const uint64_t particle = s_.firstParticle + first + static_cast<uint64_t>(ii);
-    normalRow(NoiseKey{s_.seed, step, kNoiseStageW}, particle, d, zW_.data() + o);
-    normalRow(NoiseKey{s_.seed, step, kNoiseStageH}, particle, d, zH_.data() + o);
-    normalRow(NoiseKey{s_.seed, step, kNoiseStageRemainder}, particle, d, xi_.data() + o);
+    localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o);
   }
 }
 

@@ -12,6 +12,14 @@ constexpr uint32_t kPriorStep = 0xFFFFFFFEu;
 // The uniform u of a randomized scheme at step k comes from counter (0, particle, k, kUniformStage).
 constexpr uint32_t kUniformStage = 0x80u;
 
+// A local-linearization (SDE) step consumes three standard-normal vectors per particle: z_W and
+// z_H (the step's Brownian increment and space-time Lévy area, normalized) and a fresh ξ. Per-step
+// noise draws them as NoiseKey{seed, k, stage} with these stages (z_W keeps stage 0, the one noise
+// vector of the other schemes); path noise maps z_W, z_H to the path (sampler/path_noise.h).
+constexpr uint32_t kLocalLinearizationStageW = 0u;
+constexpr uint32_t kLocalLinearizationStageH = 1u;
+constexpr uint32_t kLocalLinearizationStageFresh = 2u;
+
 // u ∈ (0, 1) from 53 random bits: a pure function of (seed, particle, step).
 inline double randomizedTime(uint64_t seed, uint64_t particle, uint32_t step) {
   auto r = philoxRaw(seed, 0u, static_cast<uint32_t>(particle), step, kUniformStage);

@@ -8,6 +8,7 @@
 #include "runtime/threads.h"
 #include "sampler/combination.h"
 #include "sampler/noise_keys.h"
+#include "sampler/path_noise.h"
 
 namespace dw2 {
 
@@ -130,9 +131,7 @@ void executePlanFused(const SamplerSetup& s, const Target& target, int k, const 
 #pragma omp for schedule(static)
     for (long long b = 0; b < blocks; ++b) {
       const size_t first = static_cast<size_t>(b) * kNoiseBlock, count = std::min(kNoiseBlock, n - first);
-      for (int l = 0; l < stepNoises; ++l)
-        normalBlock(NoiseKey{s.seed, static_cast<uint32_t>(k), static_cast<uint32_t>(l)}, s.firstParticle + first, count, d,
-                    noise + static_cast<size_t>(l) * kNoiseBlock * d);
+      stepNoiseBlock(s, k, stepNoises, plan == nullptr, s.firstParticle + first, count, noise, kNoiseBlock * d);
       if (plan) {
         // One plan for all particles: every combination is elementwise with shared
         // coefficients, so it runs over whole blocks of rows (the same operations per
@@ -234,7 +233,7 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
         if (j == 0) loadRow(bufs[0] + off, d, rows.reg[0]);
         double* hist[kMaxHistory] = {};
         for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h) + off;
-        for (int l = 0; l < p.noises; ++l) normalRow(NoiseKey{s.seed, static_cast<uint32_t>(k), static_cast<uint32_t>(l)}, particle, d, rows.noise[l]);
+        stepNoiseBlock(s, k, p.noises, plan == nullptr, particle, 1, rows.noise[0], d);  // slots are d apart (threadRows)
         if (j == stages) {
           finishStep(p, *c, rows.src, d, rows.out, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
           storeRow(rows.out, d, bufs[0] + off);

@@ -3,11 +3,14 @@
 #include <cstddef>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 #include "process/process.h"
 #include "schemes/scheme.h"
 
 namespace dw2 {
+
+class BrownianWalker;
 
 enum class HessianRoute { Auto, Dense, Krylov };
 
@@ -18,6 +21,8 @@ struct SamplerSetup {
   double eta = 0.0;          // ddim
   SamplerParams params;      // ancestral η, s_noise, s_churn, s_tmin, s_tmax (k-diffusion samplers)
   uint64_t seed = 0;
+  bool pathNoise = false;      // noise from one Brownian path per particle (sampler/path_noise.h)
+  std::shared_ptr<BrownianWalker> pathWalker;  // its walker (makePathWalker), when pathNoise
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;
   bool scoreDefinedAtZero = true;

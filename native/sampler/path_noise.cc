@@ -1,0 +1,90 @@
+#include "sampler/path_noise.h"
+#include <cmath>
+#include <vector>
+#include "binding/errors.h"
+#include "random/brownian_path.h"
+#include "random/brownian_walker.h"
+#include "random/noise.h"
+#include "random/philox_normal.h"
+#include "sampler/noise_keys.h"
+
+namespace dw2 {
+
+namespace {
+
+std::vector<double>& scratch(size_t size) {
+  thread_local std::vector<double> buffer;
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer;
+}
+
+// The step's (W, H) for rows first … first + rows − 1 (global particle indices).
+void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, double* w, double* h) {
+  if (!s.pathWalker) fail(ErrorCode::Internal, "noise 'path' without a walker");
+  s.pathWalker->interval(k, static_cast<size_t>(first - s.firstParticle), rows, w, h);
+}
+
+}  // namespace
+
+std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
+  // The path is indexed by σ = T − t, so it is the same for every grid sharing T and t_end.
+  const double T = s.grid.front();
+  std::vector<double> points(s.grid.size());
+  for (size_t k = 0; k < s.grid.size(); ++k) points[k] = T - s.grid[k];
+  return std::make_shared<BrownianWalker>(BrownianPath{s.seed, T - s.grid.back()}, s.firstParticle, s.n, s.d, points);
+}
+
+void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, uint64_t first, size_t rows, double* noise, size_t slotStride) {
+  const size_t d = s.d;
+  if (!s.pathNoise) {
+    for (int l = 0; l < noises; ++l)
+      normalBlock(NoiseKey{s.seed, static_cast<uint32_t>(k), static_cast<uint32_t>(l)}, first, rows, d, noise + static_cast<size_t>(l) * slotStride);
+    return;
+  }
+  if (noises == 0) return;
+  if (!randomized && noises > 1) fail(ErrorCode::Unsupported, "noise 'path': a scheme that draws several noise vectors per step has no path coupling defined");
+  const double h = s.grid[k] - s.grid[k + 1];
+  std::vector<double>& area = scratch(rows * d);
+  double* w = noise;  // slot 0 receives ΔW, then is scaled in place
+  stepIncrements(s, k, first, rows, w, area.data());
+  if (!randomized) {
+    const double scale = 1.0 / std::sqrt(h);
+    for (size_t q = 0; q < rows * d; ++q) w[q] *= scale;
+    return;
+  }
+  double* second = noise + slotStride;
+  for (size_t r = 0; r < rows; ++r) {
+    const uint64_t particle = first + r;
+    const double u = randomizedTime(s.seed, particle, static_cast<uint32_t>(k));
+    const double s1 = 1.0 / std::sqrt(u * h), s2 = 1.0 / std::sqrt((1.0 - u) * h);
+    for (size_t j = 0; j < d; ++j) {
+      const size_t q = r * d + j;
+      const double z = normalAt(s.seed, particle, static_cast<uint32_t>(k), kBrownianPathStepStage, j);
+      const double left = bridgeIncrementAt({w[q], area[q]}, h, u, z);
+      second[q] = (w[q] - left) * s2;
+      w[q] = left * s1;
+    }
+  }
+}
+
+void localLinearizationNoise(const SamplerSetup& s, int k, uint64_t particle, double* zW, double* zH, double* xi) {
+  const size_t d = s.d;
+  const uint32_t step = static_cast<uint32_t>(k);
+  if (xi) normalRow(NoiseKey{s.seed, step, kLocalLinearizationStageFresh}, particle, d, xi);
+  if (!s.pathNoise) {
+    if (zW) normalRow(NoiseKey{s.seed, step, kLocalLinearizationStageW}, particle, d, zW);
+    if (zH) normalRow(NoiseKey{s.seed, step, kLocalLinearizationStageH}, particle, d, zH);
+    return;
+  }
+  if (!zW && !zH) return;
+  const double h = s.grid[k] - s.grid[k + 1];
+  std::vector<double>& buf = scratch(2 * d);
+  stepIncrements(s, k, particle, 1, buf.data(), buf.data() + d);
+  const double sw = 1.0 / std::sqrt(h), sh = std::sqrt(12.0 / h);
+  for (size_t j = 0; j < d; ++j) {
+    if (zW) zW[j] = buf[j] * sw;
+    if (zH) zH[j] = buf[d + j] * sh;
+  }
+}
+
+}  // namespace dw2

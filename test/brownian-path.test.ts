@@ -1,0 +1,146 @@
+/**
+ * The Brownian path behind noise: 'path' (lib/noise.ts brownianIncrements, native/random/brownian_path):
+ * its increments and space-time Lévy areas have the law of Brownian motion over any partition,
+ * refinements are consistent, and the sampler's noise slots are exactly the path's increments.
+ */
+import { describe, expect, it } from 'vitest';
+import { brownianIncrements, gaussianTarget, sample, sampleSync, setThreads } from '../lib/index.js';
+import { correlation, ksCritical, ksStatistic, mean, normalCdf, variance } from './helpers/stats.js';
+
+// Two-sided tests at family level ~1e-3 over every statistic below: |z| < 4.5 per statistic.
+const zMax = 4.5;
+const n = 20000;
+const span = 1.7;
+const seed = 77;
+
+function increments(times: number[], opts: { n?: number; d?: number; firstParticle?: number; seed?: number } = {}) {
+  const out: { w: Float64Array; h: Float64Array; len: number }[] = [];
+  for (let i = 0; i + 1 < times.length; i++) {
+    const r = brownianIncrements({ seed: opts.seed ?? seed, span, a: times[i]!, b: times[i + 1]!, n: opts.n ?? n, d: opts.d ?? 1, firstParticle: opts.firstParticle });
+    out.push({ w: r.w.data as Float64Array, h: r.h.data as Float64Array, len: times[i + 1]! - times[i]! });
+  }
+  return out;
+}
+
+// A non-dyadic partition with a short piece, a piece straddling the midpoint and one ending at span.
+const partition = [0, 0.0137, 0.4, 0.851, 0.9, 1.31, span];
+
+describe('increments over a partition', () => {
+  const inc = increments(partition);
+  const scaled = inc.flatMap(({ w, h, len }) => [Float64Array.from(w, (x) => x / Math.sqrt(len)), Float64Array.from(h, (x) => x / Math.sqrt(len / 12))]);
+
+  it('are N(0, Δt) and the areas N(0, Δt/12): mean, variance, Kolmogorov–Smirnov', () => {
+    for (const z of scaled) {
+      expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
+      // Var of the sample variance of N(0,1) is 2/(n−1).
+      expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
+      expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
+    }
+  });
+
+  it('are independent of each other and of the areas (all pairwise correlations)', () => {
+    for (let i = 0; i < scaled.length; i++)
+      for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+  });
+
+  it('Lévy area matches its definition on a fine sub-partition (Riemann sum of the path)', () => {
+    // H = (1/h)∫(W_u − W_a) du − W/2 over [0.4, 0.851], from 512 sub-increments by the trapezoid
+    // rule; the quadrature error of a Brownian path is O(h/√m) in RMS, checked at 5 % of sd(H).
+    const a = 0.4, b = 0.851, m = 512, k = 200;
+    const coarse = brownianIncrements({ seed, span, a, b, n: k, d: 1 });
+    const grid = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + ((b - a) * i) / m));
+    const fine = increments(grid, { n: k });
+    const h = b - a;
+    let err2 = 0;
+    for (let p = 0; p < k; p++) {
+      let w = 0, integral = 0;
+      for (const f of fine) {
+        integral += f.len * (w + 0.5 * f.w[p]!);
+        w += f.w[p]!;
+      }
+      const H = integral / h - w / 2;
+      err2 += (H - coarse.h.data[p]!) ** 2;
+    }
+    expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+  });
+});
+
+describe('refinement', () => {
+  it('leaves every coarse increment equal to the sum of its fine ones, and the area to their join', () => {
+    const coarse = [0, 0.3, 0.9999, span];
+    const fine = [0, 0.1, 0.2000001, 0.3, 0.5, 0.85, 0.9999, 1.2, 1.6999, span];
+    const k = 500;
+    const c = increments(coarse, { n: k, d: 3 });
+    const f = increments(fine, { n: k, d: 3 });
+    const groups = [[0, 3], [3, 6], [6, 9]];
+    groups.forEach(([lo, hi], ci) => {
+      for (let q = 0; q < k * 3; q++) {
+        // join: W = ΣW_i; ∫(W_u − W_a)du = Σ [len_i (H_i + W_i/2) + len_i · (W before piece i)]
+        let w = 0, integral = 0, len = 0;
+        for (let i = lo!; i < hi!; i++) {
+          integral += f[i]!.len * (f[i]!.h[q]! + 0.5 * f[i]!.w[q]!) + f[i]!.len * w;
+          w += f[i]!.w[q]!;
+          len += f[i]!.len;
+        }
+        expect(Math.abs(w - c[ci]!.w[q]!)).toBeLessThan(1e-12);
+        expect(Math.abs(integral / len - w / 2 - c[ci]!.h[q]!)).toBeLessThan(1e-11);
+      }
+    });
+  });
+});
+
+describe('reproducibility', () => {
+  it('is a pure function of (seed, particle, coordinate, interval): batch splits give the same bits', () => {
+    const all = brownianIncrements({ seed, span, a: 0.2, b: 1.1, n: 300, d: 5 });
+    const tail = brownianIncrements({ seed, span, a: 0.2, b: 1.1, n: 100, d: 5, firstParticle: 200 });
+    expect(Buffer.from((all.w.data as Float64Array).buffer, 200 * 5 * 8).equals(Buffer.from((tail.w.data as Float64Array).buffer))).toBe(true);
+    expect(Buffer.from((all.h.data as Float64Array).buffer, 200 * 5 * 8).equals(Buffer.from((tail.h.data as Float64Array).buffer))).toBe(true);
+    const wide = brownianIncrements({ seed, span, a: 0.2, b: 1.1, n: 300, d: 7 });
+    for (let p = 0; p < 300; p++) for (let j = 0; j < 5; j++) expect(wide.w.data[p * 7 + j]).toBe(all.w.data[p * 5 + j]);
+    const other = brownianIncrements({ seed: seed + 1, span, a: 0.2, b: 1.1, n: 300, d: 5 });
+    expect(Math.abs(correlation(all.w.data, other.w.data))).toBeLessThan(0.2);
+  });
+
+  it("sample(noise: 'path') is the same for 1 and 2 threads, split batches, and float32 to its precision", async () => {
+    const base = { target: gaussianTarget({ mean: [0.5, -1, 2], variances: [1, 0.3, 2] }), process: 'vp' as const, steps: 13, n: 200, seed: 5, noise: 'path' as const };
+    for (const sampler of ['euler-maruyama', 'randomized-midpoint', 'local-linearization'] as const) {
+      setThreads(1);
+      const one = (await sample({ ...base, sampler })).samples.data;
+      setThreads(2);
+      const two = (await sample({ ...base, sampler })).samples.data;
+      const tail = (await sample({ ...base, sampler, n: 80, firstParticle: 120 })).samples.data;
+      const f32 = (await sample({ ...base, sampler, dtype: 'float32' })).samples.data;
+      setThreads(0);
+      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+      expect(Buffer.from(tail.buffer).equals(Buffer.from(one.buffer, 120 * 3 * 8))).toBe(true);
+      // float32 stores the state between steps in float32 (arithmetic and noise stay float64).
+      for (let i = 0; i < one.length; i++) expect(Math.abs(f32[i]! - one[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(one[i]!)));
+      const step = (await sample({ ...base, sampler, noise: 'step' })).samples.data;
+      expect(Buffer.from(step.buffer).equals(Buffer.from(one.buffer))).toBe(false);
+    }
+  });
+});
+
+describe('the sampler consumes the path', () => {
+  // With a zero score on `ve` (f = 0), Euler–Maruyama and randomized midpoint both give
+  // x_N = x_0 + Σ_k g(t_k) ΔW_k, ΔW_k the path's increment over σ ∈ [T − t_k, T − t_{k+1}].
+  const d = 2, m = 50, steps = 7, T = 80;
+  const x0 = new Float64Array(m * d).fill(0.25);
+  const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
+  it.each([
+    ['euler-maruyama', 'uniform'],
+    ['randomized-midpoint', 'uniform'],
+    ['euler-maruyama', 'karras'],
+  ] as const)('%s on a %s grid: x_N − x_0 = Σ g(t_k) ΔW_k to round-off', (sampler, kind) => {
+    const run = sampleSync({ score: zero, d, process: 've', sampler, grid: kind, steps, n: m, x0, seed: 9, noise: 'path' });
+    const grid = run.grid;
+    const span = T - grid[steps]!;
+    const expected = new Float64Array(m * d).fill(0.25);
+    for (let k = 0; k < steps; k++) {
+      const g = Math.sqrt(2 * grid[k]!); // ve: σ(t)² = t², g² = 2t
+      const inc = brownianIncrements({ seed: 9, span, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d });
+      for (let q = 0; q < m * d; q++) expected[q] += g * inc.w.data[q]!;
+    }
+    for (let q = 0; q < m * d; q++) expect(Math.abs(run.samples.data[q]! - expected[q]!)).toBeLessThan(1e-9 * (1 + Math.abs(expected[q]!)));
+  });
+});
