@@ -185,26 +185,50 @@ const u32 = 2 ** 32 - 1;
 /** Collects the first error a user callback threw, to attach as the cause of CallbackError. */
 class CallbackGuard {
   error: unknown = undefined;
-  wrap<F extends (...args: never[]) => void>(fn: F | undefined, name: string): F | undefined {
+  /** sync: the callbacks run inside sampleSync, where nothing can await a Promise they return. */
+  constructor(private readonly sync: boolean) {}
+  wrap<F extends (...args: never[]) => unknown>(fn: F | undefined, name: string): F | undefined {
     if (fn === undefined) return undefined;
     if (typeof fn !== 'function') throw new InvalidArgumentError(`${name} must be a function`);
+    if (this.sync && isAsyncFunction(fn))
+      throw new InvalidArgumentError(`${name} is an async function; sampleSync needs a synchronous callback (sample() awaits async ones)`);
     return ((...args: never[]) => {
       try {
-        fn(...args);
+        const r = fn(...args);
+        if (this.sync && isThenable(r)) {
+          (r as PromiseLike<unknown>).then(undefined, () => {});
+          throw new CallbackError(`${name} returned a Promise; sampleSync needs a synchronous callback (sample() awaits it)`);
+        }
+        if (isThenable(r))
+          return (r as PromiseLike<unknown>).then(undefined, (e: unknown) => {
+            this.error ??= e;
+            throw e;
+          });
+        return r;
       } catch (e) {
         this.error ??= e;
         throw e;
       }
-    }) as F;
+    }) as unknown as F;
   }
   /** Turns a native failure into the typed error, with the user's error as its cause. */
   translate(e: unknown): unknown {
+    if (this.error instanceof CallbackError) return this.error;
     if (this.error !== undefined && e instanceof DW2Error && e.code === 'CALLBACK_FAILED') {
       const msg = this.error instanceof Error ? this.error.message : String(this.error);
       return new CallbackError(`the score callback threw: ${msg}`, { cause: this.error });
     }
     return e;
   }
+}
+
+function isThenable(v: unknown): boolean {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  const ctor = (fn as { constructor?: { name?: unknown } }).constructor;
+  return ctor?.name === 'AsyncFunction' || ctor?.name === 'AsyncGeneratorFunction';
 }
 
 function flatMatrix(m: ArrayLike<number> | readonly (readonly number[])[], name: string): Float64Array {
@@ -403,7 +427,7 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
  * long runs: it runs on the thread pool, reports progress and honours an AbortSignal.
  */
 export function sampleSync(options: SampleOptions): SampleResult {
-  const guard = new CallbackGuard();
+  const guard = new CallbackGuard(true);
   const p = prepare(options, guard);
   try {
     return finish(
@@ -423,7 +447,7 @@ export function sampleSync(options: SampleOptions): SampleResult {
  */
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   throwIfAborted(options?.signal);
-  const guard = new CallbackGuard();
+  const guard = new CallbackGuard(false);
   const p = prepare(options, guard);
   try {
     const run = p.device === 'cuda' ? binding().samplerRunCuda : binding().samplerRun;
