@@ -28,6 +28,7 @@ import {
   requirePositive,
   requireSeed,
   requireAllocatable,
+  requireFiniteResult,
 } from './validate.js';
 
 /** Philox stages of the OT prior's streams (mirrors native/otprior/noise_streams.h). */
@@ -365,7 +366,8 @@ function makeOtPrior(f: OtPriorFields): OtPrior {
       if (zz.d !== d) throw new ShapeMismatchError(`z has dimension ${zz.d}, the prior has ${d}`);
       requireAllocatable(zz.n * d, 8, 'mapped samples');
       const tau = mapTau(f, options);
-      return ndarray(callNative(() => binding().otMapSync(f.points.data, f.weights, m, d, f.sourceScale, tau, zz.data, zz.n)), [zz.n, d]);
+      const out = callNative(() => binding().otMapSync(f.points.data, f.weights, m, d, f.sourceScale, tau, zz.data, zz.n));
+      return ndarray(requireFiniteResult(out, 'the mapped samples'), [zz.n, d]);
     },
     sample({ n, seed, soft, tau, firstParticle }) {
       return self.map(sourceDraws(n, d, seed, firstParticle ?? 0), { soft, tau });
@@ -384,7 +386,7 @@ export async function mapOtPrior(prior: OtPrior, z: NDArray, options: OtPriorMap
       binding().otMap(prior.points.data, prior.weights, prior.m, prior.d, prior.sourceScale, tau, zz.data, zz.n, onProgress, token),
     options,
   );
-  return ndarray(out, [zz.n, prior.d]);
+  return ndarray(requireFiniteResult(out, 'the mapped samples'), [zz.n, prior.d]);
 }
 
 /**

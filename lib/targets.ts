@@ -15,7 +15,7 @@ import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
 import { readNpy } from './npy.js';
 import { normalizeProcess, type ProcessInput, type ProcessSpec } from './process.js';
-import { isFloatArray, requireAllocatable, requireFiniteNumber, requireInteger, requireOneOf, requireSeed } from './validate.js';
+import { isFloatArray, requireAllocatable, requireFiniteNumber, requireFiniteResult, requireInteger, requireOneOf, requireSeed } from './validate.js';
 
 /** N(mean, Σ) with Σ a full covariance (d × d, row-major) or diagonal `variances`. */
 export interface GaussianTargetSpec {
@@ -360,7 +360,7 @@ function evaluate(target: TargetSpec, process: ProcessInput, t: number, x: NDArr
   requireAllocatable(product(shape), 8, quantity);
   const out = new Float64Array(product(shape));
   callNative(() => binding().targetEvaluate(target, p, t, quantity, xs.data, vs, out));
-  return ndarray(out, shape);
+  return ndarray(requireFiniteResult(out, `the target's ${quantity}`), shape);
 }
 
 /** s(t, x) = ∇ log p_t(x) at each row of x (n × d). */

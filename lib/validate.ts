@@ -46,6 +46,17 @@ export function requireFiniteArray(a: ArrayLike<number>, name: string): void {
     if (!Number.isFinite(a[i]!)) throw new NonFiniteError(`${name} contains a non-finite value (${a[i]}) at index ${i}`);
 }
 
+/**
+ * A computed answer is returned only when every entry is finite: otherwise a NON_FINITE error
+ * says which entry and why (inputs this large overflow double precision in the computation).
+ */
+export function requireFiniteResult<A extends ArrayLike<number>>(a: A, name: string): A {
+  for (let i = 0; i < a.length; i++)
+    if (!Number.isFinite(a[i]!))
+      throw new NonFiniteError(`${name} is non-finite (${a[i]}) at index ${i}: the inputs overflow double precision in this computation; rescale them`);
+  return a;
+}
+
 /** Default cap on one native allocation; keeps a typo in `n` from exhausting memory. */
 export const maxElements = 2 ** 31 - 1;
 

@@ -206,6 +206,18 @@ struct TableOutput {
   std::vector<double> approxMean, approxCovariance;  // set when estimated from samples
 };
 
+// No row is returned with NaN or ±Inf in it: the error of a scheme that diverges (or whose
+// coefficients overflow) is reported as a typed error naming the row.
+void requireFiniteTable(const analysis::TableResult& table, bool withScore) {
+  for (const TableRow& t : table.rows) {
+    const double values[] = {t.truncation, t.continuous, t.discrete, t.total, t.discretization, withScore ? t.score : 0.0};
+    for (double v : values)
+      if (!std::isfinite(v))
+        fail(ErrorCode::NonFinite, std::string("the W2 error of ") + schemeInfo(t.scheme).name + " with " + std::to_string(t.steps) +
+                                       " steps overflows double precision (the scheme diverges for these settings, or its coefficients overflow); use more steps or a shorter horizon T");
+  }
+}
+
 TableOutput runTable(const TableJobInput& in, Progress& progress) {
   TableOutput out;
   const GaussianData data = in.data.build(in.approx.has_value());
@@ -222,6 +234,7 @@ TableOutput runTable(const TableJobInput& in, Progress& progress) {
     }
   }
   out.table = errorTable(data, in.config, approx ? &*approx : nullptr, progress);
+  requireFiniteTable(out.table, in.approx.has_value());
   return out;
 }
 

@@ -21,9 +21,12 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
   for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &z_, &out_}) v->assign(rows_ * d, 0.0);
   if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
-    for (int t = 0; t < threads; ++t)
-      eigen_.push_back({Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(d), Eigen::MatrixXd(d, d), Eigen::VectorXd(d),
-                        Eigen::VectorXd(d), Eigen::VectorXd(d), Eigen::VectorXd(d), Eigen::VectorXd(d)});
+    // Built in place: copying a fresh Eigen solver reads its uninitialised status (UBSan).
+    eigen_.resize(threads);
+    for (ThreadEigen& e : eigen_) {
+      e.L.resize(d, d);
+      for (Eigen::VectorXd* v : {&e.qb, &e.qm, &e.qz, &e.coef, &e.dx}) v->resize(d);
+    }
   } else {
     lanczos_ = std::make_unique<BlockLanczos>(rows_, d, m, threads);
   }

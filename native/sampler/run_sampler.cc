@@ -1,5 +1,6 @@
 #include "sampler/run_sampler.h"
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include "binding/errors.h"
@@ -31,6 +32,18 @@ void validateSampler(const SamplerSetup& s) {
   for (int k = 0; k < N; ++k) buildStepPlan(s.scheme, s.process, s.grid[k], s.grid[k + 1], o, plan);
 }
 
+namespace {
+// A result is never returned with NaN or ±Inf in it: the settings (or the start, or the score)
+// overflowed double precision somewhere, and the caller gets a typed error saying so.
+template <class T>
+void requireFiniteResult(const T* x, size_t n, size_t d, const std::string& what) {
+  for (size_t q = 0; q < n * d; ++q)
+    if (!std::isfinite(static_cast<double>(x[q])))
+      fail(ErrorCode::NonFinite, what + " became non-finite (particle " + std::to_string(q / d) + ", coordinate " + std::to_string(q % d) +
+                                     "): the start, the score or the process coefficients overflow double precision for these settings");
+}
+}  // namespace
+
 template <class T>
 void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batch, SamplerIo<T>& io, Progress& progress, SamplerStats& stats) {
   validateSampler(s);
@@ -44,7 +57,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   if (io.prior) drawPrior(*io.prior, s.seed, s.firstParticle, n, d, io.x);
   auto record = [&](int k) {
     for (auto& [index, dest] : io.trajectory)
-      if (index == k) std::memcpy(dest, io.x, n * d * sizeof(T));
+      if (index == k && n > 0) std::memcpy(dest, io.x, n * d * sizeof(T));  // n = 0: both may be null
   };
   record(0);
   if (n == 0) {
@@ -93,6 +106,8 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     record(k + 1);
   }
   stats.dense = dense;
+  requireFiniteResult(io.x, n, d, "the samples");
+  for (auto& [index, dest] : io.trajectory) requireFiniteResult(dest, n, d, "the trajectory state at step " + std::to_string(index));
   progress.checkpoint(1.0);
 }
 
