@@ -10,6 +10,7 @@ const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   gaussian: () => import('./gaussian.js'),
   w2: () => import('./w2.js'),
   gpu: () => import('./gpu.js'),
+  abort: () => import('./abort.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are read by the benchmarks

@@ -1,5 +1,6 @@
 #include "sampler/run_sampler.h"
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -42,6 +43,43 @@ void requireFiniteResult(const T* x, size_t n, size_t d, const std::string& what
       fail(ErrorCode::NonFinite, what + " became non-finite (particle " + std::to_string(q / d) + ", coordinate " + std::to_string(q % d) +
                                      "): the start, the score or the process coefficients overflow double precision for these settings");
 }
+// One fused step over all particles, in chunks of particles with a cancellation check between
+// them: a step can take seconds (an empirical target with many points), and an abort should land
+// within a few tens of milliseconds. Particles are independent in the fused path (noise is keyed
+// by particle), so the chunking never changes a result; it only sizes each chunk to take about
+// kChunkSeconds, measured as it goes.
+template <class T>
+class ChunkedFusedStep {
+ public:
+  ChunkedFusedStep(const SamplerSetup& s, int threads) : sub_(s), threads_(threads) {
+    minChunk_ = std::max<size_t>(1, size_t(threads) * kNoiseBlock);
+    chunk_ = std::min(s.n, 4 * minChunk_);
+  }
+  void run(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, Progress& progress) {
+    for (size_t first = 0; first < s.n;) {
+      const size_t count = std::min(chunk_, s.n - first);
+      sub_.n = count;
+      sub_.firstParticle = s.firstParticle + first;
+      const auto start = std::chrono::steady_clock::now();
+      executePlanFused(sub_, target, k, plan, x + first * s.d, scratch, threads_);
+      resize(count, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      first += count;
+      if (first < s.n && progress.cancelled()) fail(ErrorCode::Aborted, "the operation was aborted");
+    }
+  }
+
+ private:
+  static constexpr double kChunkSeconds = 0.02;
+  void resize(size_t count, double seconds) {
+    const double scale = seconds > 0 ? kChunkSeconds / seconds : 4.0;
+    const double next = double(count) * std::min(4.0, std::max(0.25, scale));
+    chunk_ = std::max(minChunk_, size_t(next));
+  }
+  SamplerSetup sub_;
+  int threads_;
+  size_t minChunk_, chunk_;
+};
+
 }  // namespace
 
 template <class T>
@@ -70,6 +108,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<PlanScratch> planScratch;
   std::unique_ptr<LocalLinearizationStepper> ll;
   std::unique_ptr<LocalModel> model;
+  std::unique_ptr<ChunkedFusedStep<T>> fused;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
@@ -79,6 +118,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {
     planScratch = std::make_unique<PlanScratch>(threads, d, target ? target->batchScratchSize() : 0);
+    if (target) fused = std::make_unique<ChunkedFusedStep<T>>(s, threads);
   }
   const bool dense = stats.dense;
 
@@ -100,7 +140,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       } else {
         stats.nfe += 2;
       }
-      if (target) executePlanFused(s, *target, k, shared, io.x, *planScratch, threads);
+      if (target) fused->run(s, *target, k, shared, io.x, *planScratch, progress);
       else executePlanStagewise(s, *batch, k, shared, *planScratch, threads);
     }
     record(k + 1);
