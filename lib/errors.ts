@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'CALLBACK_FAILED'
   | 'NATIVE_LOAD_FAILED'
+  | 'IO_FAILED'
   | 'INTERNAL';
 
 export class DW2Error extends Error {
@@ -69,6 +70,12 @@ export class NativeLoadError extends DW2Error {
     super('NATIVE_LOAD_FAILED', message, options);
   }
 }
+/** A file could not be read or written (missing, read-only, disk full, …); `cause` holds the system error. */
+export class IoError extends DW2Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('IO_FAILED', message, options);
+  }
+}
 export class InternalError extends DW2Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INTERNAL', message, options);
@@ -85,6 +92,7 @@ const byCode: Record<ErrorCode, new (message: string, options?: { cause?: unknow
   UNSUPPORTED: UnsupportedError,
   CALLBACK_FAILED: CallbackError,
   NATIVE_LOAD_FAILED: NativeLoadError,
+  IO_FAILED: IoError,
   INTERNAL: InternalError,
 };
 
@@ -96,4 +104,23 @@ export function fromNativeError(e: unknown): unknown {
     if (code && code in byCode) return new byCode[code as ErrorCode](e.message, { cause: e });
   }
   return e;
+}
+
+/** Why a file operation failed, in words, from a Node system error (ENOENT, EACCES, EROFS, ENOSPC, …). */
+export function ioErrorFrom(action: string, path: string, e: unknown): IoError {
+  const code = (e as { code?: unknown } | null)?.code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EEXIST: 'it already exists',
+    EMFILE: 'too many open files',
+  };
+  const text = typeof code === 'string' && why[code] ? `${why[code]} (${code})` : e instanceof Error ? e.message : String(e);
+  return new IoError(`cannot ${action} ${path}: ${text}`, { cause: e });
 }

@@ -10,13 +10,14 @@
  *   the τ-smoothed z ↦ Σ softmax_i((⟨z, s·y_i⟩ + h_i)/τ) y_i (soft).
  * The source is the process's `normal` prior N(0, s² I): s = 1 for vp/ou, s = σ(T) for ve/heat.
  */
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type NDArray } from './ndarray.js';
 import { normalsSync } from './noise.js';
 import { readNpy, writeNpy } from './npy.js';
+import { writeFileAtomic } from './study/files.js';
 import { normalizeProcess, processCoefficients, type ProcessInput, type ProcessSpec } from './process.js';
 import { sampleMarginalSync, type TargetSpec } from './targets.js';
 import { w2 as exactW2 } from './w2.js';
@@ -590,9 +591,7 @@ export function saveOtPrior(prior: OtPrior, path: string): { manifest: string; p
     iterations: prior.iterations,
     totalDraws: prior.totalDraws,
   };
-  const tmp = `${files.manifest}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(tmp, files.manifest);
+  writeFileAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n', { makeDirectory: false });
   return files;
 }
 

@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
+import { InvalidArgumentError, ioErrorFrom, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
 import { readNpy } from './npy.js';
 import { normalizeProcess, type ProcessInput, type ProcessSpec } from './process.js';
-import { isFloatArray, requireAllocatable, requireFiniteNumber, requireFiniteResult, requireInteger, requireOneOf, requireSeed } from './validate.js';
+import { isFloatArray, requireAllocatable, requireFiniteNumber, requireFiniteResult, requirePath, requireInteger, requireOneOf, requireSeed } from './validate.js';
 
 /** N(mean, Σ) with Σ a full covariance (d × d, row-major) or diagonal `variances`. */
 export interface GaussianTargetSpec {
@@ -322,11 +322,18 @@ export function targetFromJson(json: unknown, baseDir = '.'): TargetSpec {
 
 /** Reads a target JSON file (see targetFromJson); relative data paths are resolved against its folder. */
 export function readTargetFile(path: string): TargetSpec {
+  requirePath(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw ioErrorFrom('read the target file', path, e);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidArgumentError(`could not read target file ${path}: ${(e as Error).message}`, { cause: e });
+    throw new InvalidArgumentError(`the target file ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return targetFromJson(json, dirname(resolve(path)));
 }

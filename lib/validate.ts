@@ -70,3 +70,10 @@ export function requireAllocatable(elements: number, bytesPerElement: number, na
 export function isFloatArray(a: unknown): a is FloatArray {
   return a instanceof Float64Array || a instanceof Float32Array;
 }
+
+/** A path argument: a non-empty string (a number would be taken as a file descriptor by node:fs). */
+export function requirePath(path: unknown, name = 'path'): string {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0'))
+    throw new InvalidArgumentError(`${name} must be a non-empty file path string, got ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`);
+  return path;
+}

@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { analyzeGaussian, type GaussianAnalysisRow } from '../gaussian.js';
+import { studyChecksums, verifyStudyChecksums, type StudyChecksums } from './files.js';
 import { throwIfAborted, type JobOptions } from '../jobs.js';
 import type { NDArray } from '../ndarray.js';
 import { schemeInfo, type PriorName, type ProcessSpec } from '../process.js';
@@ -114,6 +115,8 @@ export interface StudyResults {
   /** Theory beside the measurement (Gaussian spectrum on `ou` with a covered sampler). */
   theory?: StudyTheory;
   complete: boolean;
+  /** Checksums of the rows and the floor as saved, checked by `resume`. */
+  checksums?: StudyChecksums;
 }
 
 /** The theorems, constants and assumptions behind the rows' theoryFixed/theoryBound. */
@@ -260,6 +263,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
   const s = resolveStudy(config, options.baseDir);
   const { signal } = options;
   throwIfAborted(signal);
+  if (options.resume) verifyStudyChecksums(options.resume, 'resume');
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
     throw new InvalidArgumentError('resume: the earlier results were produced by a different config');
   const done = new Map<string, StudyRow>((options.resume?.rows ?? []).map((r) => [rowKey(r), r]));
@@ -280,6 +284,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
   };
   const publish = () => {
     Object.assign(results, summarize(s, results.rows, results.floor));
+    results.checksums = studyChecksums(results.rows, results.floor);
     options.onRow?.(results);
   };
 
