@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DW2Error, InvalidArgumentError, ioErrorFrom, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { ndarray, type NDArray } from './ndarray.js';
 import { writeFileAtomic } from './study/files.js';
-import { requirePath } from './validate.js';
+import { isDetached, requirePath } from './validate.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -116,8 +116,7 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
 /** Parses .npy bytes. float32 stays float32; float64 and integers become float64. */
 export function parseNpy(bytes: Uint8Array): NDArray {
   if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('parseNpy needs the file bytes as a Uint8Array (or Buffer)');
-  if (bytes.buffer instanceof ArrayBuffer && (bytes.buffer as ArrayBuffer & { detached?: boolean }).detached)
-    throw new InvalidArgumentError('the .npy bytes are in a detached buffer');
+  if (isDetached(bytes)) throw new InvalidArgumentError('the .npy bytes are in a detached buffer');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new InvalidArgumentError('not a .npy file (bad magic)');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

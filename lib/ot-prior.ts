@@ -11,7 +11,7 @@
  * The source is the process's `normal` prior N(0, s² I): s = 1 for vp/ou, s = σ(T) for ve/heat.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type NDArray } from './ndarray.js';
@@ -30,6 +30,7 @@ import {
   requireSeed,
   requireAllocatable,
   requireFiniteResult,
+  requireSyncWork,
 } from './validate.js';
 
 /** Philox stages of the OT prior's streams (mirrors native/otprior/noise_streams.h). */
@@ -672,13 +673,16 @@ export function nearestPoints(points: NDArray, queries: NDArray): { index: Int32
   const x = float64Rows(queries, 'queries');
   if (x.d !== y.d) throw new ShapeMismatchError(`queries have dimension ${x.d}, points have ${y.d}`);
   if (y.n === 0) throw new InvalidArgumentError('points must have at least one row');
-  return callNative(() => binding().otNearestPointsSync(y.data, y.n, x.data, x.n, y.d));
+  const r = callNative(() => binding().otNearestPointsSync(y.data, y.n, x.data, x.n, y.d));
+  requireFiniteResult(r.distance, 'the distances');
+  return r;
 }
 
 /** Monte Carlo cell masses of a prior (or any points/weights) from `draws` source points keyed (seed, 0, check stage). */
 export function otCellMasses(prior: Pick<OtPrior, 'points' | 'weights' | 'sourceScale'>, options: { seed: number | bigint; draws: number }): Float64Array {
   const [m, d] = prior.points.shape as [number, number];
   requireInteger(options.draws, 'draws', 1, 2 ** 32);
+  requireSyncWork(options.draws * (m + 1) * d, 'draws × (m + 1) × d', 'use fewer draws');
   return callNative(() =>
     binding().otCellMassesSync(prior.points.data, prior.weights, m, d, prior.sourceScale, requireSeed(options.seed), options.draws),
   );
@@ -686,7 +690,9 @@ export function otCellMasses(prior: Pick<OtPrior, 'points' | 'weights' | 'source
 
 /** The source draws the stopping rule uses for m cells and a tolerance: m (2q/tol)², q = Φ⁻¹(1 − 0.025/m). */
 export function otCheckDraws(m: number, tolerance: number): number {
-  return callNative(() => binding().otCheckDraws(requireInteger(m, 'm', 1), requirePositive(tolerance, 'tolerance')));
+  const draws = callNative(() => binding().otCheckDraws(requireInteger(m, 'm', 1), requirePositive(tolerance, 'tolerance')));
+  if (!Number.isFinite(draws)) throw new NonFiniteError(`the draws for tolerance ${tolerance} overflow double precision; use a larger tolerance`);
+  return draws;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -451,5 +451,7 @@ export async function sampleMarginal(
 export function targetMoments(target: TargetSpec): { mean: Float64Array; covariance: NDArray<Float64Array> } {
   requireSpec(target);
   const m = callNative(() => binding().targetMoments(target));
+  requireFiniteResult(m.mean, 'the target mean');
+  requireFiniteResult(m.covariance, 'the target covariance');
   return { mean: m.mean, covariance: ndarray(m.covariance, [m.mean.length, m.mean.length]) };
 }

@@ -176,6 +176,7 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
   if (config.fitLastPoints !== undefined) requireInteger(config.fitLastPoints, 'fitLastPoints', 2, 1e6);
   const theory = config.theory === undefined ? undefined : resolveTheory(config.theory);
 
+  if (config.name !== undefined && typeof config.name !== 'string') field('name', 'must be a string');
   const common = {
     name: config.name ?? 'study',
     process,

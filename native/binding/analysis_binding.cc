@@ -91,7 +91,10 @@ std::vector<double> numberList(const Napi::Object& o, const char* key) {
   return out;
 }
 
+// Every array handed back here is a computed answer: it is returned only when finite.
 Napi::Float64Array toArray(Napi::Env env, const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) fail(ErrorCode::NonFinite, "a computed moment overflows double precision for this input (rescale the data or shorten the horizon)");
   auto a = Napi::Float64Array::New(env, v.size());
   std::copy(v.begin(), v.end(), a.Data());
   return a;
