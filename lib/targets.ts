@@ -327,13 +327,13 @@ export function readTargetFile(path: string): TargetSpec {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw ioErrorFrom('read the target file', path, e);
+    throw ioErrorFrom('read target file', path, e);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidArgumentError(`the target file ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new InvalidArgumentError(`could not read target file ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   return targetFromJson(json, dirname(resolve(path)));
 }
