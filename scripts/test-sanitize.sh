@@ -10,7 +10,7 @@ DW2_SANITIZE=1 npx cmake-js compile --out build-sanitize
 libasan="$(c++ -print-file-name=libasan.so)"
 [ -f "$libasan" ] || { echo "test:sanitize: libasan.so not found (install the compiler's sanitizer runtime)" >&2; exit 2; }
 libubsan="$(c++ -print-file-name=libubsan.so)"
-export LD_PRELOAD="$libasan${libubsan:+ }$([ -f "$libubsan" ] && echo "$libubsan")"
+export LD_PRELOAD="$libasan $libubsan"
 # Leaks are not checked: node itself keeps allocations until exit. Everything else stops the run.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
