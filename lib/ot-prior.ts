@@ -221,6 +221,7 @@ export function gaussianOtMap(source: GaussianSource, process: ProcessInput): Ga
     requireFiniteArray(cov, 'covariance');
     r = callNative(() => binding().otGaussianMapSync(p.alpha, p.sigma, d, mean, cov, null, 0));
   } else throw new InvalidArgumentError('source must be { mean, covariance } or { data }');
+  for (const key of ['shift', 'matrix', 'mean', 'covariance'] as const) if (r[key]) requireFiniteResult(r[key], `the Gaussian OT map's ${key}`);
   const dim = d;
   const self: GaussianOtMap = {
     kind: 'ot-gaussian',
@@ -664,7 +665,11 @@ export function laguerreArgmax(
   if (y.n === 0) throw new InvalidArgumentError('points must have at least one row (m >= 1)');
   requireFiniteArray(h, 'weights');
   const scale = options.scale === undefined ? 1 : requirePositive(options.scale, 'scale');
-  return callNative(() => binding().otLaguerreArgmaxSync(y.data, h, y.n, y.d, scale, zz.data, zz.n));
+  const r = callNative(() => binding().otLaguerreArgmaxSync(y.data, h, y.n, y.d, scale, zz.data, zz.n));
+  // +∞ is the documented gap of a single cell; NaN means the scores overflowed.
+  const bad = r.gap.findIndex((g) => Number.isNaN(g) || g === -Infinity);
+  if (bad >= 0) throw new NonFiniteError(`the Laguerre scores overflow double precision at query ${bad}; rescale the points or queries`);
+  return r;
 }
 
 /** Nearest point of `points` to each query row, and the Euclidean distance. */
