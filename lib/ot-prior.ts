@@ -11,7 +11,7 @@
  * The source is the process's `normal` prior N(0, s² I): s = 1 for vp/ou, s = σ(T) for ve/heat.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { CallbackError, DW2Error, InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type NDArray } from './ndarray.js';
@@ -397,7 +397,18 @@ export async function mapOtPrior(prior: OtPrior, z: NDArray, options: OtPriorMap
  * (z keyed (seed, 0, otPriorStreams.priorSample), particles firstParticle …), hard map unless soft.
  */
 export function otPriorInitialState(prior: OtPrior, n: number, seed: number | bigint, firstParticle = 0, options?: OtPriorMapOptions): Float64Array {
-  return prior.sample({ n, seed, firstParticle, ...options }).data;
+  if (!isOtPrior(prior)) throw new InvalidArgumentError('prior must be a fitted OT prior (fitOtPrior or loadOtPrior)');
+  let r: NDArray;
+  try {
+    r = prior.sample({ n, seed, firstParticle, ...options });
+  } catch (e) {
+    // A prior object's methods may be the caller's own: what they throw is theirs.
+    if (e instanceof DW2Error) throw e;
+    throw new CallbackError(`prior.sample threw: ${e instanceof Error ? e.message : typeof e}`, { cause: e });
+  }
+  const data = (r as { data?: unknown } | undefined)?.data;
+  if (!(data instanceof Float64Array)) throw new InvalidArgumentError('prior.sample must return an NDArray of float64 states');
+  return data;
 }
 
 /** Whether `x` is a fitted semi-discrete OT prior (from fitOtPrior or loadOtPrior). */

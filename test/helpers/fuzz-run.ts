@@ -27,7 +27,7 @@ const codes = new Set(['INVALID_ARGUMENT', 'SHAPE_MISMATCH', 'NON_FINITE', 'TOO_
 const heavy = new Set(['study', 'writeStudyFiles', 'renderSvg', 'priorErrorStudy', 'fitOtPrior', 'fitOtPriorSync', 'measurePriorError', 'analyzeGaussian']);
 const asyncTimeoutMs = 10_000;
 // Functions that hand back the caller's own numbers (wrappers, plot specs, error helpers): their
-// answers are not computed, so a NaN the caller put in may come back out.
+// answers are not computed, so a NaN the caller put in (or a file holds) may come back out.
 // Documented non-finite values: L0 = Infinity is the smoothness constant of a singular covariance.
 // study() echoes the caller's config in result.config.
 const documentedNonFinite = (fn: string, path: string): boolean =>
@@ -44,7 +44,7 @@ function boundedPoints(v: unknown, depth = 0): boolean {
   if (ArrayBuffer.isView(v)) return true;
   return Object.values(v).every((x) => boundedPoints(x, depth + 1));
 }
-const passThrough = new Set(['ndarray', 'fromRows', 'toRows', 'zeros', 'sizeOf', 'asPoints', 'dtypeOf', 'fromNativeError', 'ioErrorFrom', 'convergenceSpec', 'decompositionSpec', 'scatterSpec', 'formatNpy', 'isTypedEntry', 'isOtPrior']);
+const passThrough = new Set(['readNpy', 'parseNpy', 'ndarray', 'fromRows', 'toRows', 'zeros', 'sizeOf', 'asPoints', 'dtypeOf', 'fromNativeError', 'ioErrorFrom', 'convergenceSpec', 'decompositionSpec', 'scatterSpec', 'formatNpy', 'isTypedEntry', 'isOtPrior']);
 
 interface Finding {
   kind: 'untyped' | 'non-finite' | 'hang' | 'unhandled' | 'internal' | 'unwrapped';
