@@ -760,12 +760,14 @@ export async function measurePriorError(
   prior: OtPrior,
   options: { pT: NDArray; seed: number | bigint; soft?: boolean; tau?: number; w2?: W2Function },
 ): Promise<PriorErrorReport> {
+  if (!isOtPrior(prior)) throw new InvalidArgumentError('prior must be a fitted OT prior (fitOtPrior or loadOtPrior)');
+  requirePositive(prior.sourceScale, 'prior.sourceScale');
   const ref = float64Rows(options.pT, 'pT');
   if (ref.d !== prior.d) throw new ShapeMismatchError(`pT has dimension ${ref.d}, the prior has ${prior.d}`);
   const z = sourceDraws(ref.n, prior.d, options.seed, 0);
   const soft = options.soft === true;
   const mapped = prior.map(z, { soft, tau: options.tau });
-  const normalData = Float64Array.from(z.data, (v) => v * prior.sourceScale);
+  const normalData = requireFiniteResult(Float64Array.from(z.data, (v) => v * prior.sourceScale), 'the scaled source draws');
   const normal = ndarray(normalData, [ref.n, prior.d]);
   const refArray = ndarray(ref.data, [ref.n, prior.d]);
   const w2 = options.w2 ?? exactW2Value;
