@@ -14,6 +14,7 @@ const all: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   w2: () => import('./w2.js'),
   gpu: () => import('./gpu.js'),
   model: () => import('./model.js'),
+  abort: () => import('./abort.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are read by the benchmarks

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'CALLBACK_FAILED'
   | 'NATIVE_LOAD_FAILED'
   | 'MISSING_DEPENDENCY'
+  | 'IO_FAILED'
   | 'INTERNAL';
 
 export class DW2Error extends Error {
@@ -37,6 +38,15 @@ export class ShapeMismatchError extends DW2Error {
 export class NonFiniteError extends DW2Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super('NON_FINITE', message, options);
+  }
+}
+/** The run's particles blew up (spec §6: local linearization can diverge where L > 0): no samples are returned. */
+export class DivergedError extends NonFiniteError {
+  /** How many particles blew up and the first step (1-based; null on the GPU) where one did. */
+  readonly diverged: { particles: number; firstStep: number | null };
+  constructor(message: string, diverged: { particles: number; firstStep: number | null }, options?: { cause?: unknown }) {
+    super(message, options);
+    this.diverged = diverged;
   }
 }
 export class TooLargeError extends DW2Error {
@@ -76,6 +86,12 @@ export class MissingDependencyError extends DW2Error {
     super('MISSING_DEPENDENCY', message, options);
   }
 }
+/** A file could not be read or written (missing, read-only, disk full, …); `cause` holds the system error. */
+export class IoError extends DW2Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('IO_FAILED', message, options);
+  }
+}
 export class InternalError extends DW2Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INTERNAL', message, options);
@@ -93,6 +109,7 @@ const byCode: Record<ErrorCode, new (message: string, options?: { cause?: unknow
   CALLBACK_FAILED: CallbackError,
   NATIVE_LOAD_FAILED: NativeLoadError,
   MISSING_DEPENDENCY: MissingDependencyError,
+  IO_FAILED: IoError,
   INTERNAL: InternalError,
 };
 
@@ -104,4 +121,23 @@ export function fromNativeError(e: unknown): unknown {
     if (code && code in byCode) return new byCode[code as ErrorCode](e.message, { cause: e });
   }
   return e;
+}
+
+/** Why a file operation failed, in words, from a Node system error (ENOENT, EACCES, EROFS, ENOSPC, …). */
+export function ioErrorFrom(action: string, path: string, e: unknown): IoError {
+  const code = (e as { code?: unknown } | null)?.code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EEXIST: 'it already exists',
+    EMFILE: 'too many open files',
+  };
+  const text = typeof code === 'string' && why[code] ? `${why[code]} (${code})` : e instanceof Error ? e.message : String(e);
+  return new IoError(`cannot ${action} ${path}: ${text}`, { cause: e });
 }

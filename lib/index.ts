@@ -1,164 +1,126 @@
-/** diffusion-w2: fast diffusion samplers and exact Wasserstein-2 error analysis. */
-export * from './errors.js';
-export * from './ndarray.js';
-export { parseNpy, formatNpy, readNpy, writeNpy } from './npy.js';
-export type { JobOptions } from './jobs.js';
-export { brownianIncrements, normals, normalsSync, philox4x32, type BrownianIncrementsOptions, type NormalsOptions } from './noise.js';
-export { setThreads, runtimeInfo, type RuntimeInfo } from './runtime.js';
-export { version } from './version.js';
-export {
-  normalizeProcess,
-  processCoefficients,
-  processIntegral,
-  timeOfNoiseLevel,
-  timeGrid,
-  schemes,
-  schemeInfo,
-  stepPlan,
-  phiFunctions,
-  localLinearizationNoise,
-  type LocalLinearizationNoise,
-  processNames,
-  priorNames,
-  type PriorName,
-  type ProcessName,
-  type ProcessSpec,
-  type ProcessInput,
-  type ProcessCoefficients,
-  type GridKind,
-  type GridSpec,
-  type SamplerName,
-  type SchemeInfo,
-  type StepPlan,
-  type Combination,
-} from './process.js';
-export { devices, resolveDevice, type Device, type DevicesReport } from './device.js';
-export { karrasZeroGrid } from './process.js';
-export { scoreFromModel, modelPredictions, type ModelPrediction, type ModelCallback, type ModelInput, type StepInfo } from './model.js';
-export { samplerParams, type SamplerParamOptions, type SamplerOptions, type SamplerEntry } from './sampler-params.js';
-export {
-  gaussianTarget,
-  gmmTarget,
-  empiricalTarget,
-  targetInfo,
-  targetFromJson,
-  readTargetFile,
-  targetScore,
-  targetScoreJacobian,
-  targetLaplacian,
-  targetTimeDerivative,
-  targetHessianVectorProduct,
-  sampleMarginalSync,
-  sampleMarginal,
-  targetMoments,
-  type TargetSpec,
-  type GaussianTargetSpec,
-  type GmmTargetSpec,
-  type EmpiricalTargetSpec,
-  type GaussianTargetOptions,
-  type GmmTargetOptions,
-  type TargetInfo,
-  type SampleMarginalOptions,
-  type VectorInput,
-  type MatrixInput,
-  type MatrixStackInput,
-} from './targets.js';
-export {
-  coupledDistance,
-  coupledError,
-  defaultReference,
-  isSdeScheme,
-  pathwiseOrder,
-  pathwiseOrders,
-  resolveCoupledReference,
-  type CoupledDistance,
-  type CoupledErrorOptions,
-  type CoupledErrorResult,
-  type CoupledReference,
-} from './coupled.js';
-export {
-  sample,
-  sampleSync,
-  type SampleOptions,
-  type SampleResult,
-  type ScoreCallback,
-  type HvpCallback,
-  type PriorInput,
-  type OtSemidiscretePriorInput,
-  type HessianRoute,
-  type NoiseSource,
-} from './sample.js';
-export {
-  analyzeGaussian,
-  analyzeGaussianSync,
-  gaussianRecursion,
-  continuousFlow,
-  randomizedMoments,
-  sampleGaussianMoments,
-  gaussLegendre,
-  type GaussianDataInput,
-  type ApproxScoreInput,
-  type GaussianAnalysisOptions,
-  type GaussianAnalysisRow,
-  type GaussianAnalysisResult,
-  type DirectionInput,
-  type DirectionStart,
-  type GaussianRecursionOptions,
-  type GaussianRecursionResult,
-  type ContinuousFlowOptions,
-  type RandomizedMomentsOptions,
-} from './gaussian.js';
-export { stepsToAccuracy, stepsToAccuracySync, accuracyComponents, type AccuracyComponent, type StepsToAccuracyOptions, type StepsToAccuracyRow, type StepsToAccuracyResult } from './accuracy.js';
-export {
-  gaussianOtMap,
-  fitOtPrior,
-  fitOtPriorSync,
-  mapOtPrior,
-  otPriorInitialState,
-  otPriorTrainingData,
-  isOtPrior,
-  requireOtPriorMatches,
-  saveOtPrior,
-  loadOtPrior,
-  laguerreArgmax,
-  nearestPoints,
-  otCellMasses,
-  otCheckDraws,
-  measurePriorError,
-  diffuseData,
-  otPriorStreams,
-  type GaussianSource,
-  type GaussianOtMap,
-  type FitOtPriorOptions,
-  type OtPrior,
-  type OtPriorMapOptions,
-  type OtPriorMethod,
-  type PriorErrorReport,
-  type DistanceSummary,
-  type W2Function,
-} from './ot-prior.js';
-export { priorErrorStudy, priorErrorFormat, type PriorErrorStudyOptions, type PriorErrorStudyResult, type SeedStatistic } from './prior-error.js';
-export { w2, w2Sync, exactOt, exactOtSync, emd2, checkCertificate, checkCertificateAsync, gaussianW2, bures, gaussianMoments, weightTotalTolerance, type CloudMoments, type W2Options, type W2Result, type W2Method, type PointsInput, type CostMatrixInput, type ExactOtOptions, type ExactOtResult, type W2Kind, type ExactSolver, type SparsePlan, type Potentials, type W2Certificate, type CertificateCheck, type CheckOptions, type GaussianW2Result, type VectorLike, type MatrixLike } from './w2.js';
-export { study, summarize, studyFormat, type StudyOptions, type StudyResults, type StudyRow, type GaussianStudyRow, type MonteCarloStudyRow, type MonteCarloSummary, type StudyFloor, type StudyOrder, type ReferenceRun } from './study/run.js';
-export { resolveStudy, type StudyConfig, type SamplerConfig, type StudyTargetConfig, type SpectralGaussianConfig, type ResolvedStudy, type CoupledStudyConfig } from './study/config.js';
-export { formatStudy, studyCsv, writeStudyFiles } from './study/report.js';
-export { fitOrder, type OrderFit, type FitOptions } from './study/order-fit.js';
-export { convergenceSpec, decompositionSpec, scatterSpec, renderSvg, type VegaLiteSpec } from './study/plots.js';
-export { demoGaussianStudy, demoMixtureStudy, ringMixture } from './study/presets.js';
-export { theoryBounds, theoryTarget, requiredC1, theorems, theoryReference, type TheoryOptions, type TheoryResult, type TheoryRow } from './study/theory.js';
-// Types that exported functions take or return (so the API reference, `npm run docs:api`, can link them).
-export type { TheorySampler, TheoremInfo, PerSampler, TheoryTarget, TheoryAssumptions, TheoryTargetInput } from './study/theory.js';
-export type { ResolvedSampler, StudyTheoryConfig, OtPriorFileConfig } from './study/config.js';
-export type { StudyTheory } from './study/run.js';
-export type { ConvergencePoint, DecompositionPoint } from './study/plots.js';
-export { loadOnnxModel, OnnxScoreModel, type OnnxModelOptions } from './model/onnx-model.js';
-export {
-  parameterizations,
-  timeInputs,
-  alphasCumprod,
-  type Parameterization,
-  type TimeInput,
-  type TimestepSchedule,
-} from './model/parameterization.js';
-export { scoreErrorStudy, pairedRms, type ScoreErrorOptions, type ScoreErrorResult, type ScoreErrorRow, type RmsEstimate } from './model/score-error.js';
-export { affineScoreAnalysis, fitAffine, type AffineAnalysisOptions, type AffineAnalysisResult, type AffineScore } from './model/affine-score-analysis.js';
+/**
+ * diffusion-w2: fast diffusion samplers and exact Wasserstein-2 error analysis.
+ *
+ * The package root: everything in ./exports.js, with every function behind the typed boundary
+ * (./boundary.js) so that any call ends in an answer or a DW2Error with a code. A function added
+ * to exports.ts is exported as is until it gets its line here (the fuzz suite lists it).
+ */
+import * as api from './exports.js';
+import { isTypedEntry as isTypedEntryUnwrapped, typedEntry } from './boundary.js';
+
+export * from './exports.js';
+export const isTypedEntry = typedEntry('isTypedEntry', isTypedEntryUnwrapped);
+
+export const affineScoreAnalysis = typedEntry('affineScoreAnalysis', api.affineScoreAnalysis);
+export const alphasCumprod = typedEntry('alphasCumprod', api.alphasCumprod);
+export const analyzeGaussian = typedEntry('analyzeGaussian', api.analyzeGaussian);
+export const analyzeGaussianSync = typedEntry('analyzeGaussianSync', api.analyzeGaussianSync);
+export const asPoints = typedEntry('asPoints', api.asPoints);
+export const brownianIncrements = typedEntry('brownianIncrements', api.brownianIncrements);
+export const checkCertificate = typedEntry('checkCertificate', api.checkCertificate);
+export const checkCertificateAsync = typedEntry('checkCertificateAsync', api.checkCertificateAsync);
+export const continuousFlow = typedEntry('continuousFlow', api.continuousFlow);
+export const convergenceSpec = typedEntry('convergenceSpec', api.convergenceSpec);
+export const coupledDistance = typedEntry('coupledDistance', api.coupledDistance);
+export const coupledError = typedEntry('coupledError', api.coupledError);
+export const decompositionSpec = typedEntry('decompositionSpec', api.decompositionSpec);
+export const defaultReference = typedEntry('defaultReference', api.defaultReference);
+export const devices = typedEntry('devices', api.devices);
+export const diffuseData = typedEntry('diffuseData', api.diffuseData);
+export const dtypeOf = typedEntry('dtypeOf', api.dtypeOf);
+export const emd2 = typedEntry('emd2', api.emd2);
+export const empiricalTarget = typedEntry('empiricalTarget', api.empiricalTarget);
+export const exactOt = typedEntry('exactOt', api.exactOt);
+export const exactOtSync = typedEntry('exactOtSync', api.exactOtSync);
+export const fitAffine = typedEntry('fitAffine', api.fitAffine);
+export const fitOrder = typedEntry('fitOrder', api.fitOrder);
+export const fitOtPrior = typedEntry('fitOtPrior', api.fitOtPrior);
+export const fitOtPriorSync = typedEntry('fitOtPriorSync', api.fitOtPriorSync);
+export const formatNpy = typedEntry('formatNpy', api.formatNpy);
+export const formatStudy = typedEntry('formatStudy', api.formatStudy);
+export const fromNativeError = typedEntry('fromNativeError', api.fromNativeError);
+export const fromRows = typedEntry('fromRows', api.fromRows);
+export const gaussianMoments = typedEntry('gaussianMoments', api.gaussianMoments);
+export const gaussianOtMap = typedEntry('gaussianOtMap', api.gaussianOtMap);
+export const gaussianRecursion = typedEntry('gaussianRecursion', api.gaussianRecursion);
+export const gaussianTarget = typedEntry('gaussianTarget', api.gaussianTarget);
+export const gaussianW2 = typedEntry('gaussianW2', api.gaussianW2);
+export const gaussLegendre = typedEntry('gaussLegendre', api.gaussLegendre);
+export const gmmTarget = typedEntry('gmmTarget', api.gmmTarget);
+export const ioErrorFrom = typedEntry('ioErrorFrom', api.ioErrorFrom);
+export const isOtPrior = typedEntry('isOtPrior', api.isOtPrior);
+export const isSdeScheme = typedEntry('isSdeScheme', api.isSdeScheme);
+export const karrasZeroGrid = typedEntry('karrasZeroGrid', api.karrasZeroGrid);
+export const laguerreArgmax = typedEntry('laguerreArgmax', api.laguerreArgmax);
+export const loadOnnxModel = typedEntry('loadOnnxModel', api.loadOnnxModel);
+export const loadOtPrior = typedEntry('loadOtPrior', api.loadOtPrior);
+export const localLinearizationNoise = typedEntry('localLinearizationNoise', api.localLinearizationNoise);
+export const mapOtPrior = typedEntry('mapOtPrior', api.mapOtPrior);
+export const measurePriorError = typedEntry('measurePriorError', api.measurePriorError);
+export const ndarray = typedEntry('ndarray', api.ndarray);
+export const nearestPoints = typedEntry('nearestPoints', api.nearestPoints);
+export const normalizeProcess = typedEntry('normalizeProcess', api.normalizeProcess);
+export const normals = typedEntry('normals', api.normals);
+export const normalsSync = typedEntry('normalsSync', api.normalsSync);
+export const otCellMasses = typedEntry('otCellMasses', api.otCellMasses);
+export const otCheckDraws = typedEntry('otCheckDraws', api.otCheckDraws);
+export const otPriorInitialState = typedEntry('otPriorInitialState', api.otPriorInitialState);
+export const otPriorTrainingData = typedEntry('otPriorTrainingData', api.otPriorTrainingData);
+export const pairedRms = typedEntry('pairedRms', api.pairedRms);
+export const parseNpy = typedEntry('parseNpy', api.parseNpy);
+export const pathwiseOrder = typedEntry('pathwiseOrder', api.pathwiseOrder);
+export const phiFunctions = typedEntry('phiFunctions', api.phiFunctions);
+export const philox4x32 = typedEntry('philox4x32', api.philox4x32);
+export const priorErrorStudy = typedEntry('priorErrorStudy', api.priorErrorStudy);
+export const processCoefficients = typedEntry('processCoefficients', api.processCoefficients);
+export const processIntegral = typedEntry('processIntegral', api.processIntegral);
+export const randomizedMoments = typedEntry('randomizedMoments', api.randomizedMoments);
+export const readNpy = typedEntry('readNpy', api.readNpy);
+export const readTargetFile = typedEntry('readTargetFile', api.readTargetFile);
+export const renderSvg = typedEntry('renderSvg', api.renderSvg);
+export const requiredC1 = typedEntry('requiredC1', api.requiredC1);
+export const requireOtPriorMatches = typedEntry('requireOtPriorMatches', api.requireOtPriorMatches);
+export const resolveCoupledReference = typedEntry('resolveCoupledReference', api.resolveCoupledReference);
+export const resolveDevice = typedEntry('resolveDevice', api.resolveDevice);
+export const resolveStudy = typedEntry('resolveStudy', api.resolveStudy);
+export const ringMixture = typedEntry('ringMixture', api.ringMixture);
+export const runtimeInfo = typedEntry('runtimeInfo', api.runtimeInfo);
+export const sample = typedEntry('sample', api.sample);
+export const sampleGaussianMoments = typedEntry('sampleGaussianMoments', api.sampleGaussianMoments);
+export const sampleMarginal = typedEntry('sampleMarginal', api.sampleMarginal);
+export const sampleMarginalSync = typedEntry('sampleMarginalSync', api.sampleMarginalSync);
+export const samplerParams = typedEntry('samplerParams', api.samplerParams);
+export const sampleSync = typedEntry('sampleSync', api.sampleSync);
+export const saveOtPrior = typedEntry('saveOtPrior', api.saveOtPrior);
+export const scatterSpec = typedEntry('scatterSpec', api.scatterSpec);
+export const schemeInfo = typedEntry('schemeInfo', api.schemeInfo);
+export const schemes = typedEntry('schemes', api.schemes);
+export const scoreErrorStudy = typedEntry('scoreErrorStudy', api.scoreErrorStudy);
+export const scoreFromModel = typedEntry('scoreFromModel', api.scoreFromModel);
+export const setThreads = typedEntry('setThreads', api.setThreads);
+export const sizeOf = typedEntry('sizeOf', api.sizeOf);
+export const stepPlan = typedEntry('stepPlan', api.stepPlan);
+export const stepsToAccuracy = typedEntry('stepsToAccuracy', api.stepsToAccuracy);
+export const stepsToAccuracySync = typedEntry('stepsToAccuracySync', api.stepsToAccuracySync);
+export const study = typedEntry('study', api.study);
+export const studyCsv = typedEntry('studyCsv', api.studyCsv);
+export const summarize = typedEntry('summarize', api.summarize);
+export const targetFromJson = typedEntry('targetFromJson', api.targetFromJson);
+export const targetHessianVectorProduct = typedEntry('targetHessianVectorProduct', api.targetHessianVectorProduct);
+export const targetInfo = typedEntry('targetInfo', api.targetInfo);
+export const targetLaplacian = typedEntry('targetLaplacian', api.targetLaplacian);
+export const targetMoments = typedEntry('targetMoments', api.targetMoments);
+export const targetScore = typedEntry('targetScore', api.targetScore);
+export const targetScoreJacobian = typedEntry('targetScoreJacobian', api.targetScoreJacobian);
+export const targetTimeDerivative = typedEntry('targetTimeDerivative', api.targetTimeDerivative);
+export const theoryBounds = typedEntry('theoryBounds', api.theoryBounds);
+export const theoryTarget = typedEntry('theoryTarget', api.theoryTarget);
+export const timeGrid = typedEntry('timeGrid', api.timeGrid);
+export const timeOfNoiseLevel = typedEntry('timeOfNoiseLevel', api.timeOfNoiseLevel);
+export const toRows = typedEntry('toRows', api.toRows);
+export const w2 = typedEntry('w2', api.w2);
+export const w2Sync = typedEntry('w2Sync', api.w2Sync);
+export const writeNpy = typedEntry('writeNpy', api.writeNpy);
+export const writeStudyFiles = typedEntry('writeStudyFiles', api.writeStudyFiles);
+export const zeros = typedEntry('zeros', api.zeros);
+export const bures = gaussianW2; // an alias, and the same function

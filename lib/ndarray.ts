@@ -1,5 +1,6 @@
 /** A small shape-aware view over a typed array, used across the API (row-major, C order). */
 import { InvalidArgumentError, ShapeMismatchError } from './errors.js';
+import { requireNDArray } from './validate.js';
 
 export type FloatArray = Float64Array | Float32Array;
 export type DType = 'float64' | 'float32';
@@ -14,6 +15,8 @@ export function dtypeOf(a: FloatArray): DType {
 }
 
 export function sizeOf(shape: readonly number[]): number {
+  if (!Array.isArray(shape) || !shape.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+    throw new InvalidArgumentError('a shape must be an array of non-negative integers');
   let n = 1;
   for (const s of shape) n *= s;
   return n;
@@ -51,6 +54,7 @@ export function fromRows(rows: readonly (readonly number[])[], name = 'matrix'):
 
 /** Nested plain arrays from a 1-D or 2-D array (handy for JSON output). */
 export function toRows(a: NDArray): number[][] {
+  requireNDArray(a, 'the array');
   if (a.shape.length === 1) return [Array.from(a.data)];
   if (a.shape.length !== 2) throw new InvalidArgumentError(`toRows needs a 1-D or 2-D array, got shape [${a.shape.join(', ')}]`);
   const [r, c] = a.shape as [number, number];
@@ -61,6 +65,7 @@ export function toRows(a: NDArray): number[][] {
 
 /** Interprets an array as n points in d dimensions (1-D arrays are n points in d = 1). */
 export function asPoints(a: NDArray, name: string): { n: number; d: number } {
+  requireNDArray(a, name);
   if (a.shape.length === 1) return { n: a.shape[0]!, d: 1 };
   if (a.shape.length === 2) return { n: a.shape[0]!, d: a.shape[1]! };
   throw new ShapeMismatchError(`${name} must be 1-D or 2-D (n × d), got shape [${a.shape.join(', ')}]`);

@@ -10,13 +10,14 @@
  *   the τ-smoothed z ↦ Σ softmax_i((⟨z, s·y_i⟩ + h_i)/τ) y_i (soft).
  * The source is the process's `normal` prior N(0, s² I): s = 1 for vp/ou, s = σ(T) for ve/heat.
  */
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { InvalidArgumentError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { CallbackError, DW2Error, InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type NDArray } from './ndarray.js';
 import { normalsSync } from './noise.js';
 import { readNpy, writeNpy } from './npy.js';
+import { writeFileAtomic } from './study/files.js';
 import { normalizeProcess, processCoefficients, type ProcessInput, type ProcessSpec } from './process.js';
 import { sampleMarginalSync, type TargetSpec } from './targets.js';
 import { w2 as exactW2 } from './w2.js';
@@ -28,6 +29,8 @@ import {
   requirePositive,
   requireSeed,
   requireAllocatable,
+  requireFiniteResult,
+  requireSyncWork,
 } from './validate.js';
 
 /** Philox stages of the OT prior's streams (mirrors native/otprior/noise_streams.h). */
@@ -218,6 +221,7 @@ export function gaussianOtMap(source: GaussianSource, process: ProcessInput): Ga
     requireFiniteArray(cov, 'covariance');
     r = callNative(() => binding().otGaussianMapSync(p.alpha, p.sigma, d, mean, cov, null, 0));
   } else throw new InvalidArgumentError('source must be { mean, covariance } or { data }');
+  for (const key of ['shift', 'matrix', 'mean', 'covariance'] as const) if (r[key]) requireFiniteResult(r[key], `the Gaussian OT map's ${key}`);
   const dim = d;
   const self: GaussianOtMap = {
     kind: 'ot-gaussian',
@@ -365,7 +369,8 @@ function makeOtPrior(f: OtPriorFields): OtPrior {
       if (zz.d !== d) throw new ShapeMismatchError(`z has dimension ${zz.d}, the prior has ${d}`);
       requireAllocatable(zz.n * d, 8, 'mapped samples');
       const tau = mapTau(f, options);
-      return ndarray(callNative(() => binding().otMapSync(f.points.data, f.weights, m, d, f.sourceScale, tau, zz.data, zz.n)), [zz.n, d]);
+      const out = callNative(() => binding().otMapSync(f.points.data, f.weights, m, d, f.sourceScale, tau, zz.data, zz.n));
+      return ndarray(requireFiniteResult(out, 'the mapped samples'), [zz.n, d]);
     },
     sample({ n, seed, soft, tau, firstParticle }) {
       return self.map(sourceDraws(n, d, seed, firstParticle ?? 0), { soft, tau });
@@ -384,7 +389,7 @@ export async function mapOtPrior(prior: OtPrior, z: NDArray, options: OtPriorMap
       binding().otMap(prior.points.data, prior.weights, prior.m, prior.d, prior.sourceScale, tau, zz.data, zz.n, onProgress, token),
     options,
   );
-  return ndarray(out, [zz.n, prior.d]);
+  return ndarray(requireFiniteResult(out, 'the mapped samples'), [zz.n, prior.d]);
 }
 
 /**
@@ -392,7 +397,18 @@ export async function mapOtPrior(prior: OtPrior, z: NDArray, options: OtPriorMap
  * (z keyed (seed, 0, otPriorStreams.priorSample), particles firstParticle …), hard map unless soft.
  */
 export function otPriorInitialState(prior: OtPrior, n: number, seed: number | bigint, firstParticle = 0, options?: OtPriorMapOptions): Float64Array {
-  return prior.sample({ n, seed, firstParticle, ...options }).data;
+  if (!isOtPrior(prior)) throw new InvalidArgumentError('prior must be a fitted OT prior (fitOtPrior or loadOtPrior)');
+  let r: NDArray;
+  try {
+    r = prior.sample({ n, seed, firstParticle, ...options });
+  } catch (e) {
+    // A prior object's methods may be the caller's own: what they throw is theirs.
+    if (e instanceof DW2Error) throw e;
+    throw new CallbackError(`prior.sample threw: ${e instanceof Error ? e.message : typeof e}`, { cause: e });
+  }
+  const data = (r as { data?: unknown } | undefined)?.data;
+  if (!(data instanceof Float64Array)) throw new InvalidArgumentError('prior.sample must return an NDArray of float64 states');
+  return data;
 }
 
 /** Whether `x` is a fitted semi-discrete OT prior (from fitOtPrior or loadOtPrior). */
@@ -588,9 +604,7 @@ export function saveOtPrior(prior: OtPrior, path: string): { manifest: string; p
     iterations: prior.iterations,
     totalDraws: prior.totalDraws,
   };
-  const tmp = `${files.manifest}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(tmp, files.manifest);
+  writeFileAtomic(files.manifest, JSON.stringify(manifest, null, 2) + '\n', { makeDirectory: false });
   return files;
 }
 
@@ -662,7 +676,11 @@ export function laguerreArgmax(
   if (y.n === 0) throw new InvalidArgumentError('points must have at least one row (m >= 1)');
   requireFiniteArray(h, 'weights');
   const scale = options.scale === undefined ? 1 : requirePositive(options.scale, 'scale');
-  return callNative(() => binding().otLaguerreArgmaxSync(y.data, h, y.n, y.d, scale, zz.data, zz.n));
+  const r = callNative(() => binding().otLaguerreArgmaxSync(y.data, h, y.n, y.d, scale, zz.data, zz.n));
+  // +∞ is the documented gap of a single cell; NaN means the scores overflowed.
+  const bad = r.gap.findIndex((g) => Number.isNaN(g) || g === -Infinity);
+  if (bad >= 0) throw new NonFiniteError(`the Laguerre scores overflow double precision at query ${bad}; rescale the points or queries`);
+  return r;
 }
 
 /** Nearest point of `points` to each query row, and the Euclidean distance. */
@@ -671,13 +689,16 @@ export function nearestPoints(points: NDArray, queries: NDArray): { index: Int32
   const x = float64Rows(queries, 'queries');
   if (x.d !== y.d) throw new ShapeMismatchError(`queries have dimension ${x.d}, points have ${y.d}`);
   if (y.n === 0) throw new InvalidArgumentError('points must have at least one row');
-  return callNative(() => binding().otNearestPointsSync(y.data, y.n, x.data, x.n, y.d));
+  const r = callNative(() => binding().otNearestPointsSync(y.data, y.n, x.data, x.n, y.d));
+  requireFiniteResult(r.distance, 'the distances');
+  return r;
 }
 
 /** Monte Carlo cell masses of a prior (or any points/weights) from `draws` source points keyed (seed, 0, check stage). */
 export function otCellMasses(prior: Pick<OtPrior, 'points' | 'weights' | 'sourceScale'>, options: { seed: number | bigint; draws: number }): Float64Array {
   const [m, d] = prior.points.shape as [number, number];
   requireInteger(options.draws, 'draws', 1, 2 ** 32);
+  requireSyncWork(options.draws * (m + 1) * d, 'draws × (m + 1) × d', 'use fewer draws');
   return callNative(() =>
     binding().otCellMassesSync(prior.points.data, prior.weights, m, d, prior.sourceScale, requireSeed(options.seed), options.draws),
   );
@@ -685,7 +706,9 @@ export function otCellMasses(prior: Pick<OtPrior, 'points' | 'weights' | 'source
 
 /** The source draws the stopping rule uses for m cells and a tolerance: m (2q/tol)², q = Φ⁻¹(1 − 0.025/m). */
 export function otCheckDraws(m: number, tolerance: number): number {
-  return callNative(() => binding().otCheckDraws(requireInteger(m, 'm', 1), requirePositive(tolerance, 'tolerance')));
+  const draws = callNative(() => binding().otCheckDraws(requireInteger(m, 'm', 1), requirePositive(tolerance, 'tolerance')));
+  if (!Number.isFinite(draws)) throw new NonFiniteError(`the draws for tolerance ${tolerance} overflow double precision; use a larger tolerance`);
+  return draws;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -738,12 +761,14 @@ export async function measurePriorError(
   prior: OtPrior,
   options: { pT: NDArray; seed: number | bigint; soft?: boolean; tau?: number; w2?: W2Function },
 ): Promise<PriorErrorReport> {
+  if (!isOtPrior(prior)) throw new InvalidArgumentError('prior must be a fitted OT prior (fitOtPrior or loadOtPrior)');
+  requirePositive(prior.sourceScale, 'prior.sourceScale');
   const ref = float64Rows(options.pT, 'pT');
   if (ref.d !== prior.d) throw new ShapeMismatchError(`pT has dimension ${ref.d}, the prior has ${prior.d}`);
   const z = sourceDraws(ref.n, prior.d, options.seed, 0);
   const soft = options.soft === true;
   const mapped = prior.map(z, { soft, tau: options.tau });
-  const normalData = Float64Array.from(z.data, (v) => v * prior.sourceScale);
+  const normalData = requireFiniteResult(Float64Array.from(z.data, (v) => v * prior.sourceScale), 'the scaled source draws');
   const normal = ndarray(normalData, [ref.n, prior.d]);
   const refArray = ndarray(ref.data, [ref.n, prior.d]);
   const given = options.w2 ?? exactW2Value;

@@ -33,7 +33,10 @@ export function normalizeProcess(p: ProcessInput | undefined, field = 'process')
   if (spec.name !== 'vp' && (spec.betaMin !== undefined || spec.betaMax !== undefined))
     throw new InvalidArgumentError(`${field}: betaMin/betaMax apply to 'vp' only (use beta for 'ou')`);
   if (spec.name !== 'ou' && spec.beta !== undefined) throw new InvalidArgumentError(`${field}: beta applies to 'ou' only`);
-  return { ...spec };
+  // Only the process's own fields travel on (a stray field is not part of the process).
+  const out: ProcessSpec = { name: spec.name };
+  for (const key of ['betaMin', 'betaMax', 'beta', 'T'] as const) if (spec[key] !== undefined) out[key] = spec[key];
+  return out;
 }
 
 export interface ProcessCoefficients {

@@ -9,7 +9,7 @@
 import { resolveDevice, type Device } from './device.js';
 import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
 import { scoreFromModel, withStepCallback, type ModelInput, type StepInfo } from './model.js';
-import { CallbackError, DW2Error, InvalidArgumentError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { CallbackError, DivergedError, DW2Error, InvalidArgumentError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { runNativeJob, throwIfAborted, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
@@ -232,30 +232,50 @@ const u32 = 2 ** 32 - 1;
 /** Collects the first error a user callback threw, to attach as the cause of CallbackError. */
 class CallbackGuard {
   error: unknown = undefined;
+  /** sync: the callbacks run inside sampleSync, where nothing can await a Promise they return. */
+  constructor(private readonly sync: boolean) {}
   wrap<F extends (...args: never[]) => unknown>(fn: F | undefined, name: string): F | undefined {
     if (fn === undefined) return undefined;
     if (typeof fn !== 'function') throw new InvalidArgumentError(`${name} must be a function`);
+    if (this.sync && isAsyncFunction(fn))
+      throw new InvalidArgumentError(`${name} is an async function; sampleSync needs a synchronous callback (sample() awaits async ones)`);
     return ((...args: never[]) => {
       try {
         const r = fn(...args);
-        // An async callback's Promise goes to the native layer, which awaits it (async forms)
-        // or refuses it (sync forms); its rejection is recorded here as the cause.
-        if (r instanceof Promise) return r.catch((e: unknown) => { this.error ??= e; throw e; });
+        if (this.sync && isThenable(r)) {
+          (r as PromiseLike<unknown>).then(undefined, () => {});
+          throw new CallbackError(`${name} returned a Promise; sampleSync needs a synchronous callback (sample() awaits it)`);
+        }
+        if (isThenable(r))
+          return (r as PromiseLike<unknown>).then(undefined, (e: unknown) => {
+            this.error ??= e;
+            throw e;
+          });
         return r;
       } catch (e) {
         this.error ??= e;
         throw e;
       }
-    }) as F;
+    }) as unknown as F;
   }
   /** Turns a native failure into the typed error, with the user's error as its cause. */
   translate(e: unknown): unknown {
+    if (this.error instanceof CallbackError) return this.error;
     if (this.error !== undefined && e instanceof DW2Error && e.code === 'CALLBACK_FAILED') {
       const msg = this.error instanceof Error ? this.error.message : String(this.error);
       return new CallbackError(`the score callback threw: ${msg}`, { cause: this.error });
     }
     return e;
   }
+}
+
+function isThenable(v: unknown): boolean {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  const ctor = (fn as { constructor?: { name?: unknown } }).constructor;
+  return ctor?.name === 'AsyncFunction' || ctor?.name === 'AsyncGeneratorFunction';
 }
 
 function flatMatrix(m: ArrayLike<number> | readonly (readonly number[])[], name: string): Float64Array {
@@ -469,6 +489,15 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
 }
 
 function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: number[], device: 'cpu' | 'cuda'): SampleResult {
+  const diverged = r.diverged ?? (device === 'cuda' ? nonFiniteRows(r.samples, o.n, o.d) : null);
+  // Runaway particles that stayed finite are reported in `diverged`; non-finite ones are never
+  // returned as samples: the run is a DivergedError carrying the same report.
+  if (diverged && [r.samples, ...r.trajectory].some((a) => nonFiniteRows(a, o.n, o.d)))
+    throw new DivergedError(
+      `${diverged.particles} particle(s) of '${o.sampler}' blew up to non-finite values${diverged.firstStep ? ` (first at step ${diverged.firstStep})` : ''}; ` +
+        "no samples are returned: take more steps, or use the stabilized local linearization (stabilize)",
+      diverged,
+    );
   return {
     samples: ndarray(r.samples, [o.n, o.d]),
     grid: r.grid,
@@ -486,7 +515,7 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     seconds: r.seconds,
     device,
     ...(r.accepted !== undefined ? { accepted: r.accepted, rejected: r.rejected } : {}),
-    diverged: r.diverged ?? (device === 'cuda' ? nonFiniteRows(r.samples, o.n, o.d) : null),
+    diverged,
   };
 }
 
@@ -510,7 +539,7 @@ function nonFiniteRows(x: FloatArray, n: number, d: number): { particles: number
 export function sampleSync(options: SampleOptions): SampleResult {
   if (isOnnxModel(options?.model))
     throw new UnsupportedError('score models run through ONNX Runtime, which is asynchronous: use sample(), not sampleSync()');
-  const guard = new CallbackGuard();
+  const guard = new CallbackGuard(true);
   const p = prepare(options, guard);
   try {
     return finish(
@@ -530,7 +559,7 @@ export function sampleSync(options: SampleOptions): SampleResult {
  */
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   throwIfAborted(options?.signal);
-  const guard = new CallbackGuard();
+  const guard = new CallbackGuard(false);
   const p = prepare(options, guard);
   try {
     const run = p.device === 'cuda' ? binding().samplerRunCuda : binding().samplerRun;

@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from './errors.js';
+import { InvalidArgumentError, ioErrorFrom, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { ndarray, type DType, type FloatArray, type NDArray } from './ndarray.js';
 import { readNpy } from './npy.js';
 import { normalizeProcess, type ProcessInput, type ProcessSpec } from './process.js';
-import { isFloatArray, requireAllocatable, requireFiniteNumber, requireInteger, requireOneOf, requireSeed } from './validate.js';
+import { isFloatArray, requireAllocatable, requireFiniteNumber, requireFiniteResult, requirePath, requireInteger, requireOneOf, requireSeed } from './validate.js';
 
 /** N(mean, Σ) with Σ a full covariance (d × d, row-major) or diagonal `variances`. */
 export interface GaussianTargetSpec {
@@ -322,11 +322,18 @@ export function targetFromJson(json: unknown, baseDir = '.'): TargetSpec {
 
 /** Reads a target JSON file (see targetFromJson); relative data paths are resolved against its folder. */
 export function readTargetFile(path: string): TargetSpec {
+  requirePath(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw ioErrorFrom('read target file', path, e);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidArgumentError(`could not read target file ${path}: ${(e as Error).message}`, { cause: e });
+    throw new InvalidArgumentError(`could not read target file ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   return targetFromJson(json, dirname(resolve(path)));
 }
@@ -360,7 +367,7 @@ function evaluate(target: TargetSpec, process: ProcessInput, t: number, x: NDArr
   requireAllocatable(product(shape), 8, quantity);
   const out = new Float64Array(product(shape));
   callNative(() => binding().targetEvaluate(target, p, t, quantity, xs.data, vs, out));
-  return ndarray(out, shape);
+  return ndarray(requireFiniteResult(out, `the target's ${quantity}`), shape);
 }
 
 /** s(t, x) = ∇ log p_t(x) at each row of x (n × d). */
@@ -444,5 +451,7 @@ export async function sampleMarginal(
 export function targetMoments(target: TargetSpec): { mean: Float64Array; covariance: NDArray<Float64Array> } {
   requireSpec(target);
   const m = callNative(() => binding().targetMoments(target));
+  requireFiniteResult(m.mean, 'the target mean');
+  requireFiniteResult(m.covariance, 'the target covariance');
   return { mean: m.mean, covariance: ndarray(m.covariance, [m.mean.length, m.mean.length]) };
 }

@@ -1,6 +1,6 @@
 /** Argument checks shared by the API: each throws a typed error naming the parameter. */
-import { InvalidArgumentError, NonFiniteError, TooLargeError } from './errors.js';
-import type { FloatArray } from './ndarray.js';
+import { InvalidArgumentError, NonFiniteError, ShapeMismatchError, TooLargeError } from './errors.js';
+import type { FloatArray, NDArray } from './ndarray.js';
 
 export function requireInteger(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
@@ -46,6 +46,28 @@ export function requireFiniteArray(a: ArrayLike<number>, name: string): void {
     if (!Number.isFinite(a[i]!)) throw new NonFiniteError(`${name} contains a non-finite value (${a[i]}) at index ${i}`);
 }
 
+/**
+ * A computed answer is returned only when every entry is finite: otherwise a NON_FINITE error
+ * says which entry and why (inputs this large overflow double precision in the computation).
+ */
+export function requireFiniteResult<A extends ArrayLike<number>>(a: A, name: string): A {
+  for (let i = 0; i < a.length; i++)
+    if (!Number.isFinite(a[i]!))
+      throw new NonFiniteError(`${name} is non-finite (${a[i]}) at index ${i}: the inputs overflow double precision in this computation; rescale them`);
+  return a;
+}
+
+/**
+ * Synchronous calls block the event loop and cannot be aborted, so their work is capped (about
+ * 2^34 elementary operations, seconds to tens of seconds on one core); the async forms take an AbortSignal.
+ */
+export const maxSyncWork = 2 ** 34;
+
+export function requireSyncWork(work: number, what: string, alternative: string): void {
+  if (!Number.isFinite(work) || work > maxSyncWork)
+    throw new TooLargeError(`${what} is ${work.toExponential(2)} operations, above the limit ${maxSyncWork.toExponential(2)} for a synchronous call; ${alternative}`);
+}
+
 /** Default cap on one native allocation; keeps a typo in `n` from exhausting memory. */
 export const maxElements = 2 ** 31 - 1;
 
@@ -58,4 +80,35 @@ export function requireAllocatable(elements: number, bytesPerElement: number, na
 
 export function isFloatArray(a: unknown): a is FloatArray {
   return a instanceof Float64Array || a instanceof Float32Array;
+}
+
+/** A path argument: a non-empty string (a number would be taken as a file descriptor by node:fs). */
+export function requirePath(path: unknown, name = 'path'): string {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0'))
+    throw new InvalidArgumentError(`${name} must be a non-empty file path string, got ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`);
+  return path;
+}
+
+/** An NDArray whose shape (non-negative safe integers) matches its Float64/Float32 data, which is not detached. */
+export function requireNDArray(a: unknown, name: string): NDArray {
+  const x = a as { data?: unknown; shape?: unknown } | null;
+  if (typeof x !== 'object' || x === null || !isFloatArray(x.data)) throw new InvalidArgumentError(`${name} must be an NDArray { data: Float64Array | Float32Array, shape }`);
+  if (isDetached(x.data)) throw new InvalidArgumentError(`${name}.data is a detached array (its buffer was transferred)`);
+  const shape = x.shape;
+  if (!Array.isArray(shape) || !shape.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+    throw new InvalidArgumentError(`${name}.shape must be an array of non-negative integers`);
+  const count = (shape as number[]).reduce((p, q) => p * q, 1);
+  if (count !== x.data.length) throw new ShapeMismatchError(`${name} has ${x.data.length} elements but shape [${(shape as number[]).join(', ')}] needs ${count}`);
+  return x as NDArray;
+}
+
+/** Whether a typed array's buffer was transferred away (every access to it then throws). */
+export function isDetached(a: ArrayBufferView): boolean {
+  if (a.byteLength !== 0) return false;
+  try {
+    new Uint8Array(a.buffer as ArrayBuffer);
+    return false;
+  } catch {
+    return true;
+  }
 }

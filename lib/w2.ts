@@ -19,7 +19,7 @@ import { InvalidArgumentError, NonFiniteError, NotConvergedError, ShapeMismatchE
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
 import { asPoints, ndarray, type FloatArray, type NDArray } from './ndarray.js';
-import { isFloatArray, requireAllocatable, requireFiniteArray, requireOneOf, requirePositive, requireSeed } from './validate.js';
+import { isFloatArray, requireAllocatable, requireFiniteArray, requireFiniteNumber, requireOneOf, requirePositive, requireSeed } from './validate.js';
 
 export type W2Method = 'exact' | '1d' | 'gaussian' | 'sliced';
 export type ExactSolver = 'auto' | 'auction' | 'shortest-path' | 'network-simplex';
@@ -556,6 +556,7 @@ export interface CheckOptions {
  * (O(n m d) work). `result` needs `w2sq`, `potentials` and `plan` or `permutation`.
  */
 export function checkCertificate(a: PointsInput, b: PointsInput, result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>, options: CheckOptions = {}): CertificateCheck {
+  requireFiniteNumber((result as { w2sq?: unknown } | null)?.w2sq, 'result.w2sq');
   const x = certifyArgs(a, b, result, options);
   const c = callNative(() => ot().otCertifySync(x.A.data, x.A.n, x.B.data, x.B.n, x.A.d, x.wa, x.wb, x.u, x.v, x.rows, x.cols, x.mass));
   return checked(c, result, options.tolerance);
@@ -568,6 +569,7 @@ export async function checkCertificateAsync(
   result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>,
   options: CheckOptions & JobOptions = {},
 ): Promise<CertificateCheck> {
+  requireFiniteNumber((result as { w2sq?: unknown } | null)?.w2sq, 'result.w2sq');
   const x = certifyArgs(a, b, result, options);
   const c = await runNativeJob(
     (onProgress, token) => ot().otCertify(x.A.data, x.A.n, x.B.data, x.B.n, x.A.d, x.wa, x.wb, x.u, x.v, x.rows, x.cols, x.mass, onProgress, token),

@@ -63,7 +63,7 @@ describe('dw2 command line', () => {
     expect(out.code).toBe(2);
     // A garbage results.json to resume from: a typed one-line error, not a SyntaxError stack.
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toMatch(/^dw2 study: INVALID_ARGUMENT: malformed JSON in an input file: .*garbage.*\n$/);
+    expect(resume.stderr).toMatch(/^dw2 study: INVALID_ARGUMENT: .*results\.json is not valid JSON .*garbage.*\n$/);
 
     expect(JSON.parse(out.stdout).error).toMatchObject({ code: 'INVALID_ARGUMENT', command: 'sample', message: expect.stringMatching(/--out .*missing.* does not exist/) });
   });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortError, InvalidArgumentError } from '../errors.js';
-import { writeFileAtomic } from '../study/files.js';
+import { readStudyResults, writeFileAtomic } from '../study/files.js';
 import { formatStudy, writeStudyFiles } from '../study/report.js';
 import { resolveStudy, studyBaseDir, type StudyConfig } from '../study/config.js';
 import { study, studyFormat, type StudyResults } from '../study/run.js';
@@ -20,8 +20,7 @@ export async function runStudyToDir(config: StudyConfig, out: string, opts: { ba
   const resultsPath = join(out, 'results.json');
   let resume: StudyResults | undefined;
   if (opts.resume && existsSync(resultsPath)) {
-    resume = JSON.parse(readFileSync(resultsPath, 'utf8')) as StudyResults;
-    if (resume.format !== studyFormat) throw new InvalidArgumentError(`${resultsPath} is not a ${studyFormat} file`);
+    resume = readStudyResults(resultsPath, studyFormat) as unknown as StudyResults;
   }
   const controller = new AbortController();
   const onSigint = () => controller.abort();

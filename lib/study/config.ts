@@ -233,6 +233,7 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
   const noise = requireOneOf(config.noise ?? (coupled ? 'path' : 'step'), 'noise', ['step', 'path'] as const);
   if (coupled && noise !== 'path') field('noise', "coupled errors need noise 'path' (one Brownian path for every step count)");
 
+  if (config.name !== undefined && typeof config.name !== 'string') field('name', 'must be a string');
   const common = {
     name: config.name ?? 'study',
     process,

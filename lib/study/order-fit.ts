@@ -8,8 +8,8 @@ import { studentTQuantile } from './student-t.js';
 export interface OrderFit {
   /** The fitted order p in error ≈ C · x^(−p) (x = NFE) or C · h^p (x = step size). */
   order: number;
-  /** Confidence interval on the order at `level`; NaN bounds when only two points were fitted. */
-  interval: [number, number];
+  /** Confidence interval on the order at `level`; null when only two points were fitted (no residual degrees of freedom). */
+  interval: [number, number] | null;
   level: number;
   /** log C */
   intercept: number;
@@ -62,7 +62,7 @@ export function fitOrder(x: readonly number[], y: readonly number[], options: Fi
   const rss = Math.max(0, syy - slope * sxy);
   const r2 = syy > 0 ? 1 - rss / syy : 1;
   const sign = direction === 'decreasing' ? -1 : 1;
-  let interval: [number, number] = [Number.NaN, Number.NaN];
+  let interval: [number, number] | null = null;
   if (n > 2) {
     const se = Math.sqrt(rss / (n - 2) / sxx);
     const t = studentTQuantile(0.5 + level / 2, n - 2);

@@ -3,6 +3,7 @@
  * no canvas). Every chart is a spec, so users can restyle it or render it elsewhere.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { InvalidArgumentError } from '../errors.js';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -11,8 +12,12 @@ const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Renders a Vega-Lite spec to an SVG string (vega is loaded on first use, not with the package). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vl.compile(spec as unknown as TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  let view: InstanceType<typeof vega.View>;
+  try {
+    view = new vega.View(vega.parse(vl.compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
+  } catch (e) {
+    throw new InvalidArgumentError(`not a renderable Vega-Lite spec: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   try {
     return await view.toSVG();
   } finally {

@@ -1,5 +1,6 @@
 /** The embedded demo: two studies that need no input files. */
 import type { StudyConfig } from './config.js';
+import { requireFiniteNumber, requireInteger, requirePositive } from '../validate.js';
 
 /**
  * A Gaussian with a power-law spectrum (d = 1024, λ_i ∝ i^(−1.5), a stand-in for natural-image
@@ -20,7 +21,13 @@ export const demoGaussianStudy: StudyConfig = {
 };
 
 /** Eight Gaussians on a circle of radius 4 (σ² = 0.09 each), equal weights. */
+const maxRingComponents = 1_000_000;
+
 export function ringMixture(components = 8, radius = 4, variance = 0.09) {
+  // The mixture is built as plain JS arrays: a cap keeps a typo from exhausting the heap.
+  requireInteger(components, 'components', 1, maxRingComponents);
+  requireFiniteNumber(radius, 'radius');
+  requirePositive(variance, 'variance');
   return {
     type: 'gmm' as const,
     weights: Array.from({ length: components }, () => 1 / components),

@@ -21,7 +21,7 @@ function ordersTable(orders: StudyOrder[]): string {
       o.label,
       o.metric,
       o.vsNfe ? o.vsNfe.order.toFixed(2) : '—',
-      o.vsNfe && Number.isFinite(o.vsNfe.interval[0]) ? `[${o.vsNfe.interval[0].toFixed(2)}, ${o.vsNfe.interval[1].toFixed(2)}]` : o.note ?? '—',
+      o.vsNfe?.interval ? `[${o.vsNfe.interval[0].toFixed(2)}, ${o.vsNfe.interval[1].toFixed(2)}]` : o.note ?? '—',
       o.vsStepSize ? o.vsStepSize.order.toFixed(2) : '—',
       String(o.theoreticalOrder),
     ]),

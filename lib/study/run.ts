@@ -6,8 +6,9 @@
  * repeated over seeds, next to the statistical floor W2(two independent exact sample sets).
  */
 import { cpus } from 'node:os';
-import { InternalError, InvalidArgumentError } from '../errors.js';
+import { DivergedError, InternalError, InvalidArgumentError } from '../errors.js';
 import { analyzeGaussian, type GaussianAnalysisRow } from '../gaussian.js';
+import { studyChecksums, verifyStudyChecksums, type StudyChecksums } from './files.js';
 import { throwIfAborted, type JobOptions } from '../jobs.js';
 import type { NDArray } from '../ndarray.js';
 import { schemeInfo, type PriorName, type ProcessSpec } from '../process.js';
@@ -145,6 +146,8 @@ export interface StudyResults {
   /** Theory beside the measurement (Gaussian spectrum on `ou` with a covered sampler). */
   theory?: StudyTheory;
   complete: boolean;
+  /** Checksums of the rows and the floor as saved, checked by `resume`. */
+  checksums?: StudyChecksums;
 }
 
 /** The theorems, constants and assumptions behind the rows' theoryFixed/theoryBound. */
@@ -317,6 +320,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
   const s = resolveStudy(config, options.baseDir);
   const { signal } = options;
   throwIfAborted(signal);
+  if (options.resume) verifyStudyChecksums(options.resume, 'resume');
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
     throw new InvalidArgumentError('resume: the earlier results were produced by a different config');
   const done = new Map<string, StudyRow>((options.resume?.rows ?? []).map((r) => [rowKey(r), r]));
@@ -337,6 +341,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
   };
   const publish = () => {
     Object.assign(results, summarize(s, results.rows, results.floor));
+    results.checksums = studyChecksums(results.rows, results.floor);
     options.onRow?.(results);
   };
 
@@ -544,14 +549,20 @@ async function monteCarloRow(
 ): Promise<MonteCarloStudyRow> {
   const { signal } = options;
   const t0 = performance.now();
-  const run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, ...sampler.options, steps, seed });
-  const seconds = (performance.now() - t0) / 1000;
-  if (run.diverged || !allFinite(run.samples.data)) {
+  const divergedRow = (nfe: number, diverged: { particles: number; firstStep: number | null }): MonteCarloStudyRow => {
     // Not a measurement: no W2 of particles that blew up (summarize and the plots leave it out).
     const nan = Number.NaN;
-    const diverged = run.diverged ?? { particles: s.n, firstStep: null };
-    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe: run.nfe, seconds, w2: nan, w2sq: nan, gap: nan, diverged };
+    return { kind: 'monte-carlo', label: sampler.label, sampler: sampler.name, steps, seed, nfe, seconds: (performance.now() - t0) / 1000, w2: nan, w2sq: nan, gap: nan, diverged };
+  };
+  let run;
+  try {
+    run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, ...sampler.options, steps, seed });
+  } catch (e) {
+    if (e instanceof DivergedError) return divergedRow(steps * schemeInfo(sampler.name).nfePerStep, e.diverged);
+    throw e;
   }
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.diverged || !allFinite(run.samples.data)) return divergedRow(run.nfe, run.diverged ?? { particles: s.n, firstStep: null });
   if (seed === s.seeds[0]) options.onSamples?.(sampler.label, steps, run.samples);
   const d = await w2(run.samples, reference, { method: 'exact', signal });
   if (!d.exact) throw new InternalError(`exact W2 of ${sampler.label}, ${steps} steps, seed ${seed} was not certified`);

@@ -24,9 +24,9 @@
  * in that standard time: horizon S = βT/2, stopping time δ = β·t_end/2, step ĥ = βh/2. Writing
  * the rate in another convention (e.g. ĥ = h) only rescales C1 by a constant factor.
  */
-import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from '../errors.js';
 import { normalizeProcess, processCoefficients, type GridKind, type ProcessInput, type ProcessSpec } from '../process.js';
-import { requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
+import { requireFiniteArray, requireFiniteNumber, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
 /** The samplers covered by a theorem of the paper (names as in spec §5–6). */
 export type TheorySampler = 'euler-maruyama' | 'exponential' | 'randomized-midpoint' | 'randomized-exponential' | 'local-linearization';
@@ -262,8 +262,10 @@ export function theoryTarget(o: TheoryTargetInput): TheoryTarget {
       mu2 += mean[i]! ** 2;
       w2sq += mean[i]! ** 2 + (Math.sqrt(lambda[i]!) - 1) ** 2;
     }
+    if (!(max > 0)) throw new InvalidArgumentError('eigenvalues: at least one must be > 0 (a point mass has no finite log-concavity constant)');
+    if (!Number.isFinite(mu2 + tr) || !Number.isFinite(w2sq)) throw new NonFiniteError('the target moments overflow double precision (|μ|² + tr Σ)');
     return {
-      m0: max > 0 ? 1 / max : Infinity,
+      m0: 1 / max,
       L0: min > 0 ? 1 / min : Infinity,
       d,
       secondMoment: mu2 + tr,
@@ -359,6 +361,9 @@ export function theoryBounds(options: TheoryOptions): TheoryResult {
   if (options.sampler !== undefined && options.samplers !== undefined) throw new InvalidArgumentError('give sampler or samplers, not both');
   const samplers = options.samplers !== undefined ? [...options.samplers] : [options.sampler ?? 'euler-maruyama'];
   if (samplers.length === 0) throw new InvalidArgumentError('samplers must not be empty');
+  samplers.forEach((x, i) => {
+    if (typeof x !== 'string') throw new InvalidArgumentError(`samplers[${i}] must be a sampler name`);
+  });
   const stepsIn = options.steps;
   const steps = (Array.isArray(stepsIn) ? [...(stepsIn as readonly number[])] : [stepsIn as number]).map((n) => requireInteger(n, 'steps', 1, 1e8));
   if (steps.length === 0) throw new InvalidArgumentError('steps must not be empty');
@@ -447,6 +452,9 @@ export function theoryBounds(options: TheoryOptions): TheoryResult {
   ];
   if (target.m0 <= 0.5) notes.push(`m0 = ${target.m0} ≤ 1/2: the paper's rates do not apply, so no bound with its constants.`);
   if (!target.w2ToNormalExact) notes.push('W2(p0, N(0, I)) was bounded by √(E|X0|² + d) (independent coupling); give w2ToNormal for the exact value.');
+  const overflow = rows.flatMap((r, i) => Object.entries(r).filter(([, v]) => typeof v === 'number' && !Number.isFinite(v)).map(([k]) => `rows[${i}].${k}`));
+  if (!Number.isFinite(contraction)) overflow.unshift('contraction');
+  if (overflow.length > 0) throw new NonFiniteError(`theoryBounds: ${overflow.slice(0, 3).join(', ')} overflow double precision for this target`);
   return {
     reference: theoryReference,
     timeChange: `ou (dX = −½βX dt + √β dW, β = ${beta}) in standard OU time s = βt/2 (dY = −Y ds + √2 dB): S = βT/2 = ${S}, δ = β·t_end/2 = ${delta}, ĥ = βh/2`,
@@ -468,9 +476,15 @@ export function theoryBounds(options: TheoryOptions): TheoryResult {
  * measurement). 0 when the determined terms alone already cover every measurement.
  */
 export function requiredC1(rows: readonly Pick<TheoryRow, 'initTerm' | 'truncationTerm' | 'rate'>[], totals: readonly number[]): number {
+  if (!Array.isArray(rows) || !Array.isArray(totals)) throw new InvalidArgumentError('requiredC1 needs arrays of rows and totals');
   if (rows.length !== totals.length) throw new InvalidArgumentError(`requiredC1: ${rows.length} rows but ${totals.length} totals`);
   let c = 0;
   rows.forEach((r, i) => {
+    requireFiniteNumber(totals[i], `totals[${i}]`);
+    requireFiniteNumber(r?.initTerm, `rows[${i}].initTerm`);
+    requireFiniteNumber(r?.truncationTerm, `rows[${i}].truncationTerm`);
+    requirePositive(r?.rate, `rows[${i}].rate`);
+    if (!Number.isFinite((totals[i]! - r.initTerm - r.truncationTerm) / r.rate)) throw new NonFiniteError(`requiredC1: row ${i} overflows double precision`);
     c = Math.max(c, (totals[i]! - r.initTerm - r.truncationTerm) / r.rate);
   });
   return c;

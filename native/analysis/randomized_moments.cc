@@ -1,5 +1,6 @@
 #include "analysis/randomized_moments.h"
 #include <algorithm>
+#include <atomic>
 #include <string>
 #include "analysis/affine_form.h"
 #include "analysis/direction_blocks.h"
@@ -142,13 +143,18 @@ long long randomizedMomentsFull(Scheme scheme, const Process& p, const std::vect
         ec2[i] += w * c2[i];
       }
     }
+    // A step costs d² × nodes: rows check for cancellation so an abort lands mid-step.
+    std::atomic<bool> stop{false};
 #pragma omp parallel num_threads(threads)
     {
       std::vector<double> gain(d), shift(d);
 #pragma omp for schedule(dynamic, 16)
-      for (long long i = 0; i < (long long)d; ++i)
+      for (long long i = 0; i < (long long)d; ++i) {
+        if (stop.load(std::memory_order_relaxed) || ((i & 15) == 0 && progress.cancelled() && (stop = true))) continue;
         updateCovarianceRow(size_t(i), d, nodes, wa.data(), a.data(), wy.data(), y.data(), m.data(), S + size_t(i) * d, gain.data(), shift.data());
+      }
     }
+    if (stop) fail(ErrorCode::Aborted, "the operation was aborted");
     for (size_t i = 0; i < d; ++i) {
       S[i * d + i] += ec2[i];
       mean[i] = m[i];

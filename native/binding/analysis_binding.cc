@@ -130,7 +130,10 @@ std::vector<double> numberList(const Napi::Object& o, const char* key) {
   return out;
 }
 
+// Every array handed back here is a computed answer: it is returned only when finite.
 Napi::Float64Array toArray(Napi::Env env, const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) fail(ErrorCode::NonFinite, "a computed moment overflows double precision for this input (rescale the data or shorten the horizon)");
   auto a = Napi::Float64Array::New(env, v.size());
   std::copy(v.begin(), v.end(), a.Data());
   return a;
@@ -264,6 +267,19 @@ SetupShares approxSetupShares(const TableJobInput& in, size_t d) {
   return SetupShares{estimate / total, (estimate + setup) / total};
 }
 
+// No row is returned with NaN or ±Inf in it: the error of a scheme that diverges (or whose
+// coefficients overflow) is reported as a typed error naming the row.
+void requireFiniteTable(const analysis::TableResult& table, bool withScore) {
+  for (const TableRow& t : table.rows) {
+    if (!t.invalid.empty()) continue;  // explained rows carry NaN by design
+    const double values[] = {t.truncation, t.continuous, t.discrete, t.total, t.discretization, withScore ? t.score : 0.0};
+    for (double v : values)
+      if (!std::isfinite(v))
+        fail(ErrorCode::NonFinite, std::string("the W2 error of ") + schemeInfo(t.scheme).name + " with " + std::to_string(t.steps) +
+                                       " steps overflows double precision (the scheme diverges for these settings, or its coefficients overflow); use more steps or a shorter horizon T");
+  }
+}
+
 TableOutput runTable(const TableJobInput& in, Progress& progress) {
   TableOutput out;
   const GaussianData data = in.data.build(in.approx.has_value());
@@ -287,6 +303,7 @@ TableOutput runTable(const TableJobInput& in, Progress& progress) {
   }
   ProgressRange tablePart(progress, shares.setupEnd, 1.0);
   out.table = errorTable(data, in.config, approx ? &*approx : nullptr, tablePart);
+  requireFiniteTable(out.table, in.approx.has_value());
   return out;
 }
 

@@ -34,14 +34,21 @@ CancelFlag CancelToken::fromArg(const Napi::CallbackInfo& info, size_t i) {
   return CancelToken::Unwrap(v.As<Napi::Object>())->flag();
 }
 
+namespace {
+// Checked before the worker base is built: that base already owns a thread-safe function whose
+// finalizer points at the job, so a throw after it would leave the finalizer a freed job.
+Napi::Env checkedProgress(Napi::Env env, const Napi::Value& progress) {
+  if (!progress.IsUndefined() && !progress.IsNull() && !progress.IsFunction())
+    fail(ErrorCode::InvalidArgument, "onProgress must be a function");
+  return env;
+}
+}  // namespace
+
 Job::Job(Napi::Env env, const Napi::Value& progress, CancelFlag cancel)
-    : Napi::AsyncProgressWorker<double>(env, "dw2:job"),
+    : Napi::AsyncProgressWorker<double>(checkedProgress(env, progress), "dw2:job"),
       deferred_(Napi::Promise::Deferred::New(env)),
       cancel_(std::move(cancel)) {
-  if (!progress.IsUndefined() && !progress.IsNull()) {
-    if (!progress.IsFunction()) fail(ErrorCode::InvalidArgument, "onProgress must be a function");
-    progressFn_ = Napi::Persistent(progress.As<Napi::Function>());
-  }
+  if (progress.IsFunction()) progressFn_ = Napi::Persistent(progress.As<Napi::Function>());
 }
 
 void Job::keep(const Napi::Value& v) { kept_.emplace_back(Napi::Persistent(v)); }

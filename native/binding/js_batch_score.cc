@@ -7,21 +7,24 @@ namespace {
 [[noreturn]] void callbackFailed(const std::string& message) {
   fail(ErrorCode::CallbackFailed, "a score callback threw: " + message);
 }
+
+bool isThenable(const Napi::Value& v) {
+  if (v.IsPromise()) return true;
+  if (!v.IsObject()) return false;
+  return v.As<Napi::Object>().Get("then").IsFunction();
+}
 }  // namespace
 
-void DirectJsCaller::call(const JsBody& body) {
+void DirectJsCaller::call(const JsCall& body) {
   Napi::HandleScope scope(env_);
-  Napi::Value result;
   try {
-    result = body(env_);
+    Napi::Value r = body.invoke(env_);
+    if (isThenable(r))
+      fail(ErrorCode::CallbackFailed, "the score callback returned a Promise; the sync forms need a synchronous callback (use the async form, which awaits it)");
+    body.finish(env_);
   } catch (const Napi::Error& e) {
     callbackFailed(e.Message());
   }
-  // The sync form runs on the JavaScript thread: a Promise could only settle after this call
-  // returns, so the buffer it promises to fill would be read unfilled.
-  if (result.IsPromise())
-    fail(ErrorCode::InvalidArgument,
-         "the score callback returned a Promise (an async function?); sync forms cannot await it: use the async form (sample)");
 }
 
 ThreadSafeJsCaller::ThreadSafeJsCaller(Napi::Env env, Napi::Function anchor)
@@ -36,53 +39,61 @@ void ThreadSafeJsCaller::release() {
 
 namespace {
 struct Request {
-  const JsBody* body;
+  const JsCall* body;
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
   bool failed = false;
   std::string message;
-
-  void finish(bool isFailure, std::string why) {
+  void settle(bool failedNow, const std::string& why) {
     std::lock_guard<std::mutex> lock(m);
-    failed = isFailure;
-    message = std::move(why);
+    if (failedNow) {
+      failed = true;
+      message = why;
+    }
     done = true;
     cv.notify_one();
   }
 };
 
-std::string reasonOf(const Napi::Value& reason) {
-  if (reason.IsObject()) {
-    Napi::Value m = reason.As<Napi::Object>().Get("message");
-    if (m.IsString()) return m.As<Napi::String>().Utf8Value();
+// Runs body.finish and settles the request (never throws: it runs from a JS callback too).
+void finishRequest(Napi::Env env, Request* req) {
+  try {
+    req->body->finish(env);
+    req->settle(false, "");
+  } catch (const Napi::Error& e) {
+    req->settle(true, e.Message());
+  } catch (const std::exception& e) {
+    req->settle(true, e.what());
   }
-  Napi::Value s = reason.ToString();
-  return s.IsString() ? s.As<Napi::String>().Utf8Value() : std::string("a rejected Promise");
 }
 
-// Settles the request when the callback's Promise settles; the worker stays blocked until then,
-// so the request (on its stack) and the buffers the callback writes stay alive.
-void awaitPromise(Napi::Env env, Napi::Object promise, Request* req) {
-  auto onFulfilled = Napi::Function::New(env, [req](const Napi::CallbackInfo&) { req->finish(false, {}); });
-  auto onRejected = Napi::Function::New(env, [req](const Napi::CallbackInfo& info) { req->finish(true, reasonOf(info[0])); });
-  promise.Get("then").As<Napi::Function>().Call(promise, {onFulfilled, onRejected});
+// Settles the request when the thenable does: finish on fulfilment, failure on rejection.
+void awaitThenable(Napi::Env env, Napi::Value thenable, Request* req) {
+  Napi::Function onOk = Napi::Function::New(env, [req](const Napi::CallbackInfo& info) { finishRequest(info.Env(), req); });
+  Napi::Function onErr = Napi::Function::New(env, [req](const Napi::CallbackInfo& info) {
+    Napi::Value why = info.Length() > 0 ? info[0] : info.Env().Undefined();
+    std::string text = "the Promise it returned rejected";
+    if (why.IsObject() && why.As<Napi::Object>().Get("message").IsString()) text = why.As<Napi::Object>().Get("message").As<Napi::String>().Utf8Value();
+    req->settle(true, text);
+  });
+  thenable.As<Napi::Object>().Get("then").As<Napi::Function>().Call(thenable, {onOk, onErr});
 }
 }  // namespace
 
-void ThreadSafeJsCaller::call(const JsBody& body) {
+void ThreadSafeJsCaller::call(const JsCall& body) {
   Request r;
   r.body = &body;
   napi_status st = tsfn_.BlockingCall(&r, [](Napi::Env env, Napi::Function, Request* req) {
     Napi::HandleScope scope(env);
     try {
-      Napi::Value result = (*req->body)(env);
-      if (result.IsPromise()) return awaitPromise(env, result.As<Napi::Object>(), req);
-      req->finish(false, {});
+      Napi::Value result = req->body->invoke(env);
+      if (isThenable(result)) awaitThenable(env, result, req);
+      else finishRequest(env, req);
     } catch (const Napi::Error& e) {
-      req->finish(true, e.Message());
+      req->settle(true, e.Message());
     } catch (const std::exception& e) {
-      req->finish(true, e.what());
+      req->settle(true, e.what());
     }
   });
   if (st != napi_ok) fail(ErrorCode::Aborted, "the JavaScript thread is shutting down; the sampler stopped");
@@ -115,28 +126,51 @@ T* JsBatchScore<T>::buffer(BatchBuffer b) {
 }
 
 template <class T>
-Napi::Value JsBatchScore<T>::view(Napi::Env env, BatchBuffer b, size_t first, size_t count) {
-  Napi::Value whole = buffers_[static_cast<int>(b)].Value();
-  if (first == 0 && count == n_) return whole;
-  auto a = whole.As<Napi::TypedArrayOf<T>>();
-  return Napi::TypedArrayOf<T>::New(env, count * d_, a.ArrayBuffer(), a.ByteOffset() + first * d_ * sizeof(T));
+Napi::TypedArrayOf<T> JsBatchScore<T>::stageView(Napi::Env env, Staging& s, size_t count) {
+  bool usable = !s.array.IsEmpty() && !s.array.Value().template As<Napi::TypedArrayOf<T>>().ArrayBuffer().IsDetached();
+  if (!usable) {
+    s.length = n_ * d_;
+    s.array = Napi::Persistent(Napi::Value(Napi::TypedArrayOf<T>::New(env, s.length)));
+  }
+  auto whole = s.array.Value().template As<Napi::TypedArrayOf<T>>();
+  if (count * d_ == s.length) return whole;
+  return Napi::TypedArrayOf<T>::New(env, count * d_, whole.ArrayBuffer(), whole.ByteOffset());
+}
+
+template <class T>
+Napi::TypedArrayOf<T> JsBatchScore<T>::stageIn(Napi::Env env, Staging& s, BatchBuffer b, size_t first, size_t count) {
+  Napi::TypedArrayOf<T> v = stageView(env, s, count);
+  const T* from = buffer(b) + first * d_;
+  std::copy(from, from + count * d_, v.Data());
+  return v;
+}
+
+template <class T>
+void JsBatchScore<T>::stageOut(BatchBuffer b, size_t first, size_t count) {
+  auto from = stageOut_.array.Value().template As<Napi::TypedArrayOf<T>>();
+  if (from.ArrayBuffer().IsDetached() || from.ElementLength() < count * d_)
+    fail(ErrorCode::CallbackFailed, "a score callback detached or transferred its output array; write the result into `out` and keep it");
+  std::copy(from.Data(), from.Data() + count * d_, buffer(b) + first * d_);
 }
 
 template <class T>
 void JsBatchScore<T>::score(double t, bool perParticleTime, BatchBuffer x, BatchBuffer out, size_t first, size_t count) {
   buffer(x);
   buffer(out);
-  JsBody body = [&](Napi::Env env) {
-    Napi::Value time;
+  JsCall call;
+  call.invoke = [&](Napi::Env env) {
+    Napi::Value time = Napi::Number::New(env, t);
     if (perParticleTime) {
-      auto all = timesRef_.Value().As<Napi::Float64Array>();
-      time = (first == 0 && count == n_) ? Napi::Value(all) : Napi::Value(Napi::Float64Array::New(env, count, all.ArrayBuffer(), all.ByteOffset() + first * sizeof(double)));
-    } else {
-      time = Napi::Number::New(env, t);
+      auto copy = Napi::Float64Array::New(env, count);
+      std::copy(times_ + first, times_ + first + count, copy.Data());
+      time = copy;
     }
-    return score_.Call({time, view(env, x, first, count), Napi::Number::New(env, double(count)), Napi::Number::New(env, double(d_)), view(env, out, first, count)});
+    Napi::TypedArrayOf<T> xView = stageIn(env, stageX_, x, first, count);
+    Napi::TypedArrayOf<T> outView = stageView(env, stageOut_, count);
+    return score_.Call({time, xView, Napi::Number::New(env, double(count)), Napi::Number::New(env, double(d_)), outView});
   };
-  caller_.call(body);
+  call.finish = [&](Napi::Env) { stageOut(out, first, count); };
+  caller_.call(call);
 }
 
 template <class T>
@@ -145,11 +179,15 @@ void JsBatchScore<T>::hvp(double t, BatchBuffer x, BatchBuffer v, BatchBuffer ou
   buffer(x);
   buffer(v);
   buffer(out);
-  JsBody body = [&](Napi::Env env) {
-    return hvp_.Call({Napi::Number::New(env, t), view(env, x, first, count), view(env, v, first, count), Napi::Number::New(env, double(count)),
-               Napi::Number::New(env, double(d_)), view(env, out, first, count)});
+  JsCall call;
+  call.invoke = [&](Napi::Env env) {
+    Napi::TypedArrayOf<T> xView = stageIn(env, stageX_, x, first, count);
+    Napi::TypedArrayOf<T> vView = stageIn(env, stageV_, v, first, count);
+    Napi::TypedArrayOf<T> outView = stageView(env, stageOut_, count);
+    return hvp_.Call({Napi::Number::New(env, t), xView, vView, Napi::Number::New(env, double(count)), Napi::Number::New(env, double(d_)), outView});
   };
-  caller_.call(body);
+  call.finish = [&](Napi::Env) { stageOut(out, first, count); };
+  caller_.call(call);
 }
 
 template class JsBatchScore<double>;

@@ -1,7 +1,9 @@
 // BatchScore over JavaScript callbacks `score(t, x, n, d, out)` and `hvp(t, x, v, n, d, out)`.
-// The n × d buffers are JS typed arrays allocated by the binding; the kernel writes them and
-// JavaScript sees the same memory. Sync runs call JS directly (the kernel runs on the JS thread);
-// async runs call through a ThreadSafeFunction and the worker waits until the call returned.
+// The kernel's n × d buffers are JS typed arrays allocated by the binding, but callbacks never see
+// them: each call gets staging arrays (copied in before, copied out after, on the JS thread), so a
+// callback that keeps, detaches or transfers what it was given cannot touch the sampler's state.
+// Sync runs call JS directly (the kernel runs on the JS thread); async runs call through a
+// ThreadSafeFunction and the worker waits until the call (and a Promise it returned) settled.
 #pragma once
 #include <napi.h>
 #include <condition_variable>
@@ -13,14 +15,18 @@
 namespace dw2 {
 
 // Runs a body on the JavaScript thread and returns when it is done. A throwing body
-// becomes Error(CallbackFailed) on the calling thread. The body returns what the user's
-// callback returned: a Promise is awaited by async runs (model runtimes are asynchronous)
-// and refused by sync runs, which cannot wait for it without blocking its resolution.
-using JsBody = std::function<Napi::Value(Napi::Env)>;
+// becomes Error(CallbackFailed) on the calling thread.
+// A call in two parts: `invoke` calls JavaScript and returns what it returned; `finish` runs on the
+// JS thread once that value settled (at once, or when a returned Promise fulfilled).
+struct JsCall {
+  std::function<Napi::Value(Napi::Env)> invoke;
+  std::function<void(Napi::Env)> finish;
+};
+
 class JsCaller {
  public:
   virtual ~JsCaller() = default;
-  virtual void call(const JsBody& body) = 0;
+  virtual void call(const JsCall& body) = 0;
   virtual void release() {}
 };
 
@@ -28,7 +34,8 @@ class JsCaller {
 class DirectJsCaller : public JsCaller {
  public:
   explicit DirectJsCaller(Napi::Env env) : env_(env) {}
-  void call(const JsBody& body) override;
+  // A callback that returns a Promise is refused (CallbackFailed): nothing could wait for it.
+  void call(const JsCall& body) override;
 
  private:
   Napi::Env env_;
@@ -39,7 +46,8 @@ class ThreadSafeJsCaller : public JsCaller {
  public:
   ThreadSafeJsCaller(Napi::Env env, Napi::Function anchor);
   ~ThreadSafeJsCaller() override { release(); }
-  void call(const JsBody& body) override;
+  // Waits for a returned Promise to settle before `finish` runs and the worker resumes.
+  void call(const JsCall& body) override;
   void release() override;
 
  private:
@@ -61,8 +69,18 @@ class JsBatchScore : public BatchScore<T> {
   void hvp(double t, BatchBuffer x, BatchBuffer v, BatchBuffer out, size_t first, size_t count) override;
 
  private:
-  Napi::Value view(Napi::Env env, BatchBuffer b, size_t first, size_t count);
+  // A JS array of `length` entries the callbacks may keep or detach: reallocated when detached.
+  struct Staging {
+    Napi::Reference<Napi::Value> array;
+    size_t length = 0;
+  };
+  // The first `count` rows of a staging array, holding a copy of rows [first, first + count) of b.
+  Napi::TypedArrayOf<T> stageIn(Napi::Env env, Staging& s, BatchBuffer b, size_t first, size_t count);
+  Napi::TypedArrayOf<T> stageView(Napi::Env env, Staging& s, size_t count);
+  // Copies the output staging rows back into b; CallbackFailed when the callback detached them.
+  void stageOut(BatchBuffer b, size_t first, size_t count);
   JsCaller& caller_;
+  Staging stageX_, stageV_, stageOut_;
   Napi::FunctionReference score_, hvp_;
   bool hasHvp_;
   Napi::Reference<Napi::Value> buffers_[kBatchBufferCount];

@@ -1,5 +1,8 @@
 // Processes, grids and the scheme catalogue, as seen from JS (for reporting and tests;
 // the kernels use the same C++ definitions directly).
+#include <cmath>
+#include <cstdio>
+#include <string>
 #include "binding/convert.h"
 #include "binding/process_arg.h"
 #include "binding/registry.h"
@@ -17,6 +20,22 @@ Napi::Float64Array toArray(Napi::Env env, const std::vector<double>& v) {
   return a;
 }
 
+// A time argument inside the process's usable range [0, tMax] (where its coefficients are finite).
+double checkedTime(double t, const Process& p, const char* name) {
+  if (!(t >= 0 && t <= p.tMax())) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%s must be in [0, %.6g] for process '%s', got %.6g", name, p.tMax(), p.name(), t);
+    fail(ErrorCode::InvalidArgument, std::string(buf) + (t > p.tMax() ? " (" + p.rangeReason() + ")" : std::string()));
+  }
+  return t;
+}
+
+// A computed value is returned only when finite.
+double finiteResult(double x, const char* what) {
+  if (!std::isfinite(x)) fail(ErrorCode::NonFinite, std::string(what) + " overflows double precision for this input");
+  return x;
+}
+
 // (process, times: Float64Array) -> { name, T, tEnd, alpha, sigma, f, g2, varsigma, lambda } at the times
 Napi::Value processCoefficients(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
@@ -27,8 +46,7 @@ Napi::Value processCoefficients(const Napi::CallbackInfo& info) {
     const size_t n = times.ElementLength();
     std::vector<double> a(n), s(n), f(n), g2(n), vs(n), l(n);
     for (size_t k = 0; k < n; ++k) {
-      double t = times[k];
-      if (t < 0) fail(ErrorCode::InvalidArgument, "times must be >= 0");
+      double t = checkedTime(times[k], p, "times");
       a[k] = p.alpha(t); s[k] = p.sigma(t); f[k] = p.f(t); g2[k] = p.g2(t); vs[k] = p.varsigma(t); l[k] = p.lambda(t);
     }
     Napi::Object o = Napi::Object::New(env);
@@ -51,7 +69,8 @@ Napi::Value processCoefficients(const Napi::CallbackInfo& info) {
 Napi::Value processIntegral(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     Process p = argProcess(info, 0);
-    return Napi::Number::New(info.Env(), p.integral(argFiniteNumber(info, 1, "a"), argFiniteNumber(info, 2, "b")));
+    const double a = checkedTime(argFiniteNumber(info, 1, "a"), p, "a"), b = checkedTime(argFiniteNumber(info, 2, "b"), p, "b");
+    return Napi::Number::New(info.Env(), finiteResult(p.integral(a, b), "I(a, b)"));
   });
 }
 Napi::Value processTimeOfVarsigma(const Napi::CallbackInfo& info) {
@@ -59,7 +78,7 @@ Napi::Value processTimeOfVarsigma(const Napi::CallbackInfo& info) {
     Process p = argProcess(info, 0);
     double s = argFiniteNumber(info, 1, "varsigma");
     if (s < 0) fail(ErrorCode::InvalidArgument, "varsigma must be >= 0");
-    return Napi::Number::New(info.Env(), p.timeOfVarsigma(s));
+    return Napi::Number::New(info.Env(), checkedTime(p.timeOfVarsigma(s), p, "the time of this noise level"));
   });
 }
 
@@ -108,6 +127,7 @@ Napi::Value stepPlan(const Napi::CallbackInfo& info) {
     Process p = argProcess(info, 1);
     double t0 = argFiniteNumber(info, 2, "t0"), t1 = argFiniteNumber(info, 3, "t1");
     if (!(t0 > t1 && t1 >= 0)) fail(ErrorCode::InvalidArgument, "a step needs t0 > t1 >= 0");
+    checkedTime(t0, p, "t0");
     PlanOptions o;
     o.eta = argFiniteNumber(info, 4, "eta");
     o.u = argFiniteNumber(info, 5, "u");
@@ -149,8 +169,8 @@ Napi::Value phiFunctions(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     double z = argFiniteNumber(info, 0, "z");
     Napi::Array a = Napi::Array::New(info.Env(), 2);
-    a.Set(0u, phi1(z));
-    a.Set(1u, phi2(z));
+    a.Set(0u, finiteResult(phi1(z), "φ1(z)"));
+    a.Set(1u, finiteResult(phi2(z), "φ2(z)"));
     return a;
   });
 }

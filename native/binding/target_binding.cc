@@ -1,6 +1,7 @@
 // Bindings for the analytic targets: batched score quantities, exact draws of p_t
 // (sync and async) and the moments of p₀. Targets arrive as plain objects (target_arg.h).
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include "binding/async_job.h"
@@ -16,9 +17,11 @@ namespace {
 
 double argTime(const Napi::CallbackInfo& info, size_t i, const Process& p) {
   const double t = argFiniteNumber(info, i, "t");
-  if (t < 0 || t > p.tMax())
-    fail(ErrorCode::InvalidArgument, "t must be in [0, " + std::to_string(p.tMax()) + "] for process '" + p.name() +
-                                         "', got " + std::to_string(t));
+  if (t < 0 || t > p.tMax()) {
+    char range[96];
+    std::snprintf(range, sizeof range, "t must be in [0, %.6g] for process '%s', got %.6g", p.tMax(), p.name(), t);
+    fail(ErrorCode::InvalidArgument, std::string(range) + (t > p.tMax() ? " (" + p.rangeReason() + ")" : std::string()));
+  }
   return t;
 }
 

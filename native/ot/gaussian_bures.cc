@@ -56,8 +56,12 @@ GaussianW2 gaussianW2(const double* m1, const double* S1, const double* m2, cons
   NeumaierSum mt;
   for (size_t k = 0; k < d; ++k) mt.add((m1[k] - m2[k]) * (m1[k] - m2[k]));
   r.meanTerm = mt.value();
+  // Neumaier's compensation turns an overflowed sum into NaN: say why instead.
+  if (!std::isfinite(r.meanTerm))
+    fail(ErrorCode::NonFinite, "the squared distance between the means overflows double precision (means beyond ~1e154)");
   r.buresTerm = buresSquared(S1, S2, d);
   r.w2sq = r.meanTerm + r.buresTerm;
+  if (!std::isfinite(r.w2sq)) fail(ErrorCode::NonFinite, "W2² between these Gaussians overflows double precision");
   return r;
 }
 

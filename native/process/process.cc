@@ -1,5 +1,7 @@
 #include "process/process.h"
 #include <cmath>
+#include <cstdio>
+#include <algorithm>
 #include <limits>
 #include "binding/errors.h"
 
@@ -79,10 +81,40 @@ double Process::integral(double a, double b) const {
   }
 }
 
+namespace {
+// Largest ∫₀ᵗβ kept: ς² = e^B − 1 and 1/α = e^{B/2} stay below ~1e304 (and α above 1e-152),
+// so products of a few coefficients stay finite in double precision.
+constexpr double kMaxIntegratedBeta = 700.0;
+// ve: ς² = t² ≤ 1e300; heat: ς² = t ≤ 1e300.
+constexpr double kMaxVeTime = 1e150;
+constexpr double kMaxHeatTime = 1e300;
+}  // namespace
+
 double Process::tMax() const {
-  // vp's β(t) turns negative past βmin/(βmin − βmax) when βmax < βmin; otherwise unbounded.
-  if (kind == ProcessKind::VP && betaMax < betaMin) return betaMin / (betaMin - betaMax);
-  return std::numeric_limits<double>::infinity();
+  switch (kind) {
+    case ProcessKind::VE: return kMaxVeTime;
+    case ProcessKind::Heat: return kMaxHeatTime;
+    default: break;
+  }
+  // vp's β(t) turns negative past βmin/(βmin − βmax) when βmax < βmin.
+  const double slope = betaMax - betaMin;
+  double limit = slope < 0 ? betaMin / -slope : std::numeric_limits<double>::infinity();
+  // B(t) = kMaxIntegratedBeta: the positive root of ½ slope t² + βmin t − Bmax, without cancellation
+  // (no root when B stays below the cap, which can happen only for slope < 0).
+  const double disc = betaMin * betaMin + 2.0 * slope * kMaxIntegratedBeta;
+  if (disc >= 0) limit = std::min(limit, 2.0 * kMaxIntegratedBeta / (betaMin + std::sqrt(disc)));
+  return limit;
+}
+
+std::string Process::rangeReason() const {
+  switch (kind) {
+    case ProcessKind::VE: return "ve's noise level σ(t)² = t² must stay below 1e300";
+    case ProcessKind::Heat: return "heat's noise level σ(t)² = t must stay below 1e300";
+    default: break;
+  }
+  if (kind == ProcessKind::VP && betaMax < betaMin && integratedBeta(*this, betaMin / (betaMin - betaMax)) < kMaxIntegratedBeta)
+    return "vp's β(t) turns negative beyond it";
+  return std::string(name()) + "'s α(t) = e^{−B(t)/2} underflows (and σ²/α² = e^{B(t)} − 1 overflows) in double precision once B(t) = ∫₀ᵗβ exceeds 700";
 }
 
 const char* Process::name() const {
@@ -92,6 +124,12 @@ const char* Process::name() const {
     case ProcessKind::VE: return "ve";
     default: return "heat";
   }
+}
+
+static std::string formatNumber(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
 }
 
 Process makeProcess(const std::string& name, double betaMin, double betaMax, double beta, double T) {
@@ -121,6 +159,8 @@ Process makeProcess(const std::string& name, double betaMin, double betaMax, dou
     fail(ErrorCode::InvalidArgument, "process must be one of 'vp', 'ou', 've', 'heat', got '" + name + "'");
   }
   positive(p.T, "T");
+  if (p.T > p.tMax())
+    fail(ErrorCode::InvalidArgument, "T = " + formatNumber(p.T) + " is beyond the " + p.name() + " process's usable range (0, " + formatNumber(p.tMax()) + "]: " + p.rangeReason());
   return p;
 }
 

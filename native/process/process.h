@@ -25,7 +25,10 @@ struct Process {
   double lambda(double t) const;    // ς²
   double timeOfVarsigma(double s) const;
   double integral(double a, double b) const;  // I(a, b)
-  double tMax() const;  // the largest time the process is defined at (∞ where unbounded)
+  // The largest time the process is used at: where vp's β(t) stays positive and where its
+  // coefficients stay representable in double precision (α ≥ e^{−350}, ς² ≤ 1e300).
+  double tMax() const;
+  std::string rangeReason() const;  // why tMax() is where it is, for error messages
   const char* name() const;
 };
 

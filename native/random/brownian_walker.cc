@@ -128,6 +128,8 @@ BrownianWalker::BrownianWalker(const BrownianPath& path, uint64_t first, size_t 
 }
 
 void BrownianWalker::interval(int k, size_t r0, size_t count, double* w, double* h) {
+  if (r0 > rows_ || count > rows_ - r0 || k < 0 || k >= intervals())
+    fail(ErrorCode::Internal, "Brownian walker: rows or interval out of range");
   for (size_t r = r0; r < r0 + count; ++r) {
     if (at_[r] == k + 1) continue;
     if (at_[r] != k) fail(ErrorCode::Internal, "Brownian walker: rows must visit the intervals in order");

@@ -30,6 +30,8 @@ class BrownianWalker {
   void interval(int k, size_t r0, size_t count, double* w, double* h);
 
   int intervals() const { return static_cast<int>(plans_.size()); }
+  // The global index of row 0 (a step run on a chunk of the batch finds its rows from it).
+  uint64_t firstParticle() const { return first_; }
 
   enum class Op : uint8_t { AppendHead, AppendPending, TakePending, GoLeft, GoRight, StopAtMid, SplitLeaf };
   struct Move {

@@ -87,10 +87,10 @@ void runAdaptiveSampler(const SamplerSetup& s, const Target* target, BatchScore<
     if (target) executePlanFused(s, *target, k, &plan, x, scratch, threads);
     else executePlanStagewise(s, *batch, k, &plan, scratch, threads);
     stats.nfe += static_cast<uint64_t>(plan.stages);
-    const double error = errorNorm(x, scratch.history(0), prev.data(), n, d, q, threads, rows);
+    const double error = errorNorm(x, scratch.history(0, s.firstParticle), prev.data(), n, d, q, threads, rows);
     if (!std::isfinite(error)) fail(ErrorCode::NonFinite, "dpm-adaptive: the error estimate is not finite at t = " + std::to_string(t));
     if (pid.propose(error)) {
-      std::copy(scratch.history(0), scratch.history(0) + len, prev.begin());
+      std::copy(scratch.history(0, s.firstParticle), scratch.history(0, s.firstParticle) + len, prev.begin());
       lambda = lambdaNext;
       t = tNext;
       stats.acceptedGrid.push_back(t);

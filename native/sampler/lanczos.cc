@@ -9,10 +9,12 @@ BlockLanczos::BlockLanczos(size_t maxRows, size_t d, int m, int threads)
     : maxRows_(maxRows), d_(d), m_(m), threads_(threads),
       basis_(maxRows * static_cast<size_t>(m + 1) * d), alpha_(maxRows * m), beta_(maxRows * m), norm_(maxRows),
       dim_(maxRows), active_(maxRows), in_(maxRows * d), out_(maxRows * d) {
-  eigen_.reserve(threads);
-  for (int t = 0; t < threads; ++t) {
-    ThreadEigen e{Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m), Eigen::VectorXd(m), Eigen::VectorXd(std::max(m - 1, 1)), Eigen::VectorXd(m)};
-    eigen_.push_back(std::move(e));
+  // Built in place: moving a fresh Eigen solver reads its uninitialised status (UBSan).
+  eigen_.resize(threads);
+  for (ThreadEigen& e : eigen_) {
+    e.diag.resize(m);
+    e.sub.resize(std::max(m - 1, 1));
+    e.y.resize(m);
   }
 }
 

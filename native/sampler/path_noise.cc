@@ -21,7 +21,7 @@ std::vector<double>& scratch(size_t size) {
 // The step's (W, H) for rows first … first + rows − 1 (global particle indices).
 void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, double* w, double* h) {
   if (!s.pathWalker) fail(ErrorCode::Internal, "noise 'path' without a walker");
-  s.pathWalker->interval(k, static_cast<size_t>(first - s.firstParticle), rows, w, h);
+  s.pathWalker->interval(k, static_cast<size_t>(first - s.pathWalker->firstParticle()), rows, w, h);
 }
 
 }  // namespace

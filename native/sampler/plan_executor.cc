@@ -23,8 +23,9 @@ PlanScratch::PlanScratch(int threads, size_t d, size_t targetScratch)
       threads_(threads),
       data_(static_cast<size_t>(threads) * stride_) {}
 
-void PlanScratch::allocateHistory(int slots, size_t n) {
+void PlanScratch::allocateHistory(int slots, size_t n, uint64_t firstParticle) {
   historySlots_ = slots;
+  historyFirst_ = firstParticle;
   historyStride_ = n * d_;
   history_.assign(static_cast<size_t>(slots) * historyStride_, 0.0);
   saves_.assign(static_cast<size_t>(threads_) * kMaxHistory * stageBlockRows(d_) * d_, 0.0);
@@ -141,7 +142,7 @@ void executePlanFused(const SamplerSetup& s, const Target& target, int k, const 
           for (int l = 0; l < kMaxNoises; ++l) block.noise[l] = noise + (static_cast<size_t>(l) * kNoiseBlock + r0) * d;
           T* xr = x + (first + r0) * d;
           double* hist[kMaxHistory] = {};
-          for (int h = 0; h < scratch.historySlots(); ++h) block.history[h] = hist[h] = scratch.history(h) + (first + r0) * d;
+          for (int h = 0; h < scratch.historySlots(); ++h) block.history[h] = hist[h] = scratch.history(h, s.firstParticle + first + r0);
           loadRow(xr, len, blockReg[0]);
           if (plan->perturbsInput) applyCombination(shared.input[0], block, len, blockReg[0]);
           for (int j = 0; j < plan->stages; ++j) {
@@ -232,7 +233,7 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
         }
         if (j == 0) loadRow(bufs[0] + off, d, rows.reg[0]);
         double* hist[kMaxHistory] = {};
-        for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h) + off;
+        for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h, particle);
         stepNoiseBlock(s, k, p.noises, plan == nullptr, particle, 1, rows.noise[0], d);  // slots are d apart (threadRows)
         if (j == stages) {
           finishStep(p, *c, rows.src, d, rows.out, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);

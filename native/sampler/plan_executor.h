@@ -6,6 +6,7 @@
 // Noise Z_l of particle i at step k is normalRow({seed, k, l}, first + i); a randomized scheme's u
 // is randomizedTime(seed, first + i, k), and its plan is then built per particle.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <vector>
 #include "sampler/batch_score.h"
@@ -38,14 +39,20 @@ class PlanScratch {
   double* stageBlock(int t);
   size_t d() const { return d_; }
   // Multistep schemes: `slots` history vectors per particle (n × d doubles each, kept in double
-  // between steps), and per thread kMaxHistory rows blocks for the new history of a step.
-  void allocateHistory(int slots, size_t n);
-  double* history(int slot) { return history_.data() + static_cast<size_t>(slot) * historyStride_; }
+  // between steps) of the batch starting at particle `firstParticle`, and per thread
+  // kMaxHistory rows blocks for the new history of a step.
+  void allocateHistory(int slots, size_t n, uint64_t firstParticle);
+  // The history row of a particle (global index), so that a step run on a chunk of the batch
+  // reads and writes its own particles' rows.
+  double* history(int slot, uint64_t particle) {
+    return history_.data() + static_cast<size_t>(slot) * historyStride_ + static_cast<size_t>(particle - historyFirst_) * d_;
+  }
   int historySlots() const { return historySlots_; }
   double* saveBlock(int t) { return saves_.data() + static_cast<size_t>(t) * kMaxHistory * stageBlockRows(d_) * d_; }
 
  private:
   size_t d_, targetScratch_, stride_;
+  uint64_t historyFirst_ = 0;
   int threads_;
   std::vector<double> data_;
   size_t historyStride_ = 0;

@@ -1,5 +1,6 @@
 #include "sampler/run_sampler.h"
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <vector>
 #include <cstring>
@@ -50,6 +51,52 @@ double dataScale(const Target& target) {
   return std::isfinite(s) ? s : 0.0;
 }
 
+// A result is never returned with NaN or ±Inf in it: the settings (or the start, or the score)
+// overflowed double precision somewhere, and the caller gets a typed error saying so.
+template <class T>
+void requireFiniteResult(const T* x, size_t n, size_t d, const std::string& what) {
+  for (size_t q = 0; q < n * d; ++q)
+    if (!std::isfinite(static_cast<double>(x[q])))
+      fail(ErrorCode::NonFinite, what + " became non-finite (particle " + std::to_string(q / d) + ", coordinate " + std::to_string(q % d) +
+                                     "): the start, the score or the process coefficients overflow double precision for these settings");
+}
+// One fused step over all particles, in chunks of particles with a cancellation check between
+// them: a step can take seconds (an empirical target with many points), and an abort should land
+// within a few tens of milliseconds. Particles are independent in the fused path (noise is keyed
+// by particle), so the chunking never changes a result; it only sizes each chunk to take about
+// kChunkSeconds, measured as it goes.
+template <class T>
+class ChunkedFusedStep {
+ public:
+  ChunkedFusedStep(const SamplerSetup& s, int threads) : sub_(s), threads_(threads) {
+    minChunk_ = std::max<size_t>(1, size_t(threads) * kNoiseBlock);
+    chunk_ = std::min(s.n, 4 * minChunk_);
+  }
+  void run(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, Progress& progress) {
+    for (size_t first = 0; first < s.n;) {
+      const size_t count = std::min(chunk_, s.n - first);
+      sub_.n = count;
+      sub_.firstParticle = s.firstParticle + first;
+      const auto start = std::chrono::steady_clock::now();
+      executePlanFused(sub_, target, k, plan, x + first * s.d, scratch, threads_);
+      resize(count, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      first += count;
+      if (first < s.n && progress.cancelled()) fail(ErrorCode::Aborted, "the operation was aborted");
+    }
+  }
+
+ private:
+  static constexpr double kChunkSeconds = 0.02;
+  void resize(size_t count, double seconds) {
+    const double scale = seconds > 0 ? kChunkSeconds / seconds : 4.0;
+    const double next = double(count) * std::min(4.0, std::max(0.25, scale));
+    chunk_ = std::max(minChunk_, size_t(next));
+  }
+  SamplerSetup sub_;
+  int threads_;
+  size_t minChunk_, chunk_;
+};
+
 }  // namespace
 
 template <class T>
@@ -65,7 +112,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   if (io.prior) drawPrior(*io.prior, s.seed, s.firstParticle, n, d, io.x);
   auto record = [&](int k) {
     for (auto& [index, dest] : io.trajectory)
-      if (index == k) std::memcpy(dest, io.x, n * d * sizeof(T));
+      if (index == k && n > 0) std::memcpy(dest, io.x, n * d * sizeof(T));  // n = 0: both may be null
   };
   record(0);
   if (s.scheme == Scheme::DpmAdaptive) stats.acceptedGrid = {s.grid.front(), s.grid.back()};
@@ -79,6 +126,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<PlanScratch> planScratch;
   std::unique_ptr<LocalLinearizationStepper> ll;
   std::unique_ptr<LocalModel> model;
+  std::unique_ptr<ChunkedFusedStep<T>> fused;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
@@ -88,7 +136,8 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {
     planScratch = std::make_unique<PlanScratch>(threads, d, target ? target->batchScratchSize() : 0);
-    if (info.historySlots > 0) planScratch->allocateHistory(info.historySlots, n);
+    if (info.historySlots > 0) planScratch->allocateHistory(info.historySlots, n, s.firstParticle);
+    if (target) fused = std::make_unique<ChunkedFusedStep<T>>(s, threads);
   }
   const bool dense = stats.dense;
   if (s.scheme == Scheme::DpmAdaptive) {
@@ -116,7 +165,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       } else {
         stats.nfe += 2;
       }
-      if (target) executePlanFused(s, *target, k, shared, io.x, *planScratch, threads);
+      if (target) fused->run(s, *target, k, shared, io.x, *planScratch, progress);
       else executePlanStagewise(s, *batch, k, shared, *planScratch, threads);
     }
     divergence.check(io.x, k + 1);
@@ -125,6 +174,12 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   stats.dense = dense;
   stats.divergedParticles = divergence.particles();
   stats.firstDivergedStep = divergence.firstStep();
+  // Non-finite samples are never returned: a run whose particles blew up comes back with its
+  // divergence report and the TypeScript layer turns it into a typed error (DivergedError).
+  if (stats.divergedParticles == 0) {
+    requireFiniteResult(io.x, n, d, "the samples");
+    for (auto& [index, dest] : io.trajectory) requireFiniteResult(dest, n, d, "the trajectory state at step " + std::to_string(index));
+  }
   progress.checkpoint(1.0);
 }
 

@@ -80,11 +80,12 @@ GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, 
           fail(ErrorCode::InvalidArgument, name(k) + " is not symmetric: entry (" + std::to_string(i) + ", " + std::to_string(j) +
                                                ") is " + formatNumber(a) + " but (" + std::to_string(j) + ", " +
                                                std::to_string(i) + ") is " + formatNumber(b));
-        sym(i, j) = 0.5 * (a + b);
+        sym(i, j) = 0.5 * a + 0.5 * b;  // halves first: a + b overflows near ±1e308
       }
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sym);
     if (eig.info() != Eigen::Success) fail(ErrorCode::NotConverged, "eigendecomposition of " + name(k) + " did not converge");
     const Eigen::VectorXd& lambda = eig.eigenvalues();  // ascending
+    if (!lambda.allFinite()) fail(ErrorCode::NonFinite, "the eigenvalues of " + name(k) + " overflow double precision");
     const double scale = std::max(std::abs(lambda(0)), std::abs(lambda(d - 1)));
     if (lambda(0) < -kNegativeEigenvalueTolerance * scale)
       fail(ErrorCode::InvalidArgument,

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm run test:sanitize — the addon built with AddressSanitizer + UndefinedBehaviorSanitizer (-O1)
+# into build-sanitize/, then test files and a fuzz pass run against it with libasan preloaded into
+# node. Any memory error or undefined behaviour aborts the process, which fails the run.
+#   DW2_SANITIZE_TESTS  test files to run (default: the reliability, fuzz, sampler and OT tests)
+#   DW2_FUZZ_MS         fuzz budget per seed in ms (default 20000); DW2_FUZZ_SEEDS (default 1,2,3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DW2_SANITIZE=1 npx cmake-js compile --out build-sanitize
+libasan="$(c++ -print-file-name=libasan.so)"
+[ -f "$libasan" ] || { echo "test:sanitize: libasan.so not found (install the compiler's sanitizer runtime)" >&2; exit 2; }
+libubsan="$(c++ -print-file-name=libubsan.so)"
+export LD_PRELOAD="$libasan $libubsan"
+# Leaks are not checked: node itself keeps allocations until exit. Everything else stops the run.
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=0:allocator_may_return_null=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export DW2_NATIVE_PATH=build-sanitize/Release/diffusion_w2.node
+export DW2_FUZZ_MS="${DW2_FUZZ_MS:-20000}" DW2_FUZZ_SEEDS="${DW2_FUZZ_SEEDS:-1,2,3}"
+tests="${DW2_SANITIZE_TESTS:-test/reliability-callbacks.test.ts test/reliability-finite.test.ts test/reliability-files.test.ts test/reliability-typed.test.ts test/fuzz.test.ts test/sample.test.ts test/score-batch.test.ts test/w2.test.ts test/targets.test.ts test/gaussian.test.ts test/noise.test.ts}"
+# shellcheck disable=SC2086
+npx vitest run $tests
