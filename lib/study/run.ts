@@ -40,6 +40,8 @@ export interface GaussianStudyRow {
   discretization: number;
   /** Randomized schemes: W2 of the moment-matched Gaussian (a lower bound). */
   momentMatched: boolean;
+  /** Why the sampler is undefined for this row (its scheme columns are NaN, null in JSON; fits and plots skip it). */
+  invalid?: string;
   /**
    * Theory (docs/theory.md; Gaussian spectrum on `ou`, sampler covered by a theorem): the
    * determined part of the bound, initTerm + truncationTerm.
@@ -267,6 +269,8 @@ export function summarize(s: ResolvedStudy, rows: StudyRow[], floor: StudyFloor 
       metric = 'debiased W2';
       pts = summary.filter((r) => r.label === sampler.label && !r.belowFloor && !r.diverged).map((r) => ({ nfe: r.nfe, h: meanStepSize(s, r.steps), y: r.debiased }));
     }
+    // Invalid rows (NaN, with their reason in the table) are not measurements: never fitted.
+    pts = pts.filter((p) => Number.isFinite(p.y));
     // Round-off floor of exact values: nothing below 1e-13 relative to the largest error is fitted.
     const top = Math.max(0, ...pts.map((p) => p.y));
     const usable = pts.filter((p) => p.y > 1e-12 * top && p.y > 0);
@@ -311,6 +315,7 @@ function gaussianRow(label: string, r: GaussianAnalysisRow, seconds: number): Ga
     total: r.total,
     discretization: r.discretization,
     momentMatched: r.momentMatched,
+    ...(r.invalid !== undefined ? { invalid: r.invalid } : {}),
   };
 }
 
