@@ -61,3 +61,18 @@ describe.skipIf(!hasOnnxRuntime)('committed models and the CLI', () => {
     expect(predicted.w2).toBeGreaterThan(0);
   });
 });
+
+describe.skipIf(!hasOnnxRuntime)('studies with a score network', () => {
+  it('run the samplers on the network and measure W2 against the analytic target', async () => {
+    const { study } = await import('../lib/study/run.js');
+    const base = { name: 'learned', target: { type: 'gmm' as const, ...JSON.parse(readFileSync('models/gmm4-target.json', 'utf8')) }, process: { name: 'vp' as const }, samplers: ['heun' as const], steps: [8, 16], seeds: [0], n: 300 };
+    const learned = await study({ ...base, model: { file: 'models/gmm4-denoiser.onnx', timeInput: 'logsnr' } });
+    const exact = await study(base);
+    const w = (r: typeof exact) => r.rows.map((x) => (x as { w2: number }).w2);
+    // Same seeds, same x_T and noise: only the score differs, and the learned one is measurably worse.
+    expect(w(learned).every(Number.isFinite)).toBe(true);
+    expect(w(learned)).not.toEqual(w(exact));
+    await expect(study({ ...base, model: { file: 'models/missing.onnx' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(study({ ...base, prior: 'exact', model: { file: 'models/gmm4-denoiser.onnx' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

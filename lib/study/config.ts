@@ -8,6 +8,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { readNpy } from '../npy.js';
 import { samplerChoice, samplerOptionKeys, takesOption, type SamplerOptions } from '../sampler-params.js';
 import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js';
+import type { OnnxModelOptions } from '../model/onnx-model.js';
 import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
 import { isTheorySampler, type TheorySampler } from './theory.js';
@@ -84,7 +85,15 @@ export interface StudyConfig {
   theory?: StudyTheoryConfig;
   /** Gaussian targets: the fewest evaluations per sampler to reach each tolerance (docs/gaussian-analysis.md). */
   toAccuracy?: ToAccuracyConfig;
+  /**
+   * A score network (docs/models.md) that the samplers run instead of the target's exact score; the
+   * target stays the reference every W2 is measured against. Every row is then Monte Carlo.
+   */
+  model?: StudyModelConfig;
 }
+
+/** loadOnnxModel's options, with `file` (relative to the config) for `model`. */
+export type StudyModelConfig = Omit<OnnxModelOptions, 'model'> & { file: string };
 
 export interface CoupledStudyConfig {
   /** Reference for probability-flow ODE samplers (default rk4 at max(256, 16 × the largest step count)). */
@@ -132,6 +141,8 @@ export interface ResolvedStudy {
   gaussian?: { mean: Float64Array; eigenvalues?: Float64Array; covariance?: Float64Array; d: number };
   /** Monte Carlo studies: the analytic target. */
   target?: TargetSpec;
+  /** The score network's load options (its file resolved), when the samplers run one. */
+  model?: OnnxModelOptions;
   d: number;
 }
 
@@ -265,7 +276,26 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
     resolved = { ...common, kind: 'monte-carlo', target, d: targetInfo(target).d };
   }
   if (prior === 'ot-semidiscrete') withOtPrior(resolved, priorIn as OtPriorFileConfig, baseDir);
+  if (config.model !== undefined) withModel(resolved, config.model, baseDir);
   return resolved;
+}
+
+/** A Gaussian study becomes Monte Carlo (exact-OT W2 against exact samples of the Gaussian). */
+function asMonteCarlo(s: ResolvedStudy): void {
+  if (s.kind !== 'gaussian') return;
+  const g = s.gaussian!;
+  s.kind = 'monte-carlo';
+  s.target = g.covariance ? gaussianTarget({ mean: g.mean, covariance: g.covariance }) : gaussianTarget({ mean: g.mean, variances: g.eigenvalues! });
+}
+
+/** Checks a study's model entry (loaded when the study runs: loading is asynchronous). */
+function withModel(s: ResolvedStudy, cfg: StudyModelConfig, baseDir: string): void {
+  if (typeof cfg !== 'object' || cfg === null) field('model', 'must be { file, parameterization?, timeInput?, … } (docs/models.md)');
+  if (typeof cfg.file !== 'string' || cfg.file.length === 0) field('model.file', 'must be the path of an .onnx file');
+  if (s.prior === 'exact') field('prior', "'exact' draws p_T of the analytic target; a study with a model starts from 'normal' or 'marginal-noise'");
+  const { file, ...rest } = cfg;
+  s.model = { ...rest, model: resolve(baseDir, file) };
+  asMonteCarlo(s);
 }
 
 /**
@@ -284,11 +314,7 @@ function withOtPrior(s: ResolvedStudy, cfg: OtPriorFileConfig, baseDir: string):
   const prior = loadOtPrior(file);
   requireOtPriorMatches(prior, { process: s.process, d: s.d }, 'prior');
   s.otPrior = { prior, file, soft: cfg.soft === true, tau: cfg.tau };
-  if (s.kind === 'gaussian') {
-    const g = s.gaussian!;
-    s.kind = 'monte-carlo';
-    s.target = g.covariance ? gaussianTarget({ mean: g.mean, covariance: g.covariance }) : gaussianTarget({ mean: g.mean, variances: g.eigenvalues! });
-  }
+  asMonteCarlo(s);
 }
 
 /** The coupled references per family, checked against every sampler of the study (before any work). */

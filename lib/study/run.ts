@@ -6,7 +6,8 @@
  * repeated over seeds, next to the statistical floor W2(two independent exact sample sets).
  */
 import { cpus } from 'node:os';
-import { DivergedError, InternalError, InvalidArgumentError } from '../errors.js';
+import { DivergedError, InternalError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { loadOnnxModel, type OnnxScoreModel } from '../model/onnx-model.js';
 import { analyzeGaussian, type GaussianAnalysisRow } from '../gaussian.js';
 import { studyChecksums, verifyStudyChecksums, type StudyChecksums } from './files.js';
 import { throwIfAborted, type JobOptions } from '../jobs.js';
@@ -395,6 +396,8 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
           ? gaussianTarget({ mean: s.gaussian!.mean, covariance: s.gaussian!.covariance })
           : gaussianTarget({ mean: s.gaussian!.mean, variances: s.gaussian!.eigenvalues! })
         : s.target!;
+    const model = s.model ? await loadOnnxModel(s.model) : undefined;
+    if (model && model.d !== s.d) throw new ShapeMismatchError(`model: the network has dimension ${model.d}, the target ${s.d}`);
     const reference = new Map<number, NDArray>();
     const ref = async (seed: number) => {
       let r = reference.get(seed);
@@ -427,7 +430,7 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
       if (!r) {
         const spec = s.coupled[family];
         const t0 = performance.now();
-        const run = await sample({ ...runOptions(s, target, signal), sampler: spec.sampler, steps: spec.steps, seed });
+        const run = await sample({ ...runOptions(s, target, signal, model), sampler: spec.sampler, steps: spec.steps, seed });
         r = run.samples;
         coupledSamples.set(key, r);
         if (!results.references!.some((x) => x.family === family && x.seed === seed)) {
@@ -450,11 +453,12 @@ export async function study(config: StudyConfig, options: StudyOptions = {}): Pr
             continue;
           }
           throwIfAborted(signal);
-          const row = await monteCarloRow(s, sampler, target, steps, seed, await ref(seed), await coupledReference(sampler, seed), options);
+          const row = await monteCarloRow(s, sampler, target, model, steps, seed, await ref(seed), await coupledReference(sampler, seed), options);
           results.rows.push(row);
           tick();
           publish();
         }
+    await model?.release();
   }
   results.complete = true;
   attachTheory(s, results);
@@ -522,10 +526,10 @@ export function attachTheory(s: ResolvedStudy, results: StudyResults): void {
   if (section) results.theory = section;
 }
 
-/** The sample() options every Monte Carlo run of a study shares. */
-function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | undefined) {
+/** The sample() options every Monte Carlo run of a study shares: the target's score, or the study's network. */
+function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | undefined, model: OnnxScoreModel | undefined) {
   return {
-    target,
+    ...(model ? { model } : { target }),
     process: s.process,
     grid: s.grid.kind,
     rho: s.grid.rho,
@@ -546,6 +550,7 @@ async function monteCarloRow(
   s: ResolvedStudy,
   sampler: ResolvedSampler,
   target: TargetSpec,
+  model: OnnxScoreModel | undefined,
   steps: number,
   seed: number,
   reference: NDArray,
@@ -561,7 +566,7 @@ async function monteCarloRow(
   };
   let run;
   try {
-    run = await sample({ ...runOptions(s, target, signal), sampler: sampler.name, ...sampler.options, steps, seed });
+    run = await sample({ ...runOptions(s, target, signal, model), sampler: sampler.name, ...sampler.options, steps, seed });
   } catch (e) {
     if (e instanceof DivergedError) return divergedRow(steps * schemeInfo(sampler.name).nfePerStep, e.diverged);
     throw e;
