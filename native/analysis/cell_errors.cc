@@ -2,7 +2,7 @@
 #include <cmath>
 #include "analysis/gaussian_recursion.h"
 #include "analysis/randomized_moments.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "linalg/bures.h"
 
 namespace dw2::analysis {

@@ -11,7 +11,7 @@
 #include "analysis/gaussian_data.h"
 #include "analysis/prior.h"
 #include "process/process.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "schemes/scheme.h"
 
 namespace dw2::analysis {

@@ -1,7 +1,7 @@
 #include "analysis/continuous_flow.h"
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::analysis {
 

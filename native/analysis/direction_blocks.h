@@ -4,7 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "runtime/threads.h"
 
 namespace dw2::analysis {

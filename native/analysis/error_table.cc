@@ -7,7 +7,7 @@
 #include "analysis/progress_range.h"
 #include "analysis/randomized_moments.h"
 #include "analysis/score_error.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "linalg/bures.h"
 
 namespace dw2::analysis {

@@ -1,7 +1,7 @@
 #include "analysis/gauss_legendre.h"
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::analysis {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cmath>
 #include <limits>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "linalg/symmetric_matrix.h"
 #include "random/noise.h"
 

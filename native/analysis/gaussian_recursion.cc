@@ -6,7 +6,7 @@
 #include "analysis/affine_form.h"
 #include "analysis/direction_blocks.h"
 #include "analysis/joint_form.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/simd.h"
 
 namespace dw2::analysis {

@@ -5,7 +5,7 @@
 #include <vector>
 #include "analysis/direction_maps.h"
 #include "process/process.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "schemes/scheme.h"
 
 namespace dw2::analysis {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include "analysis/direction_blocks.h"
 #include "analysis/gaussian_recursion.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/simd.h"
 #include "schemes/local_linearization.h"
 

@@ -1,7 +1,7 @@
 #include "analysis/prior.h"
 #include <cmath>
 #include <limits>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::analysis {
 

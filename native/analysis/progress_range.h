@@ -1,7 +1,7 @@
 // Maps a sub-task's progress in [0, 1] onto [begin, end] of its parent's, so a table of
 // many recursions reports one monotone fraction and honours one cancellation flag.
 #pragma once
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::analysis {
 

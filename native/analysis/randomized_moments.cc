@@ -5,7 +5,7 @@
 #include "analysis/affine_form.h"
 #include "analysis/direction_blocks.h"
 #include "analysis/gaussian_recursion.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 

@@ -12,7 +12,7 @@
 #include "analysis/direction_maps.h"
 #include "analysis/gauss_legendre.h"
 #include "process/process.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "schemes/scheme.h"
 
 namespace dw2::analysis {

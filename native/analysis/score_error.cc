@@ -2,7 +2,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "linalg/symmetric_matrix.h"
 
 namespace dw2::analysis {

@@ -9,7 +9,7 @@
 #include "analysis/gaussian_data.h"
 #include "analysis/prior.h"
 #include "linalg/bures.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::analysis {
 

@@ -8,7 +8,7 @@
 #include "analysis/cell_errors.h"
 #include "analysis/gaussian_recursion.h"
 #include "analysis/progress_range.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::analysis {
 

@@ -23,7 +23,7 @@
 #include "analysis/prior.h"
 #include "grid/grid.h"
 #include "process/process.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "schemes/scheme.h"
 
 namespace dw2::analysis {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 #include "binding/convert.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2 {
 

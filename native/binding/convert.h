@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

@@ -1,5 +1,5 @@
 #include "binding/js_batch_score.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

@@ -2,7 +2,7 @@
 // local-linearization step (schemes/local_linearization_noise.h) and the closed-form variance
 // Q they must add up to, so that tests can check c_W² h + c_H² h/12 + v = Q.
 #include "binding/convert.h"
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "binding/registry.h"
 #include "schemes/local_linearization_noise.h"
 

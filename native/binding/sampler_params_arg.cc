@@ -1,7 +1,7 @@
 #include "binding/sampler_params_arg.h"
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::cuda {
 

@@ -1,6 +1,6 @@
 // The CPU-only build's answer to every CUDA request: a typed UNSUPPORTED error.
 #ifndef DW2_WITH_CUDA
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "cuda/device.h"
 
 namespace dw2::cuda {

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "cuda/auction.h"
 #include "cuda/device.h"
 #include "ot/assignment.h"

@@ -7,7 +7,7 @@
 #include <memory>
 #include "cuda/sampler_kernels.h"
 #include "process/process.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "sampler/run_sampler.h"
 #include "sampler/sampler_setup.h"
 

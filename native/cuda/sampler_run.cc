@@ -5,7 +5,7 @@
 #include <string>
 #include <type_traits>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "cuda/device.h"
 #include "cuda/sampler.h"
 #include "sampler/combination.h"

@@ -1,6 +1,6 @@
 #include "grid/grid.h"
 #include <cmath>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

@@ -2,7 +2,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

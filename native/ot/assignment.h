@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 #include "ot/cost.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

@@ -27,7 +27,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/assignment.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"

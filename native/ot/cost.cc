@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <new>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 

@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

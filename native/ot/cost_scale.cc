@@ -1,7 +1,7 @@
 #include "ot/cost_scale.h"
 #include <algorithm>
 #include <cmath>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2::ot {
 

@@ -7,7 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/atoms.h"
 #include "ot/compensated.h"
 #include "ot/cost_scale.h"

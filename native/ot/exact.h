@@ -10,7 +10,7 @@
 #include "ot/certificate.h"
 #include "ot/cost.h"
 #include "ot/network_simplex.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

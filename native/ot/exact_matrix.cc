@@ -3,7 +3,7 @@
 #include <cfloat>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/cost_matrix.h"
 #include "ot/cost_scale.h"
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "linalg/bures.h"
 #include "ot/compensated.h"
 

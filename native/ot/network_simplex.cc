@@ -30,7 +30,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/cost_matrix.h"
 
 namespace dw2::ot {

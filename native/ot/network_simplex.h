@@ -4,7 +4,7 @@
 #include <vector>
 #include "ot/certificate.h"
 #include "ot/cost.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

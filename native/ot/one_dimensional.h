@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 #include "ot/certificate.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

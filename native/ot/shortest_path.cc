@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <limits>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/assignment.h"
 
 namespace dw2::ot {

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <numeric>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "ot/compensated.h"
 #include "ot/cost_scale.h"
 #include "ot/one_dimensional.h"

@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 #include "ot/cost.h"
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2::ot {
 

@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 

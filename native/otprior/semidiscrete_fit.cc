@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "otprior/cell_masses.h"
 #include "otprior/noise_streams.h"
 #include "otprior/semidiscrete.h"

@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "otprior/cell_masses.h"
 #include "otprior/noise_streams.h"
 #include "otprior/semidiscrete.h"

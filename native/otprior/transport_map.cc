@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "otprior/laguerre_argmax.h"
 #include "runtime/threads.h"
 

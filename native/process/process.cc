@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <limits>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 

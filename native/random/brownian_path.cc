@@ -1,7 +1,7 @@
 #include "random/brownian_path.h"
 #include <cmath>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "random/brownian_walker.h"
 #include "random/philox_normal.h"
 

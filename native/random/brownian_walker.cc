@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include "runtime/progress.h"
+#include "core/progress.h"
 
 namespace dw2 {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "runtime/threads.h"
 #include "schemes/plans.h"
 

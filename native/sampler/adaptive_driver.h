@@ -4,7 +4,7 @@
 // The controller sees the whole batch, so the accepted grid depends on every particle of the
 // call: results are reproducible across thread counts, not across batch splits.
 #pragma once
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "sampler/batch_score.h"
 #include "sampler/plan_executor.h"
 #include "sampler/sampler_setup.h"

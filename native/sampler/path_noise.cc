@@ -1,7 +1,7 @@
 #include "sampler/path_noise.h"
 #include <cmath>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "random/brownian_path.h"
 #include "random/brownian_walker.h"
 #include "random/noise.h"

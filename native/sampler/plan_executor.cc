@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "random/noise.h"
 #include "runtime/threads.h"
 #include "sampler/combination.h"

@@ -3,7 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "random/noise.h"
 #include "runtime/threads.h"
 #include "sampler/noise_keys.h"

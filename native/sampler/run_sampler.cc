@@ -5,7 +5,7 @@
 #include <vector>
 #include <cstring>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "sampler/adaptive_driver.h"
 #include "sampler/batch_local_model.h"
 #include "sampler/divergence.h"

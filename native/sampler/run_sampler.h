@@ -5,7 +5,7 @@
 #include <memory>
 #include <utility>
 #include <vector>
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "sampler/batch_score.h"
 #include "sampler/priors.h"
 #include "sampler/sampler_setup.h"

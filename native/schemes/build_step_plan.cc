@@ -1,6 +1,6 @@
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "schemes/plans.h"
 
 namespace dw2 {

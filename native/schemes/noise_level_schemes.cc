@@ -5,7 +5,7 @@
 // The model's outputs are D = (x + σ² s)/α and d = (y − D)/ς = −σ s (plan_algebra.h).
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "schemes/plan_algebra.h"
 #include "schemes/plans.h"
 

@@ -1,5 +1,5 @@
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "schemes/scheme.h"
 
 namespace dw2 {

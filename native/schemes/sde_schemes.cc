@@ -1,7 +1,7 @@
 // One-evaluation discretizations of the reverse SDE dx = −F_SDE dt, F_SDE = f x − g² s.
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "schemes/plans.h"
 
 namespace dw2::plans {

@@ -17,7 +17,7 @@
 // stage 0 gives m_k; x^c_k = UniC (or x̃_k); output UniP from x^c_k; H′ = (x^c_k, m_k, m_{k−1}, m_{k−2}).
 #include <cmath>
 #include <string>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "schemes/plan_algebra.h"
 #include "schemes/plans.h"
 

@@ -12,7 +12,7 @@
 #include <cmath>
 #include <memory>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "targets/basis_kernels.h"
 #include "targets/marginal_noise.h"
 #include "targets/mixture_block.h"

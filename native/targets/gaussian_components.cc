@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "targets/basis_kernels.h"
 
 namespace dw2 {

@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <vector>
-#include "binding/errors.h"
+#include "core/errors.h"
 #include "targets/basis_kernels.h"
 #include "targets/gaussian_components.h"
 #include "targets/marginal_noise.h"

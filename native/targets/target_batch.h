@@ -3,7 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include "runtime/progress.h"
+#include "core/progress.h"
 #include "targets/target.h"
 
 namespace dw2 {

@@ -2,7 +2,7 @@
 // progress sink. Kernels call checkpoint() between chunks of work.
 #pragma once
 #include <atomic>
-#include "binding/errors.h"
+#include "core/errors.h"
 
 namespace dw2 {
 
