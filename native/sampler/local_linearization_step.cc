@@ -90,10 +90,9 @@ void LocalLinearizationStepper::denseParticle(ThreadEigen& e, size_t o, double h
   e.dx.noalias() = Q * e.coef;
 }
 
-void LocalLinearizationStepper::denseBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
+void LocalLinearizationStepper::denseBlock(double h, size_t count) {
   const size_t d = s_.d;
   const double f = f_, cg2 = c_ * g2_;
-  model.jacobians(t, first, count, x_.data(), jac_.data());
 #pragma omp parallel num_threads(threads_)
   {
     ThreadEigen& e = eigen_[omp_get_thread_num()];
@@ -147,7 +146,8 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const size_t count = std::min(rows_, n - first);
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
-    model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
+    if (dense_) model.derivativesAndJacobians(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), jac_.data());
+    else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
 #pragma omp parallel for num_threads(threads_) schedule(static)
     for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
       const size_t o = static_cast<size_t>(ii) * d;
@@ -159,7 +159,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
       }
     }
     if (!ode_) drawNoise(k, first, count);
-    if (dense_) denseBlock(model, t, h, first, count);
+    if (dense_) denseBlock(h, count);
     else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);

@@ -36,7 +36,8 @@ class LocalLinearizationStepper {
 
  private:
   void drawNoise(int k, size_t first, size_t count);
-  void denseBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  // jac_ holds ∇s of the block (from derivativesAndJacobians).
+  void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
   const SamplerSetup& s_;
   bool dense_, ode_;
