@@ -17,6 +17,7 @@ export {
   stepPlan,
   phiFunctions,
   localLinearizationNoise,
+  localLinearizationNoiseTable,
   type LocalLinearizationNoise,
   processNames,
   priorNames,

@@ -21,6 +21,7 @@
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
+#include "schemes/local_linearization_noise_table.h"
 
 namespace dw2 {
 
@@ -46,7 +47,7 @@ class LocalLinearizationStepper {
   double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
-  // Per-thread scratch of the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
+  // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
   // row-major: b, M, z_W, z_H, ξ), then in L's eigen-coordinates after tridiagonalQr.
   struct ThreadEigen {
     Eigen::Tridiagonalization<Eigen::MatrixXd> tri;
@@ -55,9 +56,15 @@ class LocalLinearizationStepper {
     Eigen::VectorXd diag, off, coef, dx;
     std::vector<GivensRotation> rotations;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;  // fallback if the QR iteration does not converge
+    std::vector<double> mu, cW, cH, sqrtRemainder, noiseWork;  // the noise coefficients of the d eigenvalues
   };
-  void denseParticle(ThreadEigen& e, size_t o, double h);
-  std::vector<ThreadEigen> eigen_;
+  // Each thread takes kDenseGroup particles at a time, whose QR iterations run interleaved.
+  static constexpr int kDenseGroup = 4;
+  void denseGroup(ThreadEigen* e, const size_t* rows, int count, double h);
+  void toTridiagonalBasis(ThreadEigen& e, size_t o);
+  void fromEigenCoordinates(ThreadEigen& e, size_t o, double h, bool converged);
+  std::vector<ThreadEigen> eigen_;  // kDenseGroup per thread
+  LocalLinearizationNoiseTable noise_;  // of the current step (SDE)
 };
 
 // Rows per block so that a block's buffers stay near 32 MB.
