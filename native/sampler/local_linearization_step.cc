@@ -63,7 +63,27 @@ void LocalLinearizationStepper::toTridiagonalBasis(ThreadEigen& e, size_t o) {
   e.tri.compute(e.L);
   e.diag = e.tri.diagonal();
   if (n > 1) e.off.head(n - 1) = e.tri.subDiagonal();
-  e.Y.leftCols(m).noalias() = e.tri.matrixQ().transpose() * e.B.leftCols(m);
+  // Y = Qᵀ B = H_{n−2} ⋯ H_0 B, reflector by reflector: Eigen's HouseholderSequence product builds a
+  // blocked triangular factor for every call once d ≥ 48, more work than the m ≤ 5 columns need.
+  for (int j = 0; j < m; ++j)
+    for (Eigen::Index r = 0; r < n; ++r) e.Y(r, j) = e.B(r, j);
+  for (Eigen::Index i = 0; i + 1 < n; ++i) reflect(e, i, m);
+}
+
+// Rows i + 1 … n − 1 of the first m columns of Y ← H_i Y, H_i = I − τ_i v vᵀ, v = (1, essential part
+// stored below the subdiagonal of column i of the packed tridiagonalization).
+void LocalLinearizationStepper::reflect(ThreadEigen& e, Eigen::Index i, int m) {
+  const Eigen::Index n = e.Y.rows();
+  const double tau = e.tri.householderCoefficients()[i];
+  if (tau == 0.0) return;
+  const auto& packed = e.tri.packedMatrix();
+  for (int j = 0; j < m; ++j) {
+    double dot = e.Y(i + 1, j);
+    for (Eigen::Index r = i + 2; r < n; ++r) dot += packed(r, i) * e.Y(r, j);
+    const double t = tau * dot;
+    e.Y(i + 1, j) -= t;
+    for (Eigen::Index r = i + 2; r < n; ++r) e.Y(r, j) -= t * packed(r, i);
+  }
 }
 
 // e.dx = x′ − x = Σ_v w_v(hL) v over v = b, M (and z_W, z_H, ξ for the SDE), from the eigen-coordinates
@@ -91,7 +111,10 @@ void LocalLinearizationStepper::fromEigenCoordinates(ThreadEigen& e, size_t o, d
     noise(e.diag.data());
     for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(r, e.diag[r], e.Y.data() + r * e.Y.cols());
     applyTransposed(e.rotations, e.coef.data());
-    e.dx.noalias() = e.tri.matrixQ() * e.coef;
+    // dx = Q coef = H_0 ⋯ H_{n−2} coef, with coef as Y's column 0.
+    for (Eigen::Index r = 0; r < n; ++r) e.Y(r, 0) = e.coef[r];
+    for (Eigen::Index i = n - 2; i >= 0; --i) reflect(e, i, 1);
+    for (Eigen::Index r = 0; r < n; ++r) e.dx[r] = e.Y(r, 0);
     return;
   }
   e.solver.compute(e.L, Eigen::ComputeEigenvectors);

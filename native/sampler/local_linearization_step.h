@@ -62,6 +62,7 @@ class LocalLinearizationStepper {
   static constexpr int kDenseGroup = 4;
   void denseGroup(ThreadEigen* e, const size_t* rows, int count, double h);
   void toTridiagonalBasis(ThreadEigen& e, size_t o);
+  static void reflect(ThreadEigen& e, Eigen::Index i, int m);
   void fromEigenCoordinates(ThreadEigen& e, size_t o, double h, bool converged);
   std::vector<ThreadEigen> eigen_;  // kDenseGroup per thread
   LocalLinearizationNoiseTable noise_;  // of the current step (SDE)
