@@ -9,7 +9,10 @@
 // to the reverse-time Brownian motion on the step, in sampler time τ = T − t (r = τ − τ_k = t_k − t). The matrix
 // functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
 // eigenvectors) or on the Ritz values of the Lanczos
-// tridiagonal matrices of b, M and each noise vector (Krylov route).
+// tridiagonal matrices of b, M and each noise vector (Krylov route). c_W, c_H, √v come from the
+// step's LocalLinearizationNoiseTable (same quadrature, nodes built once per step). Native targets
+// give s, ∂_t s, Δs and ∇s in one pass (Target::localDerivatives); the dense route runs the QR
+// iterations of kDenseGroup particles interleaved. Neither grouping changes a particle's bits.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
