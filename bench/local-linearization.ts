@@ -1,8 +1,9 @@
 /**
  * Local linearization, the numbers a user weighs (issue 13):
  * 1. Cost of one step relative to an Euler–Maruyama step on the bench mixture (bench/mixture-fixture.ts,
- *    K = 8 diagonal components) at d = 2, 16, 64, dense and Krylov routes, plain and stabilized; one
- *    thread, process CPU time (robust on a shared machine).
+ *    K = 8 diagonal components) at d = 2, 16, 64, dense and Krylov routes, plain and stabilized, and the
+ *    ODE variant (dense; no noise, so the difference to the SDE is the noise's share); one thread, process
+ *    CPU time, best of 5 (robust on a shared machine).
  * 2. Time to reach a given W2 on a Gaussian (d = 16, spectrum 0.05…2, vp, t_end 10⁻³, exact prior):
  *    the fewest steps N (on a grid of ratio 2^{1/4}) whose exact `discretization` W2 (Gaussian analysis)
  *    is at most ε, times the measured CPU time per particle-step of the native sampler on the same
@@ -15,7 +16,7 @@ import { analyzeGaussianSync, gaussianTarget, gmmTarget, sampleSync, setThreads,
 import { benchMixture } from './mixture-fixture.js';
 
 /** CPU seconds per particle-step on one thread (best of `repeats`). */
-function secondsPerStep(o: { target: TargetSpec; sampler: SamplerName; n: number; steps: number; hessian?: 'dense' | 'krylov'; stabilize?: boolean; process?: 'vp' }, repeats = 3): number {
+function secondsPerStep(o: { target: TargetSpec; sampler: SamplerName; n: number; steps: number; hessian?: 'dense' | 'krylov'; stabilize?: boolean; process?: 'vp' }, repeats = 5): number {
   let best = Infinity;
   setThreads(1);
   try {
@@ -38,9 +39,13 @@ function costPerStep(): void {
     const n = d === 2 ? 20_000 : d === 16 ? 2_000 : 200;
     const steps = 5;
     const em = secondsPerStep({ target, sampler: 'euler-maruyama', n, steps });
-    const cell = (hessian: 'dense' | 'krylov', stabilize?: boolean) => (secondsPerStep({ target, sampler: 'local-linearization', n, steps, hessian, stabilize }) / em).toFixed(1);
+    const cell = (hessian: 'dense' | 'krylov', stabilize?: boolean, sampler: SamplerName = 'local-linearization') => {
+      const t = secondsPerStep({ target, sampler, n, steps, hessian, stabilize });
+      return `${(t / em).toFixed(1)}× (${(t * 1e6).toFixed(2)} µs)`;
+    };
     console.log(
-      `d = ${String(d).padStart(2)}: dense ${cell('dense')}×, dense stabilized ${cell('dense', true)}×, krylov ${cell('krylov')}× ` +
+      `d = ${String(d).padStart(2)}: dense ${cell('dense')}, dense stabilized ${cell('dense', true)}, ` +
+        `ode dense ${cell('dense', false, 'local-linearization-ode')}, krylov ${cell('krylov')} ` +
         `(euler-maruyama ${(em * 1e9).toFixed(0)} ns per particle-step)`,
     );
   }

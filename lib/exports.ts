@@ -20,6 +20,7 @@ export {
   stepPlan,
   phiFunctions,
   localLinearizationNoise,
+  localLinearizationNoiseTable,
   type LocalLinearizationNoise,
   processNames,
   priorNames,
@@ -165,3 +166,11 @@ export {
 } from './model/parameterization.js';
 export { scoreErrorStudy, pairedRms, type ScoreErrorOptions, type ScoreErrorResult, type ScoreErrorRow, type RmsEstimate } from './model/score-error.js';
 export { affineScoreAnalysis, fitAffine, type AffineAnalysisOptions, type AffineAnalysisResult, type AffineScore } from './model/affine-score-analysis.js';
+export type { ModelDType } from './model/onnx-model.js';
+export type { OrtModule, OrtSession, OrtTensor, OrtValueMetadata } from './model/onnx-runtime.js';
+export type { ResolvedToAccuracy, ToAccuracyConfig } from './study/to-accuracy-config.js';
+export type { StudyChecksums } from './study/files.js';
+export type { PaperBound } from './study/theory.js';
+export type { NativeSamplerParams } from './sampler-params.js';
+export type { StudyModelConfig } from './study/config.js';
+export type { LocalLinearizationNoiseTable } from './process.js';

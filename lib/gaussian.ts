@@ -319,7 +319,7 @@ export function withRowOptions<R extends { options?: SamplerOptions }>(rows: R[]
  * With `approxScore` the cost is dense: O(m d²) to estimate Σ̂ from m samples, an O(d³)
  * eigendecomposition of Σ̂, and an O(d³) Bures distance per row and prior. On CIFAR-10
  * (d = 3072, m = 1000) that is about 2 minutes on two loaded cores, during which this call
- * blocks the event loop: prefer {@link analyzeGaussian}, which runs on the thread pool and
+ * blocks the event loop: prefer `analyzeGaussian`, which runs on the thread pool and
  * reports progress (and honours its AbortSignal) through every phase.
  */
 export function analyzeGaussianSync(options: GaussianAnalysisOptions): GaussianAnalysisResult {

@@ -55,6 +55,7 @@ export const laguerreArgmax = typedEntry('laguerreArgmax', api.laguerreArgmax);
 export const loadOnnxModel = typedEntry('loadOnnxModel', api.loadOnnxModel);
 export const loadOtPrior = typedEntry('loadOtPrior', api.loadOtPrior);
 export const localLinearizationNoise = typedEntry('localLinearizationNoise', api.localLinearizationNoise);
+export const localLinearizationNoiseTable = typedEntry('localLinearizationNoiseTable', api.localLinearizationNoiseTable);
 export const mapOtPrior = typedEntry('mapOtPrior', api.mapOtPrior);
 export const measurePriorError = typedEntry('measurePriorError', api.measurePriorError);
 export const ndarray = typedEntry('ndarray', api.ndarray);

@@ -751,6 +751,25 @@ export interface PriorErrorReport {
 
 const exactW2Value: W2Function = async (a, b) => (await exactW2(a, b, { method: 'exact' })).w2;
 
+/** A call into code the caller supplied: its own failure is CALLBACK_FAILED with the cause, never INTERNAL. */
+function userCall<R>(what: string, f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DW2Error) throw e;
+    throw new CallbackError(`${what} threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+async function userCallAsync<R>(what: string, f: () => Promise<R> | R): Promise<R> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof DW2Error) throw e;
+    throw new CallbackError(`${what} threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 /**
  * The prior error, measured: maps n = rows(pT) fresh source draws through the prior, and reports
  * W2(mapped, pT) next to W2(N(0, s² I) samples from the same draws, pT), plus nearest-training-point
@@ -767,13 +786,13 @@ export async function measurePriorError(
   if (ref.d !== prior.d) throw new ShapeMismatchError(`pT has dimension ${ref.d}, the prior has ${prior.d}`);
   const z = sourceDraws(ref.n, prior.d, options.seed, 0);
   const soft = options.soft === true;
-  const mapped = prior.map(z, { soft, tau: options.tau });
+  const mapped = userCall('prior.map', () => prior.map(z, { soft, tau: options.tau }));
   const normalData = requireFiniteResult(Float64Array.from(z.data, (v) => v * prior.sourceScale), 'the scaled source draws');
   const normal = ndarray(normalData, [ref.n, prior.d]);
   const refArray = ndarray(ref.data, [ref.n, prior.d]);
   const given = options.w2 ?? exactW2Value;
   const w2 = async (a: NDArray, b: NDArray): Promise<number> => {
-    const r = await given(a, b);
+    const r = await userCallAsync('options.w2', () => given(a, b));
     const value = typeof r === 'number' ? r : r?.w2;
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError('options.w2 must return W2 as a finite number (or an object with a finite w2)');
     return value;

@@ -73,6 +73,7 @@ interface ScheduleBinding {
   ): StepPlan;
   phiFunctions(z: number): [number, number];
   localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise;
+  localLinearizationNoiseTable(h: number, mu: Float64Array, a: number, b: number): LocalLinearizationNoiseTable;
 }
 const binding = () => native() as unknown as ScheduleBinding;
 
@@ -261,4 +262,17 @@ export interface LocalLinearizationNoise {
 
 export function localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise {
   return callNative(() => binding().localLinearizationNoise(requireFiniteNumber(h, 'h'), requireFiniteNumber(mu, 'mu'), requireFiniteNumber(a, 'a'), requireFiniteNumber(b, 'b')));
+}
+
+/** c_W, c_H and √remainder for many μ of one step, as the CPU sampler computes them (per-step quadrature nodes, vectorized exponentials). */
+export interface LocalLinearizationNoiseTable {
+  cW: Float64Array;
+  cH: Float64Array;
+  sqrtRemainder: Float64Array;
+}
+
+export function localLinearizationNoiseTable(h: number, mu: ArrayLike<number>, a: number, b: number): LocalLinearizationNoiseTable {
+  const m = Float64Array.from(mu);
+  requireFiniteArray(m, 'mu');
+  return callNative(() => binding().localLinearizationNoiseTable(requireFiniteNumber(h, 'h'), m, requireFiniteNumber(a, 'a'), requireFiniteNumber(b, 'b')));
 }

@@ -3,10 +3,12 @@
  * - the path-coupled noise coefficients (c_W, c_H, remainder) of schemes/local_linearization_noise.h
  *   add up to Q to round-off, and match the closed forms of their special cases (constant g; μ = 0)
  *   and an independent fine composite-Simpson quadrature of the defining integrals;
+ * - the sampler's per-step table of those coefficients (many μ at once) agrees with them to 1e-14 of
+ *   the step's noise scale;
  * - the exact Gaussian analysis shows order 2 on vp (where freezing g² gave 1), ou, ve and heat.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeGaussianSync, gaussianTarget, gmmTarget, localLinearizationNoise, phiFunctions, sampleSync, type ProcessName } from '../lib/index.js';
+import { analyzeGaussianSync, gaussianTarget, gmmTarget, localLinearizationNoise, localLinearizationNoiseTable, phiFunctions, sampleSync, type ProcessName } from '../lib/index.js';
 
 /**
  * Composite Simpson on [0, h] with 2m panels in s, r = h(3s² − 2s³): an independent transcription of
@@ -72,6 +74,26 @@ describe('local-linearization noise coefficients', () => {
       expect(Math.abs(n.cW - ref.cW) / scale, `c_W at μ ${mu}`).toBeLessThan(1e-8);
       expect(Math.abs(n.cH - ref.cH) / scale, `c_H at μ ${mu}`).toBeLessThan(1e-8);
       expect(Math.abs(n.remainder - ref.remainder) / ref.variance, `remainder at μ ${mu}`).toBeLessThan(1e-8);
+    }
+  });
+
+  it("the sampler's per-step table agrees with them: |Δc_W|, |Δc_H|, |Δ√v| ≤ 1e-14 √(Q/h), √Q", () => {
+    // Each step's (h, a, b) with a spread of μ covering the 8-node, 16-node and several-panel cases in
+    // one vector (the table sorts them into groups and vectorizes across each group).
+    const steps = new Map<string, [number, number, number]>();
+    for (const [h, , a, b] of cases) steps.set(`${h},${a},${b}`, [h, a, b]);
+    for (const [h, a, b] of steps.values()) {
+      const mus = [0, 1e-9, -1e-9, ...cases.filter((c) => c[0] === h && c[2] === a && c[3] === b).map((c) => c[1])];
+      for (const z of [-200, -40, -9, -8, -7.9, -3, -1.01, -0.99, -0.5, -0.1, 0.01, 0.3, 0.97, 1.5, 4, 7.99, 8.01, 12]) mus.push(z / h);
+      const t = localLinearizationNoiseTable(h, mus, a, b);
+      mus.forEach((mu, i) => {
+        const n = localLinearizationNoise(h, mu, a, b);
+        const at = `h ${h} μ ${mu} a ${a} b ${b}`;
+        const scale = Math.sqrt(n.variance);
+        expect(Math.abs(t.cW[i]! - n.cW) * Math.sqrt(h), `c_W, ${at}`).toBeLessThanOrEqual(1e-14 * scale);
+        expect(Math.abs(t.cH[i]! - n.cH) * Math.sqrt(h / 12), `c_H, ${at}`).toBeLessThanOrEqual(1e-14 * scale);
+        expect(Math.abs(t.sqrtRemainder[i]! - Math.sqrt(n.remainder)), `√v, ${at}`).toBeLessThanOrEqual(1e-14 * scale);
+      });
     }
   });
 

@@ -48,7 +48,7 @@ export interface OnnxModelOptions {
   runtime?: string;
 }
 
-type ModelDType = 'float32' | 'float64';
+export type ModelDType = 'float32' | 'float64';
 const elemTypes: Record<string, ModelDType | 'int64'> = { float32: 'float32', float64: 'float64', int64: 'int64' };
 
 function findInput(meta: readonly OrtValueMetadata[], name: string | undefined, rank: (r: number) => boolean, what: string): OrtValueMetadata {

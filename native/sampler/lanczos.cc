@@ -13,8 +13,9 @@ BlockLanczos::BlockLanczos(size_t maxRows, size_t d, int m, int threads)
   eigen_.resize(threads);
   for (ThreadEigen& e : eigen_) {
     e.diag.resize(m);
-    e.sub.resize(std::max(m - 1, 1));
+    e.sub.resize(std::max(m, 1));
     e.y.resize(m);
+    e.rotations.reserve(static_cast<size_t>(4 * m * m + 16));
   }
 }
 
@@ -78,6 +79,32 @@ int BlockLanczos::run(size_t count, const double* v, const std::function<void(co
   return applications;
 }
 
+void BlockLanczos::functionOfT(ThreadEigen& e, size_t i, int k, const std::function<double(double)>& weight) {
+  const int m = m_;
+  double* y = e.y.data();
+  for (int l = 0; l < k; ++l) e.diag[l] = alpha_[i * m + l];
+  for (int l = 0; l + 1 < k; ++l) e.sub[l] = beta_[i * m + l];
+  for (int l = 0; l < k; ++l) y[l] = l == 0 ? 1.0 : 0.0;
+  if (tridiagonalQr(e.diag.data(), e.sub.data(), k, y, 1, e.rotations)) {
+    for (int l = 0; l < k; ++l) y[l] *= weight(e.diag[l]);
+    applyTransposed(e.rotations, y);
+    return;
+  }
+  // Not converged (never seen): T padded to m × m with a decoupled zero block (f(T) e₁ is unchanged
+  // on the first k entries) and Eigen's eigenvectors.
+  for (int l = 0; l < m; ++l) e.diag[l] = l < k ? alpha_[i * m + l] : 0.0;
+  for (int l = 0; l + 1 < m; ++l) e.sub[l] = l + 1 < k ? beta_[i * m + l] : 0.0;
+  e.solver.computeFromTridiagonal(e.diag, e.sub.head(std::max(m - 1, 1)), Eigen::ComputeEigenvectors);
+  const auto& Y = e.solver.eigenvectors();
+  const auto& theta = e.solver.eigenvalues();
+  for (int l = 0; l < m; ++l) y[l] = 0.0;
+  for (int c = 0; c < m; ++c) {
+    const double w = weight(theta[c]) * Y(0, c);
+    if (w == 0.0) continue;
+    for (int l = 0; l < k; ++l) y[l] += Y(l, c) * w;
+  }
+}
+
 void BlockLanczos::accumulate(size_t count, const std::function<double(double)>& weight, double* out) {
   const size_t d = d_;
   const int m = m_;
@@ -89,23 +116,8 @@ void BlockLanczos::accumulate(size_t count, const std::function<double(double)>&
       const size_t i = static_cast<size_t>(ii);
       const int k = dim_[i];
       if (k == 0) continue;
-      // T padded to m × m with a decoupled zero block: f(T) e₁ is unchanged on the first k entries.
-      for (int l = 0; l < m; ++l) e.diag[l] = l < k ? alpha_[i * m + l] : 0.0;
-      for (int l = 0; l + 1 < m; ++l) e.sub[l] = l + 1 < k ? beta_[i * m + l] : 0.0;
-      double* y = e.y.data();
-      if (m == 1) {
-        y[0] = weight(e.diag[0]);
-      } else {
-        e.solver.computeFromTridiagonal(e.diag, e.sub, Eigen::ComputeEigenvectors);
-        const auto& Y = e.solver.eigenvectors();
-        const auto& theta = e.solver.eigenvalues();
-        for (int l = 0; l < m; ++l) y[l] = 0.0;
-        for (int c = 0; c < m; ++c) {
-          const double w = weight(theta[c]) * Y(0, c);
-          if (w == 0.0) continue;
-          for (int l = 0; l < k; ++l) y[l] += Y(l, c) * w;
-        }
-      }
+      functionOfT(e, i, k, weight);
+      const double* y = e.y.data();
       double* o = out + i * d;
       for (int l = 0; l < k; ++l) {
         const double c = norm_[i] * y[l];

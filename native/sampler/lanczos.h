@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 #include <functional>
 #include <vector>
+#include "sampler/tridiagonal_qr.h"
 
 namespace dw2 {
 
@@ -29,10 +30,16 @@ class BlockLanczos {
   std::vector<int> dim_;
   std::vector<unsigned char> active_;
   std::vector<double> in_, out_;
+  // f(T) e₁ = V f(Θ) Vᵀ e₁ by the implicit QR iteration on e₁ alone (tridiagonal_qr.h): the
+  // rotations take e₁ to Vᵀ e₁ and, replayed backwards, the weighted coordinates back; Eigen's
+  // solver (which accumulates V) only where the iteration does not converge.
   struct ThreadEigen {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
     Eigen::VectorXd diag, sub, y;
+    std::vector<GivensRotation> rotations;
   };
+  // y (k entries) = f(T) e₁ for row i's T (k × k), with scratch e.
+  void functionOfT(ThreadEigen& e, size_t i, int k, const std::function<double(double)>& weight);
   std::vector<ThreadEigen> eigen_;
 };
 

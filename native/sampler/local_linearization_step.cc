@@ -24,7 +24,7 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
   if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
     const Eigen::Index n = static_cast<Eigen::Index>(d);
-    eigen_.resize(static_cast<size_t>(threads));
+    eigen_.resize(static_cast<size_t>(threads) * kDenseGroup);
     for (ThreadEigen& e : eigen_) {
       e.tri = Eigen::Tridiagonalization<Eigen::MatrixXd>(n);
       e.L.resize(n, n);
@@ -33,6 +33,8 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
       for (auto* v : {&e.diag, &e.off, &e.coef, &e.dx}) v->resize(n);
       e.rotations.reserve(static_cast<size_t>(4 * n * n + 16));
       e.solver = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(n);
+      for (auto* v : {&e.mu, &e.cW, &e.cH, &e.sqrtRemainder}) v->resize(d);
+      e.noiseWork.resize(LocalLinearizationNoiseTable::workSize(static_cast<int>(d)));
     }
   } else {
     lanczos_ = std::make_unique<BlockLanczos>(rows_, d, m, threads);
@@ -52,66 +54,121 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   }
 }
 
-// x′ − x for particle row o: Σ_v w_v(hL) v over v = b, M (and z_W, z_H, ξ for the SDE).
-void LocalLinearizationStepper::denseParticle(ThreadEigen& e, size_t o, double h) {
-  const size_t d = s_.d;
-  const Eigen::Index n = static_cast<Eigen::Index>(d);
+// L's tridiagonal form T = Hᵀ L H and the step's vectors in T's basis (rows of e.Y), for particle row o.
+void LocalLinearizationStepper::toTridiagonalBasis(ThreadEigen& e, size_t o) {
+  const Eigen::Index n = static_cast<Eigen::Index>(s_.d);
   const int m = ode_ ? 2 : 5;
-  const double a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
-  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
   const double* columns[5] = {b_.data() + o, m_.data() + o, zW_.data() + o, zH_.data() + o, xi_.data() + o};
   for (int j = 0; j < m; ++j) e.B.col(j) = Eigen::Map<const Eigen::VectorXd>(columns[j], n);
-  // The weight of eigen-direction μ for each vector.
-  auto coefficient = [&](double mu, const double* y) {
+  e.tri.compute(e.L);
+  e.diag = e.tri.diagonal();
+  if (n > 1) e.off.head(n - 1) = e.tri.subDiagonal();
+  // Y = Qᵀ B = H_{n−2} ⋯ H_0 B, reflector by reflector: Eigen's HouseholderSequence product builds a
+  // blocked triangular factor for every call once d ≥ 48, more work than the m ≤ 5 columns need.
+  for (int j = 0; j < m; ++j)
+    for (Eigen::Index r = 0; r < n; ++r) e.Y(r, j) = e.B(r, j);
+  for (Eigen::Index i = 0; i + 1 < n; ++i) reflect(e, i, m);
+}
+
+// Rows i + 1 … n − 1 of the first m columns of Y ← H_i Y, H_i = I − τ_i v vᵀ, v = (1, essential part
+// stored below the subdiagonal of column i of the packed tridiagonalization).
+void LocalLinearizationStepper::reflect(ThreadEigen& e, Eigen::Index i, int m) {
+  const Eigen::Index n = e.Y.rows();
+  const double tau = e.tri.householderCoefficients()[i];
+  if (tau == 0.0) return;
+  const auto& packed = e.tri.packedMatrix();
+  for (int j = 0; j < m; ++j) {
+    double dot = e.Y(i + 1, j);
+    for (Eigen::Index r = i + 2; r < n; ++r) dot += packed(r, i) * e.Y(r, j);
+    const double t = tau * dot;
+    e.Y(i + 1, j) -= t;
+    for (Eigen::Index r = i + 2; r < n; ++r) e.Y(r, j) -= t * packed(r, i);
+  }
+}
+
+// e.dx = x′ − x = Σ_v w_v(hL) v over v = b, M (and z_W, z_H, ξ for the SDE), from the eigen-coordinates
+// tridiagonalQr left in e.Y (or, when it did not converge — never seen — a full eigendecomposition).
+void LocalLinearizationStepper::fromEigenCoordinates(ThreadEigen& e, size_t o, double h, bool converged) {
+  const Eigen::Index n = static_cast<Eigen::Index>(s_.d);
+  const int m = ode_ ? 2 : 5;
+  const double cap = s_.linearizationCap / h;
+  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  // The weight of eigen-direction r (eigenvalue μ) for each vector; the noise coefficients of all
+  // d directions come from the step's table first.
+  auto coefficient = [&](Eigen::Index r, double mu, const double* y) {
     const double capped = std::min(mu, cap);
     const LocalLinearizationWeights w = localLinearizationWeights(h, capped);
     double v = w.drift * y[0] + w.curvature * y[1];
-    if (!ode_) {
-      const LocalLinearizationNoise nz = localLinearizationNoise(h, capped, a, slope);
-      v += nz.cW * sqrtH * y[2] + nz.cH * sqrtH12 * y[3] + std::sqrt(nz.remainder) * y[4];
-    }
+    if (!ode_) v += e.cW[r] * sqrtH * y[2] + e.cH[r] * sqrtH12 * y[3] + e.sqrtRemainder[r] * y[4];
     return v;
   };
-  e.tri.compute(e.L);
-  e.diag = e.tri.diagonal();
-  if (d > 1) e.off.head(n - 1) = e.tri.subDiagonal();
-  e.Y.leftCols(m).noalias() = e.tri.matrixQ().transpose() * e.B.leftCols(m);
-  if (tridiagonalQr(e.diag.data(), e.off.data(), static_cast<int>(d), e.Y.data(), static_cast<int>(e.Y.cols()), e.rotations)) {
-    for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.diag[r], e.Y.data() + r * e.Y.cols());
+  auto noise = [&](const double* mu) {
+    if (ode_) return;
+    for (Eigen::Index r = 0; r < n; ++r) e.mu[r] = std::min(mu[r], cap);
+    noise_.evaluate(e.mu.data(), static_cast<int>(n), e.cW.data(), e.cH.data(), e.sqrtRemainder.data(), e.noiseWork.data());
+  };
+  if (converged) {
+    noise(e.diag.data());
+    for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(r, e.diag[r], e.Y.data() + r * e.Y.cols());
     applyTransposed(e.rotations, e.coef.data());
-    e.dx.noalias() = e.tri.matrixQ() * e.coef;
+    // dx = Q coef = H_0 ⋯ H_{n−2} coef, with coef as Y's column 0.
+    for (Eigen::Index r = 0; r < n; ++r) e.Y(r, 0) = e.coef[r];
+    for (Eigen::Index i = n - 2; i >= 0; --i) reflect(e, i, 1);
+    for (Eigen::Index r = 0; r < n; ++r) e.dx[r] = e.Y(r, 0);
     return;
   }
-  // Not converged (never seen): the full eigendecomposition.
   e.solver.compute(e.L, Eigen::ComputeEigenvectors);
   const auto& Q = e.solver.eigenvectors();
   e.Y.leftCols(m).noalias() = Q.transpose() * e.B.leftCols(m);
-  for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(e.solver.eigenvalues()[r], e.Y.data() + r * e.Y.cols());
+  noise(e.solver.eigenvalues().data());
+  for (Eigen::Index r = 0; r < n; ++r) e.coef[r] = coefficient(r, e.solver.eigenvalues()[r], e.Y.data() + r * e.Y.cols());
   e.dx.noalias() = Q * e.coef;
 }
 
-void LocalLinearizationStepper::denseBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
+// Particles rows[0..count) (count ≤ kDenseGroup), e: their scratch with L filled in. Each particle's
+// arithmetic is that of a lone particle, so grouping changes no bit.
+void LocalLinearizationStepper::denseGroup(ThreadEigen* e, const size_t* rows, int count, double h) {
+  const size_t d = s_.d;
+  QrProblem problems[kDenseGroup] = {};
+  bool converged[kDenseGroup];
+  for (int p = 0; p < count; ++p) {
+    toTridiagonalBasis(e[p], rows[p] * d);
+    problems[p] = {e[p].diag.data(), e[p].off.data(), static_cast<int>(d), e[p].Y.data(), static_cast<int>(e[p].Y.cols()), &e[p].rotations};
+  }
+  tridiagonalQr(problems, count, converged);
+  for (int p = 0; p < count; ++p) {
+    const size_t o = rows[p] * d;
+    fromEigenCoordinates(e[p], o, h, converged[p]);
+    for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + e[p].dx[r];
+  }
+}
+
+void LocalLinearizationStepper::denseBlock(double h, size_t count) {
   const size_t d = s_.d;
   const double f = f_, cg2 = c_ * g2_;
-  model.jacobians(t, first, count, x_.data(), jac_.data());
+  const long long groups = static_cast<long long>((count + kDenseGroup - 1) / kDenseGroup);
 #pragma omp parallel num_threads(threads_)
   {
-    ThreadEigen& e = eigen_[omp_get_thread_num()];
+    ThreadEigen* e = eigen_.data() + static_cast<size_t>(omp_get_thread_num()) * kDenseGroup;
 #pragma omp for schedule(static)
-    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-      const size_t o = static_cast<size_t>(ii) * d;
-      const double* J = jac_.data() + o * d;
-      for (size_t r = 0; r < d; ++r)
-        for (size_t q = 0; q < d; ++q) e.L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
-      denseParticle(e, o, h);
-      for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + e.dx[r];
+    for (long long gi = 0; gi < groups; ++gi) {
+      size_t rows[kDenseGroup];
+      int members = 0;
+      for (size_t i = static_cast<size_t>(gi) * kDenseGroup; i < count && members < kDenseGroup; ++i) {
+        rows[members] = i;
+        const double* J = jac_.data() + i * d * d;
+        Eigen::MatrixXd& L = e[members++].L;
+        for (size_t r = 0; r < d; ++r)
+          for (size_t q = 0; q < d; ++q) L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
+      }
+      denseGroup(e, rows, members, h);
     }
   }
 }
 
 void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
   const size_t d = s_.d;
-  const double f = f_, cg2 = c_ * g2_, a = g2_, slope = g2Slope_, cap = s_.linearizationCap / h;
+  const double f = f_, cg2 = c_ * g2_, cap = s_.linearizationCap / h;
   const double* xs = x_.data();
   auto apply = [&](const double* in, double* out) {
     model.hvps(t, first, count, xs, in, out);
@@ -126,9 +183,16 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(m_.data(), [h](double mu) { return localLinearizationWeights(h, mu).curvature; });
   if (ode_) return;
   const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
-  accumulate(zW_.data(), [=](double mu) { return sqrtH * localLinearizationNoise(h, mu, a, slope).cW; });
-  accumulate(zH_.data(), [=](double mu) { return sqrtH12 * localLinearizationNoise(h, mu, a, slope).cH; });
-  accumulate(xi_.data(), [=](double mu) { return std::sqrt(localLinearizationNoise(h, mu, a, slope).remainder); });
+  // One Ritz value at a time through the step's table (its nodes are shared; work on the stack).
+  const LocalLinearizationNoiseTable& table = noise_;
+  auto noiseAt = [&table](double mu, int which) {
+    double c[3], work[LocalLinearizationNoiseTable::workSize(1)];
+    table.evaluate(&mu, 1, c, c + 1, c + 2, work);
+    return c[which];
+  };
+  accumulate(zW_.data(), [=](double mu) { return sqrtH * noiseAt(mu, 0); });
+  accumulate(zH_.data(), [=](double mu) { return sqrtH12 * noiseAt(mu, 1); });
+  accumulate(xi_.data(), [=](double mu) { return noiseAt(mu, 2); });
 }
 
 template <class T>
@@ -140,6 +204,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   f_ = p.f(t);
   g2_ = p.g2(t);
   g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
+  if (!ode_) noise_.reset(h, g2_, g2Slope_);
   const double f = f_, g2 = g2_, df = p.dfdt(t), dg2 = p.dg2dt(t), c = c_;
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;
 
@@ -147,7 +212,8 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const size_t count = std::min(rows_, n - first);
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
-    model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
+    if (dense_) model.derivativesAndJacobians(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), jac_.data());
+    else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
 #pragma omp parallel for num_threads(threads_) schedule(static)
     for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
       const size_t o = static_cast<size_t>(ii) * d;
@@ -159,7 +225,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
       }
     }
     if (!ode_) drawNoise(k, first, count);
-    if (dense_) denseBlock(model, t, h, first, count);
+    if (dense_) denseBlock(h, count);
     else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);

@@ -9,7 +9,10 @@
 // to the reverse-time Brownian motion on the step, in sampler time τ = T − t (r = τ − τ_k = t_k − t). The matrix
 // functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
 // eigenvectors) or on the Ritz values of the Lanczos
-// tridiagonal matrices of b, M and each noise vector (Krylov route).
+// tridiagonal matrices of b, M and each noise vector (Krylov route). c_W, c_H, √v come from the
+// step's LocalLinearizationNoiseTable (same quadrature, nodes built once per step). Native targets
+// give s, ∂_t s, Δs and ∇s in one pass (Target::localDerivatives); the dense route runs the QR
+// iterations of kDenseGroup particles interleaved. Neither grouping changes a particle's bits.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
@@ -21,6 +24,7 @@
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
+#include "schemes/local_linearization_noise_table.h"
 
 namespace dw2 {
 
@@ -36,7 +40,8 @@ class LocalLinearizationStepper {
 
  private:
   void drawNoise(int k, size_t first, size_t count);
-  void denseBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  // jac_ holds ∇s of the block (from derivativesAndJacobians).
+  void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
   const SamplerSetup& s_;
   bool dense_, ode_;
@@ -45,7 +50,7 @@ class LocalLinearizationStepper {
   double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
-  // Per-thread scratch of the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
+  // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
   // row-major: b, M, z_W, z_H, ξ), then in L's eigen-coordinates after tridiagonalQr.
   struct ThreadEigen {
     Eigen::Tridiagonalization<Eigen::MatrixXd> tri;
@@ -54,9 +59,16 @@ class LocalLinearizationStepper {
     Eigen::VectorXd diag, off, coef, dx;
     std::vector<GivensRotation> rotations;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;  // fallback if the QR iteration does not converge
+    std::vector<double> mu, cW, cH, sqrtRemainder, noiseWork;  // the noise coefficients of the d eigenvalues
   };
-  void denseParticle(ThreadEigen& e, size_t o, double h);
-  std::vector<ThreadEigen> eigen_;
+  // Each thread takes kDenseGroup particles at a time, whose QR iterations run interleaved.
+  static constexpr int kDenseGroup = 4;
+  void denseGroup(ThreadEigen* e, const size_t* rows, int count, double h);
+  void toTridiagonalBasis(ThreadEigen& e, size_t o);
+  static void reflect(ThreadEigen& e, Eigen::Index i, int m);
+  void fromEigenCoordinates(ThreadEigen& e, size_t o, double h, bool converged);
+  std::vector<ThreadEigen> eigen_;  // kDenseGroup per thread
+  LocalLinearizationNoiseTable noise_;  // of the current step (SDE)
 };
 
 // Rows per block so that a block's buffers stay near 32 MB.

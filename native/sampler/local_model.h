@@ -15,6 +15,12 @@ class LocalModel {
   virtual void derivatives(double t, size_t first, size_t count, const double* x, double* s, double* dsdt, double* laplacian) = 0;
   // ∇s per row (count × d × d, row-major), symmetric up to round-off.
   virtual void jacobians(double t, size_t first, size_t count, const double* x, double* jacobian) = 0;
+  // derivatives() and jacobians() together (one call: native targets share their work per particle).
+  virtual void derivativesAndJacobians(double t, size_t first, size_t count, const double* x, double* s, double* dsdt,
+                                       double* laplacian, double* jacobian) {
+    derivatives(t, first, count, x, s, dsdt, laplacian);
+    jacobians(t, first, count, x, jacobian);
+  }
   // (∇s) v per row.
   virtual void hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) = 0;
   // Per-particle work so far: score evaluations, Hessian-vector products, Jacobians.

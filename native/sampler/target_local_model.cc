@@ -7,7 +7,7 @@ TargetLocalModel::TargetLocalModel(const Target& target, const Process& p, size_
     : target_(target), p_(p), d_(d), threads_(threads), stride_(target.scratchSize() + d + 8),
       scratch_(static_cast<size_t>(threads) * stride_) {}
 
-void TargetLocalModel::derivatives(double t, size_t, size_t count, const double* x, double* s, double* dsdt, double* laplacian) {
+void TargetLocalModel::local(double t, size_t count, const double* x, double* s, double* dsdt, double* laplacian, double* jacobian) {
   const size_t d = d_;
 #pragma omp parallel num_threads(threads_)
   {
@@ -15,12 +15,21 @@ void TargetLocalModel::derivatives(double t, size_t, size_t count, const double*
 #pragma omp for schedule(static)
     for (long long i = 0; i < static_cast<long long>(count); ++i) {
       const size_t o = static_cast<size_t>(i) * d;
-      target_.score(p_, t, x + o, s + o, w);
-      target_.scoreTimeDerivative(p_, t, x + o, dsdt + o, w);
-      target_.scoreLaplacian(p_, t, x + o, laplacian + o, w);
+      target_.localDerivatives(p_, t, x + o, s + o, dsdt + o, laplacian + o, jacobian ? jacobian + o * d : nullptr, w);
     }
   }
+}
+
+void TargetLocalModel::derivatives(double t, size_t, size_t count, const double* x, double* s, double* dsdt, double* laplacian) {
+  local(t, count, x, s, dsdt, laplacian, nullptr);
   nfe += 1;
+}
+
+void TargetLocalModel::derivativesAndJacobians(double t, size_t, size_t count, const double* x, double* s, double* dsdt,
+                                               double* laplacian, double* jacobian) {
+  local(t, count, x, s, dsdt, laplacian, jacobian);
+  nfe += 1;
+  jacobianCount += 1;
 }
 
 void TargetLocalModel::jacobians(double t, size_t, size_t count, const double* x, double* jacobian) {

@@ -12,9 +12,13 @@ class TargetLocalModel : public LocalModel {
   TargetLocalModel(const Target& target, const Process& p, size_t d, int threads);
   void derivatives(double t, size_t first, size_t count, const double* x, double* s, double* dsdt, double* laplacian) override;
   void jacobians(double t, size_t first, size_t count, const double* x, double* jacobian) override;
+  void derivativesAndJacobians(double t, size_t first, size_t count, const double* x, double* s, double* dsdt, double* laplacian,
+                               double* jacobian) override;
   void hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) override;
 
  private:
+  // Target::localDerivatives per row (jacobian may be null).
+  void local(double t, size_t count, const double* x, double* s, double* dsdt, double* laplacian, double* jacobian);
   double* scratch(int thread) { return scratch_.data() + static_cast<size_t>(thread) * stride_; }
   const Target& target_;
   Process p_;

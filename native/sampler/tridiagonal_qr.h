@@ -20,6 +20,20 @@ struct GivensRotation {
 // Returns false when the iteration did not converge within 30 n sweeps.
 bool tridiagonalQr(double* diag, double* off, int n, double* Y, int m, std::vector<GivensRotation>& rotations);
 
+// Several independent problems at once (at most kMaxQrProblems), interleaved rotation by rotation:
+// each problem's arithmetic, and so its result, is bitwise that of the single call above; the
+// interleaving only lets the CPU overlap their latency-bound chases. converged[p]: as the return value.
+struct QrProblem {
+  double* diag;
+  double* off;
+  int n;
+  double* Y;
+  int m;  // the same for every problem of one call
+  std::vector<GivensRotation>* rotations;
+};
+constexpr int kMaxQrProblems = 8;
+void tridiagonalQr(const QrProblem* problems, int count, bool* converged);
+
 // v ← Pᵀ v: the recorded rotations transposed, in reverse order (eigen-coordinates → T's basis).
 void applyTransposed(const std::vector<GivensRotation>& rotations, double* v);
 

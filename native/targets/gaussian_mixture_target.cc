@@ -106,23 +106,10 @@ class GaussianMixtureTarget final : public Target {
   }
 
   void scoreJacobian(const Process& p, double t, const double* x, double* s, double* jacobian, double* scratch) const override {
-    const size_t d = dim();
     Work w = layout(scratch);
     MarginalScales m(p, t);
     componentScores(m, x, w, s, scratch);
-    for (size_t i = 0; i < d * d; ++i) jacobian[i] = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      const double r = w.r[k];
-      if (r == 0) continue;
-      g_.hessianInBasis(k, m, w.tmp);
-      for (size_t j = 0; j < d; ++j) w.tmp[j] *= r;
-      g_.addDiagonalInBasis(k, w.tmp, jacobian);
-      centred(w, k, s, w.e);
-      for (size_t a = 0; a < d; ++a) {
-        const double ra = r * w.e[a];
-        for (size_t b = 0; b < d; ++b) jacobian[a * d + b] += ra * w.e[b];
-      }
-    }
+    jacobianFrom(m, w, s, jacobian);
   }
 
   void hessianVectorProduct(const Process& p, double t, const double* x, const double* v, double* out,
@@ -144,47 +131,32 @@ class GaussianMixtureTarget final : public Target {
   }
 
   void scoreLaplacian(const Process& p, double t, const double* x, double* laplacian, double* scratch) const override {
-    const size_t d = dim();
     Work w = layout(scratch);
     MarginalScales m(p, t);
     componentScores(m, x, w, w.s, scratch);
-    for (size_t i = 0; i < d; ++i) laplacian[i] = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      const double r = w.r[k];
-      if (r == 0) continue;
-      g_.hessianInBasis(k, m, w.tmp);
-      double trace = 0.0;
-      for (size_t j = 0; j < d; ++j) trace += w.tmp[j];
-      centred(w, k, w.s, w.e);
-      const double c = r * (trace + dotProduct(w.e, w.e, d));
-      for (size_t i = 0; i < d; ++i) laplacian[i] += c * w.e[i];
-      applyComponentHessian(k, m, w.e, w.e, w);  // e ← H_k e
-      for (size_t i = 0; i < d; ++i) laplacian[i] += 2.0 * r * w.e[i];
-    }
+    laplacianFrom(m, w, laplacian);
   }
 
   void scoreTimeDerivative(const Process& p, double t, const double* x, double* dsdt, double* scratch) const override {
-    const size_t d = dim();
     Work w = layout(scratch);
     MarginalScales m(p, t);
     componentScores(m, x, w, w.s, scratch);
-    double meanDelta = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      if (w.r[k] == 0) continue;
-      w.delta[k] = g_.logDensityTimeDerivative(k, m, basisScore(w, k));
-      meanDelta += w.r[k] * w.delta[k];
-    }
-    for (size_t i = 0; i < d; ++i) dsdt[i] = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      const double r = w.r[k];
-      if (r == 0) continue;
-      g_.scoreTimeDerivativeInBasis(k, m, basisScore(w, k), w.tmp);
-      g_.fromBasis(k, w.tmp, w.e);
-      for (size_t i = 0; i < d; ++i) dsdt[i] += r * w.e[i];
-      centred(w, k, w.s, w.e);
-      const double c = r * (w.delta[k] - meanDelta);
-      for (size_t i = 0; i < d; ++i) dsdt[i] += c * w.e[i];
-    }
+    timeDerivativeFrom(m, w, dsdt);
+  }
+
+  // One componentScores for all four quantities; the loops are those of the separate methods,
+  // so every output is bitwise what they give.
+  void localDerivatives(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian, double* jacobian,
+                        double* scratch) const override {
+    Work w = layout(scratch);
+    MarginalScales m(p, t);
+    componentScores(m, x, w, w.s, scratch);
+    if (jacobian) jacobianFrom(m, w, w.s, jacobian);
+    timeDerivativeFrom(m, w, dsdt);
+    laplacianFrom(m, w, laplacian);
+    // score() takes the precision-form block kernel for cached full covariances (other rounding).
+    if (g_.precisionCached()) return fullBlocks(m, x, 1, s, scratch);
+    for (size_t i = 0; i < dim(); ++i) s[i] = w.s[i];
   }
 
   void sampleMarginal(const Process& p, double t, uint64_t seed, uint64_t particle, double* x, double* scratch) const override {
@@ -235,6 +207,64 @@ class GaussianMixtureTarget final : public Target {
     w.tmp = w.e + d;
     w.tmp2 = w.tmp + d;
     return w;
+  }
+
+  // ∇s = Σ r_k (H_k + e_k e_kᵀ), after componentScores (s: its mixture score).
+  void jacobianFrom(const MarginalScales& m, const Work& w, const double* s, double* jacobian) const {
+    const size_t d = dim();
+    for (size_t i = 0; i < d * d; ++i) jacobian[i] = 0.0;
+    for (size_t k = 0; k < K(); ++k) {
+      const double r = w.r[k];
+      if (r == 0) continue;
+      g_.hessianInBasis(k, m, w.tmp);
+      for (size_t j = 0; j < d; ++j) w.tmp[j] *= r;
+      g_.addDiagonalInBasis(k, w.tmp, jacobian);
+      centred(w, k, s, w.e);
+      for (size_t a = 0; a < d; ++a) {
+        const double ra = r * w.e[a];
+        for (size_t b = 0; b < d; ++b) jacobian[a * d + b] += ra * w.e[b];
+      }
+    }
+  }
+
+  // Δs = Σ r_k [(tr H_k + |e_k|²) e_k + 2 H_k e_k], after componentScores into w.s.
+  void laplacianFrom(const MarginalScales& m, const Work& w, double* laplacian) const {
+    const size_t d = dim();
+    for (size_t i = 0; i < d; ++i) laplacian[i] = 0.0;
+    for (size_t k = 0; k < K(); ++k) {
+      const double r = w.r[k];
+      if (r == 0) continue;
+      g_.hessianInBasis(k, m, w.tmp);
+      double trace = 0.0;
+      for (size_t j = 0; j < d; ++j) trace += w.tmp[j];
+      centred(w, k, w.s, w.e);
+      const double c = r * (trace + dotProduct(w.e, w.e, d));
+      for (size_t i = 0; i < d; ++i) laplacian[i] += c * w.e[i];
+      applyComponentHessian(k, m, w.e, w.e, w);  // e ← H_k e
+      for (size_t i = 0; i < d; ++i) laplacian[i] += 2.0 * r * w.e[i];
+    }
+  }
+
+  // ∂_t s = Σ r_k [∂_t s_k + (δ_k − δ̄) e_k], after componentScores into w.s.
+  void timeDerivativeFrom(const MarginalScales& m, const Work& w, double* dsdt) const {
+    const size_t d = dim();
+    double meanDelta = 0.0;
+    for (size_t k = 0; k < K(); ++k) {
+      if (w.r[k] == 0) continue;
+      w.delta[k] = g_.logDensityTimeDerivative(k, m, basisScore(w, k));
+      meanDelta += w.r[k] * w.delta[k];
+    }
+    for (size_t i = 0; i < d; ++i) dsdt[i] = 0.0;
+    for (size_t k = 0; k < K(); ++k) {
+      const double r = w.r[k];
+      if (r == 0) continue;
+      g_.scoreTimeDerivativeInBasis(k, m, basisScore(w, k), w.tmp);
+      g_.fromBasis(k, w.tmp, w.e);
+      for (size_t i = 0; i < d; ++i) dsdt[i] += r * w.e[i];
+      centred(w, k, w.s, w.e);
+      const double c = r * (w.delta[k] - meanDelta);
+      for (size_t i = 0; i < d; ++i) dsdt[i] += c * w.e[i];
+    }
   }
 
   // Fills r, ŝ_k and s_k (for r_k > 0) and the mixture score s.

@@ -6,4 +6,13 @@ void Target::scoreBatch(const Process& p, double t, const double* x, size_t rows
   for (size_t i = 0; i < rows; ++i) score(p, t, x + i * d, s + i * d, scratch);
 }
 
+void Target::localDerivatives(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
+                              double* jacobian, double* scratch) const {
+  // scoreJacobian writes s too; score() then gives s exactly as a plain call would.
+  if (jacobian) scoreJacobian(p, t, x, s, jacobian, scratch);
+  score(p, t, x, s, scratch);
+  scoreTimeDerivative(p, t, x, dsdt, scratch);
+  scoreLaplacian(p, t, x, laplacian, scratch);
+}
+
 }  // namespace dw2

@@ -36,6 +36,11 @@ class Target {
   virtual void scoreLaplacian(const Process& p, double t, const double* x, double* laplacian, double* scratch) const = 0;
   // ∂s/∂t at fixed x.
   virtual void scoreTimeDerivative(const Process& p, double t, const double* x, double* dsdt, double* scratch) const = 0;
+  // What one local-linearization step needs at x, together: s, ∂_t s, Δs and, when jacobian is
+  // non-null, ∇s — each bitwise equal to the separate calls above. The default makes those calls;
+  // mixtures override it with one pass over the components (their shared work done once).
+  virtual void localDerivatives(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
+                                double* jacobian, double* scratch) const;
 
   // An exact draw from p_t for `particle`, a pure function of (seed, particle, t): noise
   // from the Philox generator with step = kMarginalStep and stages ≥ kMarginalStage.
