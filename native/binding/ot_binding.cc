@@ -170,6 +170,7 @@ Napi::Value exactResultObject(Napi::Env env, const ExactResult& r) {
   st.Set("pivots", double(r.simplex.pivots));
   st.Set("degeneratePivots", double(r.simplex.degeneratePivots));
   st.Set("arcsPriced", double(r.simplex.arcsPriced));
+  st.Set("costEstimates", r.costEstimates);
   st.Set("secondsCosts", r.secondsCosts);
   st.Set("secondsSolve", r.secondsSolve);
   st.Set("secondsCertify", r.secondsCertify);

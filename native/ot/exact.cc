@@ -189,6 +189,12 @@ ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base,
   if (dense) {
     SubProgress sp(progress, 0.0, 0.1);
     C.buildDense(sp);
+  } else if (d > kAuctionOnTheFlyMaxDim && base + 2.0 * 8.0 * double(n + m) * double(d + 2) <= opts.memoryBudgetBytes) {
+    // Rows of many coordinates: estimate them in blocks (a matrix product) and compute
+    // only the candidates exactly (cost_filter.h); results are the same.
+    C.buildFilter();
+    r.costEstimates = C.filter() != nullptr;
+    r.workingBytes += 2.0 * 8.0 * double(n + m) * double(d + 2);
   }
   r.secondsCosts = since(t0);
   r.dense = dense;

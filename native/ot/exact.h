@@ -35,6 +35,7 @@ struct ExactResult {
   double tolerance = 0.0;  // the accepted bound
   bool certified = false;  // cert.bound <= tolerance
   bool dense = false;
+  bool costEstimates = false;  // row scans used float32 estimates + exact candidates (cost_filter.h)
   double workingBytes = 0.0;  // estimated peak working memory of the solve
   AuctionStats auction;
   ShortestPathStats shortestPath;
