@@ -349,10 +349,16 @@ class Auction {
     }
   }
 
-  // One bid of free row i: raise the price of its best column to the second-best value + eps.
+  // A bid raises the price of the row's best column to the second-best value + eps.
+  // One bid of free row i; with opts.deferStale a row whose list went stale since the
+  // batch started goes back to the queue instead (its list is rebuilt with the next batch).
   void bid(int64_t i) {
     Best b = scanList(L_, p_.data(), size_t(i));
     if (b.w1 > L_.tail[i]) {
+      if (opts_.deferStale) {
+        push(i);
+        return;
+      }
       rebuild(&i, 1);
       b = scanList(L_, p_.data(), size_t(i));
     }
@@ -384,7 +390,7 @@ class Auction {
         const int64_t i = ring_[(head_ + q) % ring_.size()];
         if (scanList(L_, p_.data(), size_t(i)).w1 > L_.tail[i]) stale_.push_back(i);
       }
-      if (stale_.size() > 1) rebuild(stale_.data(), stale_.size());
+      if (stale_.size() > (opts_.deferStale ? 0 : 1)) rebuild(stale_.data(), stale_.size());
       // Sequential (Gauss-Seidel) bids.
       for (size_t q = 0; q < batch; ++q) {
         const int64_t i = ring_[head_];

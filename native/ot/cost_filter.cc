@@ -19,13 +19,17 @@ constexpr size_t kPanel = 512;  // columns per cache panel: d x 512 floats of b 
 #define DW2_FMA_CLONES
 #endif
 
-// out[r * ld + j] = sum_k A[r][k] * bT[k][j] (in float32) for r < rows (a multiple of 4)
-// and all m columns: a register-tiled matrix product, panels of b reused by all rows.
-DW2_FMA_CLONES void dotBlock(const float* A, size_t rows, size_t d, const float* bT, size_t m, double* out, size_t ld) {
+// Estimated costs of rows r < rows (a multiple of 4) against all m columns:
+// out[r][j] = (ra[r] + rb[j]) - scale2 * sum_k A[r][k] bT[k][j], the sum in float32 by a
+// register-tiled matrix product whose panels of b are reused by all rows.
+DW2_FMA_CLONES void estimateBlock(const float* A, const double* ra, size_t rows, size_t d, const float* bT,
+                                  const double* rb, double scale2, size_t m, double* const* out) {
   for (size_t p0 = 0; p0 < m; p0 += kPanel) {
     const size_t pEnd = std::min(m, p0 + kPanel);
     for (size_t r = 0; r < rows; r += 4) {
       const float *x0 = A + r * d, *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
+      double *o0 = out[r], *o1 = out[r + 1], *o2 = out[r + 2], *o3 = out[r + 3];
+      const double r0 = ra[r], r1 = ra[r + 1], r2 = ra[r + 2], r3 = ra[r + 3];
       size_t j = p0;
       for (; j + kTile <= pEnd; j += kTile) {
         float s0[kTile] = {}, s1[kTile] = {}, s2[kTile] = {}, s3[kTile] = {};
@@ -40,45 +44,20 @@ DW2_FMA_CLONES void dotBlock(const float* A, size_t rows, size_t d, const float*
           }
         }
         for (size_t t = 0; t < kTile; ++t) {
-          out[r * ld + j + t] = s0[t];
-          out[(r + 1) * ld + j + t] = s1[t];
-          out[(r + 2) * ld + j + t] = s2[t];
-          out[(r + 3) * ld + j + t] = s3[t];
+          o0[j + t] = (r0 + rb[j + t]) - scale2 * double(s0[t]);
+          o1[j + t] = (r1 + rb[j + t]) - scale2 * double(s1[t]);
+          o2[j + t] = (r2 + rb[j + t]) - scale2 * double(s2[t]);
+          o3[j + t] = (r3 + rb[j + t]) - scale2 * double(s3[t]);
         }
       }
       for (; j < pEnd; ++j)
         for (size_t q = 0; q < 4; ++q) {
           float s = 0.0f;
           for (size_t k = 0; k < d; ++k) s += A[(r + q) * d + k] * bT[k * m + j];
-          out[(r + q) * ld + j] = s;
+          out[r + q][j] = (ra[r + q] + rb[j]) - scale2 * double(s);
         }
     }
   }
-}
-
-// One row: out[j] = sum_k x[k] * bT[k][j] (a single list rebuild needs no padding rows).
-DW2_FMA_CLONES void dotRow(const float* x, size_t d, const float* bT, size_t m, double* out) {
-  constexpr size_t W = 64;
-  size_t j = 0;
-  for (; j + W <= m; j += W) {
-    float s[W] = {};
-    for (size_t k = 0; k < d; ++k) {
-      const float* y = bT + k * m + j;
-      const float c = x[k];
-      for (size_t t = 0; t < W; ++t) s[t] += c * y[t];
-    }
-    for (size_t t = 0; t < W; ++t) out[j + t] = s[t];
-  }
-  for (; j < m; ++j) {
-    float s = 0.0f;
-    for (size_t k = 0; k < d; ++k) s += x[k] * bT[k * m + j];
-    out[j] = s;
-  }
-}
-
-// row[j] = (ra + rb[j]) - scale2 * row[j]: the dot products become estimated costs.
-DW2_SIMD_CLONES void expandRow(double ra, const double* rb, double scale2, size_t m, double* row) {
-  for (size_t j = 0; j < m; ++j) row[j] = (ra + rb[j]) - scale2 * row[j];
 }
 
 double dot(const double* x, const double* y, size_t d) {
@@ -163,13 +142,20 @@ double ExpandedCosts::bytes() const { return 4.0 * double(a_.size() + bT_.size()
 
 void ExpandedCosts::rows(const int64_t* idx, size_t count, double* out, size_t ld, std::vector<float>& scratch) const {
   constexpr size_t kBlock = 32;  // rows per pass over b
+  thread_local std::vector<double> padding;  // where the rows that fill the last group of 4 go
+  padding.resize(m_);
   for (size_t t0 = 0; t0 < count; t0 += kBlock) {
-    const size_t cnt = std::min(kBlock, count - t0), quads = cnt / 4 * 4;
-    scratch.resize(quads * d_);
-    for (size_t t = 0; t < quads; ++t) std::copy_n(&a_[size_t(idx[t0 + t]) * d_], d_, &scratch[t * d_]);
-    if (quads) dotBlock(scratch.data(), quads, d_, bT_.data(), m_, out + t0 * ld, ld);
-    for (size_t t = quads; t < cnt; ++t) dotRow(&a_[size_t(idx[t0 + t]) * d_], d_, bT_.data(), m_, out + (t0 + t) * ld);
-    for (size_t t = 0; t < cnt; ++t) expandRow(ra_[size_t(idx[t0 + t])], rb_.data(), scale2_, m_, out + (t0 + t) * ld);
+    const size_t cnt = std::min(kBlock, count - t0), padded = (cnt + 3) / 4 * 4;
+    scratch.resize(padded * d_);
+    double ra[kBlock];
+    double* rowsOut[kBlock];
+    for (size_t t = 0; t < padded; ++t) {
+      const size_t i = size_t(idx[t0 + std::min(t, cnt - 1)]);  // padding repeats the last row
+      std::copy_n(&a_[i * d_], d_, &scratch[t * d_]);
+      ra[t] = ra_[i];
+      rowsOut[t] = t < cnt ? out + (t0 + t) * ld : padding.data();
+    }
+    estimateBlock(scratch.data(), ra, padded, d_, bT_.data(), rb_.data(), scale2_, m_, rowsOut);
   }
 }
 

@@ -119,6 +119,9 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
   ao.relGap = 0.5 * opts.tolerance;
   ao.absGap = 2.0 * double(n) * epsScale;
   ao.maxBids = opts.maxIterations;
+  // Costly rows (d > 8) are rebuilt in batches, where the estimates' matrix product
+  // shares every loaded column of b between rows.
+  ao.deferStale = C.dim() > kAuctionOnTheFlyMaxDim;
   auctionAssign(C, s, ao, progress, r.auction, 0.0, 0.8);
   r.solver = "auction";
   r.secondsSolve = since(t0);
