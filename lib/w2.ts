@@ -22,7 +22,7 @@ import { asPoints, ndarray, type FloatArray, type NDArray } from './ndarray.js';
 import { isFloatArray, requireAllocatable, requireFiniteArray, requireOneOf, requirePositive, requireSeed } from './validate.js';
 
 export type W2Method = 'exact' | '1d' | 'gaussian' | 'sliced';
-export type ExactSolver = 'auto' | 'auction' | 'shortest-path' | 'network-simplex';
+export type ExactSolver = 'auto' | 'auction' | 'shortest-path' | 'network-simplex' | 'sparse';
 /** `exact`: certified optimum; `lower-bound`: Gelbrich bound; `approximation`: sliced W2. */
 export type W2Kind = 'exact' | 'lower-bound' | 'approximation';
 
@@ -338,7 +338,7 @@ function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   checkTotals(wa, wb);
   if (method === '1d' && A.d !== 1) throw new ShapeMismatchError(`method '1d' needs d = 1, got d = ${A.d}`);
   const exactOptions: NativeExactOptions = {
-    solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex'] as const),
+    solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex', 'sparse'] as const),
     ...solveLimits(options),
   };
   if (options.listSize !== undefined) {

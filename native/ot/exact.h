@@ -10,11 +10,12 @@
 #include "ot/certificate.h"
 #include "ot/cost.h"
 #include "ot/network_simplex.h"
+#include "ot/sparse_assignment.h"
 #include "runtime/progress.h"
 
 namespace dw2::ot {
 
-enum class ExactSolver { Auto, Auction, ShortestPath, NetworkSimplex };
+enum class ExactSolver { Auto, Auction, ShortestPath, NetworkSimplex, Sparse };
 
 struct ExactOptions {
   ExactSolver solver = ExactSolver::Auto;
@@ -40,6 +41,7 @@ struct ExactResult {
   AuctionStats auction;
   ShortestPathStats shortestPath;
   SimplexStats simplex;
+  SparseStats sparse;
   size_t repairedRows = 0;
   double secondsCosts = 0.0, secondsSolve = 0.0, secondsCertify = 0.0;
   size_t atomsA = 0, atomsB = 0;  // distinct points when duplicates were collapsed (atoms.h), else 0
