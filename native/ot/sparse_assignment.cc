@@ -133,7 +133,8 @@ class SparseAuction {
 
   // Runs phases from eps down to the gap target; false when a phase exceeds its bid
   // budget (without a perfect matching among the candidates, prices rise for ever).
-  bool run(double eps, double relGap, double absGap, uint64_t phaseBids, uint64_t& bids) {
+  bool run(double eps, double relGap, double absGap, uint64_t phaseBids, uint64_t& bids, Progress& progress,
+           double fraction) {
     const size_t n = cand_.col.size();
     std::vector<int64_t> queue;
     for (;;) {
@@ -146,6 +147,7 @@ class SparseAuction {
       }
       for (size_t h = 0; h < queue.size(); ++h) {
         if (++bids > maxBids) return false;
+        if ((bids & 0xffff) == 0) progress.checkpoint(fraction);  // stays cancellable
         const size_t i = size_t(queue[h]);
         const Best b = scan(i);
         const double second = std::isfinite(b.w2) ? b.w2 : b.w1 + 64.0 * eps;  // one candidate: any raise is valid
@@ -300,7 +302,7 @@ bool sparseAssign2D(const SqEuclideanCost& C, const SparseOptions& opts, Assignm
     progress.checkpoint(std::min(0.9, 0.1 * double(stats.rounds)));
     const uint64_t budget = uint64_t(100) * n + 100000;  // per phase
     uint64_t bids = 0;
-    if (!auction.run(eps, opts.relGap, absGap, budget, bids)) {
+    if (!auction.run(eps, opts.relGap, absGap, budget, bids, progress, std::min(0.9, 0.1 * double(stats.rounds)))) {
       stats.bids += bids;
       if (k >= n || stats.kDoublings >= opts.maxDoublings) return false;
       k = std::min(n, 2 * k);
