@@ -4,7 +4,7 @@
 // rows read from the matrix) is the independent reference: same permutation, same
 // potentials, same certificate, bit for bit; and the value matches an O(n^3) solver.
 import { describe, expect, it } from 'vitest';
-import { ndarray, w2Sync, type NDArray } from '../lib/index.js';
+import { ndarray, setThreads, w2Sync, type NDArray } from '../lib/index.js';
 import { clusteredCloud, randomCloud, relErr, rng } from './helpers/ot.js';
 
 function mapCloud(a: NDArray, f: (x: number, k: number) => number): NDArray<Float64Array> {
@@ -59,5 +59,21 @@ describe('cost estimates with exact candidates', () => {
     const r = rng(11);
     const tied = (n: number) => ndarray(Float64Array.from({ length: n * 9 }, () => Math.floor(3 * r())), [n, 9]);
     compareWithDense(tied(300), tied(300));
+  });
+
+  it('one thread gives the same bits as several', () => {
+    const a = randomCloud(12, 400, 24), b = randomCloud(13, 400, 24);
+    const opts = { memoryBudgetBytes: budgetWithoutDense(400, 24) };
+    const many = w2Sync(a, b, opts);
+    setThreads(1);
+    try {
+      const one = w2Sync(a, b, opts);
+      expect(one.stats!.costEstimates).toBe(true);
+      expect(one.w2sq).toBe(many.w2sq);
+      expect(Array.from(one.permutation!)).toEqual(Array.from(many.permutation!));
+      expect(one.certificate!.maxViolation).toBe(many.certificate!.maxViolation);
+    } finally {
+      setThreads(0);
+    }
   });
 });
