@@ -279,6 +279,53 @@ double startingEpsilon(const Candidates& cand) {
 
 }  // namespace
 
+namespace {
+
+// Potentials of the sparse solution: v = -p, u_i = the row minimum over candidates.
+void potentialsFromPrices(const Candidates& cand, const std::vector<double>& p, AssignmentState& s) {
+  for (size_t j = 0; j < p.size(); ++j) s.v[j] = -p[j];
+  for (size_t i = 0; i < cand.col.size(); ++i) {
+    double lo = kInf;
+    for (size_t t = 0; t < cand.col[i].size(); ++t) lo = std::min(lo, cand.cost[i][t] - s.v[size_t(cand.col[i][t])]);
+    s.u[i] = lo;
+  }
+}
+
+// One all-pairs check of (s.u, s.v) into cert.maxViolation / worst pair; the most violated
+// pairs of every row join the candidates. Returns how many joined (0: certified).
+size_t checkAllPairs(const SqEuclideanCost& C, const Grid2D& g, const SparseOptions& opts, const AssignmentState& s,
+                     Candidates& cand, Certificate& cert, SparseStats& stats, Progress& progress, double fraction) {
+  const size_t n = C.rows();
+  double vmax = -kInf, vabs = 0.0, uabs = 0.0, primal = 0.0;
+  for (double x : s.v) vmax = std::max(vmax, x), vabs = std::max(vabs, std::fabs(x));
+  for (double x : s.u) uabs = std::max(uabs, std::fabs(x));
+  std::vector<double> cellVmax(g.cells(), -kInf);
+  for (size_t c = 0; c < g.cells(); ++c)
+    for (const int32_t* q = g.begin(c); q != g.end(c); ++q) cellVmax[c] = std::max(cellVmax[c], s.v[size_t(*q)]);
+  for (size_t i = 0; i < n; ++i) primal += C.entry(i, size_t(s.col4row[i])) / double(n);
+  // A quarter of the certificate's tolerance (exact.cc's finishTolerance) per pair.
+  const double addAbove = opts.addShare * (opts.relGap * primal + 8.0 * DBL_EPSILON * (C.maxCostBound() + uabs + vabs));
+  cert = Certificate{};
+  cert.maxViolation = -kInf;
+  size_t added = 0;
+  std::vector<std::pair<double, int32_t>> add;
+  for (size_t i = 0; i < n; ++i) {
+    add.clear();
+    const RowCheck r = checkRow(C, g, cellVmax, vmax, vabs, s.v, i, s.u[i], addAbove, add);
+    stats.pairsEvaluated += r.evaluated;
+    if (r.worst > cert.maxViolation) cert.maxViolation = r.worst, cert.worstRow = int64_t(i), cert.worstCol = r.worstCol;
+    // Column generation: the most violated pairs of the row join the candidates.
+    const size_t keep = std::min(add.size(), opts.addPerRow);
+    std::partial_sort(add.begin(), add.begin() + ptrdiff_t(keep), add.end());
+    for (size_t t = 0; t < keep; ++t) cand.add(C, i, add[t].second);
+    added += keep;
+    if ((i & 1023) == 0) progress.checkpoint(fraction);
+  }
+  return added;
+}
+
+}  // namespace
+
 bool sparseAssign2D(const SqEuclideanCost& C, const SparseOptions& opts, AssignmentState& s, Certificate& cert,
                     SparseStats& stats, Progress& progress) {
   const size_t n = C.rows();
@@ -289,64 +336,34 @@ bool sparseAssign2D(const SqEuclideanCost& C, const SparseOptions& opts, Assignm
   size_t k = std::max<size_t>(2, opts.k);
   addNeighbours(C, g, ga, k, cand);
   addProjectionMatching(C, cand);
-  s.reset(n);
-  std::vector<double> p(n, 0.0);
-  double eps = startingEpsilon(cand);
   const double cmax = C.maxCostBound();
-  if (!(eps > 0)) eps = cmax / 16.0 + DBL_MIN;  // every candidate cost equal
   const double absGap = std::max(opts.absGap, 2.0 * double(n) * DBL_EPSILON * cmax);
+  std::vector<double> p;
+  double eps = 0.0;
+  auto coldStart = [&] {
+    s.reset(n);
+    p.assign(n, 0.0);
+    eps = startingEpsilon(cand);
+    if (!(eps > 0)) eps = cmax / 16.0 + DBL_MIN;  // every candidate cost equal
+  };
+  coldStart();
   SparseAuction auction(cand, s, p);
-  std::vector<double> cellVmax(g.cells());
-  std::vector<std::pair<double, int32_t>> add;
   for (stats.rounds = 1; stats.rounds <= opts.maxRounds; ++stats.rounds) {
-    progress.checkpoint(std::min(0.9, 0.1 * double(stats.rounds)));
-    const uint64_t budget = uint64_t(100) * n + 100000;  // per phase
+    const double fraction = std::min(0.9, 0.1 * double(stats.rounds));
+    progress.checkpoint(fraction);
     uint64_t bids = 0;
-    if (!auction.run(eps, opts.relGap, absGap, budget, bids, progress, std::min(0.9, 0.1 * double(stats.rounds)))) {
-      stats.bids += bids;
+    const bool done = auction.run(eps, opts.relGap, absGap, uint64_t(100) * n + 100000, bids, progress, fraction);
+    stats.bids += bids;
+    if (!done) {
       if (k >= n || stats.kDoublings >= opts.maxDoublings) return false;
       k = std::min(n, 2 * k);
       ++stats.kDoublings;
       addNeighbours(C, g, ga, k, cand);
-      // The prices of a graph without a perfect matching run away: start afresh.
-      s.reset(n);
-      std::fill(p.begin(), p.end(), 0.0);
-      eps = startingEpsilon(cand);
-      if (!(eps > 0)) eps = cmax / 16.0 + DBL_MIN;
+      coldStart();  // the prices of a graph without a perfect matching run away
       continue;
     }
-    stats.bids += bids;
-    // Potentials: v = -p, u_i = the row minimum over candidates.
-    for (size_t j = 0; j < n; ++j) s.v[j] = -p[j];
-    for (size_t i = 0; i < n; ++i) {
-      double lo = kInf;
-      for (size_t t = 0; t < cand.col[i].size(); ++t) lo = std::min(lo, cand.cost[i][t] - s.v[size_t(cand.col[i][t])]);
-      s.u[i] = lo;
-    }
-    double vmax = -kInf, vabs = 0.0, uabs = 0.0;
-    for (double x : s.v) vmax = std::max(vmax, x), vabs = std::max(vabs, std::fabs(x));
-    for (double x : s.u) uabs = std::max(uabs, std::fabs(x));
-    std::fill(cellVmax.begin(), cellVmax.end(), -kInf);
-    for (size_t c = 0; c < g.cells(); ++c)
-      for (const int32_t* q = g.begin(c); q != g.end(c); ++q) cellVmax[c] = std::max(cellVmax[c], s.v[size_t(*q)]);
-    double primalEstimate = 0.0;
-    for (size_t i = 0; i < n; ++i) primalEstimate += C.entry(i, size_t(s.col4row[i])) / double(n);
-    const double addAbove = opts.addShare * (opts.relGap * primalEstimate + 8.0 * DBL_EPSILON * (cmax + uabs + vabs));
-    cert = Certificate{};
-    cert.maxViolation = -kInf;
-    size_t added = 0;
-    for (size_t i = 0; i < n; ++i) {
-      add.clear();
-      const RowCheck r = checkRow(C, g, cellVmax, vmax, vabs, s.v, i, s.u[i], addAbove, add);
-      stats.pairsEvaluated += r.evaluated;
-      if (r.worst > cert.maxViolation) cert.maxViolation = r.worst, cert.worstRow = int64_t(i), cert.worstCol = r.worstCol;
-      // Column generation: the most violated pairs of the row join the candidates.
-      const size_t keep = std::min(add.size(), opts.addPerRow);
-      std::partial_sort(add.begin(), add.begin() + ptrdiff_t(keep), add.end());
-      for (size_t t = 0; t < keep; ++t) cand.add(C, i, add[t].second);
-      added += keep;
-      if ((i & 1023) == 0) progress.checkpoint(std::min(0.9, 0.1 * double(stats.rounds)));
-    }
+    potentialsFromPrices(cand, p, s);
+    const size_t added = checkAllPairs(C, g, opts, s, cand, cert, stats, progress, fraction);
     if (added == 0) {
       sums(C, s, cert);
       stats.candidates = cand.pairs();
