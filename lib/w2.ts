@@ -22,7 +22,7 @@ import { asPoints, ndarray, type FloatArray, type NDArray } from './ndarray.js';
 import { isFloatArray, requireAllocatable, requireFiniteArray, requireFiniteNumber, requireOneOf, requirePositive, requireSeed } from './validate.js';
 
 export type W2Method = 'exact' | '1d' | 'gaussian' | 'sliced';
-export type ExactSolver = 'auto' | 'auction' | 'shortest-path' | 'network-simplex';
+export type ExactSolver = 'auto' | 'auction' | 'shortest-path' | 'network-simplex' | 'sparse';
 /** `exact`: certified optimum; `lower-bound`: Gelbrich bound; `approximation`: sliced W2. */
 export type W2Kind = 'exact' | 'lower-bound' | 'approximation';
 
@@ -33,7 +33,7 @@ export interface W2Options extends JobOptions {
   /** Non-negative weights of the points of `a` (default uniform). When both sides have weights their totals must agree to relative 1e-6; each side is then renormalised to total 1. */
   weightsA?: ArrayLike<number>;
   weightsB?: ArrayLike<number>;
-  /** Exact solver. 'auto' (default): duplicated points collapsed into atoms when that shrinks the problem 4×; else for uniform n = m a short shortest-path probe (d ≤ 8, wins on tie-heavy grids), then the auction; network simplex otherwise. `result.solver` says what ran. */
+  /** Exact solver. 'auto' (default): duplicated points collapsed into atoms when that shrinks the problem 4×; else for uniform n = m a short shortest-path probe (d ≤ 8, wins on tie-heavy grids), then the auction; network simplex otherwise; d = 2 with uniform n = m ≥ 20 000: 'sparse' (k-nearest-neighbour candidate pairs proven optimal over all pairs by the certificate, missing pairs added until it holds; falls back to the auction when they do not certify). `result.solver` says what ran. */
   solver?: ExactSolver;
   /** Memory the exact solver may use (default 1 GiB). A dense n × m cost matrix (8nm bytes) is built only when it fits; otherwise costs are computed on the fly. */
   memoryBudgetBytes?: number;
@@ -94,7 +94,7 @@ export interface W2Result {
   n: number;
   m: number;
   d: number;
-  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'atoms+network-simplex' (duplicates collapsed), 'sort', 'bures', 'sliced'. */
+  /** What computed the value: 'auction', 'auction+shortest-path', 'shortest-path', 'network-simplex', 'atoms+network-simplex' (duplicates collapsed), 'sparse-auction' (d = 2 candidate sets), 'sort', 'bures', 'sliced'. */
   solver: string;
   /** Uniform weights and n = m: b-index matched to each a-point (the plan is this permutation with masses 1/n). */
   permutation?: Int32Array;
@@ -338,7 +338,7 @@ function prepare(a: PointsInput, b: PointsInput, options: W2Options): Prepared {
   checkTotals(wa, wb);
   if (method === '1d' && A.d !== 1) throw new ShapeMismatchError(`method '1d' needs d = 1, got d = ${A.d}`);
   const exactOptions: NativeExactOptions = {
-    solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex'] as const),
+    solver: requireOneOf(options.solver ?? 'auto', 'solver', ['auto', 'auction', 'shortest-path', 'network-simplex', 'sparse'] as const),
     ...solveLimits(options),
   };
   if (options.listSize !== undefined) {

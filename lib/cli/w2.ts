@@ -8,7 +8,7 @@ import { integerOption, numberOption, parseCommand, stringOption } from './args.
 import { progressBar } from './progress.js';
 
 export const usage = `dw2 w2 A.npy B.npy [--method exact|1d|gaussian|sliced] [--weights-a FILE] [--weights-b FILE]
-        [--solver auto|auction|shortest-path|network-simplex] [--memory-budget BYTES]
+        [--solver auto|auction|shortest-path|network-simplex|sparse] [--memory-budget BYTES]
         [--projections P] [--seed S] [--device cpu|cuda|auto] [--json]
   W2 between the point clouds in A.npy (n × d, or 1-D) and B.npy (m × d). 'exact' (default) is the
   certified optimum of the transport problem; '1d' sorts (d = 1); 'gaussian' is the Gelbrich LOWER

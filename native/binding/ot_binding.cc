@@ -129,6 +129,7 @@ ExactOptions parseExactOptions(const Napi::CallbackInfo& info, size_t i) {
     else if (name == "auction") o.solver = ExactSolver::Auction;
     else if (name == "shortest-path") o.solver = ExactSolver::ShortestPath;
     else if (name == "network-simplex") o.solver = ExactSolver::NetworkSimplex;
+    else if (name == "sparse") o.solver = ExactSolver::Sparse;
     else fail(ErrorCode::InvalidArgument, "unknown solver '" + name + "'");
   }
   o.memoryBudgetBytes = optNumber(obj, "memoryBudgetBytes", o.memoryBudgetBytes);
@@ -170,6 +171,11 @@ Napi::Value exactResultObject(Napi::Env env, const ExactResult& r) {
   st.Set("pivots", double(r.simplex.pivots));
   st.Set("degeneratePivots", double(r.simplex.degeneratePivots));
   st.Set("arcsPriced", double(r.simplex.arcsPriced));
+  st.Set("costEstimates", r.costEstimates);
+  st.Set("candidatePairs", double(r.sparse.candidates));
+  st.Set("addedPairs", double(r.sparse.addedPairs));
+  st.Set("neighbourDoublings", double(r.sparse.kDoublings));
+  st.Set("pairsEvaluated", double(r.sparse.pairsEvaluated));
   st.Set("secondsCosts", r.secondsCosts);
   st.Set("secondsSolve", r.secondsSolve);
   st.Set("secondsCertify", r.secondsCertify);

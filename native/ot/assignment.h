@@ -49,6 +49,7 @@ struct AuctionOptions {
   double relGap = 1e-13;        // stop once the bound on the total gap is below
   double absGap = 0.0;          //   relGap * (total cost) + absGap
   uint64_t maxBids = 0;         // 0: automatic (generous); reaching it hands over to shortest paths
+  bool deferStale = false;      // stale lists wait for the next batch's (blocked) rebuild
 };
 
 struct AuctionStats {

@@ -24,11 +24,14 @@
 // pairs and the primal-dual gap) and finishes with shortest augmenting paths from
 // these prices when the certificate misses the tolerance.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <utility>
 #include <limits>
 #include <string>
 #include "core/errors.h"
 #include "ot/assignment.h"
+#include "ot/cost_filter.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 #include <omp.h>
@@ -46,24 +49,55 @@ struct Lists {
   std::vector<double> tail;  // T_i
 };
 
+struct ListEntry {
+  double w;
+  int32_t j;
+  double cost;
+};
+
 // Per-thread scratch for list rebuilds.
 struct SelectScratch {
   std::vector<double> w;       // C(i, j) + p_j
   std::vector<double> mins;    // group minima
   std::vector<int32_t> cand;   // columns that can be among the k + 1 lowest
+  std::vector<double> cost;    // exact C(i, j) of the candidates (filtered rebuilds)
+  std::vector<double> exact;   //   and C(i, j) + p_j
+  std::vector<float> pack;     // rows of a packed for ExpandedCosts::rows
+  std::vector<size_t> order;
+  std::vector<ListEntry> sorted;
 };
 
-// w = row + p, and the minimum of every group of `groupLen` consecutive entries.
+// The list entries in a canonical order (value, then column), so lists and hence bids
+// do not depend on which selection path or thread built them.
+void sortList(int32_t* col, double* cost, size_t listed, const double* p, std::vector<ListEntry>& tmp) {
+  tmp.resize(listed);
+  for (size_t t = 0; t < listed; ++t) tmp[t] = {cost[t] + p[col[t]], col[t], cost[t]};
+  std::sort(tmp.begin(), tmp.end(), [](const ListEntry& x, const ListEntry& y) { return x.w < y.w || (x.w == y.w && x.j < y.j); });
+  for (size_t t = 0; t < listed; ++t) col[t] = tmp[t].j, cost[t] = tmp[t].cost;
+}
+
+// w = row + p, and the minimum of every group of `groupLen` consecutive entries
+// (8 running minima per group, so the loop vectorises; x < y ? x : y is minpd).
 DW2_SIMD_CLONES void valuesAndGroupMinima(const double* row, const double* p, size_t m, size_t groupLen, double* w,
                                           double* mins) {
-  for (size_t j = 0; j < m; ++j) w[j] = row[j] + p[j];
   const size_t groups = (m + groupLen - 1) / groupLen;
   for (size_t g = 0; g < groups; ++g) {
     const size_t lo = g * groupLen, hi = std::min(m, lo + groupLen);
-    double mn = kInf;
-#pragma omp simd reduction(min : mn)
-    for (size_t j = lo; j < hi; ++j) mn = std::min(mn, w[j]);
-    mins[g] = mn;
+    double mn[8] = {kInf, kInf, kInf, kInf, kInf, kInf, kInf, kInf};
+    size_t j = lo;
+    for (; j + 8 <= hi; j += 8)
+      for (size_t t = 0; t < 8; ++t) {
+        const double x = row[j + t] + p[j + t];
+        w[j + t] = x;
+        mn[t] = x < mn[t] ? x : mn[t];
+      }
+    for (; j < hi; ++j) {
+      w[j] = row[j] + p[j];
+      mn[0] = w[j] < mn[0] ? w[j] : mn[0];
+    }
+    double r = mn[0];
+    for (size_t t = 1; t < 8; ++t) r = mn[t] < r ? mn[t] : r;
+    mins[g] = r;
   }
 }
 
@@ -116,6 +150,53 @@ void selectRow(const double* row, const double* p, size_t m, size_t i, Lists& L,
   }
   const size_t listed = std::min(L.k, s.cand.size());
   for (size_t t = 0; t < listed; ++t) col[t] = s.cand[t], cost[t] = row[s.cand[t]];
+  sortList(col, cost, listed, p, s.sorted);
+}
+
+// selectRow from estimates (cost_filter.h): the same list and T_i, with exact costs
+// computed only for candidates. Every estimate is within `margin` of the exact cost,
+// so with tau the (k+1)-th lowest estimated value, the k + 1 lowest exact values are
+// <= tau + margin (+ rounding of the price additions), and every column that can hold
+// such a value has an estimate <= tau + 2 margin (+ rounding): those are the
+// candidates, and the k + 1 lowest exact values among them are the row's.
+void selectRowFiltered(const SqEuclideanCost& C, const double* est, double margin, const double* p, size_t m, size_t i,
+                       Lists& L, SelectScratch& s) {
+  const size_t keep = std::min(m, L.k + 1);
+  s.w.resize(m);
+  const size_t groupLen = std::max<size_t>(8, m / (2 * keep));
+  const size_t groups = (m + groupLen - 1) / groupLen;
+  s.mins.resize(groups);
+  valuesAndGroupMinima(est, p, m, groupLen, s.w.data(), s.mins.data());
+  s.cand.resize(m);
+  if (groups >= keep) {
+    std::nth_element(s.mins.begin(), s.mins.begin() + ptrdiff_t(keep - 1), s.mins.end());
+    const double tau = s.mins[keep - 1];
+    const double threshold = tau + 2.0 * margin + 8.0 * DBL_EPSILON * std::fabs(tau);
+    s.cand.resize(indicesAtMost(s.w.data(), m, threshold, s.cand.data()));
+  } else {
+    for (size_t j = 0; j < m; ++j) s.cand[j] = int32_t(j);
+  }
+  s.cost.resize(s.cand.size());
+  s.exact.resize(s.cand.size());
+  C.entries(i, s.cand.data(), s.cand.size(), s.cost.data());
+  for (size_t t = 0; t < s.cand.size(); ++t) s.exact[t] = s.cost[t] + p[s.cand[t]];
+  std::vector<size_t>& order = s.order;
+  order.resize(s.cand.size());
+  for (size_t t = 0; t < order.size(); ++t) order[t] = t;
+  const double* w = s.exact.data();
+  const int32_t* cj = s.cand.data();
+  auto less = [w, cj](size_t x, size_t y) { return w[x] < w[y] || (w[x] == w[y] && cj[x] < cj[y]); };
+  int32_t* col = L.col.data() + i * L.k;
+  double* cost = L.cost.data() + i * L.k;
+  if (keep > L.k && order.size() > L.k) {
+    std::nth_element(order.begin(), order.begin() + ptrdiff_t(L.k), order.end(), less);
+    L.tail[i] = w[order[L.k]];
+  } else {
+    L.tail[i] = kInf;
+  }
+  const size_t listed = std::min(L.k, order.size());
+  for (size_t t = 0; t < listed; ++t) col[t] = cj[order[t]], cost[t] = s.cost[order[t]];
+  sortList(col, cost, listed, p, s.sorted);
 }
 
 struct Best {
@@ -148,7 +229,7 @@ class Auction {
   Auction(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
           AuctionStats& stats, double progressFrom, double progressTo)
       : C_(C), n_(C.rows()), s_(s), opts_(opts), progress_(progress), stats_(stats), from_(progressFrom),
-        to_(progressTo), p_(n_, 0.0), rowBuf_(std::max(1, maxThreads()), std::vector<double>(kGroup * n_)),
+        to_(progressTo), p_(n_, 0.0), rowBuf_(std::max(1, maxThreads()), std::vector<double>((C.filter() ? kFilterBlock : kGroup) * n_)),
         scratch_(std::max(1, maxThreads())), assignedCost_(n_, 0.0), ring_(n_ + 1) {
     L_.k = std::max<size_t>(2, std::min(n_, opts.listSize));
     L_.col.resize(n_ * L_.k);
@@ -178,9 +259,30 @@ class Auction {
 
  private:
   static constexpr size_t kGroup = 4;
+  static constexpr size_t kFilterBlock = 32;
+
+  // Rebuilds from estimates: blocks of up to kFilterBlock rows per pass over b.
+  void rebuildFiltered(const ExpandedCosts& F, const int64_t* idx, size_t count) {
+    const int threads = threadsFor(double(count) * double(n_), 2.0 * double(C_.dim()) + 8.0);
+    const size_t per = std::min(kFilterBlock, ((count + size_t(threads) - 1) / size_t(threads) + 3) / 4 * 4);
+    const size_t tasks = (count + per - 1) / per;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (long long g = 0; g < static_cast<long long>(tasks); ++g) {
+      const int tid = omp_get_thread_num();
+      const size_t t0 = size_t(g) * per, cnt = std::min(per, count - t0);
+      double* buf = rowBuf_[tid].data();
+      F.rows(idx + t0, cnt, buf, n_, scratch_[tid].pack);
+      for (size_t q = 0; q < cnt; ++q) {
+        const size_t i = size_t(idx[t0 + q]);
+        selectRowFiltered(C_, buf + q * n_, F.margin(i), p_.data(), n_, i, L_, scratch_[tid]);
+      }
+    }
+    stats_.rebuilds += count;
+  }
 
   // Rebuilds the lists of rows idx[0..count), four rows per cost evaluation, in parallel.
   void rebuild(const int64_t* idx, size_t count) {
+    if (const ExpandedCosts* F = C_.filter()) return rebuildFiltered(*F, idx, count);
     const size_t groups = (count + kGroup - 1) / kGroup;
     const int threads = C_.isDense() ? threadsFor(double(count) * double(n_), 8.0)
                                      : threadsFor(double(count) * double(n_), 3.0 * double(C_.dim()) + 8.0);
@@ -247,10 +349,16 @@ class Auction {
     }
   }
 
-  // One bid of free row i: raise the price of its best column to the second-best value + eps.
+  // A bid raises the price of the row's best column to the second-best value + eps.
+  // One bid of free row i; with opts.deferStale a row whose list went stale since the
+  // batch started goes back to the queue instead (its list is rebuilt with the next batch).
   void bid(int64_t i) {
     Best b = scanList(L_, p_.data(), size_t(i));
     if (b.w1 > L_.tail[i]) {
+      if (opts_.deferStale) {
+        push(i);
+        return;
+      }
       rebuild(&i, 1);
       b = scanList(L_, p_.data(), size_t(i));
     }
@@ -282,7 +390,7 @@ class Auction {
         const int64_t i = ring_[(head_ + q) % ring_.size()];
         if (scanList(L_, p_.data(), size_t(i)).w1 > L_.tail[i]) stale_.push_back(i);
       }
-      if (stale_.size() > 1) rebuild(stale_.data(), stale_.size());
+      if (stale_.size() > (opts_.deferStale ? 0 : 1)) rebuild(stale_.data(), stale_.size());
       // Sequential (Gauss-Seidel) bids.
       for (size_t q = 0; q < batch; ++q) {
         const int64_t i = ring_[head_];

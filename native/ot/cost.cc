@@ -3,6 +3,7 @@
 #include <new>
 #include <string>
 #include "core/errors.h"
+#include "ot/cost_filter.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 
@@ -73,6 +74,26 @@ SqEuclideanCost::SqEuclideanCost(Cloud a, Cloud b) : a_(a), b_(b) {
 
 double SqEuclideanCost::entry(size_t i, size_t j) const { return sqDist(a_.row(i), b_.row(j), a_.d); }
 
+void SqEuclideanCost::entries(size_t i, const int32_t* cols, size_t count, double* out) const {
+  const double* x = a_.row(i);
+  const size_t d = a_.d;
+  size_t t = 0;
+  for (; t + 4 <= count; t += 4) {  // four independent sums, each in coordinate order
+    const double *y0 = b_.row(size_t(cols[t])), *y1 = b_.row(size_t(cols[t + 1])), *y2 = b_.row(size_t(cols[t + 2])),
+                 *y3 = b_.row(size_t(cols[t + 3]));
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (size_t k = 0; k < d; ++k) {
+      const double u0 = x[k] - y0[k], u1 = x[k] - y1[k], u2 = x[k] - y2[k], u3 = x[k] - y3[k];
+      s0 += u0 * u0;
+      s1 += u1 * u1;
+      s2 += u2 * u2;
+      s3 += u3 * u3;
+    }
+    out[t] = s0, out[t + 1] = s1, out[t + 2] = s2, out[t + 3] = s3;
+  }
+  for (; t < count; ++t) out[t] = sqDist(x, b_.row(size_t(cols[t])), d);
+}
+
 void SqEuclideanCost::row(size_t i, double* out, size_t j0, size_t count) const {
   if (!dense_.empty()) {
     std::copy_n(dense_.data() + i * b_.n + j0, count, out);
@@ -132,6 +153,11 @@ void SqEuclideanCost::buildDense(Progress& progress) {
     progress.checkpoint(double(hi) / double(groups));
   }
   dense_.swap(mat);
+}
+
+void SqEuclideanCost::buildFilter() {
+  auto f = std::make_shared<const ExpandedCosts>(a_, b_);
+  if (f->usable()) filter_ = std::move(f);
 }
 
 double SqEuclideanCost::maxCostBound() const {

@@ -13,10 +13,13 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 #include "core/progress.h"
 
 namespace dw2::ot {
+
+class ExpandedCosts;  // cost_filter.h
 
 // n points in d dimensions, row-major, float64.
 struct Cloud {
@@ -42,6 +45,8 @@ class SqEuclideanCost {
     return entry(i, j);
   }
   double entry(size_t i, size_t j) const;
+  // out[t] = entry(i, cols[t]) for t < count (four at a time: the same values).
+  void entries(size_t i, const int32_t* cols, size_t count, double* out) const;
 
   // out[t] = C(i, j0 + t) for t < count.
   void row(size_t i, double* out, size_t j0, size_t count) const;
@@ -62,10 +67,16 @@ class SqEuclideanCost {
   // An upper bound on every entry (from the joint bounding box).
   double maxCostBound() const;
 
+  // Estimates with an error bound (cost_filter.h) that let row scans compute only the
+  // few exact entries that can matter; built on request, null otherwise.
+  void buildFilter();
+  const ExpandedCosts* filter() const { return filter_.get(); }
+
  private:
   Cloud a_, b_;
   std::vector<double> bT_;     // b transposed: d x m, for SIMD over columns
   std::vector<double> dense_;  // n x m when built
+  std::shared_ptr<const ExpandedCosts> filter_;
 };
 
 // Squared distance between two d-vectors, same operation order as every other path.

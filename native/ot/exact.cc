@@ -19,6 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kAuctionOnTheFlyMaxDim = 8;
+constexpr size_t kSparseMinPoints = 20000;  // d = 2, 'auto': candidate sets from here on
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 std::string mib(double bytes) {
@@ -119,6 +120,9 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
   ao.relGap = 0.5 * opts.tolerance;
   ao.absGap = 2.0 * double(n) * epsScale;
   ao.maxBids = opts.maxIterations;
+  // Costly rows (d > 8) are rebuilt in batches, where the estimates' matrix product
+  // shares every loaded column of b between rows.
+  ao.deferStale = C.dim() > kAuctionOnTheFlyMaxDim;
   auctionAssign(C, s, ao, progress, r.auction, 0.0, 0.8);
   r.solver = "auction";
   r.secondsSolve = since(t0);
@@ -174,7 +178,38 @@ double baseBytes(const Problem& P, const ExactOptions& opts) {
   return base;
 }
 
+// d = 2: sparse candidate sets proven optimal over all pairs (sparse_assignment.h);
+// nullopt when they do not certify within their rounds (the caller solves densely).
+std::optional<ExactResult> solveSparse(const Problem& P, const ExactOptions& opts, Progress& progress) {
+  ExactResult r;
+  SqEuclideanCost C(P.a, P.b);
+  AssignmentState s;
+  SparseOptions so;
+  so.relGap = 0.5 * opts.tolerance;
+  auto t0 = Clock::now();
+  SubProgress sp(progress, 0.0, 0.95);
+  const bool ok = sparseAssign2D(C, so, s, r.cert, r.sparse, sp);
+  r.secondsSolve = since(t0);
+  if (!ok) return std::nullopt;
+  r.solver = "sparse-auction";
+  r.assignment = true;
+  r.permutation = s.col4row;
+  for (size_t i = 0; i < P.a.n; ++i) r.plan.add(int64_t(i), s.col4row[i], 1.0 / double(P.a.n));
+  r.u = s.u;
+  r.v = s.v;
+  r.w2sq = std::max(0.0, r.cert.primal);
+  r.auction.bids = r.sparse.bids;
+  r.workingBytes = 8.0 * double(P.a.n) * (2.0 * double(r.sparse.candidates) / double(P.a.n) + 16.0);
+  finishTolerance(r, C, opts.tolerance);
+  if (!r.certified) return std::nullopt;
+  return r;
+}
+
 ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base, Progress& progress) {
+  const bool sparse = P.a.d == 2 && (opts.solver == ExactSolver::Sparse ||
+                                     (opts.solver == ExactSolver::Auto && P.a.n >= kSparseMinPoints));
+  if (sparse)
+    if (std::optional<ExactResult> r = solveSparse(P, opts, progress)) return *std::move(r);
   ExactResult r;
   const size_t n = P.a.n, m = P.b.n, d = P.a.d;
   const double denseBytes = SqEuclideanCost::denseBytes(n, m);
@@ -189,6 +224,12 @@ ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base,
   if (dense) {
     SubProgress sp(progress, 0.0, 0.1);
     C.buildDense(sp);
+  } else if (d > kAuctionOnTheFlyMaxDim && base + 2.0 * 8.0 * double(n + m) * double(d + 2) <= opts.memoryBudgetBytes) {
+    // Rows of many coordinates: estimate them in blocks (a matrix product) and compute
+    // only the candidates exactly (cost_filter.h); results are the same.
+    C.buildFilter();
+    r.costEstimates = C.filter() != nullptr;
+    r.workingBytes += 2.0 * 8.0 * double(n + m) * double(d + 2);
   }
   r.secondsCosts = since(t0);
   r.dense = dense;
@@ -322,7 +363,8 @@ ExactResult solveAtoms(const Problem& P, const Atoms& A, const Atoms& B, const s
 // Collapses duplicated points when that divides the number of pairs by 4 or more (and no
 // point has zero weight, which the plain transport path handles); nullopt otherwise.
 std::optional<ExactResult> solveCollapsed(const Problem& P, const ExactOptions& opts, Progress& progress) {
-  if (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath) return std::nullopt;
+  if (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath || opts.solver == ExactSolver::Sparse)
+    return std::nullopt;
   if (anyZero(P.pa) || anyZero(P.pb)) return std::nullopt;
   const size_t n = P.a.n, m = P.b.n;
   const size_t ua = distinctPoints(P.a), ub = distinctPoints(P.b);
@@ -438,6 +480,10 @@ ExactResult solveExact(const Cloud& a, const double* wa, const Cloud& b, const d
   Problem P{a, b, wa, wb, normalisedWeights(wa, a.n, "weightsA"), normalisedWeights(wb, b.n, "weightsB")};
   requireEqualTotals(wa, a.n, wb, b.n);
   P.square = a.n == b.n && uniformWeights(wa, a.n) && uniformWeights(wb, b.n);
+  if (opts.solver == ExactSolver::Sparse && (!P.square || a.d != 2))
+    fail(ErrorCode::InvalidArgument, "solver 'sparse' needs uniform weights, n = m and d = 2 (got n = " +
+                                         std::to_string(a.n) + ", m = " + std::to_string(b.n) + ", d = " +
+                                         std::to_string(a.d) + ")");
   if (!P.square && (opts.solver == ExactSolver::Auction || opts.solver == ExactSolver::ShortestPath))
     fail(ErrorCode::InvalidArgument, std::string("solver '") +
                                          (opts.solver == ExactSolver::Auction ? "auction" : "shortest-path") +

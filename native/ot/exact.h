@@ -10,11 +10,12 @@
 #include "ot/certificate.h"
 #include "ot/cost.h"
 #include "ot/network_simplex.h"
+#include "ot/sparse_assignment.h"
 #include "core/progress.h"
 
 namespace dw2::ot {
 
-enum class ExactSolver { Auto, Auction, ShortestPath, NetworkSimplex };
+enum class ExactSolver { Auto, Auction, ShortestPath, NetworkSimplex, Sparse };
 
 struct ExactOptions {
   ExactSolver solver = ExactSolver::Auto;
@@ -35,10 +36,12 @@ struct ExactResult {
   double tolerance = 0.0;  // the accepted bound
   bool certified = false;  // cert.bound <= tolerance
   bool dense = false;
+  bool costEstimates = false;  // row scans used float32 estimates + exact candidates (cost_filter.h)
   double workingBytes = 0.0;  // estimated peak working memory of the solve
   AuctionStats auction;
   ShortestPathStats shortestPath;
   SimplexStats simplex;
+  SparseStats sparse;
   size_t repairedRows = 0;
   double secondsCosts = 0.0, secondsSolve = 0.0, secondsCertify = 0.0;
   size_t atomsA = 0, atomsB = 0;  // distinct points when duplicates were collapsed (atoms.h), else 0
