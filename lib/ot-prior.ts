@@ -114,9 +114,7 @@ interface OtPriorBinding {
     token?: NativeCancelToken,
   ): Promise<NativeFitResult>;
   otCellMassesSync(points: Float64Array, weights: Float64Array, m: number, d: number, scale: number, seed: number | bigint, draws: number): Float64Array;
-  otExactMasses1dSync(points: Float64Array, weights: Float64Array, scale: number): Float64Array;
   otCheckDraws(m: number, tolerance: number): number;
-  otNoiseBound(m: number, draws: number): number;
 }
 const binding = (): OtPriorBinding => native() as unknown as OtPriorBinding;
 
