@@ -268,26 +268,11 @@ Napi::Value fitSync(const Napi::CallbackInfo& info) {
   });
 }
 
-class FitJob : public Job {
- public:
-  FitJob(Napi::Env env, FitArgs a, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), a_(std::move(a)) {}
-
- protected:
-  void run(Progress& p) override { r_ = runFit(a_, p); }
-  Napi::Value result(Napi::Env env) override { return fitResult(env, r_); }
-
- private:
-  FitArgs a_;
-  SemidiscreteResult r_;
-};
-
 // (points, weights | null, m, d, options, onProgress?, token?) -> Promise<result>
 Napi::Value fitAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    FitArgs a = fitArgs(info);
-    auto* job = new FitJob(info.Env(), std::move(a), info.Length() > 5 ? info[5] : info.Env().Undefined(), CancelToken::fromArg(info, 6));
-    return job->start();
+    return startKernelJob<FitArgs, SemidiscreteResult>(info, 5, fitArgs(info), runFit,
+                                                       [](Napi::Env env, const FitArgs&, const SemidiscreteResult& r) -> Napi::Value { return fitResult(env, r); });
   });
 }
 
