@@ -10,7 +10,7 @@ import { prepareTable, withRowOptions, type GaussianAnalysisOptions, type Native
 import type { SamplerOptions } from './sampler-params.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native, type NativeCancelToken } from './native.js';
-import { normalizeProcess, schemes, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from './process.js';
+import { normalizeProcess, processTraits, schemes, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from './process.js';
 import { requireInteger, requireOneOf, requirePositive } from './validate.js';
 
 export type AccuracyComponent = 'discretization' | 'discrete' | 'total';
@@ -98,8 +98,9 @@ const binding = () => native() as unknown as AccuracyBinding;
 
 /** Every sampler defined for the process (the default list of the search). */
 export function samplersFor(process: ProcessSpec): SamplerName[] {
+  const variancePreserving = processTraits(process).variancePreserving;
   return schemes()
-    .filter((s) => !s.vpOnly || process.name === 'vp' || process.name === 'ou')
+    .filter((s) => !s.vpOnly || variancePreserving)
     .map((s) => s.name);
 }
 

@@ -15,6 +15,7 @@ import {
   timeGrid,
   karrasZeroGrid,
   priorNames,
+  processTraits,
   type GridKind,
   type PriorName,
   type ProcessInput,
@@ -242,10 +243,11 @@ function samplerList(o: { sampler?: SamplerName; samplers?: readonly (SamplerNam
   if (o.samplers !== undefined && !Array.isArray(o.samplers)) throw new InvalidArgumentError('samplers must be a list of names or { name, ...options }');
   const list = o.samplers !== undefined ? [...o.samplers] : [o.sampler ?? 'euler-maruyama'];
   if (list.length === 0) throw new InvalidArgumentError('samplers must not be empty');
+  const variancePreserving = processTraits(process).variancePreserving;
   for (const entry of list) {
     const s = typeof entry === 'object' && entry !== null ? entry.name : entry;
     const info = schemeInfo(s, 'sampler');
-    if (info.vpOnly && process.name !== 'vp' && process.name !== 'ou')
+    if (info.vpOnly && !variancePreserving)
       throw new InvalidArgumentError(`sampler '${s}' is defined for the vp and ou processes only, not '${process.name}'`);
   }
   return list;

@@ -114,9 +114,7 @@ interface OtPriorBinding {
     token?: NativeCancelToken,
   ): Promise<NativeFitResult>;
   otCellMassesSync(points: Float64Array, weights: Float64Array, m: number, d: number, scale: number, seed: number | bigint, draws: number): Float64Array;
-  otExactMasses1dSync(points: Float64Array, weights: Float64Array, scale: number): Float64Array;
   otCheckDraws(m: number, tolerance: number): number;
-  otNoiseBound(m: number, draws: number): number;
 }
 const binding = (): OtPriorBinding => native() as unknown as OtPriorBinding;
 
@@ -138,6 +136,8 @@ interface ProcessAtT {
   T: number;
   alpha: number;
   sigma: number;
+  /** vp, ou: the `normal` prior is N(0, I). */
+  variancePreserving: boolean;
   /** The source N(0, s² I) is the process's `normal` prior. */
   sourceScale: number;
 }
@@ -149,7 +149,7 @@ function processAt(process: ProcessInput, T: number | undefined, field = 'proces
   const c = processCoefficients({ ...spec, T: time }, [time]);
   const alpha = c.alpha[0]!;
   const sigma = c.sigma[0]!;
-  return { spec: { ...spec, T: time }, T: time, alpha, sigma, sourceScale: spec.name === 'vp' || spec.name === 'ou' ? 1 : sigma };
+  return { spec: { ...spec, T: time }, T: time, alpha, sigma, variancePreserving: c.variancePreserving, sourceScale: c.variancePreserving ? 1 : sigma };
 }
 
 /**
@@ -158,7 +158,7 @@ function processAt(process: ProcessInput, T: number | undefined, field = 'proces
  * signal must not dominate the noise, α(T)²·E|x|²/d ≤ σ(T)².
  */
 function requireNoisyEnough(p: ProcessAtT, data: Float64Array, d: number): void {
-  if ((p.spec.name === 'vp' || p.spec.name === 'ou') && p.sigma * p.sigma < 0.5)
+  if (p.variancePreserving && p.sigma * p.sigma < 0.5)
     throw new InvalidArgumentError(
       `T = ${p.T} is too small for an OT prior on '${p.spec.name}': σ(T)² = ${(p.sigma * p.sigma).toPrecision(4)} < 0.5, so p_T is far from N(0, I) ` +
         'and the sampler would start in the data regime; use a larger T',

@@ -16,7 +16,7 @@ import { asPoints, type NDArray } from './ndarray.js';
 import { fitOtPrior, gaussianOtMap, measurePriorError, nearestPoints, otPriorTrainingData, type OtPrior, type OtPriorMethod } from './ot-prior.js';
 import { normalizeProcess, processCoefficients, type GridKind, type ProcessInput, type ProcessSpec, type SamplerName } from './process.js';
 import { sample, type PriorInput } from './sample.js';
-import { empiricalTarget, sampleMarginal, targetInfo, targetMoments, type TargetSpec } from './targets.js';
+import { empiricalTarget, sampleMarginal, targetDim, targetMoments, type TargetSpec } from './targets.js';
 import { requireFiniteArray, requireInteger, requirePositive } from './validate.js';
 import { w2 } from './w2.js';
 
@@ -156,7 +156,7 @@ export async function priorErrorStudy(options: PriorErrorStudyOptions): Promise<
     if (o.m === undefined) throw new InvalidArgumentError('m (the number of training points drawn from target) is required with target');
     m = requireInteger(o.m, 'm', 1, 2 ** 31 - 1);
   }
-  const d = targetInfo(target).d;
+  const d = targetDim(target);  // targetMoments below builds and validates the target
   if (data && asPoints(data, 'data').d !== d) throw new ShapeMismatchError('data and its empirical target disagree in dimension');
   const moments = targetMoments(target);
   const gaussianMap = gaussianOtMap({ mean: moments.mean, covariance: moments.covariance }, process);

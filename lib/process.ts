@@ -44,6 +44,8 @@ export interface ProcessCoefficients {
   T: number;
   /** Default t_end of the process. */
   tEnd: number;
+  /** vp and ou: σ(t)² = 1 − α(t)², so p_T ≈ N(0, I) (native `Process::variancePreserving`). */
+  variancePreserving: boolean;
   alpha: Float64Array;
   sigma: Float64Array;
   f: Float64Array;
@@ -83,6 +85,27 @@ export function processCoefficients(process: ProcessInput, times: ArrayLike<numb
   const t = Float64Array.from(times);
   requireFiniteArray(t, 'times');
   return callNative(() => binding().processCoefficients(p, t));
+}
+
+/**
+ * What a process is, answered by its native definition (the one place that knows): the horizon T and
+ * default t_end with the defaults of spec §1 filled in, whether it is variance preserving (vp, ou),
+ * and for those its β range (ou: betaMin = betaMax = β).
+ */
+export interface ProcessTraits {
+  name: ProcessName;
+  T: number;
+  tEnd: number;
+  variancePreserving: boolean;
+  betaMin?: number;
+  betaMax?: number;
+}
+
+export function processTraits(process: ProcessInput): ProcessTraits {
+  const c = callNative(() => binding().processCoefficients(normalizeProcess(process), new Float64Array(0))) as ProcessCoefficients & { betaMin: number; betaMax: number };
+  const traits: ProcessTraits = { name: c.name, T: c.T, tEnd: c.tEnd, variancePreserving: c.variancePreserving };
+  if (c.variancePreserving) Object.assign(traits, { betaMin: c.betaMin, betaMax: c.betaMax });
+  return traits;
 }
 
 /** I(a, b) = ∫_a^b g(u)²/α(u) du, in closed form. */

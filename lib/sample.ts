@@ -18,7 +18,7 @@ import type { OnnxScoreModel } from './model/onnx-model.js';
 
 const isOnnxModel = (m: unknown): m is OnnxScoreModel => typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'onnx-model';
 import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
-import { targetInfo, type TargetSpec } from './targets.js';
+import { checked as checkedTarget, targetDim, type TargetSpec } from './targets.js';
 import {
   isFloatArray,
   requireAllocatable,
@@ -394,8 +394,8 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   let d: number;
   let scoreDefinedAtZero: boolean | undefined;
   if (o.target !== undefined) {
-    const t = targetInfo(o.target);
-    d = t.d;
+    // d from the spec: the native sampler builds (and fully validates) the target once, before any work.
+    d = targetDim(o.target);
     if (o.d !== undefined && o.d !== d) throw new ShapeMismatchError(`d = ${o.d} but the target has dimension ${d}`);
     if (o.hvp !== undefined) throw new InvalidArgumentError('hvp applies to score callbacks only (targets have exact derivatives)');
     if (o.scoreDefinedAtZero !== undefined) throw new InvalidArgumentError('scoreDefinedAtZero applies to score callbacks only (targets know)');
@@ -445,6 +445,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
     out.x0 = data;
   } else if (typeof o.prior === 'object' && o.prior !== null && o.prior.kind === 'ot-semidiscrete') {
     const T = grid instanceof Float64Array ? grid[0] : undefined;
+    if (o.target !== undefined) checkedTarget(o.target);  // the prior's start is work: validate the target before it
     out.x0 = otPriorStart(o.prior as OtPrior | OtSemidiscretePriorInput, { process, T, d, n, seed, firstParticle });
   } else {
     const p = o.prior ?? 'normal';

@@ -34,23 +34,9 @@ export interface SamplerParamOptions {
   corrector?: boolean;
 }
 
-export interface NativeSamplerParams {
-  eta: number;
-  sNoise: number;
-  sChurn: number;
-  sTmin: number;
-  sTmax: number;
-  order?: number;
-  variant?: 'bh1' | 'bh2';
-  corrector?: boolean;
-  rtol?: number;
-  atol?: number;
-  hInit?: number;
-  pcoeff?: number;
-  icoeff?: number;
-  dcoeff?: number;
-  acceptSafety?: number;
-}
+/** What the native reader (native/binding/sampler_params_arg.cc) takes: the options above, η, s_noise and the edm churn filled in. */
+export type NativeSamplerParams = Required<Pick<SamplerParamOptions, 'eta' | 'sNoise' | 'sChurn' | 'sTmin' | 'sTmax'>> &
+  Omit<SamplerParamOptions, 'eta' | 'sNoise' | 'sChurn' | 'sTmin' | 'sTmax'>;
 
 const ancestral: readonly string[] = ['euler-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-2m-sde', 'dpmpp-3m-sde'];
 const noiseScaled: readonly string[] = [...ancestral, 'edm'];

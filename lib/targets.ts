@@ -233,7 +233,7 @@ export function empiricalTarget(points: NDArray | readonly (readonly number[])[]
 }
 
 /** Runs the native checks (PSD, symmetry) and returns the spec unchanged. */
-function checked<T extends TargetSpec>(spec: T): T {
+export function checked<T extends TargetSpec>(spec: T): T {
   callNative(() => binding().targetInfo(spec));
   return spec;
 }
@@ -252,25 +252,36 @@ export function targetInfo(target: TargetSpec): TargetInfo {
   return { type: target.type, d: info.d, scoreDefinedAtZero: info.scoreDefinedAtZero };
 }
 
+/**
+ * The dimension a spec declares, read from the spec without building the native target (the
+ * native layer checks that its arrays agree, and PSD, symmetry and weights, when it builds it).
+ * A spec whose dimension cannot be read goes through the native parse, which names what is wrong.
+ */
+export function targetDim(target: TargetSpec): number {
+  requireSpec(target);
+  return declaredDim(target) ?? callNative(() => binding().targetInfo(target)).d;
+}
+
 /** The dimension a spec declares (the native layer checks that its arrays agree). */
 function specDim(target: TargetSpec): number {
   requireSpec(target);
-  const fail = () => {
+  const d = declaredDim(target);
+  if (d === undefined)
     throw new InvalidArgumentError(`target is not a valid '${target.type}' spec: build it with ${target.type === 'gmm' ? 'gmmTarget' : `${target.type}Target`}`);
-  };
+  return d;
+}
+
+function declaredDim(target: TargetSpec): number | undefined {
   switch (target.type) {
     case 'gaussian':
-      if (!(target.mean instanceof Float64Array) || target.mean.length === 0) fail();
-      return target.mean.length;
+      return target.mean instanceof Float64Array && target.mean.length > 0 ? target.mean.length : undefined;
     case 'gmm': {
-      if (!(target.weights instanceof Float64Array) || !(target.means instanceof Float64Array) || target.weights.length === 0) fail();
+      if (!(target.weights instanceof Float64Array) || !(target.means instanceof Float64Array) || target.weights.length === 0) return undefined;
       const d = target.means.length / target.weights.length;
-      if (!Number.isInteger(d) || d < 1) fail();
-      return d;
+      return Number.isInteger(d) && d >= 1 ? d : undefined;
     }
     case 'empirical':
-      if (!Number.isInteger(target.d) || target.d < 1) fail();
-      return target.d;
+      return Number.isInteger(target.d) && target.d >= 1 ? target.d : undefined;
   }
 }
 

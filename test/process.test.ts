@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { processTraits } from '../lib/process.js';
 import {
   InvalidArgumentError,
   phiFunctions,
@@ -81,6 +82,17 @@ describe('processes (spec §1) satisfy their defining equations', () => {
       const vp = at({ name: 'vp', betaMin: 3, betaMax: 3 }, t);
       expect(ou.alpha).toBeCloseTo(vp.alpha, 14);
       expect(ou.alpha).toBeCloseTo(Math.exp(-1.5 * t), 14);
+    }
+  });
+
+  it('processTraits: the defaults of spec §1, and variance preserving exactly when α² + σ² = 1', () => {
+    expect(processTraits('vp')).toEqual({ name: 'vp', T: 1, tEnd: 1e-3, variancePreserving: true, betaMin: 0.1, betaMax: 20 });
+    expect(processTraits({ name: 'ou', beta: 2.5 })).toEqual({ name: 'ou', T: 10, tEnd: 1e-3, variancePreserving: true, betaMin: 2.5, betaMax: 2.5 });
+    expect(processTraits('ve')).toEqual({ name: 've', T: 80, tEnd: 0.002, variancePreserving: false });
+    expect(processTraits({ name: 'heat', T: 7 })).toEqual({ name: 'heat', T: 7, tEnd: 1e-3, variancePreserving: false });
+    for (const p of processes) {
+      const c = at(p, 0.5);
+      expect(Math.abs(c.alpha ** 2 + c.sigma ** 2 - 1) < 1e-12).toBe(processTraits(p).variancePreserving);
     }
   });
 

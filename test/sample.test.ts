@@ -11,6 +11,8 @@ import {
   sampleSync,
   setThreads,
   targetHessianVectorProduct,
+  targetInfo,
+  type TargetSpec,
   targetScore,
   ndarray,
   type FloatArray,
@@ -295,4 +297,29 @@ describe('async runs', () => {
     expect(ticks).toBeGreaterThan(3);
     expect(fractions.length).toBeGreaterThan(0);
   });
+});
+
+describe('target dimension read from the spec', () => {
+  // The sampler reads d from the spec and builds the native target once; a bad hand-built spec
+  // must fail with the same error as targetInfo's full native validation.
+  const errorOf = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('expected an error');
+  };
+  const bad = {
+    notPsd: { type: 'gaussian', mean: new Float64Array([0, 0]), covariance: new Float64Array([1, 2, 2, 1]) },
+    ragged: { type: 'gmm', weights: new Float64Array([0.5, 0.5]), means: new Float64Array([0, 1, 2]), variances: new Float64Array([1, 1, 1]) },
+    plainArray: { type: 'gaussian', mean: [0, 0], variances: new Float64Array([1, 1]) },
+  } as unknown as Record<string, TargetSpec>;
+  for (const [name, target] of Object.entries(bad))
+    it(`${name}: sample throws targetInfo's error`, () => {
+      const expected = errorOf(() => targetInfo(target));
+      const got = errorOf(() => sampleSync({ target, n: 4, steps: 2 }));
+      expect(got.constructor).toBe(expected.constructor);
+      expect(got.message).toBe(expected.message);
+    });
 });

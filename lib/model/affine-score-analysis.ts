@@ -157,7 +157,7 @@ export async function affineScoreAnalysis(o: AffineAnalysisOptions): Promise<Aff
   const [aT, sT] = [pc.alpha[0], pc.sigma[0]];
   let mean = o.prior === 'exact' ? mu.map((v) => aT * v) : new Float64Array(d);
   let cov = new Float64Array(d * d);
-  const startVar = process.name === 'vp' || process.name === 'ou' ? 1 : sT * sT;
+  const startVar = pc.variancePreserving ? 1 : sT * sT;
   for (let i = 0; i < d; i++)
     for (let j = 0; j < d; j++) cov[i * d + j] = o.prior === 'exact' ? aT * aT * sigma[i * d + j] + (i === j ? sT * sT : 0) : i === j ? startVar : 0;
   const fits = new Map<number, AffineScore>();

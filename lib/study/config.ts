@@ -9,7 +9,7 @@ import { readNpy } from '../npy.js';
 import { samplerChoice, samplerOptionKeys, takesOption, type SamplerOptions } from '../sampler-params.js';
 import { loadOtPrior, requireOtPriorMatches, type OtPrior } from '../ot-prior.js';
 import type { OnnxModelOptions } from '../model/onnx-model.js';
-import { normalizeProcess, priorNames, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
+import { normalizeProcess, priorNames, processTraits, schemeInfo, type GridKind, type PriorName, type ProcessSpec, type SamplerName } from '../process.js';
 import { gaussianTarget, targetFromJson, targetInfo, type TargetSpec } from '../targets.js';
 import { isTheorySampler, type TheorySampler } from './theory.js';
 import { defaultReference, isSdeScheme, resolveCoupledReference } from '../coupled.js';
@@ -206,11 +206,12 @@ export function resolveStudy(config: StudyConfig, baseDir = '.'): ResolvedStudy 
   if (config.tEnd !== undefined) requireNonNegative(config.tEnd, 'tEnd');
 
   if (!Array.isArray(config.samplers) || config.samplers.length === 0) field('samplers', 'must be a non-empty list of sampler names');
+  const variancePreserving = processTraits(process).variancePreserving;
   const samplers = config.samplers.map((s, i) => {
     const c: SamplerConfig = typeof s === 'string' ? { name: s } : s;
     if (!c || typeof c.name !== 'string') field(`samplers[${i}]`, 'must be a name or { name, eta?, stabilize?, label? }');
     const info = schemeInfo(c.name, `samplers[${i}]`);
-    if (info.vpOnly && process.name !== 'vp' && process.name !== 'ou')
+    if (info.vpOnly && !variancePreserving)
       field(`samplers[${i}]`, `'${c.name}' is defined for the vp and ou processes only`);
     const { name: _name, label: _label, ...options } = c;
     for (const key of Object.keys(options))

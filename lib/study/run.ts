@@ -12,7 +12,7 @@ import { analyzeGaussian, type GaussianAnalysisRow } from '../gaussian.js';
 import { studyChecksums, verifyStudyChecksums, type StudyChecksums } from './files.js';
 import { throwIfAborted, type JobOptions } from '../jobs.js';
 import type { NDArray } from '../ndarray.js';
-import { schemeInfo, type PriorName, type ProcessSpec } from '../process.js';
+import { processTraits, schemeInfo, type PriorName, type ProcessSpec } from '../process.js';
 import { runtimeInfo } from '../runtime.js';
 import { sample } from '../sample.js';
 import { gaussianTarget, sampleMarginal, type TargetSpec } from '../targets.js';
@@ -217,8 +217,9 @@ function meanAndStderr(xs: number[]): { mean: number; stderr: number } {
 
 /** Mean step size of a run (for the order against log h). */
 function meanStepSize(s: ResolvedStudy, steps: number): number {
-  const T = s.process.T ?? { vp: 1, ou: 10, ve: 80, heat: 100 }[s.process.name];
-  const tEnd = s.tEnd ?? (s.process.name === 've' ? 0.002 : 1e-3);
+  const defaults = processTraits(s.process);
+  const T = defaults.T;
+  const tEnd = s.tEnd ?? defaults.tEnd;
   return (T - tEnd) / steps;
 }
 

@@ -25,7 +25,7 @@
  * the rate in another convention (e.g. ĥ = h) only rescales C1 by a constant factor.
  */
 import { InvalidArgumentError, NonFiniteError, ShapeMismatchError } from '../errors.js';
-import { normalizeProcess, processCoefficients, type GridKind, type ProcessInput, type ProcessSpec } from '../process.js';
+import { normalizeProcess, processTraits, type GridKind, type ProcessInput, type ProcessSpec } from '../process.js';
 import { requireFiniteArray, requireFiniteNumber, requireInteger, requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
 /** The samplers covered by a theorem of the paper (names as in spec §5–6). */
@@ -353,7 +353,7 @@ export function paperConstant(sampler: TheorySampler, c: { mMin: number; LMax: n
 export function theoryBounds(options: TheoryOptions): TheoryResult {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const process = normalizeProcess(options.process ?? 'ou');
-  const defaults = processCoefficients(process, [0]);
+  const defaults = processTraits(process);
   const T = defaults.T;
   const tEnd = options.tEnd === undefined ? defaults.tEnd : requireNonNegative(options.tEnd, 'tEnd');
   if (!(tEnd < T)) throw new InvalidArgumentError(`tEnd (${tEnd}) must be below the horizon T = ${T}`);
@@ -370,7 +370,7 @@ export function theoryBounds(options: TheoryOptions): TheoryResult {
   const target = theoryTarget(options);
 
   const ou = process.name === 'ou';
-  const beta = process.beta ?? 1;
+  const beta = ou ? defaults.betaMin! : 1;  // ou's β (the bounds below are for ou only)
   // Standard OU time s = βt/2 (for other processes the numbers below are not used for bounds).
   const S = (beta * T) / 2;
   const delta = (beta * tEnd) / 2;

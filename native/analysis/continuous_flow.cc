@@ -36,9 +36,4 @@ DirectionMaps continuousFlowMaps(double eta, const Process& p, double T, double 
   return maps;
 }
 
-double flowEta(Scheme scheme, double ddimEta) {
-  if (scheme == Scheme::Ddim) return ddimEta;
-  return schemeInfo(scheme).ode ? 0.0 : 1.0;
-}
-
 }  // namespace dw2::analysis

@@ -13,15 +13,10 @@
 #pragma once
 #include "analysis/direction_maps.h"
 #include "process/process.h"
-#include "schemes/scheme.h"
 
 namespace dw2::analysis {
 
 // eta ≥ 0 (finite).
 DirectionMaps continuousFlowMaps(double eta, const Process& process, double T, double t, const ScoreSpectrum& score);
-
-// The member of the family a scheme discretizes: η = 0 for ODE schemes, ddim's own η (its noise
-// variance σ̃² → η² g² h as h → 0), η = 1 for the reverse-SDE schemes.
-double flowEta(Scheme scheme, double ddimEta);
 
 }  // namespace dw2::analysis

@@ -24,14 +24,6 @@ bool GaussianData::centred() const {
   return true;
 }
 
-std::vector<double> GaussianData::ambientMean() const {
-  if (basis.empty()) return mean;
-  std::vector<double> out(d);
-  Eigen::Map<const RowMatrix> U(basis.data(), d, d);
-  Eigen::Map<Eigen::VectorXd>(out.data(), d) = U * Eigen::Map<const Eigen::VectorXd>(mean.data(), d);
-  return out;
-}
-
 void clampSpectrum(std::vector<double>& lambda, double relativeTolerance, const char* what, std::vector<std::string>& warnings) {
   double scale = 0.0;
   for (size_t i = 0; i < lambda.size(); ++i) {

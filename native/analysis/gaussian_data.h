@@ -19,8 +19,6 @@ struct GaussianData {
   // The score of p_t is defined at t = 0 only when Σ is non-singular.
   bool scoreDefinedAtZero() const;
   bool centred() const;  // μ = 0
-  // μ in the ambient coordinates (U μ̃).
-  std::vector<double> ambientMean() const;
 };
 
 // From eigenvalues, with optional eigenvectors (columns of a row-major d × d matrix; without

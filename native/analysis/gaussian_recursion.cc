@@ -95,7 +95,7 @@ void jointMaps(const std::vector<PreparedStep>& steps, int K, double flops, cons
 
 void requireSchemeFitsProcess(Scheme scheme, const Process& process) {
   const SchemeInfo& info = schemeInfo(scheme);
-  if (info.vpOnly && process.kind != ProcessKind::VP && process.kind != ProcessKind::OU)
+  if (info.vpOnly && !process.variancePreserving())
     fail(ErrorCode::InvalidArgument, std::string("sampler '") + info.name + "' is defined for the vp and ou processes only, not '" + process.name() + "'");
 }
 

@@ -23,7 +23,7 @@ const char* priorName(Prior p) {
 }
 
 double isotropicPriorVariance(Prior prior, const Process& process, double T) {
-  const bool vpLike = process.kind == ProcessKind::VP || process.kind == ProcessKind::OU;
+  const bool vpLike = process.variancePreserving();
   switch (prior) {
     case Prior::Normal: return vpLike ? 1.0 : process.sigma2(T);
     case Prior::MarginalNoise: return process.sigma2(T);

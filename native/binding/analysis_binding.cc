@@ -343,20 +343,6 @@ Napi::Value tableToJs(Napi::Env env, const TableOutput& out, bool withScore) {
   return r;
 }
 
-class TableJob : public Job {
- public:
-  TableJob(Napi::Env env, TableJobInput in, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), in_(std::move(in)) {}
-
- protected:
-  void run(Progress& p) override { out_ = runTable(in_, p); }
-  Napi::Value result(Napi::Env env) override { return tableToJs(env, out_, in_.approx.has_value()); }
-
- private:
-  TableJobInput in_;
-  TableOutput out_;
-};
-
 Napi::Value gaussianAnalysisSync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     TableJobInput in = parseTable(info);
@@ -367,9 +353,9 @@ Napi::Value gaussianAnalysisSync(const Napi::CallbackInfo& info) {
 // (options, onProgress?, cancelToken?) -> Promise
 Napi::Value gaussianAnalysisAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    TableJobInput in = parseTable(info);
-    auto* job = new TableJob(info.Env(), std::move(in), info.Length() > 1 ? info[1] : info.Env().Undefined(), CancelToken::fromArg(info, 2));
-    return job->start();
+    return startKernelJob<TableJobInput, TableOutput>(info, 1, parseTable(info), runTable, [](Napi::Env env, const TableJobInput& in, const TableOutput& out) {
+      return tableToJs(env, out, in.approx.has_value());
+    });
   });
 }
 
@@ -435,20 +421,6 @@ Napi::Value accuracyToJs(Napi::Env env, const AccuracyResult& out) {
   return r;
 }
 
-class AccuracyJob : public Job {
- public:
-  AccuracyJob(Napi::Env env, AccuracyJobInput in, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), in_(std::move(in)) {}
-
- protected:
-  void run(Progress& p) override { out_ = runAccuracy(in_, p); }
-  Napi::Value result(Napi::Env env) override { return accuracyToJs(env, out_); }
-
- private:
-  AccuracyJobInput in_;
-  AccuracyResult out_;
-};
-
 Napi::Value gaussianStepsToAccuracySync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     AccuracyJobInput in = parseAccuracy(info);
@@ -459,9 +431,8 @@ Napi::Value gaussianStepsToAccuracySync(const Napi::CallbackInfo& info) {
 // (options, onProgress?, cancelToken?) -> Promise
 Napi::Value gaussianStepsToAccuracyAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    AccuracyJobInput in = parseAccuracy(info);
-    auto* job = new AccuracyJob(info.Env(), std::move(in), info.Length() > 1 ? info[1] : info.Env().Undefined(), CancelToken::fromArg(info, 2));
-    return job->start();
+    return startKernelJob<AccuracyJobInput, AccuracyResult>(info, 1, parseAccuracy(info), runAccuracy,
+                                                            [](Napi::Env env, const AccuracyJobInput&, const AccuracyResult& out) { return accuracyToJs(env, out); });
   });
 }
 

@@ -4,6 +4,7 @@
 #include <napi.h>
 #include <atomic>
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,5 +60,43 @@ class Job : public Napi::AsyncProgressWorker<double> {
   std::vector<Napi::Reference<Napi::Value>> kept_;
   ErrorCode errorCode_ = ErrorCode::Internal;
 };
+
+// The generic job: parsed input In, a kernel run(In, Progress) -> Out on the pool thread, and
+// toJs(env, In, Out) on the main thread. A binding needs its own Job subclass only when it must
+// keep JS values alive or do more than this.
+template <typename In, typename Out>
+class KernelJob : public Job {
+ public:
+  using Run = Out (*)(const In&, Progress&);
+  using ToJs = Napi::Value (*)(Napi::Env, const In&, const Out&);
+  KernelJob(Napi::Env env, In in, Run run, ToJs toJs, const Napi::Value& progress, CancelFlag cancel)
+      : Job(env, progress, std::move(cancel)), in_(std::move(in)), run_(run), toJs_(toJs) {}
+
+ protected:
+  void run(Progress& p) override { out_ = run_(in_, p); }
+  Napi::Value result(Napi::Env env) override { return toJs_(env, in_, out_); }
+
+ private:
+  In in_;
+  Out out_{};
+  Run run_;
+  ToJs toJs_;
+};
+
+// The output of a kernel that writes into a caller's buffer (the promise settles with undefined).
+struct Written {};
+inline Napi::Value undefinedResult(Napi::Env env) { return env.Undefined(); }
+
+// Starts a KernelJob whose optional progress callback is argument `progressArg` and whose
+// CancelToken is the argument after it, keeping `kept` (buffers the kernel reads or writes)
+// alive until it settles; returns its promise.
+template <typename In, typename Out>
+Napi::Value startKernelJob(const Napi::CallbackInfo& info, size_t progressArg, In in, typename KernelJob<In, Out>::Run run,
+                           typename KernelJob<In, Out>::ToJs toJs, std::initializer_list<Napi::Value> kept = {}) {
+  Napi::Value progress = info.Length() > progressArg ? info[progressArg] : info.Env().Undefined();
+  auto* job = new KernelJob<In, Out>(info.Env(), std::move(in), run, toJs, progress, CancelToken::fromArg(info, progressArg + 1));
+  for (const Napi::Value& v : kept) job->keep(v);
+  return job->start();
+}
 
 }  // namespace dw2

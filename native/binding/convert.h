@@ -29,7 +29,6 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F&& body) {
 }
 
 struct Buffer64 { double* data; size_t length; };
-struct Buffer32 { float* data; size_t length; };
 
 // A float32 or float64 typed array, as raw pointer + element count.
 struct FloatBuffer {

@@ -44,19 +44,6 @@ void runNoiseCuda(const NoiseArgs& a) {
   else cuda::fillNormals(a.key, a.first, a.n, a.d, a.out.f64());
 }
 
-class NoiseJob : public Job {
- public:
-  NoiseJob(Napi::Env env, NoiseArgs args, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), args_(args) {}
-
- protected:
-  void run(Progress& p) override { runNoise(args_, p); }
-  Napi::Value result(Napi::Env env) override { return env.Undefined(); }
-
- private:
-  NoiseArgs args_;
-};
-
 Napi::Value normalsCudaSync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     runNoiseCuda(parseNoiseArgs(info));
@@ -74,11 +61,12 @@ Napi::Value normalsSync(const Napi::CallbackInfo& info) {
 // (seed, step, stage, firstParticle, n, d, out, onProgress?, cancelToken?) -> Promise<void>
 Napi::Value normalsAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    NoiseArgs args = parseNoiseArgs(info);
-    auto* job = new NoiseJob(info.Env(), args, info.Length() > 7 ? info[7] : info.Env().Undefined(),
-                             CancelToken::fromArg(info, 8));
-    job->keep(info[6]);
-    return job->start();
+    return startKernelJob<NoiseArgs, Written>(
+        info, 7, parseNoiseArgs(info), [](const NoiseArgs& a, Progress& p) {
+          runNoise(a, p);
+          return Written{};
+        },
+        [](Napi::Env env, const NoiseArgs&, const Written&) { return undefinedResult(env); }, {info[6]});
   });
 }
 

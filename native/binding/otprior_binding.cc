@@ -268,26 +268,11 @@ Napi::Value fitSync(const Napi::CallbackInfo& info) {
   });
 }
 
-class FitJob : public Job {
- public:
-  FitJob(Napi::Env env, FitArgs a, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), a_(std::move(a)) {}
-
- protected:
-  void run(Progress& p) override { r_ = runFit(a_, p); }
-  Napi::Value result(Napi::Env env) override { return fitResult(env, r_); }
-
- private:
-  FitArgs a_;
-  SemidiscreteResult r_;
-};
-
 // (points, weights | null, m, d, options, onProgress?, token?) -> Promise<result>
 Napi::Value fitAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    FitArgs a = fitArgs(info);
-    auto* job = new FitJob(info.Env(), std::move(a), info.Length() > 5 ? info[5] : info.Env().Undefined(), CancelToken::fromArg(info, 6));
-    return job->start();
+    return startKernelJob<FitArgs, SemidiscreteResult>(info, 5, fitArgs(info), runFit,
+                                                       [](Napi::Env env, const FitArgs&, const SemidiscreteResult& r) -> Napi::Value { return fitResult(env, r); });
   });
 }
 
@@ -302,34 +287,13 @@ Napi::Value cellMassesSync(const Napi::CallbackInfo& info) {
   });
 }
 
-// (points, weights, scale) in d = 1 -> Float64Array exact masses
-Napi::Value exactMasses1dSync(const Napi::CallbackInfo& info) {
-  return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    Napi::Float64Array y = argFloat64Array(info, 0, "points");
-    const size_t m = y.ElementLength();
-    if (m == 0) fail(ErrorCode::InvalidArgument, "at least one point is needed");
-    const double* h = matrixArg(info, 1, "weights", m, 1);
-    requireFinite(y.Data(), m, "points");
-    const double scale = argFiniteNumber(info, 2, "scale");
-    if (!(scale > 0)) fail(ErrorCode::InvalidArgument, "scale must be > 0");
-    return toArray(info.Env(), exactMasses1d(y.Data(), h, m, scale).mass);
-  });
-}
-
-// (m, tolerance) -> draws the stopping rule uses; (m, draws) -> its noise bound
+// (m, tolerance) -> draws the stopping rule uses
 Napi::Value checkDrawsSync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     const size_t m = static_cast<size_t>(argInteger(info, 0, "m", 1, int64_t(1) << 31));
     const double tol = argFiniteNumber(info, 1, "tolerance");
     if (!(tol > 0)) fail(ErrorCode::InvalidArgument, "tolerance must be > 0");
     return Napi::Number::New(info.Env(), checkDrawsFor(m, tol));
-  });
-}
-Napi::Value noiseBoundSync(const Napi::CallbackInfo& info) {
-  return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    const size_t m = static_cast<size_t>(argInteger(info, 0, "m", 1, int64_t(1) << 31));
-    const uint64_t draws = static_cast<uint64_t>(argInteger(info, 1, "draws", 1, int64_t(1) << 53));
-    return Napi::Number::New(info.Env(), simultaneousNoiseBound(m, draws));
   });
 }
 
@@ -345,9 +309,7 @@ DW2_REGISTER([](Napi::Env env, Napi::Object exports) {
   exports.Set("otFitSync", Napi::Function::New(env, fitSync, "otFitSync"));
   exports.Set("otFit", Napi::Function::New(env, fitAsync, "otFit"));
   exports.Set("otCellMassesSync", Napi::Function::New(env, cellMassesSync, "otCellMassesSync"));
-  exports.Set("otExactMasses1dSync", Napi::Function::New(env, exactMasses1dSync, "otExactMasses1dSync"));
   exports.Set("otCheckDraws", Napi::Function::New(env, checkDrawsSync, "otCheckDraws"));
-  exports.Set("otNoiseBound", Napi::Function::New(env, noiseBoundSync, "otNoiseBound"));
 });
 
 }  // namespace dw2

@@ -55,6 +55,7 @@ Napi::Value processCoefficients(const Napi::CallbackInfo& info) {
     o.Set("betaMin", p.betaMin);
     o.Set("betaMax", p.betaMax);
     o.Set("tEnd", defaultTEnd(p));
+    o.Set("variancePreserving", p.variancePreserving());
     o.Set("alpha", toArray(env, a));
     o.Set("sigma", toArray(env, s));
     o.Set("f", toArray(env, f));

@@ -104,19 +104,6 @@ void runSample(const SampleArgs& a, Progress& progress) {
   else sampleTargetMarginal(*a.target, a.process, a.t, a.seed, a.first, a.n, a.out.f64(), progress);
 }
 
-class SampleJob : public Job {
- public:
-  SampleJob(Napi::Env env, SampleArgs args, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), args_(std::move(args)) {}
-
- protected:
-  void run(Progress& p) override { runSample(args_, p); }
-  Napi::Value result(Napi::Env env) override { return env.Undefined(); }
-
- private:
-  SampleArgs args_;
-};
-
 Napi::Value targetSampleSync(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
     runSample(parseSampleArgs(info), noProgress());
@@ -127,11 +114,12 @@ Napi::Value targetSampleSync(const Napi::CallbackInfo& info) {
 // (…same as sync…, onProgress?, cancelToken?) -> Promise<void>
 Napi::Value targetSample(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    SampleArgs args = parseSampleArgs(info);
-    auto* job = new SampleJob(info.Env(), std::move(args), info.Length() > 7 ? info[7] : info.Env().Undefined(),
-                              CancelToken::fromArg(info, 8));
-    job->keep(info[6]);
-    return job->start();
+    return startKernelJob<SampleArgs, Written>(
+        info, 7, parseSampleArgs(info), [](const SampleArgs& a, Progress& p) {
+          runSample(a, p);
+          return Written{};
+        },
+        [](Napi::Env env, const SampleArgs&, const Written&) { return undefinedResult(env); }, {info[6]});
   });
 }
 

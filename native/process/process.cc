@@ -7,17 +7,13 @@
 
 namespace dw2 {
 
-namespace {
-bool isVpLike(ProcessKind k) { return k == ProcessKind::VP || k == ProcessKind::OU; }
-}  // namespace
-
 // B(t) = ∫₀ᵗ β = βmin t + ½(βmax − βmin) t² for vp; βt for ou (βmin = βmax).
 static double integratedBeta(const Process& p, double t) {
   return p.betaMin * t + 0.5 * (p.betaMax - p.betaMin) * t * t;
 }
 static double beta(const Process& p, double t) { return p.betaMin + t * (p.betaMax - p.betaMin); }
 
-double Process::alpha(double t) const { return isVpLike(kind) ? std::exp(-0.5 * integratedBeta(*this, t)) : 1.0; }
+double Process::alpha(double t) const { return variancePreserving() ? std::exp(-0.5 * integratedBeta(*this, t)) : 1.0; }
 
 double Process::sigma2(double t) const {
   switch (kind) {
@@ -29,7 +25,7 @@ double Process::sigma2(double t) const {
 
 double Process::sigma(double t) const { return kind == ProcessKind::VE ? t : std::sqrt(sigma2(t)); }
 
-double Process::f(double t) const { return isVpLike(kind) ? -0.5 * beta(*this, t) : 0.0; }
+double Process::f(double t) const { return variancePreserving() ? -0.5 * beta(*this, t) : 0.0; }
 
 double Process::g2(double t) const {
   switch (kind) {
@@ -39,7 +35,7 @@ double Process::g2(double t) const {
   }
 }
 
-double Process::dfdt(double) const { return isVpLike(kind) ? -0.5 * (betaMax - betaMin) : 0.0; }
+double Process::dfdt(double) const { return variancePreserving() ? -0.5 * (betaMax - betaMin) : 0.0; }
 
 double Process::dg2dt(double) const {
   switch (kind) {

@@ -30,6 +30,9 @@ struct Process {
   double tMax() const;
   std::string rangeReason() const;  // why tMax() is where it is, for error messages
   const char* name() const;
+  // vp and ou: α(t) → 0 with σ(t)² = 1 − α(t)², so p_T is close to N(0, I) (spec §1). The one
+  // place that answers "vp or ou" — priors, vp-only schemes and TypeScript (processTraits) ask here.
+  bool variancePreserving() const { return kind == ProcessKind::VP || kind == ProcessKind::OU; }
 };
 
 // Builds a process from its name ('vp', 'ou', 've', 'heat'); NaN parameters take the defaults

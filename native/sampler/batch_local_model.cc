@@ -56,6 +56,17 @@ void BatchLocalModel<T>::derivatives(double t, size_t first, size_t count, const
   }
 }
 
+// The central-difference step along v for one row: e = h³·max(1, |x|)/|v| (0 when v = 0), h³ the
+// cube root of the working precision's round-off, so that the O(e²) error and the round-off balance.
+static double differenceStep(const double* x, const double* v, size_t d, double h3) {
+  double xn = 0, vn = 0;
+  for (size_t r = 0; r < d; ++r) {
+    xn += x[r] * x[r];
+    vn += v[r] * v[r];
+  }
+  return vn > 0 ? h3 * std::fmax(1.0, std::sqrt(xn)) / std::sqrt(vn) : 0.0;
+}
+
 template <class T>
 void BatchLocalModel<T>::hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) {
   const size_t d = d_, m = count * d;
@@ -79,23 +90,13 @@ void BatchLocalModel<T>::hvps(double t, size_t first, size_t count, const double
   const T* s2 = score_.buffer(BatchBuffer::S2) + first * d;
   for (int sign = 1; sign >= -1; sign -= 2) {
     for (size_t i = 0; i < count; ++i) {
-      double xn = 0, vn = 0;
-      for (size_t r = 0; r < d; ++r) {
-        xn += x[i * d + r] * x[i * d + r];
-        vn += v[i * d + r] * v[i * d + r];
-      }
-      const double e = vn > 0 ? h3 * std::fmax(1.0, std::sqrt(xn)) / std::sqrt(vn) : 0.0;
+      const double e = differenceStep(x + i * d, v + i * d, d, h3);
       for (size_t r = 0; r < d; ++r) probe[i * d + r] = static_cast<T>(x[i * d + r] + sign * e * v[i * d + r]);
     }
     call(t, sign > 0 ? BatchBuffer::S1 : BatchBuffer::S2, first, count);
   }
   for (size_t i = 0; i < count; ++i) {
-    double xn = 0, vn = 0;
-    for (size_t r = 0; r < d; ++r) {
-      xn += x[i * d + r] * x[i * d + r];
-      vn += v[i * d + r] * v[i * d + r];
-    }
-    const double e = vn > 0 ? h3 * std::fmax(1.0, std::sqrt(xn)) / std::sqrt(vn) : 0.0;
+    const double e = differenceStep(x + i * d, v + i * d, d, h3);
     for (size_t r = 0; r < d; ++r)
       out[i * d + r] = e > 0 ? (static_cast<double>(s1[i * d + r]) - static_cast<double>(s2[i * d + r])) / (2.0 * e) : 0.0;
   }

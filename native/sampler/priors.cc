@@ -64,7 +64,7 @@ std::unique_ptr<Prior> otGaussianPrior(const Process& p, double T, const double*
 
 std::unique_ptr<Prior> makePrior(const std::string& name, const Process& p, double T, size_t d,
                                  std::shared_ptr<const Target> target, const double* mean, const double* covariance) {
-  const bool vpLike = p.kind == ProcessKind::VP || p.kind == ProcessKind::OU;
+  const bool vpLike = p.variancePreserving();
   if (name == "normal") return std::make_unique<ScaledNormalPrior>(d, vpLike ? 1.0 : p.sigma(T));
   if (name == "marginal-noise") return std::make_unique<ScaledNormalPrior>(d, p.sigma(T));
   if (name == "exact") {

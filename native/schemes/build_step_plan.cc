@@ -9,7 +9,7 @@ bool needsWholeGrid(Scheme s) { return schemeInfo(s).historySlots > 0 || s == Sc
 
 void validateSchemeOptions(Scheme s, const Process& p, const PlanOptions& o) {
   const SchemeInfo& info = schemeInfo(s);
-  if (info.vpOnly && p.kind != ProcessKind::VP && p.kind != ProcessKind::OU)
+  if (info.vpOnly && !p.variancePreserving())
     fail(ErrorCode::InvalidArgument, std::string("sampler '") + info.name + "' is defined for the vp and ou processes only, not '" + p.name() + "'");
   const SamplerParams& q = o.params;
   if (s == Scheme::Ddim && !(o.eta >= 0.0 && o.eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(o.eta));

@@ -226,18 +226,6 @@ double GaussianComponents::logDensityAndScore(size_t k, const TimeConstants& c, 
   return c.logNormaliser[k] - 0.5 * quadratic;
 }
 
-double GaussianComponents::logDensity(size_t k, const MarginalScales& m, const double* yhat) const {
-  const double* lambda = eigenvalues(k);
-  const double a2 = m.alpha * m.alpha;
-  double quadratic = 0.0, logDet = 0.0;
-  for (size_t j = 0; j < d_; ++j) {
-    const double ell = a2 * lambda[j] + m.sigma2;
-    quadratic += yhat[j] * yhat[j] / ell;
-    logDet += std::log(ell);
-  }
-  return -0.5 * (quadratic + logDet + double(d_) * kLog2Pi);
-}
-
 void GaussianComponents::scoreInBasis(size_t k, const MarginalScales& m, const double* yhat, double* shat) const {
   const double* lambda = eigenvalues(k);
   const double a2 = m.alpha * m.alpha;

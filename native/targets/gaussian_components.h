@@ -72,8 +72,6 @@ class GaussianComponents {
 
   // ŷ = (coordinates of x − αμ_k in the eigenbasis); scratch: d doubles.
   void residualInBasis(size_t k, const MarginalScales& m, const double* x, double* yhat, double* scratch) const;
-  // log N(x; αμ_k, α²Σ_k + σ²I) from ŷ.
-  double logDensity(size_t k, const MarginalScales& m, const double* yhat) const;
   // The score in the eigenbasis, ŝ_j = −ŷ_j/ℓ_j.
   void scoreInBasis(size_t k, const MarginalScales& m, const double* yhat, double* shat) const;
   // ∂_t log N at fixed x, from ŝ.

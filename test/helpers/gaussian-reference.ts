@@ -1,80 +1,22 @@
 /**
  * Independent reference for the exact Gaussian analysis tests, written from the spec's
  * formulas (§1 processes, §5 schemes, §6 local linearization) in plain JS. Nothing here
- * calls the library: schemes are written as the spec states them, on scalar affine forms.
+ * calls the library: schemes are written as the spec states them, on scalar affine forms. The
+ * processes, φ-functions and grids are shared with scalar-schemes.ts (also library-free).
  */
+import { coefficients, phi1, phi2, uniformGrid, type Coefficients } from './scalar-schemes.js';
 
-export interface RefProcess {
+/** A process of spec §1 (the transcription in scalar-schemes.ts) with its name and default horizon. */
+export interface RefProcess extends Coefficients {
   name: 'vp' | 'ou' | 've' | 'heat';
   T: number;
-  alpha(t: number): number;
-  sigma2(t: number): number;
-  f(t: number): number;
-  g2(t: number): number;
-  /** f′(t) and (g²)′(t) */
-  df(t: number): number;
-  dg2(t: number): number;
-  /** (σ²)′(t), written per process (not through ℓ′ = 2fℓ + g²) */
-  dsigma2(t: number): number;
-  /** λ(t) = σ²/α² */
-  lambda(t: number): number;
-  /** I(a, b) = ∫_a^b g²/α */
-  integral(a: number, b: number): number;
 }
 
-export function refProcess(name: 'vp' | 'ou' | 've' | 'heat', o: { betaMin?: number; betaMax?: number; beta?: number } = {}): RefProcess {
-  if (name === 'vp' || name === 'ou') {
-    const b0 = name === 'vp' ? o.betaMin ?? 0.1 : o.beta ?? 1;
-    const b1 = name === 'vp' ? o.betaMax ?? 20 : o.beta ?? 1;
-    const beta = (t: number) => b0 + t * (b1 - b0);
-    const B = (t: number) => b0 * t + 0.5 * (b1 - b0) * t * t;
-    const alpha = (t: number) => Math.exp(-0.5 * B(t));
-    return {
-      name,
-      T: name === 'vp' ? 1 : 10,
-      alpha,
-      sigma2: (t) => -Math.expm1(-B(t)),
-      f: (t) => -0.5 * beta(t),
-      g2: beta,
-      df: () => -0.5 * (b1 - b0),
-      dg2: () => b1 - b0,
-      dsigma2: (t) => beta(t) * Math.exp(-B(t)),
-      lambda: (t) => Math.expm1(B(t)),
-      integral: (a, b) => 2 * (1 / alpha(b) - 1 / alpha(a)),
-    };
-  }
-  if (name === 've')
-    return {
-      name,
-      T: 80,
-      alpha: () => 1,
-      sigma2: (t) => t * t,
-      f: () => 0,
-      g2: (t) => 2 * t,
-      df: () => 0,
-      dg2: () => 2,
-      dsigma2: (t) => 2 * t,
-      lambda: (t) => t * t,
-      integral: (a, b) => b * b - a * a,
-    };
-  return {
-    name,
-    T: 100,
-    alpha: () => 1,
-    sigma2: (t) => t,
-    f: () => 0,
-    g2: () => 1,
-    df: () => 0,
-    dg2: () => 0,
-    dsigma2: () => 1,
-    lambda: (t) => t,
-    integral: (a, b) => b - a,
-  };
+export function refProcess(name: RefProcess['name'], o: { betaMin?: number; betaMax?: number; beta?: number } = {}): RefProcess {
+  return { ...coefficients(name, o), name, T: { vp: 1, ou: 10, ve: 80, heat: 100 }[name] };
 }
 
-export function uniformGrid(T: number, tEnd: number, N: number): number[] {
-  return Array.from({ length: N + 1 }, (_, k) => (k === N ? tEnd : T + (k / N) * (tEnd - T)));
-}
+export { uniformGrid };
 
 /** a·x + b + Σ c_l Z_l, with the noises identified by position in `c`. */
 export class Affine {
@@ -116,20 +58,6 @@ export function refScore(p: RefProcess, lambda: number, m: number) {
 }
 
 type Score = ReturnType<typeof refScore>;
-
-function phi1(z: number): number {
-  return Math.abs(z) < 1e-6 ? 1 + z / 2 + (z * z) / 6 : Math.expm1(z) / z;
-}
-function phi2(z: number): number {
-  if (Math.abs(z) > 0.5) return (Math.expm1(z) - z) / (z * z);
-  let s = 0;
-  let term = 0.5;
-  for (let k = 0; k < 30; k++) {
-    s += term;
-    term *= z / (k + 3);
-  }
-  return s;
-}
 
 /**
  * One step t0 → t1 of a scheme (spec §5–6) on the affine form x of one direction.

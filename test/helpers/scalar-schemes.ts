@@ -13,6 +13,8 @@ export interface Coefficients {
   g2: (t: number) => number;
   df: (t: number) => number;
   dg2: (t: number) => number;
+  /** (σ²)′(t), written per process (not through ℓ′ = 2fℓ + g²) */
+  dsigma2: (t: number) => number;
   integral: (a: number, b: number) => number; // ∫_a^b g²/α
   lambda: (t: number) => number; // σ²/α²
 }
@@ -31,13 +33,14 @@ export function coefficients(name: 'vp' | 'ou' | 've' | 'heat', opts: { betaMin?
       g2: beta,
       df: () => -0.5 * (b1 - b0),
       dg2: () => b1 - b0,
+      dsigma2: (t) => beta(t) * Math.exp(-B(t)),
       integral: (a, b) => 2 * (1 / alpha(b) - 1 / alpha(a)),
       lambda: (t) => Math.expm1(B(t)),
     };
   }
   if (name === 've')
-    return { alpha: () => 1, sigma2: (t) => t * t, f: () => 0, g2: (t) => 2 * t, df: () => 0, dg2: () => 2, integral: (a, b) => b * b - a * a, lambda: (t) => t * t };
-  return { alpha: () => 1, sigma2: (t) => t, f: () => 0, g2: () => 1, df: () => 0, dg2: () => 0, integral: (a, b) => b - a, lambda: (t) => t };
+    return { alpha: () => 1, sigma2: (t) => t * t, f: () => 0, g2: (t) => 2 * t, df: () => 0, dg2: () => 2, dsigma2: (t) => 2 * t, integral: (a, b) => b * b - a * a, lambda: (t) => t * t };
+  return { alpha: () => 1, sigma2: (t) => t, f: () => 0, g2: () => 1, df: () => 0, dg2: () => 0, dsigma2: () => 1, integral: (a, b) => b - a, lambda: (t) => t };
 }
 
 /** An affine expression A x + B + Σ C_l z_l in the state x and fresh normals z_l. */
