@@ -25,14 +25,14 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool
     jac_.assign(rows_ * d * d, 0.0);
     const Eigen::Index n = static_cast<Eigen::Index>(d);
     eigen_.resize(static_cast<size_t>(threads) * kDenseGroup);
+    // The Eigen decompositions are built in place by resize() and allocate on first use: assigning a
+    // fresh one would read its uninitialised status (UBSan).
     for (ThreadEigen& e : eigen_) {
-      e.tri = Eigen::Tridiagonalization<Eigen::MatrixXd>(n);
       e.L.resize(n, n);
       e.B.resize(n, 5);
       e.Y.resize(n, 5);
       for (auto* v : {&e.diag, &e.off, &e.coef, &e.dx}) v->resize(n);
       e.rotations.reserve(static_cast<size_t>(4 * n * n + 16));
-      e.solver = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(n);
       for (auto* v : {&e.mu, &e.cW, &e.cH, &e.sqrtRemainder}) v->resize(d);
       e.noiseWork.resize(LocalLinearizationNoiseTable::workSize(static_cast<int>(d)));
     }
