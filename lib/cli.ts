@@ -5,7 +5,7 @@
  * work, and errors printed as one line `dw2 CMD: CODE: message` (one JSON object on stdout under
  * --json), never a stack (DW2_DEBUG=1 adds it).
  */
-import { DW2Error, InvalidArgumentError } from './errors.js';
+import { DivergedError, DW2Error, InvalidArgumentError } from './errors.js';
 import { asFlags, didYouMean } from './cli/args.js';
 import { checkWritable, flagValue, type OutputKind } from './cli/output-check.js';
 
@@ -79,7 +79,9 @@ function report(e: unknown, command: string | undefined, json: boolean, usage = 
   const described = describe(e);
   const { code, exit } = described;
   const message = usage ? asFlags(described.message, usage) : described.message;
-  if (json) console.log(JSON.stringify({ error: { code, message, ...(command ? { command } : {}) } }));
+  // A run that blew up says how many particles and from which step (DivergedError), in JSON too.
+  const diverged = e instanceof DivergedError ? { diverged: e.diverged } : {};
+  if (json) console.log(JSON.stringify({ error: { code, message, ...(command ? { command } : {}), ...diverged } }));
   else console.error(`dw2${command ? ` ${command}` : ''}: ${code}: ${message}`);
   if (process.env.DW2_DEBUG) console.error(e);
   return exit;

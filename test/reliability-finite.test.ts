@@ -95,3 +95,14 @@ describe('n = 0 with a trajectory (defect 11: memcpy from a null buffer)', () =>
     expect(r.trajectory.map((a) => a.data.length)).toEqual([0, 0, 0]);
   });
 });
+
+describe('runs that blow up', () => {
+  it('are a DivergedError (NON_FINITE) carrying the divergence report, never returned samples', async () => {
+    const { DivergedError, sample } = await import('../lib/index.js');
+    // A finite but enormous score: the first Euler–Maruyama step on ve overflows every coordinate.
+    const score = (_t: number | Float64Array, _x: Float64Array | Float32Array, n: number, d: number, out: Float64Array | Float32Array) => out.fill(1e307, 0, n * d);
+    const err = await sample({ score, d: 2, steps: 6, n: 5, process: 've' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DivergedError);
+    expect(err).toMatchObject({ code: 'NON_FINITE', diverged: { particles: 5, firstStep: 1 } });
+  });
+});
