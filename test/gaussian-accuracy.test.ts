@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { captureLog } from './helpers/cli-capture.js';
 import { run } from '../lib/cli/gaussian.js';
 import {
   AbortError,
@@ -166,33 +167,23 @@ describe('stepsToAccuracy', () => {
 });
 
 describe('dw2 gaussian --to-accuracy', () => {
-  async function capture(argv: string[]): Promise<string> {
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    try {
-      await run(argv);
-    } finally {
-      spy.mockRestore();
-    }
-    return lines.join('\n');
-  }
   const eig = join(dir, 'eig.npy');
   writeNpy(eig, ndarray(Float64Array.from([0.01, 1, 4]), [3]));
 
   it('--json equals the API; the table, CSV and SVG are written', async () => {
     const argv = ['--eigenvalues', eig, '--sampler', 'heun,euler', '--grid', 'logsnr', '--to-accuracy', '0.1,0.01', '--max-nfe', '256'];
-    const parsed = JSON.parse(await capture([...argv, '--json'])) as { results: Record<string, unknown>[]; component: string };
+    const parsed = JSON.parse(await captureLog(run, [...argv, '--json'])) as { results: Record<string, unknown>[]; component: string };
     const api = stepsToAccuracySync({ eigenvalues: [0.01, 1, 4], samplers: ['heun', 'euler'], grid: 'logsnr', tolerance: [0.1, 0.01], maxNfe: 256 });
     expect(parsed.component).toBe('discretization');
     expect(parsed.results.map((r) => [r.sampler, r.tolerance, r.steps, r.nfe, r.error])).toEqual(api.rows.map((r) => [r.sampler, r.tolerance, r.steps, r.nfe, r.error]));
     const csv = join(dir, 'acc.csv');
     const svg = join(dir, 'acc.svg');
-    const table = await capture([...argv, '--csv', csv, '--svg', svg]);
+    const table = await captureLog(run, [...argv, '--csv', csv, '--svg', svg]);
     // Several tolerances: a sampler × ε matrix of "NFE (steps)"; one tolerance: a detailed table.
     const heun = api.rows.filter((r) => r.sampler === 'heun');
     expect(table).toMatch(/Score evaluations \(steps\) needed for W2 discretization ≤ ε \(search budget 256 NFE\)/);
     expect(table).toMatch(new RegExp(`^heun\\s+${heun[0]!.nfe} \\(${heun[0]!.steps}\\)\\s+${heun[1]!.nfe} \\(${heun[1]!.steps}\\)$`, 'm'));
-    const single = await capture(['--eigenvalues', eig, '--sampler', 'heun', '--grid', 'logsnr', '--to-accuracy', '0.01', '--max-nfe', '256']);
+    const single = await captureLog(run, ['--eigenvalues', eig, '--sampler', 'heun', '--grid', 'logsnr', '--to-accuracy', '0.01', '--max-nfe', '256']);
     expect(single).toMatch(/W2 discretization ≤ 0\.01 \(search budget 256 NFE\)/);
     expect(single).toMatch(new RegExp(`^heun\\s+${heun[1]!.steps}\\s+${heun[1]!.nfe}\\s+\\S+\\s+monotone`, 'm'));
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^sampler,label,tolerance,component,reached,steps,nfe,error/);

@@ -2,23 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureLog } from './helpers/cli-capture.js';
 import { run } from '../lib/cli/gaussian.js';
 import { analyzeGaussianSync, InvalidArgumentError, ndarray, writeNpy } from '../lib/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw2-gaussian-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function capture(argv: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    await run(argv);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 describe('dw2 gaussian', () => {
   const eig = join(dir, 'eig.npy');
@@ -29,7 +20,7 @@ describe('dw2 gaussian', () => {
   writeNpy(cov, ndarray(Float64Array.from([0.2, 0, 0, 0, 1, 0, 0, 0, 3]), [3, 3]));
 
   it('--json prints {"results": [...]} equal to the API', async () => {
-    const out = await capture(['--eigenvalues', eig, '--mean', mean, '--process', 'ou', '--beta', '2', '--T', '5', '--sampler', 'heun,euler-maruyama', '--steps', '10,20', '--t-end', '0.01', '--prior', 'exact', '--json']);
+    const out = await captureLog(run, ['--eigenvalues', eig, '--mean', mean, '--process', 'ou', '--beta', '2', '--T', '5', '--sampler', 'heun,euler-maruyama', '--steps', '10,20', '--t-end', '0.01', '--prior', 'exact', '--json']);
     const parsed = JSON.parse(out) as { results: Record<string, unknown>[] };
     const api = analyzeGaussianSync({ eigenvalues: [0.2, 1, 3], mean: [0.5, 0, -1], process: { name: 'ou', beta: 2, T: 5 }, samplers: ['heun', 'euler-maruyama'], steps: [10, 20], tEnd: 0.01, prior: 'exact' });
     expect(parsed.results.length).toBe(4);
@@ -41,7 +32,7 @@ describe('dw2 gaussian', () => {
 
   it('--covariance with --csv writes a plot-ready CSV and prints an aligned table', async () => {
     const csv = join(dir, 'table.csv');
-    const out = await capture(['--covariance', cov, '--sampler', 'ddim', '--eta', '0.5', '--steps', '5,50', '--prior', 'normal,exact', '--csv', csv]);
+    const out = await captureLog(run, ['--covariance', cov, '--sampler', 'ddim', '--eta', '0.5', '--steps', '5,50', '--prior', 'normal,exact', '--csv', csv]);
     expect(out).toMatch(/^sampler\s+t_end\s+prior\s+steps\s+nfe\s+truncation\s+continuous\s+discrete\s+total\s+discretization/);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     // ddim's η is a sampler option: the rows name it in an options column.

@@ -5,29 +5,17 @@
  * and 4 (rk4).
  */
 import { describe, expect, it } from 'vitest';
+import { logLogSlope } from './helpers/stats.js';
 import { analyzeGaussianSync, continuousFlow, gaussianRecursion, type ProcessName, type SamplerName } from '../lib/index.js';
 
 const eigenvalues = [0.05, 0.3, 1, 2.5];
 const mean = [0.5, -0.3, 0.2, 1];
 
 /** Least-squares slope of log(error) against log(1/steps). */
-function order(steps: number[], errors: number[]): number {
-  const x = steps.map((n) => -Math.log(n));
-  const y = errors.map(Math.log);
-  const mx = x.reduce((a, b) => a + b) / x.length;
-  const my = y.reduce((a, b) => a + b) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  return sxy / sxx;
-}
 
 function discretizationOrder(process: ProcessName, sampler: SamplerName, steps: number[], tEnd: number): number {
   const r = analyzeGaussianSync({ eigenvalues, mean, process, sampler, steps, tEnd, prior: 'exact' });
-  return order(
+  return logLogSlope(
     steps,
     r.rows.map((row) => row.discretization),
   );
@@ -76,7 +64,7 @@ describe('continuous closed forms are the schemes’ limit', () => {
           gap = Math.max(gap, Math.abs(r.mean[i]! - flow.mean[i]!), Math.abs(r.variance[i]! - flow.variance[i]!));
         return gap;
       });
-      expect(Math.abs(order(c.steps, gaps) - c.p), `gaps ${gaps.map((g) => g.toExponential(2)).join(' ')}`).toBeLessThan(c.p === 4 ? 0.5 : 0.15);
+      expect(Math.abs(logLogSlope(c.steps, gaps) - c.p), `gaps ${gaps.map((g) => g.toExponential(2)).join(' ')}`).toBeLessThan(c.p === 4 ? 0.5 : 0.15);
       // The table's continuous column is the W2 of that flow; total approaches it.
       const table = analyzeGaussianSync({ eigenvalues, mean, process: c.process, sampler: c.sampler, steps: [c.steps[0]!, c.steps.at(-1)!], tEnd: c.tEnd, prior: 'normal' });
       const [coarse, fine] = table.rows;

@@ -5,7 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureLog } from './helpers/cli-capture.js';
 import { run as gaussianCli, usage as gaussianUsage } from '../lib/cli/gaussian.js';
 import { run as sampleCli, usage as sampleUsage } from '../lib/cli/sample.js';
 import { samplerFlags, samplerOptionsFromFlags } from '../lib/cli/sampler-flags.js';
@@ -15,16 +16,6 @@ import { samplerOptionKeys } from '../lib/sampler-params.js';
 const dir = mkdtempSync(join(tmpdir(), 'dw2-sampler-flags-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function capture(run: (argv: string[]) => Promise<void>, argv: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    await run(argv);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 describe('the flag table', () => {
   it('has one flag per sampler option, listed in both usage texts, and maps back to the options', () => {
@@ -52,7 +43,7 @@ describe('dw2 gaussian with sampler options', () => {
 
   it('--json rows equal analyzeGaussian with the same options (each applied where it fits)', async () => {
     const argv = [...common, '--sampler', 'edm,unipc,dpmpp-2m-sde,heun', '--steps', '6,12', '--s-churn', '20', '--s-tmin', '0.05', '--s-tmax', '10', '--order', '3', '--variant', 'bh1', '--no-corrector', '--eta', '0.4', '--s-noise', '1.05', '--json'];
-    const parsed = JSON.parse(await capture(gaussianCli, argv)) as { results: Record<string, unknown>[] };
+    const parsed = JSON.parse(await captureLog(gaussianCli, argv)) as { results: Record<string, unknown>[] };
     const api = analyzeGaussianSync({
       eigenvalues, process: { name: 'vp' }, grid: 'logsnr', tEnd: 0.001, prior: ['exact', 'normal'], steps: [6, 12],
       samplers: ['edm', 'unipc', 'dpmpp-2m-sde', 'heun'], sChurn: 20, sTmin: 0.05, sTmax: 10, order: 3, variant: 'bh1', corrector: false, eta: 0.4, sNoise: 1.05,
@@ -68,7 +59,7 @@ describe('dw2 gaussian with sampler options', () => {
 
   it('the table labels rows with their options and the CSV has an options column', async () => {
     const csv = join(dir, 'rows.csv');
-    const table = await capture(gaussianCli, [...common, '--sampler', 'lms,euler', '--steps', '8', '--order', '2', '--csv', csv]);
+    const table = await captureLog(gaussianCli, [...common, '--sampler', 'lms,euler', '--steps', '8', '--order', '2', '--csv', csv]);
     expect(table).toContain('lms(order=2)');
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]!.startsWith('sampler,options,steps')).toBe(true);
@@ -78,12 +69,12 @@ describe('dw2 gaussian with sampler options', () => {
 
   it('--to-accuracy searches with the options', async () => {
     const argv = [...common.slice(0, -2), '--sampler', 'edm,unipc', '--to-accuracy', '0.01', '--s-churn', '10', '--order', '3', '--max-nfe', '300', '--json'];
-    const parsed = JSON.parse(await capture(gaussianCli, argv)) as { results: Record<string, unknown>[] };
+    const parsed = JSON.parse(await captureLog(gaussianCli, argv)) as { results: Record<string, unknown>[] };
     const api = stepsToAccuracySync({ eigenvalues, process: { name: 'vp' }, grid: 'logsnr', tEnd: 0.001, samplers: ['edm', 'unipc'], sChurn: 10, order: 3, tolerance: 0.01, maxNfe: 300 });
     parsed.results.forEach((r, k) => {
       for (const key of ['sampler', 'options', 'steps', 'nfe', 'error', 'reached'] as const) expect(r[key]).toEqual(api.rows[k]![key]);
     });
-    const text = await capture(gaussianCli, argv.slice(0, -1));
+    const text = await captureLog(gaussianCli, argv.slice(0, -1));
     expect(text).toContain('edm(sChurn=10)');
   });
 
@@ -104,7 +95,7 @@ describe('dw2 sample with sampler options', () => {
     ['unipc', ['--order', '3', '--variant', 'bh1', '--no-corrector'], { order: 3, variant: 'bh1', corrector: false }],
   ] as const)('%s: the samples equal the API run with the same options', async (sampler, flags, options) => {
     const out = join(dir, `${sampler}.npy`);
-    await capture(sampleCli, ['--target', target, '--sampler', sampler, '--steps', '9', '--n', '40', '--seed', '5', ...flags, '--out', out, '--json']);
+    await captureLog(sampleCli, ['--target', target, '--sampler', sampler, '--steps', '9', '--n', '40', '--seed', '5', ...flags, '--out', out, '--json']);
     const x = readNpy(out);
     expect(Array.from(x.data)).toEqual(Array.from(api(sampler, options).samples.data));
     // The options matter.

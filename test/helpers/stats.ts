@@ -75,3 +75,18 @@ export function zCritical(alpha: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/** Least-squares slope of log(error) against −log(n): the convergence order of errors at step counts n. */
+export function logLogSlope(ns: readonly number[], errors: readonly number[]): number {
+  const x = ns.map((n) => -Math.log(n));
+  const y = errors.map(Math.log);
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxy / sxx;
+}
