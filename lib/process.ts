@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from './errors.js';
 import { callNative, native } from './native.js';
 import { samplerParams, type NativeSamplerParams, type SamplerParamOptions } from './sampler-params.js';
+import type { SamplerName } from './sampler-names.js';
 import { requireFiniteArray, requireFiniteNumber, requireInteger, requireOneOf, requirePositive } from './validate.js';
 
 export type ProcessName = 'vp' | 'ou' | 've' | 'heat';
@@ -169,30 +170,7 @@ function isArrayLike(x: unknown): x is ArrayLike<number> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
-export type SamplerName =
-  | 'euler-maruyama'
-  | 'ddpm'
-  | 'exponential'
-  | 'euler'
-  | 'heun'
-  | 'rk4'
-  | 'ddim'
-  | 'exponential-ode'
-  | 'randomized-midpoint'
-  | 'randomized-exponential'
-  | 'local-linearization'
-  | 'local-linearization-ode'
-  | 'dpmpp-2m'
-  | 'euler-ancestral'
-  | 'edm'
-  | 'unipc'
-  | 'dpm-2'
-  | 'dpm-3'
-  | 'dpmpp-2s-ancestral'
-  | 'dpmpp-2m-sde'
-  | 'dpmpp-3m-sde'
-  | 'lms'
-  | 'dpm-adaptive';
+export type { SamplerName } from './sampler-names.js';
 
 export interface SchemeInfo {
   name: SamplerName;

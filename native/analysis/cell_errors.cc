@@ -81,18 +81,16 @@ DirectionMaps choiceMaps(const SchemeChoice& choice, const Process& process, con
                          Progress& progress) {
   const Scheme s = choice.scheme;
   if (std::isfinite(choice.linearizationCap) && schemeInfo(s).usesHessian)
-    return localLinearizationMaps(s == Scheme::LocalLinearizationOde, process, grid, score, progress, choice.linearizationCap);
+    return localLinearizationMaps(s->ode, process, grid, score, progress, choice.linearizationCap);
   return schemeMaps(s, process, grid, choice.options, score, progress);
 }
 
 double continuousEta(const SchemeChoice& choice) {
-  switch (choice.scheme) {
-    case Scheme::Ddim: return choice.options.eta;
-    case Scheme::EulerAncestral:
-    case Scheme::DpmSolverPp2SAncestral: return choice.options.params.eta;
-    case Scheme::DpmSolverPp2MSde:
-    case Scheme::DpmSolverPp3MSde: return std::sqrt(choice.options.params.eta);
-    default: return schemeInfo(choice.scheme).ode ? 0.0 : 1.0;
+  switch (choice.scheme->eta) {
+    case SchemeEta::Ddim: return choice.options.eta;
+    case SchemeEta::Ancestral: return choice.options.params.eta;
+    case SchemeEta::AncestralVariance: return std::sqrt(choice.options.params.eta);
+    default: return choice.scheme->ode ? 0.0 : 1.0;
   }
 }
 

@@ -19,7 +19,7 @@ namespace dw2::analysis {
 // A sampler as a table row or a search configures it: the scheme and its options (ddim's η and
 // the k-diffusion parameters in `options`; the stabilized local linearization's cap κ).
 struct SchemeChoice {
-  Scheme scheme = Scheme::EulerMaruyama;
+  Scheme scheme = nullptr;  // a row of the catalogue (parseScheme)
   PlanOptions options;
   double linearizationCap = HUGE_VAL;  // finite: local linearization's stabilized variant
 };

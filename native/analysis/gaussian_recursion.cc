@@ -113,8 +113,8 @@ DirectionMaps schemeMaps(Scheme scheme, const Process& process, const std::vecto
   validateSchemeOptions(scheme, process, planOptions);
   if (info.randomized)
     fail(ErrorCode::InvalidArgument, std::string("sampler '") + info.name + "' is randomized: its output is a mixture, use the moment recursion");
-  if (scheme == Scheme::LocalLinearization || scheme == Scheme::LocalLinearizationOde)
-    return localLinearizationMaps(scheme == Scheme::LocalLinearizationOde, process, grid, score, progress);
+  if (scheme->usesHessian)
+    return localLinearizationMaps(scheme->ode, process, grid, score, progress);
   if (grid.size() < 2) fail(ErrorCode::InvalidArgument, "a grid needs at least 2 times");
 
   PlanOptions options = planOptions;

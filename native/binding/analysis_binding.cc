@@ -516,7 +516,7 @@ Napi::Value gaussianRecursionSync(const Napi::CallbackInfo& info) {
     if (!cap.IsUndefined() && schemeInfo(scheme).usesHessian) {  // the stabilized local linearization
       const double kappa = cap.ToNumber().DoubleValue();
       if (!(kappa >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
-      return mapsToJs(info.Env(), localLinearizationMaps(scheme == Scheme::LocalLinearizationOde, p, grid, dir.spectrum(), noProgress(), kappa), start);
+      return mapsToJs(info.Env(), localLinearizationMaps(scheme->ode, p, grid, dir.spectrum(), noProgress(), kappa), start);
     }
     return mapsToJs(info.Env(), schemeMaps(scheme, p, grid, options, dir.spectrum()), start);
   });

@@ -155,7 +155,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
     }
   }
   validateSampler(s);
-  if (s.pathNoise && (schemeInfo(s.scheme).stochastic || (s.scheme == Scheme::Ddim && s.eta > 0))) s.pathWalker = makePathWalker(s);
+  if (s.pathNoise && drawsNoise(s.scheme, s.eta)) s.pathWalker = makePathWalker(s);
 
   // Start: an initial array, or a prior.
   const size_t m = s.n * s.d;
@@ -231,7 +231,7 @@ class SamplerRun {
   Napi::Value result(Napi::Env env) {
     Napi::Object r = Napi::Object::New(env);
     r.Set("samples", samples_.Value());
-    if (call_.setup.scheme == Scheme::DpmAdaptive) {  // the grid the controller accepted
+    if (call_.setup.scheme->adaptive) {  // the grid the controller accepted
       Napi::Float64Array g = Napi::Float64Array::New(env, stats_.acceptedGrid.size());
       std::copy(stats_.acceptedGrid.begin(), stats_.acceptedGrid.end(), g.Data());
       r.Set("grid", g);

@@ -94,9 +94,9 @@ Napi::Value grid(const Napi::CallbackInfo& info) {
 
 Napi::Value schemes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Array out = Napi::Array::New(env, kSchemeCount);
-  for (int i = 0; i < kSchemeCount; ++i) {
-    const SchemeInfo& s = allSchemes()[i];
+  Napi::Array out = Napi::Array::New(env, schemeCount());
+  for (int i = 0; i < schemeCount(); ++i) {
+    const SchemeInfo& s = *schemeAt(i);
     Napi::Object o = Napi::Object::New(env);
     o.Set("name", s.name);
     o.Set("nfePerStep", s.nfePerStep);

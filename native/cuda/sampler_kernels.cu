@@ -4,8 +4,8 @@
 //   executor      — sampler/plan_executor.cc (executePlanFused: R₀ = x, R_j, S_j, output)
 //   scores        — targets/gaussian_target.cc, targets/gaussian_mixture_target.cc,
 //                   targets/gaussian_components.cc, targets/basis_kernels.cc, targets/softmax.h
-//   randomized    — schemes/randomized_schemes.cc (per-particle plans, u from sampler/noise_keys.h)
-//   process at τ  — process/process.cc
+//   randomized    — schemes/randomized_plans.h and process/process_coefficients.h: the CPU's own
+//                   inline code, compiled here (u from sampler/noise_keys.h)
 // Noise comes from random/philox_normal.h (bit-identical to the CPU). Only the randomized schemes'
 // τ-dependent values (exp/expm1/log of the device's libm) can differ from the CPU in the last bit.
 #include <algorithm>
@@ -28,46 +28,10 @@ constexpr double kLog2Pi = 1.8378770664093453;  // targets/gaussian_components.c
 constexpr uint32_t kUniformStageDev = 0x80u;    // sampler/noise_keys.h kUniformStage
 
 // ---------------------------------------------------------------------------------------------
-// process/process.cc at a per-particle time (kinds: 0 vp, 1 ou, 2 ve, 3 heat)
+// Per-particle plans of the randomized schemes (schemes/randomized_plans.h, the CPU's formulas),
+// compiled like compileCombination.
 
-DW2_SK inline bool vpLike(const DevProcess& p) { return p.kind == 0 || p.kind == 1; }
-DW2_SK inline double integratedBeta(const DevProcess& p, double t) { return p.betaMin * t + 0.5 * (p.betaMax - p.betaMin) * t * t; }
-DW2_SK inline double betaAt(const DevProcess& p, double t) { return p.betaMin + t * (p.betaMax - p.betaMin); }
-DW2_SK inline double alphaAt(const DevProcess& p, double t) { return vpLike(p) ? exp(-0.5 * integratedBeta(p, t)) : 1.0; }
-DW2_SK inline double sigma2At(const DevProcess& p, double t) {
-  if (p.kind == 2) return t * t;
-  if (p.kind == 3) return t;
-  return -expm1(-integratedBeta(p, t));
-}
-DW2_SK inline double fAt(const DevProcess& p, double t) { return vpLike(p) ? -0.5 * betaAt(p, t) : 0.0; }
-DW2_SK inline double g2At(const DevProcess& p, double t) {
-  if (p.kind == 2) return 2.0 * t;
-  if (p.kind == 3) return 1.0;
-  return betaAt(p, t);
-}
-DW2_SK inline double lambdaAt(const DevProcess& p, double t) {
-  if (p.kind == 2) return t * t;
-  if (p.kind == 3) return t;
-  return expm1(integratedBeta(p, t));
-}
-// I(a, b) with α(b) given (the host's value: b = t_k is shared).
-DW2_SK inline double integralAt(const DevProcess& p, double a, double b, double alphaB) {
-  if (p.kind == 2) return b * b - a * a;
-  if (p.kind == 3) return b - a;
-  return 2.0 * (1.0 / alphaB - 1.0 / alphaAt(p, a));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-particle plans of the randomized schemes: a faithful transcription of
-// schemes/randomized_schemes.cc (keep the two in step), then compiled like compileCombination.
-
-struct RawCombination {
-  double reg[kDevMaxStages] = {0, 0, 0, 0};
-  double score[kDevMaxStages] = {0, 0, 0, 0};
-  double noise[kDevMaxNoises] = {0, 0};
-};
-
-DW2_SK inline void compile(const RawCombination& c, int stages, int noises, DevCombination& cc) {
+DW2_SK inline void compile(const Combination& c, int stages, int noises, DevCombination& cc) {
   cc.count = 0;
   auto add = [&](double coef, int source, int index) {
     if (coef == 0.0) return;
@@ -88,38 +52,11 @@ DW2_SK inline double randomizedTimeDev(uint64_t seed, uint64_t particle, uint32_
 }
 
 // Fills input[1], output and τ for one particle.
-DW2_SK void randomizedPlan(const DevStep& st, const DevProcess& p, double u, DevCombination& in1, DevCombination& out,
-                               double& tauOut) {
-  RawCombination xm, o;
-  const double t0 = st.t0, t1 = st.t1;
-  const double h = t0 - t1, tau = t0 - u * h;
-  if (st.randomized == DevRandomized::Midpoint) {
-    // REM: x_m = x − uh F_SDE(t_k, x) + g(t_k)√(uh) ξ′; x′ = x − h F_SDE(τ, x_m) + g(t_k)√h (√u ξ′ + √(1−u) ξ″)
-    const double gk = sqrt(st.g20);
-    xm.reg[0] = 1.0 - u * h * st.f0;
-    xm.score[0] = u * h * st.g20;
-    xm.noise[0] = gk * sqrt(u * h);
-    o.reg[0] = 1.0;
-    o.reg[1] = -h * fAt(p, tau);
-    o.score[1] = h * g2At(p, tau);
-    o.noise[0] = gk * sqrt(h * u);
-    o.noise[1] = gk * sqrt(h * (1.0 - u));
-  } else {
-    // REI, in y = x/α (see randomized_schemes.cc).
-    const double a0 = st.alpha0, a1 = st.alpha1, at = alphaAt(p, tau);
-    const double l0 = st.lambda0, l1 = st.lambda1, lt = lambdaAt(p, tau);
-    const double firstNoise = sqrt(fmax(0.0, l0 - lt));
-    xm.reg[0] = at / a0;
-    xm.score[0] = at * integralAt(p, tau, t0, a0);
-    xm.noise[0] = at * firstNoise;
-    o.reg[0] = a1 / a0;
-    o.score[1] = a1 * h * g2At(p, tau) / at;
-    o.noise[0] = a1 * firstNoise;
-    o.noise[1] = a1 * sqrt(fmax(0.0, lt - l1));
-  }
+DW2_SK void particlePlan(const DevStep& st, const ProcessParams& p, double u, DevCombination& in1, DevCombination& out, double& tau) {
+  Combination xm, o;
+  tau = randomizedPlan(st.randomized, p, st.ends, u, xm, o);
   compile(xm, 2, 2, in1);
   compile(o, 2, 2, out);
-  tauOut = tau;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +207,7 @@ DW2_SK void applyCombination(const DevCombination& cc, const Rows& r, size_t d, 
 
 // Particle i of the chunk starting at row chunkFirst through one whole step.
 template <class T>
-DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const DevProcess& proc, uint64_t seed, uint64_t firstParticle,
+DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const ProcessParams& proc, uint64_t seed, uint64_t firstParticle,
                          T* state, size_t n, double* work, size_t stride, size_t chunkFirst, size_t i, const double* constants,
                          size_t constantsStride) {
   const size_t row = chunkFirst + i, d = tg.d;
@@ -287,15 +224,15 @@ DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const DevProce
 
   DevCombination localInput, localOutput;
   double tau = 0.0;
-  const bool randomized = st.randomized != DevRandomized::None;
-  if (randomized) randomizedPlan(st, proc, randomizedTimeDev(seed, particle, st.k), localInput, localOutput, tau);
+  const bool randomized = st.randomized != RandomizedRule::None;
+  if (randomized) particlePlan(st, proc, randomizedTimeDev(seed, particle, st.k), localInput, localOutput, tau);
 
   for (size_t c = 0; c < d; ++c) r.reg[0][c * stride] = static_cast<double>(x[c * n]);
   for (int j = 0; j < st.stages; ++j) {
     if (j > 0) applyCombination(randomized ? localInput : st.input[j], r, d, seed, particle, st.k, r.reg[j], stride);
     Scales m;
     if (randomized && j > 0) {
-      m = Scales{alphaAt(proc, tau), sigma2At(proc, tau), nullptr, nullptr};
+      m = Scales{coefficients::alpha(proc, tau), coefficients::sigma2(proc, tau), nullptr, nullptr};
     } else {
       const double* c = constants ? constants + size_t(j) * constantsStride : nullptr;
       m = Scales{st.alpha[j], st.sigma2[j], c, c ? c + tg.K * d : nullptr};
@@ -307,7 +244,7 @@ DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const DevProce
 }
 
 template <class T>
-__global__ void stepKernel(DevStep st, TargetView tg, DevProcess proc, uint64_t seed, uint64_t firstParticle, T* state, size_t n,
+__global__ void stepKernel(DevStep st, TargetView tg, ProcessParams proc, uint64_t seed, uint64_t firstParticle, T* state, size_t n,
                            double* work, size_t stride, size_t chunkFirst, size_t count, const double* constants,
                            size_t constantsStride) {
   const size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x;
@@ -339,7 +276,7 @@ std::unique_ptr<DeviceBuffer<double>> copyToDevice(const std::vector<T>& v) {
 
 struct DeviceSampler::Impl {
   DevTargetHost target;
-  DevProcess process;
+  ProcessParams process;
   size_t n, d;
   bool float32;
   uint64_t seed, first;
@@ -353,7 +290,7 @@ struct DeviceSampler::Impl {
   size_t elementBytes() const { return float32 ? sizeof(float) : sizeof(double); }
 };
 
-DeviceSampler::DeviceSampler(const DevTargetHost& target, DevProcess process, size_t n, size_t d, bool float32, uint64_t seed,
+DeviceSampler::DeviceSampler(const DevTargetHost& target, ProcessParams process, size_t n, size_t d, bool float32, uint64_t seed,
                              uint64_t firstParticle)
     : impl_(std::make_unique<Impl>()) {
   requireDevice();

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <vector>
+#include "process/process_coefficients.h"
+#include "schemes/randomized_plans.h"
 
 namespace dw2::cuda {
 
@@ -24,26 +26,18 @@ struct DevCombination {
   int index[kDevMaxTerms] = {};
 };
 
-// The process parameters (process/process.h); kind in ProcessKind's order: vp, ou, ve, heat.
-struct DevProcess {
-  int kind = 0;
-  double betaMin = 0.1, betaMax = 20.0;
-};
-
-enum class DevRandomized : int { None = 0, Midpoint = 1, Exponential = 2 };
-
 // One step t0 → t1, everything computed on the host except what depends on a particle's u.
 struct DevStep {
   uint32_t k = 0;  // step index (noise key)
   int stages = 0, noises = 0;
-  DevRandomized randomized = DevRandomized::None;
+  RandomizedRule randomized = RandomizedRule::None;
   DevCombination input[kDevMaxStages];  // [0] unused (R₀ = x)
   DevCombination output;
   // α and σ² of every stage whose time is shared by all particles (all stages, or stage 0 of a
   // randomized scheme), from the host's Process: the CPU's own numbers.
   double alpha[kDevMaxStages] = {}, sigma2[kDevMaxStages] = {};
-  // Randomized schemes: the host's values at t0 and t1 (the plan formulas use them as the CPU does).
-  double t0 = 0, t1 = 0, f0 = 0, g20 = 0, alpha0 = 0, alpha1 = 0, lambda0 = 0, lambda1 = 0;
+  // Randomized schemes: the host's values at t0 and t1 (randomizedEnds, as the CPU computes them).
+  RandomizedEnds ends = {};
 };
 
 // An analytic Gaussian (mixture = false, K = 1) or Gaussian mixture, as the device needs it.
@@ -60,7 +54,7 @@ struct DevTargetHost {
 class DeviceSampler {
  public:
   // Allocates the state (n × d) and the stage workspace for chunks of particles.
-  DeviceSampler(const DevTargetHost& target, DevProcess process, size_t n, size_t d, bool float32, uint64_t seed,
+  DeviceSampler(const DevTargetHost& target, ProcessParams process, size_t n, size_t d, bool float32, uint64_t seed,
                 uint64_t firstParticle);
   ~DeviceSampler();
   DeviceSampler(const DeviceSampler&) = delete;

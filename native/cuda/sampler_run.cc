@@ -29,14 +29,6 @@ DevCombination toDevice(const CompiledCombination& c) {
   return out;
 }
 
-DevProcess toDevice(const Process& p) {
-  DevProcess d;
-  d.kind = static_cast<int>(p.kind);
-  d.betaMin = p.betaMin;
-  d.betaMax = p.betaMax;
-  return d;
-}
-
 }  // namespace
 
 DeviceGaussianTarget::DeviceGaussianTarget(bool mixture, size_t K, size_t d, const double* weights, const double* means,
@@ -93,9 +85,8 @@ void DeviceGaussianTarget::timeConstants(const Process& p, double t, double* out
 
 const char* unsupportedScheme(Scheme s) {
   if (schemeInfo(s).usesHessian)
-    return s == Scheme::LocalLinearization
-               ? "sampler 'local-linearization' needs Hessians, which the CUDA backend does not compute; use device 'cpu'"
-               : "sampler 'local-linearization-ode' needs Hessians, which the CUDA backend does not compute; use device 'cpu'";
+    return s->ode ? "sampler 'local-linearization-ode' needs Hessians, which the CUDA backend does not compute; use device 'cpu'"
+                  : "sampler 'local-linearization' needs Hessians, which the CUDA backend does not compute; use device 'cpu'";
   if (needsWholeGrid(s))
     return schemeInfo(s).historySlots > 0 ? "multistep samplers carry a history of model outputs between steps, which the CUDA backend does not; use device 'cpu'"
                                           : "sampler 'edm' (churned input noise) is not implemented by the CUDA backend; use device 'cpu'";
@@ -120,7 +111,7 @@ void runSampler(const SamplerSetup& s, const DeviceGaussianTarget& target, Sampl
     if (index == 0) std::memcpy(dest, io.x, n * d * sizeof(T));
   if (n == 0) return;  // as the CPU: nothing to step (trajectories are empty)
 
-  DeviceSampler device(target.data(), toDevice(s.process), n, d, std::is_same<T, float>::value, s.seed, s.firstParticle);
+  DeviceSampler device(target.data(), s.process, n, d, std::is_same<T, float>::value, s.seed, s.firstParticle);
   device.upload(io.x);
   PlanOptions o;
   o.eta = s.eta;
@@ -148,17 +139,10 @@ void runSampler(const SamplerSetup& s, const DeviceGaussianTarget& target, Sampl
       for (int j = 0; j < plan.stages; ++j) times[j] = plan.scoreTime[j];
     } else {
       stats.nfe += 2;
-      st.randomized = s.scheme == Scheme::RandomizedMidpoint ? DevRandomized::Midpoint : DevRandomized::Exponential;
+      st.randomized = info.rule;
       st.stages = 2;
       st.noises = 2;
-      st.t0 = t0;
-      st.t1 = t1;
-      st.f0 = s.process.f(t0);
-      st.g20 = s.process.g2(t0);
-      st.alpha0 = s.process.alpha(t0);
-      st.alpha1 = s.process.alpha(t1);
-      st.lambda0 = s.process.lambda(t0);
-      st.lambda1 = s.process.lambda(t1);
+      st.ends = randomizedEnds(s.process, t0, t1);
       shared = 1;
     }
     for (int j = 0; j < shared; ++j) {

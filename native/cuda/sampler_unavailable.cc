@@ -8,7 +8,7 @@ namespace dw2::cuda {
 
 struct DeviceSampler::Impl {};
 
-DeviceSampler::DeviceSampler(const DevTargetHost&, DevProcess, size_t, size_t, bool, uint64_t, uint64_t) { requireDevice(); }
+DeviceSampler::DeviceSampler(const DevTargetHost&, ProcessParams, size_t, size_t, bool, uint64_t, uint64_t) { requireDevice(); }
 DeviceSampler::~DeviceSampler() = default;
 void DeviceSampler::upload(const void*) { requireDevice(); }
 void DeviceSampler::download(void*) { requireDevice(); }

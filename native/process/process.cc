@@ -7,75 +7,17 @@
 
 namespace dw2 {
 
-// B(t) = ∫₀ᵗ β = βmin t + ½(βmax − βmin) t² for vp; βt for ou (βmin = βmax).
-static double integratedBeta(const Process& p, double t) {
-  return p.betaMin * t + 0.5 * (p.betaMax - p.betaMin) * t * t;
-}
-static double beta(const Process& p, double t) { return p.betaMin + t * (p.betaMax - p.betaMin); }
-
-double Process::alpha(double t) const { return variancePreserving() ? std::exp(-0.5 * integratedBeta(*this, t)) : 1.0; }
-
-double Process::sigma2(double t) const {
-  switch (kind) {
-    case ProcessKind::VE: return t * t;
-    case ProcessKind::Heat: return t;
-    default: return -std::expm1(-integratedBeta(*this, t));  // 1 − α², without cancellation
-  }
-}
-
-double Process::sigma(double t) const { return kind == ProcessKind::VE ? t : std::sqrt(sigma2(t)); }
-
-double Process::f(double t) const { return variancePreserving() ? -0.5 * beta(*this, t) : 0.0; }
-
-double Process::g2(double t) const {
-  switch (kind) {
-    case ProcessKind::VE: return 2.0 * t;
-    case ProcessKind::Heat: return 1.0;
-    default: return beta(*this, t);
-  }
-}
-
-double Process::dfdt(double) const { return variancePreserving() ? -0.5 * (betaMax - betaMin) : 0.0; }
-
-double Process::dg2dt(double) const {
-  switch (kind) {
-    case ProcessKind::VE: return 2.0;
-    case ProcessKind::Heat: return 0.0;
-    default: return betaMax - betaMin;
-  }
-}
-
-double Process::lambda(double t) const {
-  switch (kind) {
-    case ProcessKind::VE: return t * t;
-    case ProcessKind::Heat: return t;
-    default: return std::expm1(integratedBeta(*this, t));  // σ²/α² = e^B − 1
-  }
-}
-
-double Process::varsigma(double t) const { return kind == ProcessKind::VE ? t : std::sqrt(lambda(t)); }
-
-double Process::timeOfVarsigma(double s) const {
-  switch (kind) {
-    case ProcessKind::VE: return s;
-    case ProcessKind::Heat: return s * s;
-    default: {
-      const double B = std::log1p(s * s);
-      const double slope = betaMax - betaMin;
-      if (slope == 0.0) return B / betaMin;
-      // ½ slope t² + βmin t − B = 0, positive root written without cancellation.
-      return 2.0 * B / (betaMin + std::sqrt(betaMin * betaMin + 2.0 * slope * B));
-    }
-  }
-}
-
-double Process::integral(double a, double b) const {
-  switch (kind) {
-    case ProcessKind::VE: return b * b - a * a;
-    case ProcessKind::Heat: return b - a;
-    default: return 2.0 * (1.0 / alpha(b) - 1.0 / alpha(a));
-  }
-}
+double Process::alpha(double t) const { return coefficients::alpha(*this, t); }
+double Process::sigma2(double t) const { return coefficients::sigma2(*this, t); }
+double Process::sigma(double t) const { return coefficients::sigma(*this, t); }
+double Process::f(double t) const { return coefficients::f(*this, t); }
+double Process::g2(double t) const { return coefficients::g2(*this, t); }
+double Process::dfdt(double) const { return coefficients::dfdt(*this); }
+double Process::dg2dt(double) const { return coefficients::dg2dt(*this); }
+double Process::lambda(double t) const { return coefficients::lambda(*this, t); }
+double Process::varsigma(double t) const { return coefficients::varsigma(*this, t); }
+double Process::timeOfVarsigma(double s) const { return coefficients::timeOfVarsigma(*this, s); }
+double Process::integral(double a, double b) const { return coefficients::integral(*this, a, b, coefficients::alpha(*this, b)); }
 
 namespace {
 // Largest ∫₀ᵗβ kept: ς² = e^B − 1 and 1/α = e^{B/2} stay below ~1e304 (and α above 1e-152),
@@ -108,7 +50,7 @@ std::string Process::rangeReason() const {
     case ProcessKind::Heat: return "heat's noise level σ(t)² = t must stay below 1e300";
     default: break;
   }
-  if (kind == ProcessKind::VP && betaMax < betaMin && integratedBeta(*this, betaMin / (betaMin - betaMax)) < kMaxIntegratedBeta)
+  if (kind == ProcessKind::VP && betaMax < betaMin && coefficients::integratedBeta(*this, betaMin / (betaMin - betaMax)) < kMaxIntegratedBeta)
     return "vp's β(t) turns negative beyond it";
   return std::string(name()) + "'s α(t) = e^{−B(t)/2} underflows (and σ²/α² = e^{B(t)} − 1 overflows) in double precision once B(t) = ∫₀ᵗβ exceeds 700";
 }

@@ -2,17 +2,14 @@
 // (spec §1). Everything is in closed form: α, σ, f, g², their time derivatives, the noise
 // level ς = σ/α and its inverse, and I(a, b) = ∫_a^b g(u)²/α(u) du.
 #pragma once
+// The formulas are process_coefficients.h's, which the CUDA kernels share.
 #include <string>
+#include "process/process_coefficients.h"
 
 namespace dw2 {
 
-enum class ProcessKind { VP, OU, VE, Heat };
-
-struct Process {
-  ProcessKind kind = ProcessKind::VP;
-  double betaMin = 0.1;  // vp: β(t) = βmin + t(βmax − βmin); ou: βmin = βmax = β
-  double betaMax = 20.0;
-  double T = 1.0;        // horizon (sampling starts here)
+struct Process : ProcessParams {
+  double T = 1.0;  // horizon (sampling starts here)
 
   double alpha(double t) const;
   double sigma(double t) const;
@@ -32,7 +29,7 @@ struct Process {
   const char* name() const;
   // vp and ou: α(t) → 0 with σ(t)² = 1 − α(t)², so p_T is close to N(0, I) (spec §1). The one
   // place that answers "vp or ou" — priors, vp-only schemes and TypeScript (processTraits) ask here.
-  bool variancePreserving() const { return kind == ProcessKind::VP || kind == ProcessKind::OU; }
+  bool variancePreserving() const { return coefficients::variancePreserving(*this); }
 };
 
 // Builds a process from its name ('vp', 'ou', 've', 'heat'); NaN parameters take the defaults

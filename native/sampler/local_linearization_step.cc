@@ -16,7 +16,7 @@ size_t localLinearizationBlockRows(size_t n, size_t d, bool dense, int krylovDim
 }
 
 LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool dense, int threads)
-    : s_(s), dense_(dense), ode_(s.scheme == Scheme::LocalLinearizationOde), threads_(threads) {
+    : s_(s), dense_(dense), ode_(s.scheme->ode), threads_(threads) {
   const size_t d = s.d;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
   rows_ = localLinearizationBlockRows(s.n, d, dense, m);

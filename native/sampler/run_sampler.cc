@@ -31,7 +31,7 @@ void validateSampler(const SamplerSetup& s) {
   for (int k : s.trajectorySteps)
     if (k < 0 || k > N) fail(ErrorCode::InvalidArgument, "trajectory indices must be in [0, steps = " + std::to_string(N) + "], got " + std::to_string(k));
   if (info.usesHessian) return;
-  if (s.scheme == Scheme::DpmAdaptive) {
+  if (s.scheme->adaptive) {
     if (!s.trajectorySteps.empty()) fail(ErrorCode::InvalidArgument, "dpm-adaptive chooses its own grid: trajectory is not available");
     if (!(s.grid.back() > 0.0)) fail(ErrorCode::InvalidArgument, "dpm-adaptive needs t_end > 0 (it steps in λ = −log ς, infinite at t = 0)");
   }
@@ -115,7 +115,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
       if (index == k && n > 0) std::memcpy(dest, io.x, n * d * sizeof(T));  // n = 0: both may be null
   };
   record(0);
-  if (s.scheme == Scheme::DpmAdaptive) stats.acceptedGrid = {s.grid.front(), s.grid.back()};
+  if (s.scheme->adaptive) stats.acceptedGrid = {s.grid.front(), s.grid.back()};
   if (n == 0) {
     for (int k = 1; k <= N; ++k) record(k);
     return;
@@ -140,7 +140,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     if (target) fused = std::make_unique<ChunkedFusedStep<T>>(s, threads);
   }
   const bool dense = stats.dense;
-  if (s.scheme == Scheme::DpmAdaptive) {
+  if (s.scheme->adaptive) {
     runAdaptiveSampler(s, target, batch, io.x, *planScratch, threads, progress, stats);
     return;
   }

@@ -15,7 +15,7 @@ class BrownianWalker;
 enum class HessianRoute { Auto, Dense, Krylov };
 
 struct SamplerSetup {
-  Scheme scheme = Scheme::EulerMaruyama;
+  Scheme scheme = nullptr;  // a row of the catalogue (parseScheme)
   Process process;
   std::vector<double> grid;  // t_0 = T > … > t_N = t_end
   double eta = 0.0;          // ddim

@@ -17,10 +17,9 @@ void denoiseToZero(const Process& p, double t0, double t1, StepPlan& plan) {
   plan.output.reg[0] = p.alpha(t1) / p.alpha(t0);
   addScaled(plan.output, -p.alpha(t1) * p.varsigma(t0), noiseEstimateTerm(p, t0, 0));
 }
-}  // namespace
 
 // DPM-Solver-2 (r₁ = ½): u = (α_s/α₀) x − σ_s (e^{h/2} − 1) ε̂₀;  x′ = (α₁/α₀) x − σ₁ (e^h − 1) ε̂(u, s).
-void dpmSolver2(const Process& p, double t0, double t1, StepPlan& plan) {
+void dpm2Step(const Process& p, double t0, double t1, StepPlan& plan) {
   const double v0 = p.varsigma(t0), v1 = p.varsigma(t1);
   if (!(v1 > 0.0)) return denoiseToZero(p, t0, t1, plan);
   const double ts = p.timeOfVarsigma(std::sqrt(v0 * v1)), a0 = p.alpha(t0);
@@ -38,7 +37,7 @@ void dpmSolver2(const Process& p, double t0, double t1, StepPlan& plan) {
 //   u₁ = (α_{s₁}/α₀) x − σ_{s₁}(e^{r₁h} − 1) ε̂₀;  D₁ = ε̂(u₁, s₁) − ε̂₀;
 //   u₂ = (α_{s₂}/α₀) x − σ_{s₂}(e^{r₂h} − 1) ε̂₀ − (σ_{s₂} r₂/r₁)((e^{r₂h} − 1)/(r₂h) − 1) D₁;  D₂ = ε̂(u₂, s₂) − ε̂₀;
 //   x′ = (α₁/α₀) x − σ₁(e^h − 1) ε̂₀ − (σ₁/r₂)((e^h − 1)/h − 1) D₂.
-void dpmSolver3(const Process& p, double t0, double t1, StepPlan& plan) {
+void dpm3Step(const Process& p, double t0, double t1, StepPlan& plan) {
   const double v0 = p.varsigma(t0), v1 = p.varsigma(t1);
   if (!(v1 > 0.0)) return denoiseToZero(p, t0, t1, plan);
   const double r1 = 1.0 / 3.0, r2 = 2.0 / 3.0, h = std::log(v0 / v1), a0 = p.alpha(t0);
@@ -60,10 +59,17 @@ void dpmSolver3(const Process& p, double t0, double t1, StepPlan& plan) {
   addScaled(plan.output, c2, e2);
 }
 
+}  // namespace
+
+void dpmSolver2(const StepContext& c, StepPlan& plan) { dpm2Step(c.p, c.t0(), c.t1(), plan); }
+void dpmSolver3(const StepContext& c, StepPlan& plan) { dpm3Step(c.p, c.t0(), c.t1(), plan); }
+
 // DPM-Solver++(2S) to ς_down, then the ancestral noise (get_ancestral_step as euler-ancestral), in
 // the noise-level frame y = x/α: ς_s = √(ς₀ ς_down);  y₂ = (ς_s/ς₀) y − (ς_s/ς₀ − 1) D₀;
 // y′ = (ς_down/ς₀) y − (ς_down/ς₀ − 1) D(y₂, ς_s) + s_noise ς_up z.
-void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, double sNoise, StepPlan& plan) {
+void dpmSolverPp2SAncestral(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double t0 = c.t0(), t1 = c.t1(), eta = c.o.params.eta, sNoise = c.o.params.sNoise;
   const double a0 = p.alpha(t0), a1 = p.alpha(t1), v0 = p.varsigma(t0), v1 = p.varsigma(t1);
   const double up = std::fmin(v1, eta * std::sqrt(std::fmax(0.0, v1 * v1 * (v0 * v0 - v1 * v1) / (v0 * v0))));
   const double down = std::sqrt(std::fmax(0.0, v1 * v1 - up * up));
@@ -90,8 +96,8 @@ void dpmSolverPp2SAncestral(const Process& p, double t0, double t1, double eta, 
 // − (σ₁/(2r₁))(e^h − 1)(ε̂(u₁, s₁) − ε̂₀), u₁ = dpm-3's first stage (r₁ = ⅓).
 void dpmSolverEmbedded(const Process& p, double t0, double t1, int order, StepPlan& plan) {
   plan = StepPlan{};
-  if (order == 2) dpmSolver2(p, t0, t1, plan);
-  else dpmSolver3(p, t0, t1, plan);
+  if (order == 2) dpm2Step(p, t0, t1, plan);
+  else dpm3Step(p, t0, t1, plan);
   plan.historyWrite = 1;
   Combination& low = plan.save[0];
   low.reg[0] = p.alpha(t1) / p.alpha(t0);
@@ -108,5 +114,8 @@ void dpmSolverEmbedded(const Process& p, double t0, double t1, int order, StepPl
     addScaled(low, -c, noiseEstimateTerm(p, t0, 0));
   }
 }
+
+// dpm-adaptive on a given (accepted) grid, as the exact analysis reads it: the pair's higher-order steps.
+void dpmAdaptive(const StepContext& c, StepPlan& plan) { dpmSolverEmbedded(c.p, c.t0(), c.t1(), c.order(), plan); }
 
 }  // namespace dw2::plans

@@ -13,7 +13,10 @@ namespace dw2::plans {
 //   x_{i+1} = (σ_{i+1}/σ_i) x_i − α_{i+1} (e^{−h_i} − 1) D̃_i,   e^{−h_i} = ς_{i+1}/ς_i.
 // History slot 0 holds D_{i−1}. Like k-diffusion's sample_dpmpp_2m, the first step and a last
 // step to ς = 0 (where r = 0) are first order.
-void dpmSolverPp2M(const Process& p, const std::vector<double>& grid, int k, StepPlan& plan) {
+void dpmSolverPp2M(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double* grid = c.grid;
+  const int k = c.k;
   const double t0 = grid[k], t1 = grid[k + 1];
   const double v0 = p.varsigma(t0), v1 = p.varsigma(t1), a1 = p.alpha(t1);
   const Combination D = denoisedTerm(p, t0, 0);
@@ -40,7 +43,7 @@ namespace dw2::plans {
 
 namespace {
 // λ_k − λ_{k−1} = log(ς_{k−1}/ς_k): the step size in λ of step k − 1 → k.
-double lambdaStep(const Process& p, const std::vector<double>& grid, int k) { return std::log(p.varsigma(grid[k - 1]) / p.varsigma(grid[k])); }
+double lambdaStep(const Process& p, const double* grid, int k) { return std::log(p.varsigma(grid[k - 1]) / p.varsigma(grid[k])); }
 
 // The last step to ς = 0 of the SDE variants: x′ = α₁ D₀ ("denoising step").
 void denoiseStep(const Process& p, double t0, double t1, StepPlan& plan) {
@@ -54,7 +57,11 @@ void denoiseStep(const Process& p, double t0, double t1, StepPlan& plan) {
 // injected noise as in k-diffusion's sample_dpmpp_2m_sde, midpoint form), in y = x/α, h = λ₁ − λ₀:
 //   y′ = (ς₁/ς₀) e^{−ηh} y + (1 − e^{−(1+η)h}) D₀ + ½ (1 − e^{−(1+η)h}) (D₀ − D₋₁)/r + s_noise ς₁ √(1 − e^{−2ηh}) z,
 // r = h₋₁/h, the correction from the second step on; η = 0 is DPM-Solver++(2M).
-void dpmSolverPp2MSde(const Process& p, const std::vector<double>& grid, int k, double eta, double sNoise, StepPlan& plan) {
+void dpmSolverPp2MSde(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double* grid = c.grid;
+  const int k = c.k;
+  const double eta = c.o.params.eta, sNoise = c.o.params.sNoise;
   const double t0 = grid[k], t1 = grid[k + 1];
   const Combination D = denoisedTerm(p, t0, 0);
   plan.historyWrite = 1;
@@ -85,7 +92,11 @@ void dpmSolverPp2MSde(const Process& p, const std::vector<double>& grid, int k, 
 //   r₀ = h₋₁/h, r₁ = h₋₂/h, δ₀ = (D₀ − D₋₁)/r₀, δ₁ = (D₋₁ − D₋₂)/r₁,
 //   d₁ = δ₀ + (δ₀ − δ₁) r₀/(r₀ + r₁), d₂ = (δ₀ − δ₁)/(r₀ + r₁), φ₂ = (e^{−H} − 1)/H + 1, φ₃ = φ₂/H − ½;
 // with one stored output only: + φ₂ δ₀; with none: first order.
-void dpmSolverPp3MSde(const Process& p, const std::vector<double>& grid, int k, double eta, double sNoise, StepPlan& plan) {
+void dpmSolverPp3MSde(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double* grid = c.grid;
+  const int k = c.k;
+  const double eta = c.o.params.eta, sNoise = c.o.params.sNoise;
   const double t0 = grid[k], t1 = grid[k + 1];
   const Combination D = denoisedTerm(p, t0, 0);
   plan.historyWrite = 2;
@@ -129,7 +140,10 @@ void dpmSolverPp3MSde(const Process& p, const std::vector<double>& grid, int k, 
 // ς_k, …, ς_{k−p+1}; p = min(k + 1, order). The integrals are exact here (Gauss–Legendre with
 // enough nodes for degree p − 1); k-diffusion computes them by adaptive quadrature (relative 1e-4).
 // History: H_m = d_{k−1−m}.
-void lms(const Process& p, const std::vector<double>& grid, int k, int order, StepPlan& plan) {
+void lms(const StepContext& ctx, StepPlan& plan) {
+  const Process& p = ctx.p;
+  const double* grid = ctx.grid;
+  const int k = ctx.k, order = ctx.order();
   const int q = std::min(k + 1, order);
   const double t0 = grid[k], t1 = grid[k + 1], a0 = p.alpha(t0), a1 = p.alpha(t1);
   double nodes[4];

@@ -14,7 +14,10 @@ namespace dw2::plans {
 // k-diffusion's get_ancestral_step: σ_up = min(ς₁, η √(ς₁²(ς₀² − ς₁²)/ς₀²)), σ_down = √(ς₁² − σ_up²).
 // Euler ancestral (k-diffusion sample_euler_ancestral; η = 1 is DDPM's ancestral sampling in this
 // form, η = 0 is DDIM): y′ = y + (σ_down − ς₀) d + s_noise σ_up z.
-void eulerAncestral(const Process& p, double t0, double t1, double eta, double sNoise, StepPlan& plan) {
+void eulerAncestral(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double t0 = c.t0(), t1 = c.t1(), eta = c.o.params.eta, sNoise = c.o.params.sNoise;
+  if (!(eta >= 0.0)) fail(ErrorCode::InvalidArgument, "eta must be >= 0, got " + std::to_string(eta));
   const double a0 = p.alpha(t0), a1 = p.alpha(t1), v0 = p.varsigma(t0), v1 = p.varsigma(t1);
   const double up = std::fmin(v1, eta * std::sqrt(std::fmax(0.0, v1 * v1 * (v0 * v0 - v1 * v1) / (v0 * v0))));
   const double down = std::sqrt(std::fmax(0.0, v1 * v1 - up * up));
@@ -33,11 +36,12 @@ void eulerAncestral(const Process& p, double t0, double t1, double eta, double s
 //   ŷ = y + S_noise √(ς̂² − ς_i²) z;  d = (ŷ − D(ŷ; ς̂))/ς̂;  y′ = ŷ + (ς_{i+1} − ς̂) d;
 //   if ς_{i+1} ≠ 0: d′ = (y′ − D(y′; ς_{i+1}))/ς_{i+1};  y′ = ŷ + (ς_{i+1} − ς̂)(d + d′)/2.
 // ς̂ is the time t̂ = ς⁻¹(ς̂) of the process, so the churned state is x̂ = α(t̂) ŷ.
-void edm(const Process& p, const std::vector<double>& grid, int k, const PlanOptions& o, StepPlan& plan) {
-  const double t0 = grid[k], t1 = grid[k + 1];
-  const int N = static_cast<int>(grid.size()) - 1;
+void edm(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const int k = c.k, N = c.steps;
+  const double t0 = c.t0(), t1 = c.t1();
   const double v0 = p.varsigma(t0), v1 = p.varsigma(t1);
-  const SamplerParams& q = o.params;
+  const SamplerParams& q = c.o.params;
   const double gamma = (q.sChurn > 0.0 && v0 >= q.sTmin && v0 <= q.sTmax) ? std::fmin(q.sChurn / N, std::sqrt(2.0) - 1.0) : 0.0;
   double tHat = t0, vHat = v0;
   if (gamma > 0.0) {

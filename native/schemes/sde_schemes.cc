@@ -7,7 +7,9 @@
 namespace dw2::plans {
 
 // x′ = x − h F_SDE(t_k, x) + g(t_k)√h z
-void eulerMaruyama(const Process& p, double t0, double t1, StepPlan& plan) {
+void eulerMaruyama(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double t0 = c.t0(), t1 = c.t1();
   const double h = t0 - t1, g2 = p.g2(t0);
   plan.stages = 1;
   plan.noises = 1;
@@ -18,7 +20,9 @@ void eulerMaruyama(const Process& p, double t0, double t1, StepPlan& plan) {
 }
 
 // b = h g(t_k)²; x′ = (x + b s)/√(1 − b) + √b z   (vp/ou only, b < 1)
-void ddpm(const Process& p, double t0, double t1, StepPlan& plan) {
+void ddpm(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double t0 = c.t0(), t1 = c.t1();
   const double b = (t0 - t1) * p.g2(t0);
   if (!(b < 1.0))
     fail(ErrorCode::InvalidArgument, "ddpm needs h·g(t_k)² < 1 at every step; at t_k = " + std::to_string(t0) + " it is " +
@@ -34,7 +38,9 @@ void ddpm(const Process& p, double t0, double t1, StepPlan& plan) {
 
 // Score frozen at t_k, linear part integrated exactly:
 // x′ = (α₁/α₀) x + α₁ I(t₁, t₀) s + α₁ √(λ₀ − λ₁) z
-void exponential(const Process& p, double t0, double t1, StepPlan& plan) {
+void exponential(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double t0 = c.t0(), t1 = c.t1();
   const double a0 = p.alpha(t0), a1 = p.alpha(t1);
   plan.stages = 1;
   plan.noises = 1;

@@ -86,8 +86,16 @@ int stepOrder(int k, int N, int order) { return std::min(std::min(k + 1, order),
 
 }  // namespace
 
-void unipc(const Process& p, const std::vector<double>& grid, int k, const SamplerParams& q, StepPlan& plan) {
-  const int N = static_cast<int>(grid.size()) - 1;
+void unipc(const StepContext& c, StepPlan& plan) {
+  const Process& p = c.p;
+  const double* grid = c.grid;
+  const int k = c.k;
+  const int N = c.steps;
+  SamplerParams q = c.o.params;
+  q.order = c.order();
+  if (N < q.order)
+    fail(ErrorCode::InvalidArgument, "unipc: order " + std::to_string(q.order) + " needs at least " + std::to_string(q.order) + " steps, got " +
+                                         std::to_string(N));
   auto lambda = [&](int i) { return -std::log(p.varsigma(grid[i])); };
   const double tk = grid[k], t1 = grid[k + 1];
   const Combination M = denoisedTerm(p, tk, 0);  // m_k
@@ -134,13 +142,6 @@ void unipc(const Process& p, const std::vector<double>& grid, int k, const Sampl
   plan.save[1] = M;
   plan.save[2] = historyTerm(1);
   plan.save[3] = historyTerm(2);
-}
-
-void requireUnipcSteps(const SamplerParams& q, int steps) {
-  if (q.order < 1 || q.order > 3) fail(ErrorCode::InvalidArgument, "unipc: order must be 1, 2 or 3, got " + std::to_string(q.order));
-  if (steps < q.order)
-    fail(ErrorCode::InvalidArgument, "unipc: order " + std::to_string(q.order) + " needs at least " + std::to_string(q.order) + " steps, got " +
-                                         std::to_string(steps));
 }
 
 }  // namespace dw2::plans

@@ -25,8 +25,8 @@ void emulate(const SamplerSetup& s, const DeviceGaussianTarget& target, T* xHost
   const SchemeInfo& info = schemeInfo(s.scheme);
   const DevTargetHost& h = target.data();
   TargetView view{h.mixture, h.diagonal, h.K, h.d, h.logWeights.data(), h.means.data(), h.eigenvalues.data(), h.basis.data()};
-  Process pr = s.process;
-  DevProcess proc{int(pr.kind), pr.betaMin, pr.betaMax};
+  const Process& pr = s.process;
+  const ProcessParams& proc = pr;
   std::vector<T> state(n * d);
   for (size_t i = 0; i < n; ++i) for (size_t c = 0; c < d; ++c) state[c * n + i] = xHost[i * d + c];
   const size_t chunk = 37;  // odd chunking on purpose
@@ -48,9 +48,8 @@ void emulate(const SamplerSetup& s, const DeviceGaussianTarget& target, T* xHost
       st.output.count = c.count; for (int t = 0; t < c.count; ++t) { st.output.coef[t] = c.coef[t]; st.output.source[t] = int(c.source[t]); st.output.index[t] = c.index[t]; }
       shared = plan.stages; for (int j = 0; j < plan.stages; ++j) times[j] = plan.scoreTime[j];
     } else {
-      st.randomized = s.scheme == Scheme::RandomizedMidpoint ? DevRandomized::Midpoint : DevRandomized::Exponential;
-      st.stages = 2; st.noises = 2; st.t0 = t0; st.t1 = t1; st.f0 = pr.f(t0); st.g20 = pr.g2(t0);
-      st.alpha0 = pr.alpha(t0); st.alpha1 = pr.alpha(t1); st.lambda0 = pr.lambda(t0); st.lambda1 = pr.lambda(t1);
+      st.randomized = info.rule;
+      st.stages = 2; st.noises = 2; st.ends = randomizedEnds(pr, t0, t1);
       shared = 1;
     }
     for (int j = 0; j < shared; ++j) { MarginalScales m(pr, times[j]); st.alpha[j] = m.alpha; st.sigma2[j] = m.sigma2; if (cs) target.timeConstants(pr, times[j], constants.data() + j * cs); }
@@ -101,22 +100,22 @@ int runCase(const char* label, bool mixture, bool diagonal, const char* processN
 
 int main() {
   int fails = 0;
-  const Scheme schemes[] = {Scheme::EulerMaruyama, Scheme::Ddpm, Scheme::Exponential, Scheme::Euler, Scheme::Heun, Scheme::Rk4, Scheme::Ddim, Scheme::Ddim,
-                            Scheme::ExponentialOde, Scheme::RandomizedMidpoint, Scheme::RandomizedExponential,
-                            // single-step k-diffusion samplers (the multistep ones and edm run on the CPU only)
-                            Scheme::EulerAncestral, Scheme::DpmSolver2, Scheme::DpmSolver3, Scheme::DpmSolverPp2SAncestral};
-  const double etas[] = {0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0, 0, 0};
-  constexpr int count = sizeof(schemes) / sizeof(schemes[0]);
+  // Every scheme of the catalogue the CUDA backend runs (ddim also with η > 0).
+  std::vector<std::pair<Scheme, double>> cases;
+  for (int i = 0; i < schemeCount(); ++i)
+    if (!cuda::unsupportedScheme(schemeAt(i))) {
+      cases.push_back({schemeAt(i), 0.0});
+      if (schemeAt(i)->eta == SchemeEta::Ddim) cases.push_back({schemeAt(i), 0.5});
+    }
   for (int m = 0; m < 4; ++m)
-    for (int i = 0; i < count; ++i) {
+    for (const auto& [scheme, eta] : cases) {
       const bool mixture = m >= 2, diagonal = m % 2 == 0;
-      fails += runCase<double>("case", mixture, diagonal, "vp", schemes[i], etas[i]);
-      fails += runCase<float>("case", mixture, diagonal, "vp", schemes[i], etas[i]);
+      fails += runCase<double>("case", mixture, diagonal, "vp", scheme, eta);
+      fails += runCase<float>("case", mixture, diagonal, "vp", scheme, eta);
     }
   for (const char* proc : {"ve", "ou", "heat"})
-    for (Scheme sc : {Scheme::Heun, Scheme::RandomizedExponential, Scheme::RandomizedMidpoint, Scheme::Exponential, Scheme::DpmSolver3,
-                      Scheme::DpmSolverPp2SAncestral})
-      fails += runCase<double>("proc", true, false, proc, sc, 0);
+    for (const char* name : {"heun", "randomized-exponential", "randomized-midpoint", "exponential", "dpm-3", "dpmpp-2s-ancestral"})
+      fails += runCase<double>("proc", true, false, proc, parseScheme(name), 0);
   std::printf("%d failures\n", fails);
   return fails ? 1 : 0;
 }
