@@ -12,6 +12,7 @@ import type { NDArray } from './ndarray.js';
 import {
   normalizeProcess,
   schemeInfo,
+  schemes,
   timeGrid,
   karrasZeroGrid,
   priorNames,
@@ -454,7 +455,8 @@ export function continuousFlow(options: ContinuousFlowOptions): Omit<GaussianRec
 }
 
 export interface RandomizedMomentsOptions extends DirectionInput {
-  sampler: 'randomized-midpoint' | 'randomized-exponential';
+  /** A randomized scheme (schemes() lists them: `randomized`), e.g. 'randomized-midpoint'. */
+  sampler: SamplerName;
   steps?: number;
   grid?: GridKind | ArrayLike<number>;
   tEnd?: number;
@@ -481,7 +483,7 @@ export function randomizedMoments(options: RandomizedMomentsOptions): {
   nfe: number;
 } {
   const { out, d, vector, process } = directionOptions(options);
-  requireOneOf(options.sampler, 'sampler', ['randomized-midpoint', 'randomized-exponential'] as const);
+  requireOneOf(options.sampler, 'sampler', schemes().filter((s) => s.randomized).map((s) => s.name));
   const times = gridOption(process, options);
   const o = {
     ...out,

@@ -189,6 +189,17 @@ export interface SchemeInfo {
   vpOnly: boolean;
   /** Vectors a particle carries between steps (multistep schemes); 0 for single-step schemes. */
   historySlots: number;
+  /** A step's plan reads earlier grid times (multistep schemes, edm). */
+  wholeGrid: boolean;
+  /** Chooses its own grid (dpm-adaptive: the grid given is [T, t_end]). */
+  adaptive: boolean;
+  /**
+   * The η the scheme takes: none; ddim's η ∈ [0, 1]; the ancestral η ≥ 0 that scales the injected
+   * noise ('ancestral') or its variance ('ancestral-variance', the DPM-Solver++ SDE samplers).
+   */
+  eta: 'none' | 'ddim' | 'ancestral' | 'ancestral-variance';
+  /** The `order` option the scheme takes (absent: none), with its default. */
+  orderOption?: { min: number; max: number; default: number };
 }
 
 let schemeCache: SchemeInfo[] | undefined;

@@ -326,7 +326,7 @@ function cudaUnsupported(o: SampleOptions, usesHessian: boolean, sampler: Sample
   if (o.score !== undefined) return 'score callbacks (only analytic gaussian and gmm targets run on the GPU)';
   if (o.target !== undefined && (o.target as { type?: unknown }).type === 'empirical') return "target type 'empirical' (only gaussian and gmm targets run on the GPU)";
   if (usesHessian) return `sampler '${sampler}' (Hessian schemes run on the CPU only)`;
-  if (schemeInfo(sampler).historySlots > 0 || sampler === 'edm') return `sampler '${sampler}' (multistep samplers and edm run on the CPU only)`;
+  if (schemeInfo(sampler).wholeGrid) return `sampler '${sampler}' (multistep samplers and edm run on the CPU only)`;
   if (o.noise === 'path') return "noise 'path' (the Brownian path runs on the CPU only)";
   return undefined;
 }
@@ -384,7 +384,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
   let linearizationCap: number | undefined;
   if (o.stabilize !== undefined && o.stabilize !== false) {
-    if (!sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
+    if (!info.usesHessian) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
     linearizationCap = o.stabilize === true ? DEFAULT_STABILIZE_CAP : requireFiniteNumber(o.stabilize, 'stabilize');
     if (linearizationCap < 0) throw new InvalidArgumentError(`stabilize (the cap κ on hμ) must be >= 0, got ${linearizationCap}`);
   }
@@ -424,7 +424,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   } else {
     const kind = requireOneOf(o.grid ?? 'uniform', 'grid', ['uniform', 'karras', 'logsnr'] as const);
     // dpm-adaptive chooses its own steps between T and t_end: steps defaults to 1 there.
-    steps = requireInteger(o.steps ?? (sampler === 'dpm-adaptive' ? 1 : undefined), 'steps', 1, 1e8);
+    steps = requireInteger(o.steps ?? (info.adaptive ? 1 : undefined), 'steps', 1, 1e8);
     const g: { kind: GridKind; steps: number; tEnd?: number; rho?: number } = { kind, steps };
     if (o.tEnd !== undefined) {
       g.tEnd = requireFiniteNumber(o.tEnd, 'tEnd');

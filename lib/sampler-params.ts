@@ -3,7 +3,7 @@
  * to the native `eta` (ddim's η) and `params` fields. Typed errors before any native work.
  */
 import { InvalidArgumentError } from './errors.js';
-import type { SamplerName } from './process.js';
+import { schemes, type SamplerName } from './process.js';
 import { DEFAULT_STABILIZE_CAP } from './sample.js';
 import { requireFiniteNumber } from './validate.js';
 
@@ -38,8 +38,12 @@ export interface SamplerParamOptions {
 export type NativeSamplerParams = Required<Pick<SamplerParamOptions, 'eta' | 'sNoise' | 'sChurn' | 'sTmin' | 'sTmax'>> &
   Omit<SamplerParamOptions, 'eta' | 'sNoise' | 'sChurn' | 'sTmin' | 'sTmax'>;
 
-const ancestral: readonly string[] = ['euler-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-2m-sde', 'dpmpp-3m-sde'];
-const noiseScaled: readonly string[] = [...ancestral, 'edm'];
+// What the native catalogue says of a sampler's η and order options (undefined: unknown name).
+const traits = (sampler: string) => schemes().find((s) => s.name === sampler);
+const isAncestral = (sampler: string) => traits(sampler)?.eta.startsWith('ancestral') ?? false;
+// The ancestral samplers' noise scale, and edm's.
+const takesNoiseScale = (sampler: string) => isAncestral(sampler) || sampler === 'edm';
+const noiseScaled = () => schemes().map((s) => s.name).filter(takesNoiseScale);
 
 /**
  * ddim's η and the params object for the native sampler and analysis. `etaForAny`: accept (and
@@ -50,17 +54,17 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
   let eta = 0;
   if (o.eta !== undefined) {
     const e = requireFiniteNumber(o.eta, 'eta');
-    if (sampler === 'ddim') {
+    if (traits(sampler)?.eta === 'ddim') {
       if (e < 0 || e > 1) throw new InvalidArgumentError(`eta must be in [0, 1] for 'ddim', got ${e}`);
       eta = e;
-    } else if (ancestral.includes(sampler)) {
+    } else if (isAncestral(sampler)) {
       if (e < 0) throw new InvalidArgumentError(`eta must be >= 0 for '${sampler}', got ${e}`);
       params.eta = e;
     } else if (!etaForAny) throw new InvalidArgumentError(`eta applies to the 'ddim' and ancestral samplers only, not '${sampler}'`);
     else if (e < 0 || e > 1) throw new InvalidArgumentError(`eta must be in [0, 1], got ${e}`);
   }
   if (o.sNoise !== undefined) {
-    if (!noiseScaled.includes(sampler)) throw new InvalidArgumentError(`sNoise applies to ${noiseScaled.join(', ')} only, not '${sampler}'`);
+    if (!takesNoiseScale(sampler)) throw new InvalidArgumentError(`sNoise applies to ${noiseScaled().join(', ')} only, not '${sampler}'`);
     params.sNoise = requireFiniteNumber(o.sNoise, 'sNoise');
     if (params.sNoise < 0) throw new InvalidArgumentError(`sNoise must be >= 0, got ${params.sNoise}`);
   }
@@ -71,12 +75,11 @@ export function samplerParams(sampler: SamplerName, o: SamplerParamOptions, etaF
     if (v < 0) throw new InvalidArgumentError(`${key} must be >= 0, got ${v}`);
     params[key] = v;
   }
-  const orders: Record<string, [number, number]> = { unipc: [1, 3], lms: [1, 4], 'dpm-adaptive': [2, 3] };
   if (o.order !== undefined) {
-    const range = orders[sampler];
-    if (range === undefined) throw new InvalidArgumentError(`order applies to ${Object.keys(orders).join(', ')} only, not '${sampler}'`);
-    if (!Number.isInteger(o.order) || o.order < range[0] || o.order > range[1])
-      throw new InvalidArgumentError(`order must be an integer in [${range[0]}, ${range[1]}] for '${sampler}', got ${o.order}`);
+    const range = traits(sampler)?.orderOption;
+    if (range === undefined) throw new InvalidArgumentError(`order applies to ${samplersTaking('order')} only, not '${sampler}'`);
+    if (!Number.isInteger(o.order) || o.order < range.min || o.order > range.max)
+      throw new InvalidArgumentError(`order must be an integer in [${range.min}, ${range.max}] for '${sampler}', got ${o.order}`);
     params.order = o.order;
   }
   for (const key of ['rtol', 'atol', 'hInit', 'pcoeff', 'icoeff', 'dcoeff', 'acceptSafety'] as const) {
@@ -117,12 +120,12 @@ export type SamplerEntry = { name: SamplerName } & SamplerOptions;
 
 /** The samplers each option applies to. */
 const appliesTo: Record<keyof SamplerOptions, (s: string) => boolean> = {
-  eta: (s) => s === 'ddim' || ancestral.includes(s),
-  sNoise: (s) => noiseScaled.includes(s),
+  eta: (s) => (traits(s)?.eta ?? 'none') !== 'none',
+  sNoise: takesNoiseScale,
   sChurn: (s) => s === 'edm',
   sTmin: (s) => s === 'edm',
   sTmax: (s) => s === 'edm',
-  order: (s) => s === 'unipc' || s === 'lms' || s === 'dpm-adaptive',
+  order: (s) => traits(s)?.orderOption !== undefined,
   rtol: (s) => s === 'dpm-adaptive',
   atol: (s) => s === 'dpm-adaptive',
   hInit: (s) => s === 'dpm-adaptive',
@@ -132,7 +135,7 @@ const appliesTo: Record<keyof SamplerOptions, (s: string) => boolean> = {
   acceptSafety: (s) => s === 'dpm-adaptive',
   variant: (s) => s === 'unipc',
   corrector: (s) => s === 'unipc',
-  stabilize: (s) => s.startsWith('local-linearization'),
+  stabilize: (s) => traits(s)?.usesHessian ?? false,
 };
 
 /** Whether option `key` applies to `sampler`. */
@@ -205,6 +208,8 @@ export function samplerChoices(
 }
 
 function samplersTaking(key: keyof SamplerOptions): string {
-  const all = ['ddim', ...noiseScaled, 'unipc', 'lms', 'dpm-adaptive', 'local-linearization', 'local-linearization-ode'];
-  return [...new Set(all.filter((s) => appliesTo[key](s)))].join(', ');
+  return schemes()
+    .map((s) => s.name)
+    .filter((s) => appliesTo[key](s))
+    .join(', ');
 }

@@ -107,6 +107,17 @@ Napi::Value schemes(const Napi::CallbackInfo& info) {
     o.Set("ode", s.ode);
     o.Set("vpOnly", s.vpOnly);
     o.Set("historySlots", s.historySlots);
+    o.Set("wholeGrid", s.wholeGrid);
+    o.Set("adaptive", s.adaptive);
+    static const char* const etaNames[] = {"none", "ddim", "ancestral", "ancestral-variance"};
+    o.Set("eta", etaNames[static_cast<int>(s.eta)]);
+    if (s.orderOption.min > 0) {
+      Napi::Object r = Napi::Object::New(env);
+      r.Set("min", s.orderOption.min);
+      r.Set("max", s.orderOption.max);
+      r.Set("default", s.orderOption.fallback);
+      o.Set("orderOption", r);
+    }
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;
