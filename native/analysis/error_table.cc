@@ -4,7 +4,7 @@
 #include "analysis/cell_errors.h"
 #include "analysis/continuous_flow.h"
 #include "analysis/gaussian_recursion.h"
-#include "analysis/progress_range.h"
+#include "core/progress.h"
 #include "analysis/randomized_moments.h"
 #include "analysis/score_error.h"
 #include "core/errors.h"

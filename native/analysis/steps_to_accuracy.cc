@@ -7,7 +7,7 @@
 #include <map>
 #include "analysis/cell_errors.h"
 #include "analysis/gaussian_recursion.h"
-#include "analysis/progress_range.h"
+#include "core/progress.h"
 #include "core/errors.h"
 
 namespace dw2::analysis {

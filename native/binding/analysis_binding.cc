@@ -8,7 +8,7 @@
 #include "analysis/error_table.h"
 #include "analysis/gauss_legendre.h"
 #include "analysis/gaussian_recursion.h"
-#include "analysis/progress_range.h"
+#include "core/progress.h"
 #include "analysis/randomized_moments.h"
 #include "analysis/score_error.h"
 #include "analysis/steps_to_accuracy.h"

@@ -20,6 +20,20 @@ class Progress {
   }
 };
 
+// A sub-task's view of its parent: its progress in [0, 1] lands on [begin, end] of the parent's,
+// and it honours the parent's cancellation. Nest ranges to split a task into parts; pass a range
+// where a kernel takes a Progress&, so the kernel reports 0 → 1 whatever part of the whole it is.
+class ProgressRange : public Progress {
+ public:
+  ProgressRange(Progress& parent, double begin, double end) : parent_(parent), begin_(begin), end_(end) {}
+  bool cancelled() const override { return parent_.cancelled(); }
+  void report(double fraction) override { parent_.report(begin_ + (end_ - begin_) * fraction); }
+
+ private:
+  Progress& parent_;
+  double begin_, end_;
+};
+
 // For synchronous calls: never cancelled, reports nothing.
 inline Progress& noProgress() {
   static Progress p;

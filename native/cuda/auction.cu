@@ -180,8 +180,7 @@ int blocksFor(size_t work) { return static_cast<int>((work + kThreads - 1) / kTh
 }  // namespace
 
 void auctionAssign(const double* a, const double* b, size_t n, size_t d, double maxCostBound, const GpuAuctionOptions& opts,
-                   std::vector<int64_t>& col4row, std::vector<double>& prices, GpuAuctionStats& stats, Progress& progress,
-                   double progressFrom, double progressTo) {
+                   std::vector<int64_t>& col4row, std::vector<double>& prices, GpuAuctionStats& stats, Progress& progress) {
   requireDevice();
   if (n > size_t(INT_MAX)) fail(ErrorCode::TooLarge, "the GPU auction handles at most 2^31 - 1 points");
   col4row.assign(n, -1);
@@ -253,7 +252,7 @@ void auctionAssign(const double* a, const double* b, size_t n, size_t d, double 
         break;
       }
       const double phaseFrac = std::min(1.0, std::log(eps0 / eps) / logSpan);
-      progress.checkpoint(progressFrom + (progressTo - progressFrom) * (0.2 + 0.8 * phaseFrac));
+      progress.checkpoint(0.2 + 0.8 * phaseFrac);
     }
     if (stats.exhausted) break;
 
@@ -296,7 +295,7 @@ void auctionAssign(const double* a, const double* b, size_t n, size_t d, double 
   toHost(assigned, dAssigned, "copy assignment");
   for (size_t i = 0; i < n; ++i) col4row[i] = assigned[i];
   prices = p;
-  progress.checkpoint(progressTo);
+  progress.checkpoint(1.0);
 }
 
 }  // namespace dw2::cuda

@@ -33,8 +33,7 @@ struct GpuAuctionStats {
 // the highest bid per column wins (ties: lowest row). a, b: n × d row-major. On return col4row
 // (−1 where unassigned: exhausted) and the prices p (column duals v = −p).
 void auctionAssign(const double* a, const double* b, size_t n, size_t d, double maxCostBound, const GpuAuctionOptions& opts,
-                   std::vector<int64_t>& col4row, std::vector<double>& prices, GpuAuctionStats& stats, Progress& progress,
-                   double progressFrom, double progressTo);
+                   std::vector<int64_t>& col4row, std::vector<double>& prices, GpuAuctionStats& stats, Progress& progress);
 
 // solveExact (ot/exact.h) for uniform weights and n = m, auction on the GPU; solver reported as
 // 'cuda-auction' or 'cuda-auction+shortest-path'. UNSUPPORTED for other shapes/solvers, or with

@@ -6,7 +6,7 @@
 namespace dw2::cuda {
 
 void auctionAssign(const double*, const double*, size_t, size_t, double, const GpuAuctionOptions&, std::vector<int64_t>&,
-                   std::vector<double>&, GpuAuctionStats&, Progress&, double, double) {
+                   std::vector<double>&, GpuAuctionStats&, Progress&) {
   requireDevice();
 }
 

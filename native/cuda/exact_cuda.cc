@@ -39,7 +39,8 @@ ot::ExactResult solveInRange(const ot::Cloud& a, const ot::Cloud& b, const ot::E
   ao.maxBids = opts.maxIterations;
   GpuAuctionStats gs;
   std::vector<double> prices;
-  auctionAssign(a.x, b.x, n, d, C.maxCostBound(), ao, s.col4row, prices, gs, progress, 0.0, 0.8);
+  ProgressRange bidding(progress, 0.0, 0.8);
+  auctionAssign(a.x, b.x, n, d, C.maxCostBound(), ao, s.col4row, prices, gs, bidding);
   for (size_t i = 0; i < n; ++i)
     if (s.col4row[i] >= 0) s.row4col[size_t(s.col4row[i])] = int64_t(i);
   for (size_t j = 0; j < n; ++j) s.v[j] = -prices[j];
@@ -51,7 +52,8 @@ ot::ExactResult solveInRange(const ot::Cloud& a, const ot::Cloud& b, const ot::E
   r.auction.gapEstimate = gs.gapEstimate;
   r.solver = "cuda-auction";
   r.secondsSolve = since(t0);
-  certifyAssignment(C, s, gs.exhausted, opts, r, progress, 0.8);
+  ProgressRange certifying(progress, 0.8, 1.0);
+  certifyAssignment(C, s, gs.exhausted, opts, r, certifying);
   return r;
 }
 

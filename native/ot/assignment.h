@@ -36,12 +36,11 @@ struct ShortestPathStats {
 //
 // Warm start: rows already assigned in `s` must have reduced cost >= 0 on every
 // column and (to round-off) 0 on their own column; free rows may hold any u.
-// progressFrom/progressTo map the augmentations onto the reported fraction.
 // maxRowsScanned > 0 caps the work (rows scanned over all searches): the search then
 // stops before the row that would exceed it and returns false, leaving the rows
 // assigned so far (a valid warm start); true when every row is assigned.
 bool shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& progress, ShortestPathStats& stats,
-                        double progressFrom = 0.0, double progressTo = 1.0, size_t maxRowsScanned = 0);
+                        size_t maxRowsScanned = 0);
 
 struct AuctionOptions {
   double epsilonDivisor = 8.0;  // epsilon shrinks by this factor between phases
@@ -65,6 +64,6 @@ struct AuctionStats {
 // v_j = -p_j. On return s.col4row may be partial (when exhausted), s.v = -prices and
 // s.u is left for the certificate to fill in (row minima of C + p).
 void auctionAssign(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
-                   AuctionStats& stats, double progressFrom = 0.0, double progressTo = 1.0);
+                   AuctionStats& stats);
 
 }  // namespace dw2::ot

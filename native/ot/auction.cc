@@ -227,9 +227,8 @@ inline Best scanList(const Lists& L, const double* p, size_t i) {
 class Auction {
  public:
   Auction(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
-          AuctionStats& stats, double progressFrom, double progressTo)
-      : C_(C), n_(C.rows()), s_(s), opts_(opts), progress_(progress), stats_(stats), from_(progressFrom),
-        to_(progressTo), p_(n_, 0.0), rowBuf_(std::max(1, maxThreads()), std::vector<double>((C.filter() ? kFilterBlock : kGroup) * n_)),
+          AuctionStats& stats)
+      : C_(C), n_(C.rows()), s_(s), opts_(opts), progress_(progress), stats_(stats), p_(n_, 0.0), rowBuf_(std::max(1, maxThreads()), std::vector<double>((C.filter() ? kFilterBlock : kGroup) * n_)),
         scratch_(std::max(1, maxThreads())), assignedCost_(n_, 0.0), ring_(n_ + 1) {
     L_.k = std::max<size_t>(2, std::min(n_, opts.listSize));
     L_.col.resize(n_ * L_.k);
@@ -254,7 +253,7 @@ class Auction {
     }
     s_.v.assign(n_, 0.0);
     for (size_t j = 0; j < n_; ++j) s_.v[j] = -p_[j];
-    progress_.checkpoint(to_);
+    progress_.checkpoint(1.0);
   }
 
  private:
@@ -309,7 +308,7 @@ class Auction {
     const size_t chunk = std::max<size_t>(64, (size_t(1) << 26) / std::max<size_t>(1, n_ * (3 * C_.dim() + 8)));
     for (size_t i0 = 0; i0 < n_; i0 += chunk) {
       rebuild(all.data() + i0, std::min(chunk, n_ - i0));
-      progress_.checkpoint(from_ + 0.2 * (to_ - from_) * double(std::min(n_, i0 + chunk)) / double(n_));
+      progress_.checkpoint(0.2 * double(std::min(n_, i0 + chunk)) / double(n_));
     }
   }
 
@@ -402,7 +401,7 @@ class Auction {
         return false;
       }
       const double phaseFrac = std::min(1.0, std::log(eps0_ / eps_) / logSpan_);
-      progress_.checkpoint(from_ + (to_ - from_) * (0.2 + 0.8 * phaseFrac));
+      progress_.checkpoint(0.2 + 0.8 * phaseFrac);
     }
     return true;
   }
@@ -432,7 +431,6 @@ class Auction {
   const AuctionOptions& opts_;
   Progress& progress_;
   AuctionStats& stats_;
-  const double from_, to_;
   Lists L_;
   std::vector<double> p_;  // prices
   std::vector<std::vector<double>> rowBuf_;
@@ -448,7 +446,7 @@ class Auction {
 }  // namespace
 
 void auctionAssign(const SqEuclideanCost& C, AssignmentState& s, const AuctionOptions& opts, Progress& progress,
-                   AuctionStats& stats, double progressFrom, double progressTo) {
+                   AuctionStats& stats) {
   const size_t n = C.rows();
   if (C.cols() != n) fail(ErrorCode::Internal, "auctionAssign needs a square problem");
   s.reset(n);
@@ -457,7 +455,7 @@ void auctionAssign(const SqEuclideanCost& C, AssignmentState& s, const AuctionOp
     s.col4row[0] = s.row4col[0] = 0;
     return;
   }
-  Auction(C, s, opts, progress, stats, progressFrom, progressTo).run();
+  Auction(C, s, opts, progress, stats).run();
 }
 
 }  // namespace dw2::ot

@@ -62,8 +62,7 @@ RowScan scanRowFiltered(const Cost& C, size_t i, const double* est, double margi
 
 template <class Cost>
 Certificate certify(const Cost& C, const double* wa, const double* wb, const SparsePlan& plan,
-                    std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress,
-                    double progressFrom, double progressTo) {
+                    std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress) {
   const size_t n = C.rows(), m = C.cols();
   Certificate cert;
   const double inf = std::numeric_limits<double>::infinity();
@@ -128,7 +127,7 @@ Certificate certify(const Cost& C, const double* wa, const double* wb, const Spa
 #pragma omp critical(dw2_certify_merge)
       if (tWorst > worst || (tWorst == worst && ti >= 0 && (wi < 0 || ti < wi))) worst = tWorst, wi = ti, wj = tj;
     }
-    progress.checkpoint(progressFrom + (progressTo - progressFrom) * double(hi) / double(groups));
+    progress.checkpoint(double(hi) / double(groups));
   }
   cert.maxViolation = (n == 0 || m == 0) ? 0.0 : worst;
   cert.worstRow = wi;
@@ -181,10 +180,9 @@ void tightenColumns(const Cost& C, const std::vector<int64_t>& rows, const std::
 }
 
 template Certificate certify<SqEuclideanCost>(const SqEuclideanCost&, const double*, const double*, const SparsePlan&,
-                                              std::vector<double>&, const std::vector<double>&, bool, Progress&, double,
-                                              double);
+                                              std::vector<double>&, const std::vector<double>&, bool, Progress&);
 template Certificate certify<CostMatrix>(const CostMatrix&, const double*, const double*, const SparsePlan&,
-                                         std::vector<double>&, const std::vector<double>&, bool, Progress&, double, double);
+                                         std::vector<double>&, const std::vector<double>&, bool, Progress&);
 template void tightenColumns<SqEuclideanCost>(const SqEuclideanCost&, const std::vector<int64_t>&,
                                               const std::vector<double>&, const std::vector<int64_t>&, std::vector<double>&);
 template void tightenColumns<CostMatrix>(const CostMatrix&, const std::vector<int64_t>&, const std::vector<double>&,

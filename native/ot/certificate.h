@@ -44,8 +44,7 @@ struct Certificate {
 // Cost: SqEuclideanCost or CostMatrix (ot/cost_matrix.h).
 template <class Cost>
 Certificate certify(const Cost& C, const double* wa, const double* wb, const SparsePlan& plan,
-                    std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress,
-                    double progressFrom = 0.0, double progressTo = 1.0);
+                    std::vector<double>& u, const std::vector<double>& v, bool tightenRows, Progress& progress);
 
 // certify() for a caller's plan and potentials between two clouds, in rescaled
 // coordinates when squared distances would overflow (cost_scale.h); values returned

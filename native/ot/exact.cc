@@ -34,18 +34,6 @@ double maxAbs(const std::vector<double>& x) {
   return r;
 }
 
-// Sub-range of the reported progress.
-class SubProgress : public Progress {
- public:
-  SubProgress(Progress& p, double from, double to) : p_(p), from_(from), to_(to) {}
-  bool cancelled() const override { return p_.cancelled(); }
-  void report(double f) override { p_.report(from_ + (to_ - from_) * f); }
-
- private:
-  Progress& p_;
-  double from_, to_;
-};
-
 void finishTolerance(ExactResult& r, const SqEuclideanCost& C, double relTol) {
   const double scale = C.maxCostBound() + maxAbs(r.u) + maxAbs(r.v);
   r.tolerance = relTol * r.w2sq + 8.0 * DBL_EPSILON * scale;
@@ -54,15 +42,14 @@ void finishTolerance(ExactResult& r, const SqEuclideanCost& C, double relTol) {
 
 // Certifies a complete or partial assignment (masses 1/n): plan from s.col4row,
 // row potentials tightened to the row minima of C - v.
-Certificate certifyMatching(const SqEuclideanCost& C, AssignmentState& s, ExactResult& r, Progress& progress,
-                            double from, double to) {
+Certificate certifyMatching(const SqEuclideanCost& C, AssignmentState& s, ExactResult& r, Progress& progress) {
   const size_t n = C.rows();
   const std::vector<double> w(n, 1.0 / double(n));
   SparsePlan plan;
   for (size_t i = 0; i < n; ++i)
     if (s.col4row[i] >= 0) plan.add(int64_t(i), s.col4row[i], 1.0 / double(n));
   auto tc = Clock::now();
-  Certificate c = certify(C, w.data(), w.data(), plan, s.u, s.v, true, progress, from, to);
+  Certificate c = certify(C, w.data(), w.data(), plan, s.u, s.v, true, progress);
   r.secondsCertify += since(tc);
   r.plan = std::move(plan);
   return c;
@@ -95,10 +82,12 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
 
   if (opts.solver == ExactSolver::ShortestPath) {
     s.reset(n);
-    shortestPathAssign(C, s, progress, r.shortestPath, 0.0, 0.85);
+    ProgressRange solving(progress, 0.0, 0.85);
+    shortestPathAssign(C, s, solving, r.shortestPath);
     r.solver = "shortest-path";
     r.secondsSolve = since(t0);
-    certifyAssignment(C, s, false, opts, r, progress, 0.85);
+    ProgressRange certifying(progress, 0.85, 1.0);
+    certifyAssignment(C, s, false, opts, r, certifying);
     return;
   }
   if (opts.solver == ExactSolver::Auto && C.dim() <= kAuctionOnTheFlyMaxDim) {
@@ -107,10 +96,12 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
     // A budget of 1.25 n row scans (a few percent of a typical auction) tells them apart:
     // within it shortest paths finish and are kept; past it the auction starts afresh.
     s.reset(n);
-    if (shortestPathAssign(C, s, progress, r.shortestPath, 0.0, 0.0, n + n / 4)) {
+    ProgressRange start(progress, 0.0, 0.0);
+    if (shortestPathAssign(C, s, start, r.shortestPath, n + n / 4)) {
       r.solver = "shortest-path";
       r.secondsSolve = since(t0);
-      certifyAssignment(C, s, false, opts, r, progress, 0.85);
+      ProgressRange certifying(progress, 0.85, 1.0);
+      certifyAssignment(C, s, false, opts, r, certifying);
       return;
     }
   }
@@ -123,10 +114,12 @@ void solveAssignment(const SqEuclideanCost& C, const ExactOptions& opts, ExactRe
   // Costly rows (d > 8) are rebuilt in batches, where the estimates' matrix product
   // shares every loaded column of b between rows.
   ao.deferStale = C.dim() > kAuctionOnTheFlyMaxDim;
-  auctionAssign(C, s, ao, progress, r.auction, 0.0, 0.8);
+  ProgressRange bidding(progress, 0.0, 0.8);
+  auctionAssign(C, s, ao, bidding, r.auction);
   r.solver = "auction";
   r.secondsSolve = since(t0);
-  certifyAssignment(C, s, r.auction.exhausted, opts, r, progress, 0.8);
+  ProgressRange certifying(progress, 0.8, 1.0);
+  certifyAssignment(C, s, r.auction.exhausted, opts, r, certifying);
 }
 
 void requireCompatible(const Cloud& a, const Cloud& b) {
@@ -187,7 +180,7 @@ std::optional<ExactResult> solveSparse(const Problem& P, const ExactOptions& opt
   SparseOptions so;
   so.relGap = 0.5 * opts.tolerance;
   auto t0 = Clock::now();
-  SubProgress sp(progress, 0.0, 0.95);
+  ProgressRange sp(progress, 0.0, 0.95);
   const bool ok = sparseAssign2D(C, so, s, r.cert, r.sparse, sp);
   r.secondsSolve = since(t0);
   if (!ok) return std::nullopt;
@@ -222,7 +215,7 @@ ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base,
   SqEuclideanCost C(P.a, P.b);
   auto t0 = Clock::now();
   if (dense) {
-    SubProgress sp(progress, 0.0, 0.1);
+    ProgressRange sp(progress, 0.0, 0.1);
     C.buildDense(sp);
   } else if (d > kAuctionOnTheFlyMaxDim && base + 2.0 * 8.0 * double(n + m) * double(d + 2) <= opts.memoryBudgetBytes) {
     // Rows of many coordinates: estimate them in blocks (a matrix product) and compute
@@ -233,7 +226,7 @@ ExactResult solveSquare(const Problem& P, const ExactOptions& opts, double base,
   }
   r.secondsCosts = since(t0);
   r.dense = dense;
-  SubProgress rest(progress, dense ? 0.1 : 0.0, 1.0);
+  ProgressRange rest(progress, dense ? 0.1 : 0.0, 1.0);
   solveAssignment(C, opts, r, rest);
   return r;
 }
@@ -262,7 +255,7 @@ void runSimplex(const SqEuclideanCost& Csub, const PositivePart& A, const Positi
   SparsePlan subPlan;
   std::vector<double> su, sv;
   {
-    SubProgress sp(progress, 0.05, 0.85);
+    ProgressRange sp(progress, 0.05, 0.85);
     networkSimplex(Csub, A.mass.data(), B.mass.data(), so, subPlan, su, sv, sp, r.simplex);
   }
   r.secondsSolve = since(t0);
@@ -282,7 +275,7 @@ ExactResult solveTransport(const Problem& P, const ExactOptions& opts, double ba
   const double subBytes = SqEuclideanCost::denseBytes(A.cloud.n, B.cloud.n);
   const bool denseSub = base + subBytes <= opts.memoryBudgetBytes;
   if (denseSub) {
-    SubProgress sp(progress, 0.0, 0.05);
+    ProgressRange sp(progress, 0.0, 0.05);
     Csub.buildDense(sp);
   }
   r.dense = denseSub;
@@ -299,7 +292,8 @@ ExactResult solveTransport(const Problem& P, const ExactOptions& opts, double ba
     tightenColumns(*full, A.kept, r.u, B.dropped, r.v);
   }
   const SqEuclideanCost& C = filtered ? *full : Csub;
-  r.cert = certify(C, P.pa.data(), P.pb.data(), r.plan, r.u, r.v, true, progress, 0.85, 1.0);
+  ProgressRange certifying(progress, 0.85, 1.0);
+  r.cert = certify(C, P.pa.data(), P.pb.data(), r.plan, r.u, r.v, true, certifying);
   r.w2sq = std::max(0.0, r.cert.primal);
   r.secondsCertify = since(tc);
   finishTolerance(r, C, opts.tolerance);
@@ -325,7 +319,7 @@ ExactResult solveAtoms(const Problem& P, const Atoms& A, const Atoms& B, const s
   auto t0 = Clock::now();
   r.dense = 8.0 * double(P.a.n + P.b.n) * 6.0 + bytes <= opts.memoryBudgetBytes;
   if (r.dense) {
-    SubProgress sp(progress, 0.0, 0.05);
+    ProgressRange sp(progress, 0.0, 0.05);
     C.buildDense(sp);
   }
   r.workingBytes = 8.0 * double(P.a.n + P.b.n) * (6.0 + double(P.a.d)) + (r.dense ? bytes : 0.0);
@@ -335,7 +329,7 @@ ExactResult solveAtoms(const Problem& P, const Atoms& A, const Atoms& B, const s
   so.maxPivots = opts.maxIterations;
   SparsePlan atomPlan;
   {
-    SubProgress sp(progress, 0.05, 0.85);
+    ProgressRange sp(progress, 0.05, 0.85);
     networkSimplex(C, A.supply.data(), B.supply.data(), so, atomPlan, r.u, r.v, sp, r.simplex);
   }
   r.secondsSolve = since(t0);
@@ -346,7 +340,8 @@ ExactResult solveAtoms(const Problem& P, const Atoms& A, const Atoms& B, const s
   for (double& w : wb) w /= total;
   SparsePlan certPlan = atomPlan;
   for (double& x : certPlan.mass) x /= total;
-  r.cert = certify(C, wa.data(), wb.data(), certPlan, r.u, r.v, true, progress, 0.85, 1.0);
+  ProgressRange certifying(progress, 0.85, 1.0);
+  r.cert = certify(C, wa.data(), wb.data(), certPlan, r.u, r.v, true, certifying);
   r.cert.worstRow = r.cert.worstRow >= 0 ? A.representative(r.cert.worstRow) : -1;
   r.cert.worstCol = r.cert.worstCol >= 0 ? B.representative(r.cert.worstCol) : -1;
   r.w2sq = std::max(0.0, r.cert.primal);
@@ -419,10 +414,10 @@ ExactResult solveScaled(const Cloud& a, const Cloud& b, const std::function<Exac
 }
 
 void certifyAssignment(const SqEuclideanCost& C, AssignmentState& s, bool exhausted, const ExactOptions& opts, ExactResult& r,
-                       Progress& progress, double progressFrom) {
-  const double mid = progressFrom + 0.5 * (1.0 - progressFrom);
+                       Progress& progress) {
   const bool repairable = r.solver != "shortest-path";
-  r.cert = certifyMatching(C, s, r, progress, progressFrom, repairable ? mid : 1.0);
+  ProgressRange certifying(progress, 0.0, repairable ? 0.5 : 1.0);
+  r.cert = certifyMatching(C, s, r, certifying);
   r.u = s.u;
   r.v = s.v;
   r.w2sq = r.cert.primal;
@@ -432,10 +427,12 @@ void certifyAssignment(const SqEuclideanCost& C, AssignmentState& s, bool exhaus
     // free the rest and finish with shortest augmenting paths from these prices.
     auto tr = Clock::now();
     r.repairedRows += freeSlackRows(C, s);
-    shortestPathAssign(C, s, progress, r.shortestPath, mid, mid + 0.5 * (1.0 - mid));
+    ProgressRange repairing(progress, 0.5, 0.75);
+    shortestPathAssign(C, s, repairing, r.shortestPath);
     r.solver += "+shortest-path";
     r.secondsSolve += since(tr);
-    r.cert = certifyMatching(C, s, r, progress, mid + 0.5 * (1.0 - mid), 1.0);
+    ProgressRange recertifying(progress, 0.75, 1.0);
+    r.cert = certifyMatching(C, s, r, recertifying);
   }
   r.assignment = true;
   r.permutation = s.col4row;

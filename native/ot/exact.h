@@ -65,9 +65,9 @@ ExactResult solveScaled(const Cloud& a, const Cloud& b, const std::function<Exac
 // r.solver is "shortest-path", an exhausted auction or a certificate that misses the
 // tolerance is repaired: rows that violate complementary slackness are freed and finished
 // with shortest augmenting paths from the prices (r.solver gains "+shortest-path").
-// Progress is reported from progressFrom to 1.
+// progress: the part of the caller's progress this takes (a ProgressRange).
 void certifyAssignment(const SqEuclideanCost& C, AssignmentState& s, bool exhausted, const ExactOptions& opts, ExactResult& r,
-                       Progress& progress, double progressFrom);
+                       Progress& progress);
 
 // Validated, renormalised weights (sum 1) or uniform ones when w is null.
 std::vector<double> normalisedWeights(const double* w, size_t n, const char* name);

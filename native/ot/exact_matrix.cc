@@ -77,7 +77,8 @@ ExactResult solveInRange(const double* M, size_t n, size_t m, const std::vector<
   for (size_t t = 0; t < subPlan.size(); ++t)
     r.plan.add(P.rows[size_t(subPlan.rows[t])], P.cols[size_t(subPlan.cols[t])], subPlan.mass[t] / total);
   tightenColumns(full, P.rows, r.u, P.droppedCols, r.v);
-  r.cert = certify(full, pa.data(), pb.data(), r.plan, r.u, r.v, true, progress, 0.99, 1.0);
+  ProgressRange certifying(progress, 0.99, 1.0);
+  r.cert = certify(full, pa.data(), pb.data(), r.plan, r.u, r.v, true, certifying);
   r.w2sq = r.cert.primal;
   r.tolerance = opts.tolerance * std::fabs(r.w2sq) + 8.0 * DBL_EPSILON * (full.maxCostBound() + maxAbs(r.u) + maxAbs(r.v));
   r.certified = r.cert.bound <= r.tolerance;

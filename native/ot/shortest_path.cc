@@ -20,7 +20,7 @@
 namespace dw2::ot {
 
 bool shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& progress, ShortestPathStats& stats,
-                        double progressFrom, double progressTo, size_t maxRowsScanned) {
+                        size_t maxRowsScanned) {
   const size_t n = C.rows();
   if (C.cols() != n) fail(ErrorCode::Internal, "shortestPathAssign needs a square problem");
   const double inf = std::numeric_limits<double>::infinity();
@@ -48,7 +48,7 @@ bool shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& 
       if (maxRowsScanned && stats.rowsScanned >= maxRowsScanned) return false;  // s stays a valid partial state
       scannedRows.push_back(i);
       if ((++stats.rowsScanned & 63) == 0)  // long searches stay cancellable
-        progress.checkpoint(progressFrom + (progressTo - progressFrom) * double(f) / double(freeRows.size()));
+        progress.checkpoint(double(f) / double(freeRows.size()));
       const double* row = C.rowPtr(size_t(i), scratch.data());
       const double base = reached - s.u[i];
       double lowest = inf;
@@ -91,7 +91,7 @@ bool shortestPathAssign(const SqEuclideanCost& C, AssignmentState& s, Progress& 
       if (r == root) break;
     }
     ++stats.augmentations;
-    progress.checkpoint(progressFrom + (progressTo - progressFrom) * double(f + 1) / double(freeRows.size()));
+    progress.checkpoint(double(f + 1) / double(freeRows.size()));
   }
   return true;
 }
