@@ -139,22 +139,38 @@ interface NativeExactOptions {
 type W = Float64Array | undefined;
 type Progress = ((f: number) => void) | undefined;
 
-/** The native functions of native/binding/ot_binding.cc. */
+/** Two clouds as native/binding/ot_binding.cc reads them: a (n × d) and b (m × d), optional weights. */
+interface NativeClouds {
+  a: Float64Array;
+  n: number;
+  b: Float64Array;
+  m: number;
+  d: number;
+  weightsA?: Float64Array;
+  weightsB?: Float64Array;
+}
+type ExactCall = NativeClouds & NativeExactOptions;
+type SlicedCall = NativeClouds & { projections: number; seed: number | bigint };
+type CertifyCall = NativeClouds & { u: Float64Array; v: Float64Array; rows: Int32Array; cols: Int32Array; mass: Float64Array };
+type MatrixCall = { costs: Float64Array; n: number; m: number; weightsA?: Float64Array; weightsB?: Float64Array } & NativeExactOptions;
+type Sliced = { w2sq: number; stdError: number };
+
+/** The native functions of native/binding/ot_binding.cc: one options object each (async forms: then onProgress, token). */
 interface OtBinding {
-  otExactSync(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions): NativeExactResult;
-  otExact(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
-  otOneDimSync(a: Float64Array, n: number, b: Float64Array, m: number, wa: W, wb: W): NativePlanResult;
-  otOneDim(a: Float64Array, n: number, b: Float64Array, m: number, wa: W, wb: W, p: Progress, t: NativeCancelToken): Promise<NativePlanResult>;
-  otSlicedSync(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, projections: number, seed: number | bigint): { w2sq: number; stdError: number };
-  otSliced(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, projections: number, seed: number | bigint, p: Progress, t: NativeCancelToken): Promise<{ w2sq: number; stdError: number }>;
-  otCertifySync(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, u: Float64Array, v: Float64Array, rows: Int32Array, cols: Int32Array, mass: Float64Array): NativeCertificate;
-  otCertify(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, u: Float64Array, v: Float64Array, rows: Int32Array, cols: Int32Array, mass: Float64Array, p: Progress, t: NativeCancelToken): Promise<NativeCertificate>;
-  otGaussianW2(m1: Float64Array, s1: Float64Array, m2: Float64Array, s2: Float64Array, d: number): { w2sq: number; meanTerm: number; buresTerm: number };
-  otMoments(x: Float64Array, n: number, d: number, w: W): { mean: Float64Array; cov: Float64Array };
-  otExactMatrixSync(M: Float64Array, n: number, m: number, wa: W, wb: W, o: NativeExactOptions): NativeExactResult;
-  otExactMatrix(M: Float64Array, n: number, m: number, wa: W, wb: W, o: NativeExactOptions, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
-  w2AuctionCudaSync(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions): NativeExactResult;
-  w2AuctionCuda(a: Float64Array, n: number, b: Float64Array, m: number, d: number, wa: W, wb: W, o: NativeExactOptions, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
+  otExactSync(o: ExactCall): NativeExactResult;
+  otExact(o: ExactCall, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
+  otOneDimSync(o: Omit<NativeClouds, 'd'>): NativePlanResult;
+  otOneDim(o: Omit<NativeClouds, 'd'>, p: Progress, t: NativeCancelToken): Promise<NativePlanResult>;
+  otSlicedSync(o: SlicedCall): Sliced;
+  otSliced(o: SlicedCall, p: Progress, t: NativeCancelToken): Promise<Sliced>;
+  otCertifySync(o: CertifyCall): NativeCertificate;
+  otCertify(o: CertifyCall, p: Progress, t: NativeCancelToken): Promise<NativeCertificate>;
+  otGaussianW2(o: { mean1: Float64Array; cov1: Float64Array; mean2: Float64Array; cov2: Float64Array; d: number }): { w2sq: number; meanTerm: number; buresTerm: number };
+  otMoments(o: { x: Float64Array; n: number; d: number; weights?: Float64Array }): { mean: Float64Array; cov: Float64Array };
+  otExactMatrixSync(o: MatrixCall): NativeExactResult;
+  otExactMatrix(o: MatrixCall, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
+  w2AuctionCudaSync(o: ExactCall): NativeExactResult;
+  w2AuctionCuda(o: ExactCall, p: Progress, t: NativeCancelToken): Promise<NativeExactResult>;
 }
 
 const ot = (): OtBinding => native() as unknown as OtBinding;
@@ -295,6 +311,15 @@ interface Prepared {
   device: 'cpu' | 'cuda';
 }
 
+/** The two clouds of a prepared call, as the native reader takes them. */
+function nativeClouds(p: Pick<Prepared, 'A' | 'B' | 'wa' | 'wb'>): NativeClouds {
+  return { a: p.A.data, n: p.A.n, b: p.B.data, m: p.B.n, d: p.A.d, weightsA: p.wa, weightsB: p.wb };
+}
+
+function certifyCall(x: ReturnType<typeof certifyArgs>): CertifyCall {
+  return { ...nativeClouds(x), u: x.u, v: x.v, rows: x.rows, cols: x.cols, mass: x.mass };
+}
+
 /** Why these options cannot run on the GPU (naming the option), or undefined when they can. */
 function cudaUnsupported(method: W2Method, solver: ExactSolver, A: Cloud, B: Cloud, wa: W, wb: W): string | undefined {
   if (method !== 'exact') return `method '${method}' (only the exact auction runs on the GPU)`;
@@ -423,9 +448,9 @@ function slicedResult(p: Prepared, r: { w2sq: number; stdError: number }): W2Res
 }
 
 function gaussianResult(p: Prepared): W2Result {
-  const ma = callNative(() => ot().otMoments(p.A.data, p.A.n, p.A.d, p.wa));
-  const mb = callNative(() => ot().otMoments(p.B.data, p.B.n, p.B.d, p.wb));
-  const g = callNative(() => ot().otGaussianW2(ma.mean, ma.cov, mb.mean, mb.cov, p.A.d));
+  const ma = callNative(() => ot().otMoments({ x: p.A.data, n: p.A.n, d: p.A.d, weights: p.wa }));
+  const mb = callNative(() => ot().otMoments({ x: p.B.data, n: p.B.n, d: p.B.d, weights: p.wb }));
+  const g = callNative(() => ot().otGaussianW2({ mean1: ma.mean, cov1: ma.cov, mean2: mb.mean, cov2: mb.cov, d: p.A.d }));
   return {
     method: 'gaussian',
     kind: 'lower-bound',
@@ -447,15 +472,17 @@ function gaussianResult(p: Prepared): W2Result {
  */
 export function w2Sync(a: PointsInput, b: PointsInput, options: W2Options = {}): W2Result {
   const p = prepare(a, b, options);
-  const { A, B, wa, wb } = p;
+  const clouds = nativeClouds(p);
   switch (p.method) {
-    case 'exact':
-      if (p.device === 'cuda') return exactResult(p, callNative(() => ot().w2AuctionCudaSync(A.data, A.n, B.data, B.n, A.d, wa, wb, p.exactOptions)));
-      return exactResult(p, callNative(() => ot().otExactSync(A.data, A.n, B.data, B.n, A.d, wa, wb, p.exactOptions)));
+    case 'exact': {
+      const call = { ...clouds, ...p.exactOptions };
+      if (p.device === 'cuda') return exactResult(p, callNative(() => ot().w2AuctionCudaSync(call)));
+      return exactResult(p, callNative(() => ot().otExactSync(call)));
+    }
     case '1d':
-      return oneDimResult(p, callNative(() => ot().otOneDimSync(A.data, A.n, B.data, B.n, wa, wb)));
+      return oneDimResult(p, callNative(() => ot().otOneDimSync(clouds)));
     case 'sliced':
-      return slicedResult(p, callNative(() => ot().otSlicedSync(A.data, A.n, B.data, B.n, A.d, wa, wb, p.projections, p.seed)));
+      return slicedResult(p, callNative(() => ot().otSlicedSync({ ...clouds, projections: p.projections, seed: p.seed })));
     case 'gaussian':
       return gaussianResult(p);
   }
@@ -464,22 +491,19 @@ export function w2Sync(a: PointsInput, b: PointsInput, options: W2Options = {}):
 /** W2 between two point clouds on the thread pool, with `onProgress` and `signal` (AbortError). */
 export async function w2(a: PointsInput, b: PointsInput, options: W2Options = {}): Promise<W2Result> {
   const p = prepare(a, b, options);
-  const { A, B, wa, wb } = p;
+  const clouds = nativeClouds(p);
   switch (p.method) {
     case 'exact': {
       const solve = p.device === 'cuda' ? ot().w2AuctionCuda : ot().otExact;
-      return exactResult(
-        p,
-        await runNativeJob((onProgress, token) => solve(A.data, A.n, B.data, B.n, A.d, wa, wb, p.exactOptions, onProgress, token), options),
-      );
+      const call = { ...clouds, ...p.exactOptions };
+      return exactResult(p, await runNativeJob((onProgress, token) => solve(call, onProgress, token), options));
     }
     case '1d':
-      return oneDimResult(p, await runNativeJob((onProgress, token) => ot().otOneDim(A.data, A.n, B.data, B.n, wa, wb, onProgress, token), options));
-    case 'sliced':
-      return slicedResult(
-        p,
-        await runNativeJob((onProgress, token) => ot().otSliced(A.data, A.n, B.data, B.n, A.d, wa, wb, p.projections, p.seed, onProgress, token), options),
-      );
+      return oneDimResult(p, await runNativeJob((onProgress, token) => ot().otOneDim(clouds, onProgress, token), options));
+    case 'sliced': {
+      const call = { ...clouds, projections: p.projections, seed: p.seed };
+      return slicedResult(p, await runNativeJob((onProgress, token) => ot().otSliced(call, onProgress, token), options));
+    }
     case 'gaussian':
       return runNativeJob(async () => gaussianResult(p), options);
   }
@@ -558,7 +582,7 @@ export interface CheckOptions {
 export function checkCertificate(a: PointsInput, b: PointsInput, result: Pick<W2Result, 'w2sq' | 'plan' | 'permutation' | 'potentials' | 'certificate'>, options: CheckOptions = {}): CertificateCheck {
   requireFiniteNumber((result as { w2sq?: unknown } | null)?.w2sq, 'result.w2sq');
   const x = certifyArgs(a, b, result, options);
-  const c = callNative(() => ot().otCertifySync(x.A.data, x.A.n, x.B.data, x.B.n, x.A.d, x.wa, x.wb, x.u, x.v, x.rows, x.cols, x.mass));
+  const c = callNative(() => ot().otCertifySync(certifyCall(x)));
   return checked(c, result, options.tolerance);
 }
 
@@ -571,10 +595,8 @@ export async function checkCertificateAsync(
 ): Promise<CertificateCheck> {
   requireFiniteNumber((result as { w2sq?: unknown } | null)?.w2sq, 'result.w2sq');
   const x = certifyArgs(a, b, result, options);
-  const c = await runNativeJob(
-    (onProgress, token) => ot().otCertify(x.A.data, x.A.n, x.B.data, x.B.n, x.A.d, x.wa, x.wb, x.u, x.v, x.rows, x.cols, x.mass, onProgress, token),
-    options,
-  );
+  const call = certifyCall(x);
+  const c = await runNativeJob((onProgress, token) => ot().otCertify(call, onProgress, token), options);
   return checked(c, result, options.tolerance);
 }
 
@@ -637,6 +659,10 @@ function prepareExactOt(M: CostMatrixInput, options: ExactOtOptions, shape?: [nu
   return { C, wa, wb, o: solveLimits(options) };
 }
 
+function matrixCall(C: { data: Float64Array; n: number; m: number }, wa: W, wb: W, o: NativeExactOptions): MatrixCall {
+  return { costs: C.data, n: C.n, m: C.m, weightsA: wa, weightsB: wb, ...o };
+}
+
 function exactOtResult(n: number, m: number, r: NativeExactResult): ExactOtResult {
   return { cost: r.w2sq, n, m, ...solutionParts(r), stats: { ...r.stats, workingBytes: r.workingBytes } };
 }
@@ -649,13 +675,14 @@ function exactOtResult(n: number, m: number, r: NativeExactResult): ExactOtResul
  */
 export function exactOtSync(costs: CostMatrixInput, options: ExactOtOptions = {}): ExactOtResult {
   const { C, wa, wb, o } = prepareExactOt(costs, options);
-  return exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(C.data, C.n, C.m, wa, wb, o)));
+  return exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(matrixCall(C, wa, wb, o))));
 }
 
 /** `exactOtSync` on the thread pool, with `onProgress` and `signal`. */
 export async function exactOt(costs: CostMatrixInput, options: ExactOtOptions = {}): Promise<ExactOtResult> {
   const { C, wa, wb, o } = prepareExactOt(costs, options);
-  const r = await runNativeJob((onProgress, token) => ot().otExactMatrix(C.data, C.n, C.m, wa, wb, o, onProgress, token), options);
+  const call = matrixCall(C, wa, wb, o);
+  const r = await runNativeJob((onProgress, token) => ot().otExactMatrix(call, onProgress, token), options);
   return exactOtResult(C.n, C.m, r);
 }
 
@@ -670,7 +697,7 @@ export function emd2(a: ArrayLike<number> | undefined, b: ArrayLike<number> | un
   const wb = b && b.length > 0 ? b : undefined;
   const shape: [number, number] | undefined = wa && wb ? [wa.length, wb.length] : undefined;
   const { C, wa: pa, wb: pb, o } = prepareExactOt(M, { weightsA: wa, weightsB: wb }, shape);
-  const r = exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(C.data, C.n, C.m, pa, pb, o)));
+  const r = exactOtResult(C.n, C.m, callNative(() => ot().otExactMatrixSync(matrixCall(C, pa, pb, o))));
   if (!r.certificate.certified)
     throw new NotConvergedError(`the optimal transport certificate missed its tolerance (bound ${r.gap} > ${r.certificate.tolerance})`);
   return r.cost;
@@ -728,7 +755,7 @@ export function gaussianW2(mean1: VectorLike, cov1: MatrixLike, mean2: VectorLik
   if (m2.length !== d) throw new ShapeMismatchError(`mean1 has ${d} entries, mean2 has ${m2.length}`);
   const s1 = toMatrix(cov1, d, 'cov1');
   const s2 = toMatrix(cov2, d, 'cov2');
-  const r = callNative(() => ot().otGaussianW2(m1, s1, m2, s2, d));
+  const r = callNative(() => ot().otGaussianW2({ mean1: m1, cov1: s1, mean2: m2, cov2: s2, d }));
   return { w2: sqrt0(r.w2sq), ...r };
 }
 
@@ -747,7 +774,7 @@ export interface CloudMoments {
 export function gaussianMoments(x: NDArray, weights?: ArrayLike<number>): CloudMoments {
   const c = toCloud(x, 'x');
   const w = toWeights(weights, c.n, 'weights');
-  const r = callNative(() => ot().otMoments(c.data, c.n, c.d, w));
+  const r = callNative(() => ot().otMoments({ x: c.data, n: c.n, d: c.d, weights: w }));
   const covariance = ndarray(r.cov, [c.d, c.d]);
   return { mean: r.mean, covariance, cov: covariance };
 }

@@ -98,8 +98,8 @@ describe('device selection (runs everywhere)', () => {
     expect(() => nat.samplerRunCudaSync!(opts)).toThrow(report.reason!);
     expect(() => nat.samplerRunCudaSync!({ ...opts, target: undefined, score: () => undefined })).toThrow(/score callbacks/);
     const a = new Float64Array(8);
-    expect(() => nat.w2AuctionCudaSync!(a, 4, a, 4, 2, undefined, undefined, {})).toThrow(report.reason!);
-    expect(() => nat.w2AuctionCudaSync!(a, 4, a, 4, 2, new Float64Array(4).fill(0.25), undefined, {})).toThrow(/weightsA/);
+    expect(() => nat.w2AuctionCudaSync!({ a, n: 4, b: a, m: 4, d: 2 })).toThrow(report.reason!);
+    expect(() => nat.w2AuctionCudaSync!({ a, n: 4, b: a, m: 4, d: 2, weightsA: new Float64Array(4).fill(0.25) })).toThrow(/weightsA/);
     expect(report.reason).toMatch(report.cudaCompiled ? /driver|device/ : /without CUDA/);
   });
 

@@ -14,6 +14,7 @@
 #include "analysis/steps_to_accuracy.h"
 #include "binding/async_job.h"
 #include "binding/convert.h"
+#include "binding/object_fields.h"
 #include "binding/process_arg.h"
 #include "binding/sampler_params_arg.h"
 #include "binding/registry.h"
@@ -46,22 +47,6 @@ std::vector<double> requiredArray(const Napi::Object& o, const char* key) {
   return *a;
 }
 
-double numberOr(const Napi::Object& o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
-  double x = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(x)) fail(ErrorCode::NonFinite, std::string(key) + " must be finite");
-  return x;
-}
-
-int integerOr(const Napi::Object& o, const char* key, int fallback, int lo, int hi) {
-  double x = numberOr(o, key, fallback);
-  if (std::floor(x) != x || x < lo || x > hi)
-    fail(ErrorCode::InvalidArgument, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(x));
-  return int(x);
-}
-
 std::string stringProperty(const Napi::Object& o, const char* key) {
   Napi::Value v = o.Get(key);
   if (!v.IsString()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a string");
@@ -83,7 +68,7 @@ std::vector<std::string> stringList(const Napi::Object& o, const char* key) {
 
 // The ddim η of a sampler entry or of the options object, checked.
 double ddimEta(const Napi::Object& o, double fallback) {
-  const double eta = numberOr(o, "eta", fallback);
+  const double eta = numberField(o, "eta", fallback);
   if (!(eta >= 0.0 && eta <= 1.0)) fail(ErrorCode::InvalidArgument, "eta must be in [0, 1], got " + std::to_string(eta));
   return eta;
 }
@@ -107,7 +92,7 @@ std::vector<SchemeChoice> schemeChoices(const Napi::Object& o) {
       c.scheme = parseScheme(stringProperty(entry, "name"));
       c.options.eta = ddimEta(entry, eta);
       c.options.params = samplerParamsField(entry);
-      c.linearizationCap = numberOr(entry, "linearizationCap", HUGE_VAL);
+      c.linearizationCap = numberField(entry, "linearizationCap", HUGE_VAL);
     } else {
       fail(ErrorCode::InvalidArgument, "samplers[" + std::to_string(i) + "] must be a name or an object");
     }
@@ -186,13 +171,13 @@ struct ApproxInput {
     ApproxInput in;
     Napi::Value fromSamples = a.Get("fromSamples");
     if (!fromSamples.IsUndefined()) {
-      in.samples = size_t(integerOr(a, "fromSamples", 0, 2, 100000000));
+      in.samples = size_t(integerField(a, "fromSamples", 0, 2, 100000000));
       Napi::Value seed = a.Get("seed");
       if (seed.IsBigInt()) {
         bool lossless = false;
         in.seed = seed.As<Napi::BigInt>().Uint64Value(&lossless);
       } else {
-        const double s = numberOr(a, "seed", 0);
+        const double s = numberField(a, "seed", 0);
         if (s < 0 || std::floor(s) != s || s > 9007199254740991.0) fail(ErrorCode::InvalidArgument, "approxScore.seed must be a non-negative integer");
         in.seed = uint64_t(s);
       }
@@ -234,8 +219,8 @@ TableJobInput parseTable(const Napi::CallbackInfo& info) {
   } else {
     c.gridKind = parseGridKind(grid.IsUndefined() ? std::string("uniform") : stringProperty(o, "grid"));
   }
-  c.rho = numberOr(o, "rho", 7.0);
-  c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
+  c.rho = numberField(o, "rho", 7.0);
+  c.quadratureNodes = integerField(o, "quadratureNodes", 8, 1, 512);
   in.approx = ApproxInput::parse(o, in.data.d);
   return in;
 }
@@ -376,15 +361,15 @@ AccuracyJobInput parseAccuracy(const Napi::CallbackInfo& info) {
   c.schemes = schemeChoices(o);
   c.prior = parsePrior(stringProperty(o, "prior"));
   c.gridKind = parseGridKind(stringProperty(o, "grid"));
-  c.rho = numberOr(o, "rho", 7.0);
-  c.tEnd = numberOr(o, "tEnd", -1.0);
-  c.quadratureNodes = integerOr(o, "quadratureNodes", 8, 1, 512);
+  c.rho = numberField(o, "rho", 7.0);
+  c.tEnd = numberField(o, "tEnd", -1.0);
+  c.quadratureNodes = integerField(o, "quadratureNodes", 8, 1, 512);
   c.tolerances = numberList(o, "tolerances");
   c.component = parseAccuracyComponent(stringProperty(o, "component"));
-  const double maxNfe = numberOr(o, "maxNfe", 2048);
+  const double maxNfe = numberField(o, "maxNfe", 2048);
   if (!(std::floor(maxNfe) == maxNfe && maxNfe >= 1 && maxNfe <= 1e8)) fail(ErrorCode::InvalidArgument, "maxNfe must be an integer in [1, 1e8]");
   c.maxNfe = (long long)maxNfe;
-  c.checkPoints = integerOr(o, "checkPoints", 8, 0, 1000);
+  c.checkPoints = integerField(o, "checkPoints", 8, 0, 1000);
   return in;
 }
 
@@ -509,7 +494,7 @@ Napi::Value gaussianRecursionSync(const Napi::CallbackInfo& info) {
     const std::vector<double> grid = gridFromValue(p, o.Get("grid"));
     const Scheme scheme = parseScheme(stringProperty(o, "sampler"));
     PlanOptions options;
-    options.eta = numberOr(o, "eta", 0.0);
+    options.eta = numberField(o, "eta", 0.0);
     options.params = samplerParamsField(o);
     const DiagonalGaussian start = parseStart(o, p, grid.front(), dir.data);
     const Napi::Value cap = o.Get("linearizationCap");
@@ -528,12 +513,12 @@ Napi::Value gaussianFlowSync(const Napi::CallbackInfo& info) {
     Napi::Object o = requireObject(info[0], "options");
     const Directions dir = parseDirections(o);
     const Process p = processFromObject(requireObject(o.Get("process"), "process"));
-    const double T = numberOr(o, "T", p.T), tEnd = numberOr(o, "tEnd", defaultTEnd(p));
+    const double T = numberField(o, "T", p.T), tEnd = numberField(o, "tEnd", defaultTEnd(p));
     Napi::Value ode = o.Get("ode");
     double eta;
     if (!o.Get("eta").IsUndefined()) {
       if (!ode.IsUndefined()) fail(ErrorCode::InvalidArgument, "give ode or eta, not both");
-      eta = numberOr(o, "eta", 0.0);
+      eta = numberField(o, "eta", 0.0);
     } else {
       if (!ode.IsBoolean()) fail(ErrorCode::InvalidArgument, "ode must be a boolean (or give eta)");
       eta = ode.As<Napi::Boolean>().Value() ? 0.0 : 1.0;
@@ -553,7 +538,7 @@ Napi::Value randomizedMomentsSync(const Napi::CallbackInfo& info) {
     const Process p = processFromObject(requireObject(o.Get("process"), "process"));
     const std::vector<double> grid = gridFromValue(p, o.Get("grid"));
     const Scheme scheme = parseScheme(stringProperty(o, "sampler"));
-    const Quadrature q = gaussLegendreUnit(integerOr(o, "quadratureNodes", 8, 1, 512));
+    const Quadrature q = gaussLegendreUnit(integerField(o, "quadratureNodes", 8, 1, 512));
     std::vector<double> mean, cov;
     Napi::Value start = o.Get("start");
     if (start.IsObject() && !start.As<Napi::Object>().Get("covariance").IsUndefined()) {

@@ -1,12 +1,14 @@
 // Bindings for exact and approximate W2 between point clouds (native/ot). This
 // layer only converts and validates arguments; every computation is in native/ot.
-// Each solver has a sync form (xxxSync) and an async form (xxx) returning a Promise
-// that runs on the thread pool with progress and cancellation.
+// Every entry takes one options object, read once here; each solver has a sync form (xxxSync)
+// and an async form (xxx, with onProgress and a CancelToken after the options) returning a
+// Promise that runs on the thread pool.
 #include <functional>
 #include <memory>
 #include <string>
 #include "binding/async_job.h"
 #include "binding/convert.h"
+#include "binding/object_fields.h"
 #include "binding/registry.h"
 #include "cuda/auction.h"
 #include "cuda/device.h"
@@ -29,49 +31,61 @@ struct Task {
   std::function<Napi::Value(Napi::Env)> build;
 };
 
-class TaskJob : public Job {
- public:
-  TaskJob(Napi::Env env, std::shared_ptr<Task> task, const Napi::Value& progress, CancelFlag cancel)
-      : Job(env, progress, std::move(cancel)), task_(std::move(task)) {}
+Written runWork(const std::shared_ptr<Task>& t, Progress& p) {
+  t->work(p);
+  return {};
+}
 
- protected:
-  void run(Progress& p) override { task_->work(p); }
-  Napi::Value result(Napi::Env env) override { return task_->build(env); }
+Napi::Value buildResult(Napi::Env env, const std::shared_ptr<Task>& t, const Written&) { return t->build(env); }
 
- private:
-  std::shared_ptr<Task> task_;
-};
-
-// Runs a task now (sync) or queues it (async: progress fn and token follow `argc` args).
-Napi::Value runTask(const Napi::CallbackInfo& info, std::shared_ptr<Task> task, bool async, size_t argc,
-                    std::initializer_list<size_t> keepArgs) {
+// Runs a task now (sync) or queues it (async: the progress function and the token follow the
+// options object, which stays alive, with the arrays the kernel reads, until the job settles).
+Napi::Value runTask(const Napi::CallbackInfo& info, std::shared_ptr<Task> task, bool async) {
   if (!async) {
     task->work(noProgress());
     return task->build(info.Env());
   }
-  Napi::Value progress = info.Length() > argc ? info[argc] : info.Env().Undefined();
-  auto* job = new TaskJob(info.Env(), task, progress, CancelToken::fromArg(info, argc + 1));
-  for (size_t k : keepArgs)
-    if (k < info.Length() && info[k].IsObject()) job->keep(info[k]);
-  return job->start();
+  return startKernelJob<std::shared_ptr<Task>, Written>(info, 1, std::move(task), runWork, buildResult, {info[0]});
 }
 
-Cloud argCloud(const Napi::CallbackInfo& info, size_t iData, size_t iRows, size_t d, const char* name) {
-  Napi::Float64Array arr = argFloat64Array(info, iData, name);
-  const size_t n = size_t(argInteger(info, iRows, "n", 0, INT32_MAX));
-  requireLength(arr.ElementLength(), n, d, name);
-  requireFinite(arr.Data(), arr.ElementLength(), name);
+// The cloud of `rows` points of dimension d in o[key] (rows in o[countKey]).
+Cloud cloudField(const Napi::Object& o, const char* key, const char* countKey, size_t d) {
+  Napi::Float64Array arr = float64ArrayField(o, key);
+  const size_t n = size_t(requiredInteger(o, countKey, 0, INT32_MAX));
+  requireLength(arr.ElementLength(), n, d, key);
+  requireFinite(arr.Data(), arr.ElementLength(), key);
   return Cloud{arr.Data(), n, d};
 }
 
-// Optional weights: undefined/null or a Float64Array of the given length.
-const double* argWeights(const Napi::CallbackInfo& info, size_t i, size_t n, const char* name) {
-  if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return nullptr;
-  Napi::Float64Array w = argFloat64Array(info, i, name);
+// Optional weights: absent, or a Float64Array with one entry per point.
+const double* weightsField(const Napi::Object& o, const char* key, size_t n) {
+  if (!has(o, key)) return nullptr;
+  Napi::Float64Array w = float64ArrayField(o, key);
   if (w.ElementLength() != n)
-    fail(ErrorCode::ShapeMismatch, std::string(name) + " has " + std::to_string(w.ElementLength()) +
+    fail(ErrorCode::ShapeMismatch, std::string(key) + " has " + std::to_string(w.ElementLength()) +
                                        " entries for a cloud of " + std::to_string(n) + " points");
   return w.Data();
+}
+
+// { a, n, b, m, weightsA?, weightsB? } of dimension d (the arrays are read in place).
+struct Clouds {
+  Cloud a, b;
+  const double* wa;
+  const double* wb;
+};
+
+Clouds cloudsField(const Napi::Object& o, size_t d) {
+  Clouds c{cloudField(o, "a", "n", d), cloudField(o, "b", "m", d), nullptr, nullptr};
+  c.wa = weightsField(o, "weightsA", c.a.n);
+  c.wb = weightsField(o, "weightsB", c.b.n);
+  return c;
+}
+
+size_t dimensionField(const Napi::Object& o) { return size_t(requiredInteger(o, "d", 1, INT32_MAX)); }
+
+void requireNonEmpty(const Clouds& c) {
+  if (c.a.n == 0 || c.b.n == 0)
+    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(c.a.n) + " points, b has " + std::to_string(c.b.n));
 }
 
 Napi::Float64Array toF64(Napi::Env env, const std::vector<double>& x) {
@@ -109,22 +123,11 @@ void setPlan(Napi::Env env, Napi::Object o, const SparsePlan& p) {
   o.Set("plan", plan);
 }
 
-double optNumber(Napi::Object o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
-
-ExactOptions parseExactOptions(const Napi::CallbackInfo& info, size_t i) {
+// The exact solver's options, fields of the call's options object.
+ExactOptions exactOptionsField(const Napi::Object& obj) {
   ExactOptions o;
-  if (i >= info.Length() || info[i].IsUndefined()) return o;
-  if (!info[i].IsObject()) fail(ErrorCode::InvalidArgument, "options must be an object");
-  Napi::Object obj = info[i].As<Napi::Object>();
-  Napi::Value s = obj.Get("solver");
-  if (!s.IsUndefined()) {
-    if (!s.IsString()) fail(ErrorCode::InvalidArgument, "solver must be a string");
-    const std::string name = s.As<Napi::String>().Utf8Value();
+  if (has(obj, "solver")) {
+    const std::string name = stringField(obj, "solver", "auto");
     if (name == "auto") o.solver = ExactSolver::Auto;
     else if (name == "auction") o.solver = ExactSolver::Auction;
     else if (name == "shortest-path") o.solver = ExactSolver::ShortestPath;
@@ -132,15 +135,15 @@ ExactOptions parseExactOptions(const Napi::CallbackInfo& info, size_t i) {
     else if (name == "sparse") o.solver = ExactSolver::Sparse;
     else fail(ErrorCode::InvalidArgument, "unknown solver '" + name + "'");
   }
-  o.memoryBudgetBytes = optNumber(obj, "memoryBudgetBytes", o.memoryBudgetBytes);
+  o.memoryBudgetBytes = numberField(obj, "memoryBudgetBytes", o.memoryBudgetBytes);
   if (!(o.memoryBudgetBytes > 0)) fail(ErrorCode::InvalidArgument, "memoryBudgetBytes must be > 0");
-  o.tolerance = optNumber(obj, "tolerance", o.tolerance);
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) fail(ErrorCode::InvalidArgument, "tolerance must be >= 0");
-  const double ls = optNumber(obj, "listSize", 0.0);
+  o.tolerance = numberField(obj, "tolerance", o.tolerance);
+  if (!(o.tolerance >= 0)) fail(ErrorCode::InvalidArgument, "tolerance must be >= 0");
+  const double ls = numberField(obj, "listSize", 0.0);
   if (!(ls == 0 || (ls >= 2 && ls <= 4096))) fail(ErrorCode::InvalidArgument, "listSize must be in [2, 4096]");
   o.listSize = size_t(ls);
-  const double mi = optNumber(obj, "maxIterations", 0.0);
-  if (!(mi >= 0) || !std::isfinite(mi)) fail(ErrorCode::InvalidArgument, "maxIterations must be >= 0");
+  const double mi = numberField(obj, "maxIterations", 0.0);
+  if (!(mi >= 0)) fail(ErrorCode::InvalidArgument, "maxIterations must be >= 0");
   o.maxIterations = uint64_t(mi);
   return o;
 }
@@ -188,195 +191,195 @@ Napi::Value exactResultObject(Napi::Env env, const ExactResult& r) {
   return o;
 }
 
-// (a, n, b, m, d, weightsA?, weightsB?, options) [, onProgress, token]
+// ({ a, n, b, m, d, weightsA?, weightsB?, solver?, tolerance?, memoryBudgetBytes?, listSize?,
+//    maxIterations? }) [, onProgress, token]
 Napi::Value w2Exact(const Napi::CallbackInfo& info, bool async) {
-  const size_t d = size_t(argInteger(info, 4, "d", 1, INT32_MAX));
-  const Cloud a = argCloud(info, 0, 1, d, "a");
-  const Cloud b = argCloud(info, 2, 3, d, "b");
-  const double* wa = argWeights(info, 5, a.n, "weightsA");
-  const double* wb = argWeights(info, 6, b.n, "weightsB");
-  const ExactOptions opts = parseExactOptions(info, 7);
+  const Napi::Object o = optionsArg(info, 0);
+  const Clouds c = cloudsField(o, dimensionField(o));
+  const ExactOptions opts = exactOptionsField(o);
   auto result = std::make_shared<ExactResult>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) { *result = solveExact(a, wa, b, wb, opts, p); };
+  task->work = [=](Progress& p) { *result = solveExact(c.a, c.wa, c.b, c.wb, opts, p); };
   task->build = [result](Napi::Env env) -> Napi::Value { return exactResultObject(env, *result); };
-  return runTask(info, task, async, 8, {0, 2, 5, 6});
+  return runTask(info, task, async);
 }
 
-// (M, n, m, weightsA?, weightsB?, options) [, onProgress, token]: a caller's cost matrix.
+// ({ costs, n, m, weightsA?, weightsB?, ...exact options }) [, onProgress, token]: a caller's cost matrix.
 Napi::Value w2ExactMatrix(const Napi::CallbackInfo& info, bool async) {
-  const size_t n = size_t(argInteger(info, 1, "n", 1, INT32_MAX));
-  const size_t m = size_t(argInteger(info, 2, "m", 1, INT32_MAX));
-  Napi::Float64Array M = argFloat64Array(info, 0, "costs");
+  const Napi::Object o = optionsArg(info, 0);
+  const size_t n = size_t(requiredInteger(o, "n", 1, INT32_MAX));
+  const size_t m = size_t(requiredInteger(o, "m", 1, INT32_MAX));
+  Napi::Float64Array M = float64ArrayField(o, "costs");
   requireLength(M.ElementLength(), n, m, "costs");
   requireFinite(M.Data(), M.ElementLength(), "costs");
-  const double* wa = argWeights(info, 3, n, "weightsA");
-  const double* wb = argWeights(info, 4, m, "weightsB");
-  const ExactOptions opts = parseExactOptions(info, 5);
+  const double* wa = weightsField(o, "weightsA", n);
+  const double* wb = weightsField(o, "weightsB", m);
+  const ExactOptions opts = exactOptionsField(o);
   const double* costs = M.Data();
   auto result = std::make_shared<ExactResult>();
   auto task = std::make_shared<Task>();
   task->work = [=](Progress& p) { *result = solveExactMatrix(costs, n, m, wa, wb, opts, p); };
   task->build = [result](Napi::Env env) -> Napi::Value { return exactResultObject(env, *result); };
-  return runTask(info, task, async, 6, {0, 3, 4});
+  return runTask(info, task, async);
 }
 
-// The same arguments for the GPU auction (uniform weights, n = m): UNSUPPORTED naming the
+// w2Exact's options for the GPU auction (uniform weights, n = m): UNSUPPORTED naming the
 // option otherwise, or with the reason when no GPU is usable.
 Napi::Value w2AuctionCuda(const Napi::CallbackInfo& info, bool async) {
-  const size_t d = size_t(argInteger(info, 4, "d", 1, INT32_MAX));
-  const Cloud a = argCloud(info, 0, 1, d, "a");
-  const Cloud b = argCloud(info, 2, 3, d, "b");
-  if (argWeights(info, 5, a.n, "weightsA"))
-    fail(ErrorCode::Unsupported, "weightsA: weighted W2 has no CUDA implementation (device 'cuda' solves uniform assignment problems); use device 'cpu'");
-  if (argWeights(info, 6, b.n, "weightsB"))
-    fail(ErrorCode::Unsupported, "weightsB: weighted W2 has no CUDA implementation (device 'cuda' solves uniform assignment problems); use device 'cpu'");
-  const ExactOptions opts = parseExactOptions(info, 7);
+  const Napi::Object o = optionsArg(info, 0);
+  const Clouds c = cloudsField(o, dimensionField(o));
+  for (const char* key : {"weightsA", "weightsB"})
+    if (has(o, key))
+      fail(ErrorCode::Unsupported, std::string(key) + ": weighted W2 has no CUDA implementation (device 'cuda' solves uniform assignment problems); use device 'cpu'");
+  const ExactOptions opts = exactOptionsField(o);
   auto result = std::make_shared<ExactResult>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) { *result = cuda::solveExactCuda(a, b, opts, p); };
+  task->work = [=](Progress& p) { *result = cuda::solveExactCuda(c.a, c.b, opts, p); };
   task->build = [result](Napi::Env env) -> Napi::Value {
-    Napi::Object o = exactResultObject(env, *result).As<Napi::Object>();
-    Napi::Object st = o.Get("stats").As<Napi::Object>();
+    Napi::Object r = exactResultObject(env, *result).As<Napi::Object>();
+    Napi::Object st = r.Get("stats").As<Napi::Object>();
     st.Set("rounds", double(result->auction.rebuilds));
     st.Set("listRebuilds", 0.0);
     st.Set("gpu", true);
-    return o;
+    return r;
   };
-  return runTask(info, task, async, 8, {0, 2, 5, 6});
+  return runTask(info, task, async);
 }
 
-// (x, n, y, m, weightsA?, weightsB?) [, onProgress, token]
+// The normalised weights of both clouds (uniform when absent), checked to have equal totals.
+struct Masses {
+  std::shared_ptr<std::vector<double>> a, b;
+};
+
+Masses massesOf(const Clouds& c) {
+  Masses w{std::make_shared<std::vector<double>>(normalisedWeights(c.wa, c.a.n, "weightsA")),
+           std::make_shared<std::vector<double>>(normalisedWeights(c.wb, c.b.n, "weightsB"))};
+  requireEqualTotals(c.wa, c.a.n, c.wb, c.b.n);
+  return w;
+}
+
+// ({ a, n, b, m, weightsA?, weightsB? }) [, onProgress, token]: points on the line.
 Napi::Value w2OneDim(const Napi::CallbackInfo& info, bool async) {
-  const Cloud a = argCloud(info, 0, 1, 1, "a");
-  const Cloud b = argCloud(info, 2, 3, 1, "b");
-  if (a.n == 0 || b.n == 0)
-    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(a.n) + " points, b has " + std::to_string(b.n));
-  const double* wa = argWeights(info, 4, a.n, "weightsA");
-  const double* wb = argWeights(info, 5, b.n, "weightsB");
-  auto pa = std::make_shared<std::vector<double>>(normalisedWeights(wa, a.n, "weightsA"));
-  auto pb = std::make_shared<std::vector<double>>(normalisedWeights(wb, b.n, "weightsB"));
-  requireEqualTotals(wa, a.n, wb, b.n);
+  const Napi::Object o = optionsArg(info, 0);
+  const Clouds c = cloudsField(o, 1);
+  requireNonEmpty(c);
+  const Masses w = massesOf(c);
   auto result = std::make_shared<OneDimResult>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) { *result = oneDimensional(a.x, pa->data(), a.n, b.x, pb->data(), b.n, p); };
+  task->work = [=](Progress& p) { *result = oneDimensional(c.a.x, w.a->data(), c.a.n, c.b.x, w.b->data(), c.b.n, p); };
   task->build = [result](Napi::Env env) -> Napi::Value {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("w2sq", result->w2sq);
-    setPlan(env, o, result->plan);
-    o.Set("u", toF64(env, result->u));
-    o.Set("v", toF64(env, result->v));
-    o.Set("certificate", certificateObject(env, result->cert));
-    return o;
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("w2sq", result->w2sq);
+    setPlan(env, r, result->plan);
+    r.Set("u", toF64(env, result->u));
+    r.Set("v", toF64(env, result->v));
+    r.Set("certificate", certificateObject(env, result->cert));
+    return r;
   };
-  return runTask(info, task, async, 6, {0, 2, 4, 5});
+  return runTask(info, task, async);
 }
 
-// (a, n, b, m, d, weightsA?, weightsB?, projections, seed) [, onProgress, token]
+// ({ a, n, b, m, d, weightsA?, weightsB?, projections, seed }) [, onProgress, token]
 Napi::Value w2Sliced(const Napi::CallbackInfo& info, bool async) {
-  const size_t d = size_t(argInteger(info, 4, "d", 1, INT32_MAX));
-  const Cloud a = argCloud(info, 0, 1, d, "a");
-  const Cloud b = argCloud(info, 2, 3, d, "b");
-  if (a.n == 0 || b.n == 0)
-    fail(ErrorCode::InvalidArgument, "empty cloud: a has " + std::to_string(a.n) + " points, b has " + std::to_string(b.n));
-  const double* wa = argWeights(info, 5, a.n, "weightsA");
-  const double* wb = argWeights(info, 6, b.n, "weightsB");
-  const size_t projections = size_t(argInteger(info, 7, "projections", 1, 1 << 24));
-  const uint64_t seed = argSeed(info, 8, "seed");
-  auto pa = std::make_shared<std::vector<double>>(normalisedWeights(wa, a.n, "weightsA"));
-  auto pb = std::make_shared<std::vector<double>>(normalisedWeights(wb, b.n, "weightsB"));
-  requireEqualTotals(wa, a.n, wb, b.n);
+  const Napi::Object o = optionsArg(info, 0);
+  const Clouds c = cloudsField(o, dimensionField(o));
+  requireNonEmpty(c);
+  const size_t projections = size_t(requiredInteger(o, "projections", 1, 1 << 24));
+  const uint64_t seed = seedField(o, "seed");
+  const Masses w = massesOf(c);
   auto result = std::make_shared<SlicedResult>();
   auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) { *result = slicedW2(a, pa->data(), b, pb->data(), projections, seed, p); };
+  task->work = [=](Progress& p) { *result = slicedW2(c.a, w.a->data(), c.b, w.b->data(), projections, seed, p); };
   task->build = [result](Napi::Env env) -> Napi::Value {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("w2sq", result->sw2sq);
-    o.Set("stdError", result->stdError);
-    return o;
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("w2sq", result->sw2sq);
+    r.Set("stdError", result->stdError);
+    return r;
   };
-  return runTask(info, task, async, 9, {0, 2, 5, 6});
+  return runTask(info, task, async);
 }
 
-// (a, n, b, m, d, weightsA?, weightsB?, u, v, rows, cols, mass) [, onProgress, token]
-Napi::Value certifyPlan(const Napi::CallbackInfo& info, bool async) {
-  const size_t d = size_t(argInteger(info, 4, "d", 1, INT32_MAX));
-  const Cloud a = argCloud(info, 0, 1, d, "a");
-  const Cloud b = argCloud(info, 2, 3, d, "b");
-  const double* wa = argWeights(info, 5, a.n, "weightsA");
-  const double* wb = argWeights(info, 6, b.n, "weightsB");
-  Napi::Float64Array u = argFloat64Array(info, 7, "u"), v = argFloat64Array(info, 8, "v");
-  if (u.ElementLength() != a.n || v.ElementLength() != b.n)
-    fail(ErrorCode::ShapeMismatch, "potentials have " + std::to_string(u.ElementLength()) + " and " +
-                                       std::to_string(v.ElementLength()) + " entries for clouds of " +
-                                       std::to_string(a.n) + " and " + std::to_string(b.n) + " points");
-  requireFinite(u.Data(), u.ElementLength(), "u");
-  requireFinite(v.Data(), v.ElementLength(), "v");
-  if (!info[9].IsTypedArray() || info[9].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
-      !info[10].IsTypedArray() || info[10].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-    fail(ErrorCode::InvalidArgument, "plan rows and cols must be Int32Arrays");
-  Napi::Int32Array rows = info[9].As<Napi::Int32Array>(), cols = info[10].As<Napi::Int32Array>();
-  Napi::Float64Array mass = argFloat64Array(info, 11, "mass");
+// A caller's plan { rows, cols, mass } between clouds of n and m points, checked.
+std::shared_ptr<SparsePlan> planField(const Napi::Object& o, size_t n, size_t m) {
+  Napi::Int32Array rows = int32ArrayField(o, "rows"), cols = int32ArrayField(o, "cols");
+  Napi::Float64Array mass = float64ArrayField(o, "mass");
   if (rows.ElementLength() != cols.ElementLength() || rows.ElementLength() != mass.ElementLength())
     fail(ErrorCode::ShapeMismatch, "plan rows, cols and mass must have the same length");
   requireFinite(mass.Data(), mass.ElementLength(), "mass");
   auto plan = std::make_shared<SparsePlan>();
   for (size_t t = 0; t < rows.ElementLength(); ++t) {
     const int32_t i = rows[t], j = cols[t];
-    if (i < 0 || size_t(i) >= a.n || j < 0 || size_t(j) >= b.n)
+    if (i < 0 || size_t(i) >= n || j < 0 || size_t(j) >= m)
       fail(ErrorCode::InvalidArgument, "plan entry " + std::to_string(t) + " = (" + std::to_string(i) + ", " +
                                            std::to_string(j) + ") is out of range");
     plan->add(i, j, mass[t]);
   }
-  auto pa = std::make_shared<std::vector<double>>(normalisedWeights(wa, a.n, "weightsA"));
-  auto pb = std::make_shared<std::vector<double>>(normalisedWeights(wb, b.n, "weightsB"));
-  auto pu = std::make_shared<std::vector<double>>(u.Data(), u.Data() + a.n);
-  auto pv = std::make_shared<std::vector<double>>(v.Data(), v.Data() + b.n);
-  auto result = std::make_shared<Certificate>();
-  auto task = std::make_shared<Task>();
-  task->work = [=](Progress& p) { *result = certifyClouds(a, pa->data(), b, pb->data(), *plan, *pu, *pv, p); };
-  task->build = [result](Napi::Env env) -> Napi::Value { return certificateObject(env, *result); };
-  return runTask(info, task, async, 12, {0, 2, 5, 6});
+  return plan;
 }
 
-// (mean1, cov1, mean2, cov2, d) -> { w2sq, meanTerm, buresTerm }
+// ({ a, n, b, m, d, weightsA?, weightsB?, u, v, rows, cols, mass }) [, onProgress, token]
+Napi::Value certifyPlan(const Napi::CallbackInfo& info, bool async) {
+  const Napi::Object o = optionsArg(info, 0);
+  const Clouds c = cloudsField(o, dimensionField(o));
+  Napi::Float64Array u = float64ArrayField(o, "u"), v = float64ArrayField(o, "v");
+  if (u.ElementLength() != c.a.n || v.ElementLength() != c.b.n)
+    fail(ErrorCode::ShapeMismatch, "potentials have " + std::to_string(u.ElementLength()) + " and " +
+                                       std::to_string(v.ElementLength()) + " entries for clouds of " +
+                                       std::to_string(c.a.n) + " and " + std::to_string(c.b.n) + " points");
+  requireFinite(u.Data(), u.ElementLength(), "u");
+  requireFinite(v.Data(), v.ElementLength(), "v");
+  std::shared_ptr<SparsePlan> plan = planField(o, c.a.n, c.b.n);
+  auto pa = std::make_shared<std::vector<double>>(normalisedWeights(c.wa, c.a.n, "weightsA"));
+  auto pb = std::make_shared<std::vector<double>>(normalisedWeights(c.wb, c.b.n, "weightsB"));
+  auto pu = std::make_shared<std::vector<double>>(u.Data(), u.Data() + c.a.n);
+  auto pv = std::make_shared<std::vector<double>>(v.Data(), v.Data() + c.b.n);
+  auto result = std::make_shared<Certificate>();
+  auto task = std::make_shared<Task>();
+  task->work = [=](Progress& p) { *result = certifyClouds(c.a, pa->data(), c.b, pb->data(), *plan, *pu, *pv, p); };
+  task->build = [result](Napi::Env env) -> Napi::Value { return certificateObject(env, *result); };
+  return runTask(info, task, async);
+}
+
+// ({ mean1, cov1, mean2, cov2, d }) -> { w2sq, meanTerm, buresTerm }
 Napi::Value gaussianW2Binding(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    const size_t d = size_t(argInteger(info, 4, "d", 0, 1 << 16));
+    const Napi::Object o = optionsArg(info, 0);
+    const size_t d = size_t(requiredInteger(o, "d", 0, 1 << 16));
     const char* names[4] = {"mean1", "cov1", "mean2", "cov2"};
     const double* p[4];
     for (int k = 0; k < 4; ++k) {
-      Napi::Float64Array arr = argFloat64Array(info, size_t(k), names[k]);
+      Napi::Float64Array arr = float64ArrayField(o, names[k]);
       requireLength(arr.ElementLength(), d, (k & 1) ? d : 1, names[k]);
       requireFinite(arr.Data(), arr.ElementLength(), names[k]);
       p[k] = arr.Data();
     }
     const GaussianW2 r = gaussianW2(p[0], p[1], p[2], p[3], d);
-    Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("w2sq", r.w2sq);
-    o.Set("meanTerm", r.meanTerm);
-    o.Set("buresTerm", r.buresTerm);
-    return o;
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("w2sq", r.w2sq);
+    out.Set("meanTerm", r.meanTerm);
+    out.Set("buresTerm", r.buresTerm);
+    return out;
   });
 }
 
-// (x, n, d, weights?) -> { mean, cov }
+// ({ x, n, d, weights? }) -> { mean, cov }
 Napi::Value momentsBinding(const Napi::CallbackInfo& info) {
   return guarded(info, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    const size_t d = size_t(argInteger(info, 2, "d", 1, INT32_MAX));
-    const Cloud c = argCloud(info, 0, 1, d, "x");
+    const Napi::Object o = optionsArg(info, 0);
+    const size_t d = dimensionField(o);
+    const Cloud c = cloudField(o, "x", "n", d);
     if (c.n == 0) fail(ErrorCode::InvalidArgument, "empty cloud");
-    const double* w = argWeights(info, 3, c.n, "weights");
+    const double* w = weightsField(o, "weights", c.n);
     std::vector<double> pw = normalisedWeights(w, c.n, "weights");
     std::vector<double> mean, cov;
     empiricalMoments(c.x, c.n, d, pw.data(), mean, cov);
     for (double x : cov)
       if (!std::isfinite(x))
         fail(ErrorCode::NonFinite, "the covariance of the points exceeds the float64 range (about 1.8e308); rescale the data");
-    Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("mean", toF64(info.Env(), mean));
-    o.Set("cov", toF64(info.Env(), cov));
-    return o;
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("mean", toF64(info.Env(), mean));
+    out.Set("cov", toF64(info.Env(), cov));
+    return out;
   });
 }
 

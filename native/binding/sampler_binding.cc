@@ -6,6 +6,7 @@
 #include <memory>
 #include "binding/async_job.h"
 #include "binding/convert.h"
+#include "binding/object_fields.h"
 #include "binding/js_batch_score.h"
 #include "binding/process_arg.h"
 #include "binding/sampler_params_arg.h"
@@ -21,46 +22,6 @@ namespace dw2 {
 namespace {
 
 Napi::Value field(const Napi::Object& o, const char* key) { return o.Get(key); }
-
-bool has(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  return !v.IsUndefined() && !v.IsNull();
-}
-
-double numberField(const Napi::Object& o, const char* key, double fallback) {
-  if (!has(o, key)) return fallback;
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
-  double x = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(x)) fail(ErrorCode::NonFinite, std::string(key) + " must be finite");
-  return x;
-}
-
-int64_t integerField(const Napi::Object& o, const char* key, int64_t fallback, int64_t lo, int64_t hi) {
-  double x = numberField(o, key, double(fallback));
-  if (std::floor(x) != x || x < double(lo) || x > double(hi))
-    fail(ErrorCode::InvalidArgument, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(x));
-  return static_cast<int64_t>(x);
-}
-
-std::string stringField(const Napi::Object& o, const char* key, const char* fallback) {
-  if (!has(o, key)) return fallback;
-  Napi::Value v = o.Get(key);
-  if (!v.IsString()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a string");
-  return v.As<Napi::String>().Utf8Value();
-}
-
-uint64_t seedField(const Napi::Object& o) {
-  if (!has(o, "seed")) return 0;
-  Napi::Value v = o.Get("seed");
-  if (v.IsBigInt()) {
-    bool lossless = false;
-    uint64_t s = v.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) fail(ErrorCode::InvalidArgument, "seed must fit in 64 unsigned bits");
-    return s;
-  }
-  return static_cast<uint64_t>(integerField(o, "seed", 0, 0, (int64_t(1) << 53) - 1));
-}
 
 std::vector<double> float64Field(const Napi::Object& o, const char* key, size_t expected) {
   Napi::Value v = o.Get(key);
@@ -107,7 +68,7 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   s.grid = gridFromValue(s.process, field(o, "grid"));
   s.eta = numberField(o, "eta", 0.0);
   s.params = samplerParamsField(o);
-  s.seed = seedField(o);
+  s.seed = seedField(o, "seed");
   const std::string noise = stringField(o, "noise", "step");
   if (noise != "step" && noise != "path") fail(ErrorCode::InvalidArgument, "noise must be 'step' or 'path', got '" + noise + "'");
   s.pathNoise = noise == "path";
