@@ -67,9 +67,9 @@ int main() {
   // n = 77: blocks of 32, 32 and 13 rows (the 32-row kernels); n = 5: the 8-row kernels; the
   // randomized scheme scores its per-particle times one row at a time (the one-row kernels).
   for (const auto& [name, target] : {std::pair{"diagonal", diagonal}, std::pair{"full", full}, std::pair{"empirical", empirical}})
-    for (Scheme scheme : {Scheme::EulerMaruyama, Scheme::Heun, Scheme::RandomizedMidpoint})
+    for (Scheme scheme : {parseScheme("euler-maruyama"), parseScheme("heun"), parseScheme("randomized-midpoint")})
       for (size_t n : {77, 5})
-        std::printf("%s scheme=%d n=%zu %016llx %016llx\n", name, int(scheme), n, (unsigned long long)sampleFingerprint<double>(*target, scheme, n),
+        std::printf("%s scheme=%s n=%zu %016llx %016llx\n", name, scheme->name, n, (unsigned long long)sampleFingerprint<double>(*target, scheme, n),
                     (unsigned long long)sampleFingerprint<float>(*target, scheme, n));
   return 0;
 }
