@@ -411,6 +411,23 @@ export function otPriorInitialState(prior: OtPrior, n: number, seed: number | bi
   return data;
 }
 
+/** A fitted prior as the native sampler evaluates it (native/sampler/priors.h TransportMapPrior). */
+export interface NativeOtPrior {
+  points: Float64Array;
+  weights: Float64Array;
+  sourceScale: number;
+  /** 0: the hard map; > 0: the soft map's temperature. */
+  tau: number;
+}
+
+/**
+ * The sampler's form of a fitted prior: the native sampler draws each particle's z keyed
+ * (seed, 0, otPriorStreams.priorSample) and maps it, giving otPriorInitialState's states.
+ */
+export function otPriorNative(prior: OtPrior, options?: OtPriorMapOptions): NativeOtPrior {
+  return { points: prior.points.data, weights: prior.weights, sourceScale: prior.sourceScale, tau: mapTau(prior, options) };
+}
+
 /** Whether `x` is a fitted semi-discrete OT prior (from fitOtPrior or loadOtPrior). */
 export function isOtPrior(x: unknown): x is OtPrior {
   if (x === null || typeof x !== 'object') return false;

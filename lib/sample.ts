@@ -17,7 +17,7 @@ import { karrasZeroGrid, normalizeProcess, schemeInfo, type GridKind, type Prior
 import type { OnnxScoreModel } from './model/onnx-model.js';
 
 const isOnnxModel = (m: unknown): m is OnnxScoreModel => typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'onnx-model';
-import { isOtPrior, otPriorInitialState, requireOtPriorMatches, type OtPrior } from './ot-prior.js';
+import { isOtPrior, otPriorNative, requireOtPriorMatches, type NativeOtPrior, type OtPrior } from './ot-prior.js';
 import { checked as checkedTarget, targetDim, type TargetSpec } from './targets.js';
 import {
   isFloatArray,
@@ -197,6 +197,8 @@ interface NativeSamplerOptions {
   priorMean?: Float64Array;
   priorCov?: Float64Array;
   x0?: FloatArray;
+  /** A fitted OT prior, evaluated natively (otPriorNative). */
+  otPrior?: NativeOtPrior;
   trajectory?: number[];
   hessian: HessianRoute;
   krylovDim: number;
@@ -292,11 +294,8 @@ function flatMatrix(m: ArrayLike<number> | readonly (readonly number[])[], name:
   return Float64Array.from(m as ArrayLike<number>);
 }
 
-/** The start x_T drawn from a fitted OT prior, after checking that it was fitted for this run. */
-function otPriorStart(
-  input: OtPrior | OtSemidiscretePriorInput,
-  run: { process: ProcessSpec; T: number | undefined; d: number; n: number; seed: number | bigint; firstParticle: number },
-): Float64Array {
+/** A fitted OT prior as the native sampler draws from it, after checking that it was fitted for this run. */
+function otPriorStart(input: OtPrior | OtSemidiscretePriorInput, run: { process: ProcessSpec; T: number | undefined; d: number }): NativeOtPrior {
   const bare = isOtPrior(input);
   const prior = bare ? input : (input as OtSemidiscretePriorInput).prior;
   if (!isOtPrior(prior))
@@ -318,7 +317,7 @@ function otPriorStart(
     }
   }
   requireOtPriorMatches(prior, { process: run.process, T: run.T, d: run.d }, 'prior');
-  return otPriorInitialState(prior, run.n, run.seed, run.firstParticle, { soft, tau });
+  return otPriorNative(prior, { soft, tau });
 }
 
 /** Why these options cannot run on the GPU (naming the option), or undefined when they can. */
@@ -446,7 +445,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   } else if (typeof o.prior === 'object' && o.prior !== null && o.prior.kind === 'ot-semidiscrete') {
     const T = grid instanceof Float64Array ? grid[0] : undefined;
     if (o.target !== undefined) checkedTarget(o.target);  // the prior's start is work: validate the target before it
-    out.x0 = otPriorStart(o.prior as OtPrior | OtSemidiscretePriorInput, { process, T, d, n, seed, firstParticle });
+    out.otPrior = otPriorStart(o.prior as OtPrior | OtSemidiscretePriorInput, { process, T, d });
   } else {
     const p = o.prior ?? 'normal';
     if (p === ('ot-semidiscrete' as string))

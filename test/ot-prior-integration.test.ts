@@ -54,6 +54,17 @@ describe('sample({ prior: otPrior })', () => {
     expect(Array.from(s.samples.data)).toEqual(Array.from(sampleSync({ ...run, firstParticle: 7, x0: soft }).samples.data));
   });
 
+  it('the native per-particle draw equals the batch map: 203 particles in row blocks smaller than the draw blocks (m = 300), hard and soft, float64 and float32', () => {
+    const wide = fitOtPriorSync({ target, m: 300, seed: 5, ...quickFit });
+    for (const soft of [false, true]) {
+      const x0 = otPriorInitialState(wide, 203, 4, 9, soft ? { soft, tau: 0.05 } : undefined);
+      const start = { kind: 'ot-semidiscrete' as const, prior: wide, ...(soft ? { soft, tau: 0.05 } : {}) };
+      const o = { ...run, n: 203, seed: 4, firstParticle: 9, prior: start, trajectory: [0] };
+      expect(Array.from(sampleSync(o).trajectory[0]!.data)).toEqual(Array.from(x0));
+      expect(Array.from(sampleSync({ ...o, dtype: 'float32' }).trajectory[0]!.data)).toEqual(Array.from(Float32Array.from(x0)));
+    }
+  });
+
   it('is reproducible from the seed, and a score callback run starts from the same states', () => {
     const a = sampleSync({ ...run, prior }).samples.data;
     expect(Array.from(sampleSync({ ...run, prior }).samples.data)).toEqual(Array.from(a));

@@ -34,6 +34,17 @@ std::vector<double> float64Field(const Napi::Object& o, const char* key, size_t 
   return std::vector<double>(a.Data(), a.Data() + a.ElementLength());
 }
 
+// A fitted semi-discrete OT prior, { points (m × d), weights (m), sourceScale, tau } (lib/ot-prior.ts
+// otPriorNative): evaluated natively, particle by particle, as the sampler draws its start.
+std::unique_ptr<Prior> transportMapPrior(const Napi::Value& v, size_t d) {
+  if (!v.IsObject()) fail(ErrorCode::InvalidArgument, "otPrior must be an object { points, weights, sourceScale, tau }");
+  const Napi::Object p = v.As<Napi::Object>();
+  Napi::Float64Array w = float64ArrayField(p, "weights");
+  std::vector<double> weights(w.Data(), w.Data() + w.ElementLength());
+  std::vector<double> points = float64Field(p, "points", weights.size() * d);
+  return std::make_unique<TransportMapPrior>(std::move(points), weights, d, numberField(p, "sourceScale", 1.0), numberField(p, "tau", 0.0));
+}
+
 // Everything parsed from the options object, plus the JS arrays the run writes.
 struct SamplerCall {
   SamplerSetup setup;
@@ -134,6 +145,8 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
       if (c.float32) c.samples.As<Napi::Float32Array>()[q] = float(v);
       else c.samples.As<Napi::Float64Array>()[q] = v;
     }
+  } else if (has(o, "otPrior")) {
+    c.prior = transportMapPrior(field(o, "otPrior"), s.d);
   } else {
     const std::string priorName = stringField(o, "prior", "normal");
     std::vector<double> mean, cov;

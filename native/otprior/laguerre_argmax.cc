@@ -164,7 +164,7 @@ void cellScores(const PackedCells& c, const double* z, size_t rows, double* out)
   const size_t padded = (rows + kRowGroup - 1) / kRowGroup * kRowGroup;
   std::vector<double> zb(padded * c.d, 0.0);
   std::copy(z, z + rows * c.d, zb.begin());
-  scoreBlock(c, zb.data(), padded, out);
+  scoreBlock(c, zb.data(), rows, out);  // reads whole row groups of zb, writes rows × m (no padding rows)
 }
 
 }  // namespace dw2

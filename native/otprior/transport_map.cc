@@ -29,7 +29,19 @@ void softMapRows(const PackedCells& c, const double* y, double tau, const double
     for (size_t k = 0; k < d; ++k) o[k] /= total;  // total ≥ 1 (the maximum's own weight)
   }
 }
+
+// out_r = y_{index_r}.
+void copyCells(const double* y, size_t d, const int32_t* index, size_t rows, double* out) {
+  for (size_t r = 0; r < rows; ++r) std::copy(y + size_t(index[r]) * d, y + size_t(index[r] + 1) * d, out + r * d);
+}
 }  // namespace
+
+void mapRows(const PackedCells& cells, const double* y, double tau, const double* z, size_t rows, double* scores, int32_t* index,
+             double* out) {
+  if (tau > 0) return softMapRows(cells, y, tau, z, rows, scores, out);
+  laguerreArgmax(cells, z, rows, index);
+  copyCells(y, cells.d, index, rows, out);
+}
 
 void applyTransportMap(const double* y, const double* h, size_t m, size_t d, double scale, double tau, const double* z, size_t n,
                        double* out, int32_t* index, Progress& progress) {
@@ -42,7 +54,7 @@ void applyTransportMap(const double* y, const double* h, size_t m, size_t d, dou
       index = own.data();
     }
     laguerreArgmax(cells, z, n, index, nullptr, nullptr, progress);
-    for (size_t r = 0; r < n; ++r) std::copy(y + size_t(index[r]) * d, y + size_t(index[r] + 1) * d, out + r * d);
+    copyCells(y, d, index, n, out);
     return;
   }
   const size_t blocks = (n + kSoftRows - 1) / kSoftRows;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include "core/progress.h"
+#include "otprior/laguerre_argmax.h"
 
 namespace dw2 {
 
@@ -13,6 +14,12 @@ namespace dw2 {
 // weight underflows to exactly 0 are skipped. index (hard map only) may be null.
 void applyTransportMap(const double* y, const double* h, size_t m, size_t d, double scale, double tau, const double* z, size_t n,
                        double* out, int32_t* index, Progress& progress = noProgress());
+
+// The same map for `rows` source points through cells packed once (packCells(y, h, m, d, scale)):
+// scores is rows × m scratch for the soft map; index (rows entries) is required for the hard map.
+// Each row's result is the same whatever rows it is mapped with.
+void mapRows(const PackedCells& cells, const double* y, double tau, const double* z, size_t rows, double* scores, int32_t* index,
+             double* out);
 
 // For each query x_r: the nearest y_i (Euclidean; argmax of ⟨x, y_i⟩ − |y_i|²/2 through the
 // Laguerre kernel, ties to the lowest index) and the distance |x_r − y_i| recomputed directly.

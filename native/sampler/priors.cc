@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include "core/errors.h"
+#include "otprior/noise_streams.h"
+#include "otprior/transport_map.h"
 #include "random/noise.h"
 #include "runtime/threads.h"
 #include "sampler/noise_keys.h"
@@ -33,6 +35,30 @@ void AffineGaussianPrior::draw(uint64_t seed, uint64_t particle, double* x, doub
 
 void TargetMarginalPrior::draw(uint64_t seed, uint64_t particle, double* x, double* scratch) const {
   target_->sampleMarginal(p_, T_, seed, particle, x, scratch);
+}
+
+TransportMapPrior::TransportMapPrior(std::vector<double> points, const std::vector<double>& weights, size_t d, double scale, double tau)
+    : points_(std::move(points)), d_(d), tau_(tau) {
+  const size_t m = weights.size();
+  if (d == 0 || m == 0 || points_.size() != m * d)
+    fail(ErrorCode::ShapeMismatch, "the OT prior's points must be m × d with one weight per point (m = " + std::to_string(m) + ", d = " + std::to_string(d) + ")");
+  if (!(tau >= 0) || !std::isfinite(tau)) fail(ErrorCode::InvalidArgument, "the OT prior's tau must be finite and >= 0 (0: hard map)");
+  cells_ = packCells(points_.data(), weights.data(), m, d, scale);
+  rowsAtOnce_ = std::max<size_t>(1, std::min<size_t>(32, 4096 / m));
+}
+
+// z (rows × d), then the soft map's scores (rows × m) or the hard map's indices.
+size_t TransportMapPrior::scratchSize() const { return rowsAtOnce_ * (d_ + cells_.m); }
+
+void TransportMapPrior::drawRows(uint64_t seed, uint64_t first, size_t rows, size_t d, double* x, double* scratch) const {
+  double* z = scratch;
+  double* scores = z + rowsAtOnce_ * d;
+  int32_t* index = reinterpret_cast<int32_t*>(scores);
+  for (size_t r0 = 0; r0 < rows; r0 += rowsAtOnce_) {
+    const size_t count = std::min(rowsAtOnce_, rows - r0);
+    normalBlock(NoiseKey{seed, 0, otstream::kPriorSample}, first + r0, count, d, z);
+    mapRows(cells_, points_.data(), tau_, z, count, scores, index, x + r0 * d);
+  }
 }
 
 std::unique_ptr<Prior> otGaussianPrior(const Process& p, double T, const double* mean, const double* covariance, size_t d) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include "otprior/laguerre_argmax.h"
 #include "process/process.h"
 #include "targets/target.h"
 
@@ -60,6 +61,26 @@ class TargetMarginalPrior : public Prior {
   std::shared_ptr<const Target> target_;
   Process p_;
   double T_;
+};
+
+// A fitted semi-discrete OT prior (spec §2; otprior/): the source draw z ~ N(0, I) of `particle`,
+// keyed (seed, step 0, otstream::kPriorSample) as lib/ot-prior.ts's sample() draws it, mapped
+// through the transport map of points y (m × d) and dual weights h for source scale `scale`
+// (hard map for tau = 0, soft map with temperature tau > 0). Equal, row for row, to the map
+// applied to all particles at once.
+class TransportMapPrior : public Prior {
+ public:
+  TransportMapPrior(std::vector<double> points, const std::vector<double>& weights, size_t d, double scale, double tau);
+  size_t scratchSize() const override;
+  void draw(uint64_t seed, uint64_t particle, double* x, double* scratch) const override { drawRows(seed, particle, 1, d_, x, scratch); }
+  void drawRows(uint64_t seed, uint64_t first, size_t rows, size_t d, double* x, double* scratch) const override;
+
+ private:
+  std::vector<double> points_;
+  size_t d_;
+  double tau_;
+  PackedCells cells_;
+  size_t rowsAtOnce_;  // rows mapped per pass (bounds the soft map's rows × m scores)
 };
 
 // The ot-gaussian prior for data with mean μ and covariance Σ (d × d): α(T)μ + (α(T)²Σ + σ(T)²I)^{1/2} z.
