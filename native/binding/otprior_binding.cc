@@ -4,6 +4,7 @@
 #include <vector>
 #include "binding/async_job.h"
 #include "binding/convert.h"
+#include "binding/object_fields.h"
 #include "binding/registry.h"
 #include "otprior/cell_masses.h"
 #include "otprior/gaussian_map.h"
@@ -187,22 +188,14 @@ Napi::Value nearestPointsSync(const Napi::CallbackInfo& info) {
   });
 }
 
-uint64_t optionalCount(const Napi::Object& o, const char* key, uint64_t fallback, uint64_t lo, uint64_t hi) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!(std::floor(x) == x && x >= double(lo) && x <= double(hi)))
-    fail(ErrorCode::InvalidArgument, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  return static_cast<uint64_t>(x);
-}
 double optionalPositive(const Napi::Object& o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(x) || !(x > 0)) fail(ErrorCode::InvalidArgument, std::string(key) + " must be finite and > 0");
+  const double x = numberField(o, key, fallback);
+  if (!(x > 0)) fail(ErrorCode::InvalidArgument, std::string(key) + " must be finite and > 0");
   return x;
+}
+
+uint64_t optionalCount(const Napi::Object& o, const char* key, uint64_t fallback, uint64_t lo, uint64_t hi) {
+  return static_cast<uint64_t>(integerField(o, key, int64_t(fallback), int64_t(lo), int64_t(hi)));
 }
 
 struct FitArgs {
