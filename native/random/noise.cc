@@ -7,35 +7,38 @@
 
 namespace dw2 {
 
-// Particles generated together: for one coordinate pair, philoxLanes produces the counters'
-// words of kLanes particles (SIMD intrinsics), then the vector loop runs Box–Muller over them into
-// small pair-major arrays (no aliasing with `out`, no remainder loop), which are then stored into
-// the rows. Leftover rows (fewer than kLanes, or normalRow's single row) are generated row by
-// row. Every value is normalPair(seed, particle, step, stage, pair), whichever loop computes it.
+// Particles generated together: philoxLanes produces the words of up to kBatchPairs coordinate
+// pairs × kLanes particles at once (SIMD intrinsics, independent chains interleaved), then one
+// vector loop runs Box–Muller over all of them into small pair-major arrays (no aliasing with
+// `out`; its iterations are independent, so the long polynomial chains of successive vectors
+// overlap), which are then stored into the rows. Leftover rows (fewer than kLanes, or
+// normalRow's single row) are generated row by row. Every value is
+// normalPair(seed, particle, step, stage, pair), whichever loop computes it.
 constexpr size_t kLanes = kPhiloxLanes;
+constexpr size_t kBatchPairs = 8;
+constexpr size_t kBatchLanes = kBatchPairs * kLanes;
 
 template <class T>
 DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size_t rows, size_t d, T* out) {
   const size_t pairs = (d + 1) / 2;  // the last one half used when d is odd
-  uint32_t words[4][kLanes];
-  double first[kLanes], second[kLanes];
+  alignas(64) uint32_t words[4 * kBatchLanes];
+  alignas(64) double first[kBatchLanes], second[kBatchLanes];
   size_t r0 = 0;
   for (; r0 + kLanes <= rows; r0 += kLanes) {
     T* o = out + r0 * d;
-    for (size_t p = 0; p < pairs; ++p) {
-      philoxLanes(key.seed, static_cast<uint32_t>(p), firstParticle + r0, key.step, key.stage, words);
-      for (size_t i = 0; i < kLanes; ++i) {
-        const NormalPair z = normalPairFromWords(words[0][i], words[1][i], words[2][i], words[3][i]);
+    for (size_t p0 = 0; p0 < pairs; p0 += kBatchPairs) {
+      const size_t np = std::min(kBatchPairs, pairs - p0), lanes = np * kLanes;
+      philoxLanes(key.seed, static_cast<uint32_t>(p0), np, firstParticle + r0, key.step, key.stage, words, kBatchLanes);
+      for (size_t i = 0; i < lanes; ++i) {
+        const NormalPair z = normalPairFromWords(words[i], words[kBatchLanes + i], words[2 * kBatchLanes + i], words[3 * kBatchLanes + i]);
         first[i] = z.first;
         second[i] = z.second;
       }
-      if (2 * p + 1 < d) {
-        for (size_t i = 0; i < kLanes; ++i) {
-          o[i * d + 2 * p] = static_cast<T>(first[i]);
-          o[i * d + 2 * p + 1] = static_cast<T>(second[i]);
-        }
-      } else {
-        for (size_t i = 0; i < kLanes; ++i) o[i * d + 2 * p] = static_cast<T>(first[i]);
+      // Pair q of the batch is coordinates 2(p0 + q) and 2(p0 + q) + 1 (the last may not exist).
+      const size_t c0 = 2 * p0, cols = std::min(2 * np, d - c0);
+      for (size_t i = 0; i < kLanes; ++i) {
+        T* row = o + i * d + c0;
+        for (size_t c = 0; c < cols; ++c) row[c] = static_cast<T>((c & 1 ? second : first)[(c >> 1) * kLanes + i]);
       }
     }
   }
