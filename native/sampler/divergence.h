@@ -28,8 +28,6 @@ class DivergenceMonitor {
   uint64_t particles() const;  // diverged so far
   int firstStep() const;       // 0 when none
  private:
-  template <class T>
-  void checkRow(const T* x, int step, size_t i);
   size_t n_, d_;
   int threads_;
   std::vector<double> bound_;
