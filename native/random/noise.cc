@@ -1,17 +1,19 @@
 #include "random/noise.h"
 #include <algorithm>
+#include <type_traits>
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
 // Particles generated together: philoxLanes produces the words of up to kBatchPairs coordinate
 // pairs × kLanes particles at once (SIMD intrinsics, independent chains interleaved), then one
-// vector loop runs Box–Muller over all of them into small pair-major arrays (no aliasing with
-// `out`; its iterations are independent, so the long polynomial chains of successive vectors
-// overlap), which are then stored into the rows. Leftover rows (fewer than kLanes, or
+// vector loop per pair runs Box–Muller over them into a small column-major array (no aliasing
+// with `out`, no calls in between, so the long polynomial chains of successive vectors overlap),
+// which 8 × 8 register transposes then store into the rows. Leftover rows (fewer than kLanes, or
 // normalRow's single row) are generated row by row. Every value is
 // normalPair(seed, particle, step, stage, pair), whichever loop computes it.
 constexpr size_t kLanes = kPhiloxLanes;
@@ -22,23 +24,31 @@ template <class T>
 DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size_t rows, size_t d, T* out) {
   const size_t pairs = (d + 1) / 2;  // the last one half used when d is odd
   alignas(64) uint32_t words[4 * kBatchLanes];
-  alignas(64) double first[kBatchLanes], second[kBatchLanes];
+  // The batch's normals by column: coordinate 2(p0 + q) + e of particle i at (2q + e)·kLanes + i.
+  alignas(64) double columns[2 * kBatchLanes];
   size_t r0 = 0;
   for (; r0 + kLanes <= rows; r0 += kLanes) {
     T* o = out + r0 * d;
     for (size_t p0 = 0; p0 < pairs; p0 += kBatchPairs) {
-      const size_t np = std::min(kBatchPairs, pairs - p0), lanes = np * kLanes;
+      const size_t np = std::min(kBatchPairs, pairs - p0);
       philoxLanes(key.seed, static_cast<uint32_t>(p0), np, firstParticle + r0, key.step, key.stage, words, kBatchLanes);
-      for (size_t i = 0; i < lanes; ++i) {
-        const NormalPair z = normalPairFromWords(words[i], words[kBatchLanes + i], words[2 * kBatchLanes + i], words[3 * kBatchLanes + i]);
-        first[i] = z.first;
-        second[i] = z.second;
+      for (size_t q = 0; q < np; ++q) {
+        const uint32_t* w = words + q * kLanes;
+        double* first = columns + 2 * q * kLanes;
+        double* second = first + kLanes;
+        for (size_t i = 0; i < kLanes; ++i) {
+          const NormalPair z = normalPairFromWords(w[i], w[kBatchLanes + i], w[2 * kBatchLanes + i], w[3 * kBatchLanes + i]);
+          first[i] = z.first;
+          second[i] = z.second;
+        }
       }
-      // Pair q of the batch is coordinates 2(p0 + q) and 2(p0 + q) + 1 (the last may not exist).
+      // Into the rows: 8 × 8 tiles by register transposes (float64), else element by element.
       const size_t c0 = 2 * p0, cols = std::min(2 * np, d - c0);
-      for (size_t i = 0; i < kLanes; ++i) {
-        T* row = o + i * d + c0;
-        for (size_t c = 0; c < cols; ++c) row[c] = static_cast<T>((c & 1 ? second : first)[(c >> 1) * kLanes + i]);
+      if constexpr (std::is_same_v<T, double>) {
+        fromColumns<kLanes>(kLanes, cols, columns, o + c0, d);
+      } else {
+        for (size_t i = 0; i < kLanes; ++i)
+          for (size_t c = 0; c < cols; ++c) o[i * d + c0 + c] = static_cast<T>(columns[c * kLanes + i]);
       }
     }
   }

@@ -108,12 +108,14 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     const double* inv = inverseEll + k * d;
     Lanes8 q[L];
     for (size_t l = 0; l < L; ++l) q[l] = Lanes8{};
+    // −y·ℓ⁻¹ is computed as y·(−ℓ⁻¹): the same value bit for bit (a product's sign is exact),
+    // without a negation per element.
     for (size_t j = 0; j < d; ++j) {
-      const double am = alpha * mu[j], ie = inv[j];
+      const double am = alpha * mu[j], negIe = -inv[j];
       const Lanes8* xj = lanes(xt + j * B);
       for (size_t l = 0; l < L; ++l) {
         const Lanes8 y = xj[l] - am;
-        const Lanes8 sj = -y * ie;
+        const Lanes8 sj = y * negIe;
         q[l] -= y * sj;
       }
     }
@@ -152,10 +154,10 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     const Lanes8* xj = lanes(xt + j * B);
     for (size_t k = 0; k < K; ++k) {
       const Lanes8* rk = lanes(logit + k * B);
-      const double am = alpha * means[k * d + j], ie = inverseEll[k * d + j];
+      const double am = alpha * means[k * d + j], negIe = -inverseEll[k * d + j];
       for (size_t l = 0; l < L; ++l) {
         const Lanes8 y = xj[l] - am;
-        const Lanes8 skj = -y * ie;
+        const Lanes8 skj = y * negIe;
         sum[l] += rk[l] * skj;
       }
     }
