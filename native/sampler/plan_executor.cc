@@ -199,16 +199,17 @@ size_t tileRows(size_t d, size_t bytesPerValue, int historySlots) {
 
 template <class T>
 void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, int kEnd, const StepPlan* const* plans, T* x, PlanScratch& scratch,
-                       int threads, const TileObserver& afterStep) {
+                       int threads, size_t tile, const TileObserver& afterStep) {
   std::vector<CompiledPlan> compiled(static_cast<size_t>(kEnd - kBegin));
   for (int k = kBegin; k < kEnd; ++k)
     if (plans[k - kBegin]) compilePlan(*plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)]);
-  const size_t tile = tileRows(s.d, sizeof(T), scratch.historySlots());
   const long long tiles = static_cast<long long>((s.n + tile - 1) / tile);
 #pragma omp parallel num_threads(threads)
   {
     FusedThread t(scratch, omp_get_thread_num());
-#pragma omp for schedule(static)
+    // Dynamic: a tile's result does not depend on the thread that runs it, and a core slowed by
+    // other work then simply takes fewer tiles.
+#pragma omp for schedule(dynamic, 1)
     for (long long b = 0; b < tiles; ++b) {
       const size_t first = static_cast<size_t>(b) * tile, count = std::min(tile, s.n - first);
       for (int k = kBegin; k < kEnd; ++k) {
@@ -299,8 +300,8 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
 
 template void executePlanFused<double>(const SamplerSetup&, const Target&, int, const StepPlan*, double*, PlanScratch&, int);
 template void executePlanFused<float>(const SamplerSetup&, const Target&, int, const StepPlan*, float*, PlanScratch&, int);
-template void executePlansTiled<double>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, double*, PlanScratch&, int, const TileObserver&);
-template void executePlansTiled<float>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, float*, PlanScratch&, int, const TileObserver&);
+template void executePlansTiled<double>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, double*, PlanScratch&, int, size_t, const TileObserver&);
+template void executePlansTiled<float>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, float*, PlanScratch&, int, size_t, const TileObserver&);
 template void executePlanStagewise<double>(const SamplerSetup&, BatchScore<double>&, int, const StepPlan*, PlanScratch&, int);
 template void executePlanStagewise<float>(const SamplerSetup&, BatchScore<float>&, int, const StepPlan*, PlanScratch&, int);
 template void requireFiniteCallbackOutput<double>(const double*, size_t, size_t, size_t, const char*, double);

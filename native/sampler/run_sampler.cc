@@ -60,50 +60,60 @@ void requireFiniteResult(const T* x, size_t n, size_t d, const std::string& what
       fail(ErrorCode::NonFinite, what + " became non-finite (particle " + std::to_string(q / d) + ", coordinate " + std::to_string(q % d) +
                                      "): the start, the score or the process coefficients overflow double precision for these settings");
 }
-// A native-target run, steps window by window (kStepWindow plans built at a time) and, within a
-// window, particles chunk by chunk, each chunk taken through all the window's steps tile by tile
-// (executePlansTiled: a tile stays in cache across steps). A cancellation check and a progress
-// report (the fraction of particle-steps done) come between chunks: a step can take seconds
+// A native-target run, steps window by window (kStepWindow plans built at a time). Within a
+// window, particles go chunk by chunk, each chunk taken through a run of steps tile by tile
+// (executePlansTiled: a tile stays in cache across steps), with a cancellation check and a
+// progress report (the fraction of particle-steps done) between chunks: a step can take seconds
 // (an empirical target with many points), and an abort should land within a few tens of
-// milliseconds. Particles are independent in the fused path (noise is keyed by particle, step
-// and stage), so neither the chunking nor the tiling changes a result; chunks are sized to take
-// about kChunkSeconds, measured as it goes.
+// milliseconds. The first chunk (one step, small tiles) measures the cost of a particle-step;
+// then tiles, steps per chunk and chunk size are chosen so that a chunk takes about
+// kChunkSeconds: cheap targets get cache-sized tiles through many steps, expensive ones small
+// tiles through one step. Particles are independent in the fused path (noise is keyed by
+// particle, step and stage), so none of these choices changes a result.
 template <class T>
 class ChunkedTiledRun {
  public:
-  ChunkedTiledRun(const SamplerSetup& s, int threads, int historySlots) : sub_(s), threads_(threads) {
-    minChunk_ = std::max<size_t>(1, size_t(threads) * tileRows(s.d, sizeof(T), historySlots));
-    chunk_ = std::min(s.n, minChunk_);
+  static constexpr int kStepWindow = 32;
+  ChunkedTiledRun(const SamplerSetup& s, int threads, int historySlots)
+      : sub_(s), threads_(threads), tileMax_(tileRows(s.d, sizeof(T), historySlots)), tile_(kNoiseBlock) {
+    chunk_ = std::min(s.n, 4 * size_t(threads) * tile_);
   }
   // Steps [kBegin, kEnd) of N (plans[k − kBegin]); afterStep sees rows of the whole batch.
   void run(const SamplerSetup& s, const Target& target, int kBegin, int kEnd, int N, const StepPlan* const* plans, T* x, PlanScratch& scratch,
            const TileObserver& afterStep, Progress& progress) {
-    for (size_t first = 0; first < s.n;) {
-      const size_t count = std::min(chunk_, s.n - first);
-      sub_.n = count;
-      sub_.firstParticle = s.firstParticle + first;
-      const TileObserver shifted = [&](int k, size_t f, size_t c) { afterStep(k, first + f, c); };
-      const auto start = std::chrono::steady_clock::now();
-      executePlansTiled(sub_, target, kBegin, kEnd, plans, x + first * s.d, scratch, threads_, shifted);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      resize(count, seconds / double(kEnd - kBegin) * double(kStepWindow));
-      first += count;
-      progress.checkpoint((double(kBegin) * double(s.n) + double(first) * double(kEnd - kBegin)) / (double(N) * double(s.n)));
+    for (int k = kBegin; k < kEnd;) {
+      const int steps = std::min(steps_, kEnd - k);
+      for (size_t first = 0; first < s.n;) {
+        const size_t count = std::min(chunk_, s.n - first);
+        sub_.n = count;
+        sub_.firstParticle = s.firstParticle + first;
+        const TileObserver shifted = [&](int kk, size_t f, size_t c) { afterStep(kk, first + f, c); };
+        const auto start = std::chrono::steady_clock::now();
+        executePlansTiled(sub_, target, k, k + steps, plans + (k - kBegin), x + first * s.d, scratch, threads_, tile_, shifted);
+        adapt(count, steps, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        first += count;
+        progress.checkpoint((double(k) * double(s.n) + double(first) * double(steps)) / (double(N) * double(s.n)));
+      }
+      k += steps;
     }
   }
-  static constexpr int kStepWindow = 32;
 
  private:
   static constexpr double kChunkSeconds = 0.02;
-  // seconds: the chunk's time scaled to a full window, so that short last windows do not grow it.
-  void resize(size_t count, double seconds) {
-    const double scale = seconds > 0 ? kChunkSeconds / seconds : 4.0;
-    const double next = double(count) * std::min(4.0, std::max(0.25, scale));
-    chunk_ = std::max(minChunk_, size_t(next));
+  // From the seconds a chunk of `count` particles × `steps` took: the cost of one particle-step
+  // on one thread, then tile, steps and chunk for the next chunks.
+  void adapt(size_t count, int steps, double seconds) {
+    const double cost = seconds * threads_ / (double(count) * steps);
+    if (!(cost > 0)) return;
+    const auto multiple = [](double rows, size_t unit) { return std::max<size_t>(1, size_t(rows / double(unit))) * unit; };
+    tile_ = std::min(tileMax_, multiple(kChunkSeconds / cost, kNoiseBlock));
+    steps_ = static_cast<int>(std::clamp(kChunkSeconds / (double(tile_) * cost), 1.0, double(kStepWindow)));
+    chunk_ = multiple(kChunkSeconds * threads_ / (double(steps_) * cost), size_t(threads_) * tile_);
   }
   SamplerSetup sub_;
   int threads_;
-  size_t minChunk_, chunk_;
+  size_t tileMax_, tile_, chunk_;
+  int steps_ = 1;
 };
 
 }  // namespace
