@@ -34,14 +34,15 @@ describe('tiled fast path (several steps per tile) equals the step-by-step order
   const steps = 37; // windows of 32 and 5 steps
   const trajectory = [0, 1, 31, 32, 33, 37];
 
-  for (const [sampler, dtype] of [
+  for (const [sampler, dtype, noise] of [
     ['euler-maruyama', 'float64'],
     ['heun', 'float64'],
     ['dpmpp-2m', 'float64'], // a history slot per particle
     ['randomized-midpoint', 'float64'], // per-particle plans
-  ] as [SamplerName, 'float64' | 'float32'][]) {
-    it(`${sampler}, ${dtype}: samples and trajectory states`, () => {
-      const o = { sampler, process: 'vp' as const, steps, seed: 5, n, dtype, trajectory };
+    ['euler-maruyama', 'float64', 'path'], // the Brownian path walker: per-row state, rows in any order
+  ] as [SamplerName, 'float64' | 'float32', 'path' | undefined][]) {
+    it(`${sampler}, ${dtype}${noise ? ', path noise' : ''}: samples and trajectory states`, () => {
+      const o = { sampler, process: 'vp' as const, steps, seed: 5, n, dtype, trajectory, ...(noise ? { noise } : {}) };
       const fast = sampleSync({ ...o, target });
       const stepwise = sampleSync({ ...o, score: callback(), d, scoreDefinedAtZero: true });
       expect(same(fast.samples.data, stepwise.samples.data)).toBe(true);
