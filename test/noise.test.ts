@@ -62,6 +62,19 @@ describe('invariances, bit for bit', () => {
     expect(normalsSync({ seed: 1, n: 4, d: 4, stage: 1 }).data).not.toEqual(a);
     expect(normalsSync({ seed: 2n ** 40n + 1n, n: 4, d: 4 }).data).not.toEqual(a);
   });
+
+  it('the vectorized block path (16 particles × up to 8 coordinate pairs at once) equals the one-row scalar path', () => {
+    // n = 48 rows go through the SIMD blocks; a one-row call takes the scalar per-pair path.
+    // d = 13 (odd, one batch) and d = 37 (19 pairs: batches of 8, 8 and 3) cover partial batches.
+    for (const d of [13, 37]) {
+      const key = { seed: 99, step: 4, stage: 2 };
+      const block = normalsSync({ ...key, n: 48, d, firstParticle: 21 }).data;
+      for (let i = 0; i < 48; i++) {
+        const row = normalsSync({ ...key, n: 1, d, firstParticle: 21 + i }).data;
+        expect(Buffer.from(block.buffer, i * d * 8, d * 8).equals(Buffer.from(row.buffer))).toBe(true);
+      }
+    }
+  });
 });
 
 describe('statistics (each test at significance 1e-4 or stricter)', () => {

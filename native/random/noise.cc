@@ -1,41 +1,54 @@
 #include "random/noise.h"
 #include <algorithm>
+#include <type_traits>
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
-// Particles generated together: for one coordinate pair, philoxLanes produces the counters'
-// words of kLanes particles (SIMD intrinsics), then the vector loop runs Box–Muller over them into
-// small pair-major arrays (no aliasing with `out`, no remainder loop), which are then stored into
-// the rows. Leftover rows (fewer than kLanes, or normalRow's single row) are generated row by
-// row. Every value is normalPair(seed, particle, step, stage, pair), whichever loop computes it.
+// Particles generated together: philoxLanes produces the words of up to kBatchPairs coordinate
+// pairs × kLanes particles at once (SIMD intrinsics, independent chains interleaved), then one
+// vector loop per pair runs Box–Muller over them into a small column-major array (no aliasing
+// with `out`, no calls in between, so the long polynomial chains of successive vectors overlap),
+// which 8 × 8 register transposes then store into the rows. Leftover rows (fewer than kLanes, or
+// normalRow's single row) are generated row by row. Every value is
+// normalPair(seed, particle, step, stage, pair), whichever loop computes it.
 constexpr size_t kLanes = kPhiloxLanes;
+constexpr size_t kBatchPairs = 8;
+constexpr size_t kBatchLanes = kBatchPairs * kLanes;
 
 template <class T>
 DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size_t rows, size_t d, T* out) {
   const size_t pairs = (d + 1) / 2;  // the last one half used when d is odd
-  uint32_t words[4][kLanes];
-  double first[kLanes], second[kLanes];
+  alignas(64) uint32_t words[4 * kBatchLanes];
+  // The batch's normals by column: coordinate 2(p0 + q) + e of particle i at (2q + e)·kLanes + i.
+  alignas(64) double columns[2 * kBatchLanes];
   size_t r0 = 0;
   for (; r0 + kLanes <= rows; r0 += kLanes) {
     T* o = out + r0 * d;
-    for (size_t p = 0; p < pairs; ++p) {
-      philoxLanes(key.seed, static_cast<uint32_t>(p), firstParticle + r0, key.step, key.stage, words);
-      for (size_t i = 0; i < kLanes; ++i) {
-        const NormalPair z = normalPairFromWords(words[0][i], words[1][i], words[2][i], words[3][i]);
-        first[i] = z.first;
-        second[i] = z.second;
-      }
-      if (2 * p + 1 < d) {
+    for (size_t p0 = 0; p0 < pairs; p0 += kBatchPairs) {
+      const size_t np = std::min(kBatchPairs, pairs - p0);
+      philoxLanes(key.seed, static_cast<uint32_t>(p0), np, firstParticle + r0, key.step, key.stage, words, kBatchLanes);
+      for (size_t q = 0; q < np; ++q) {
+        const uint32_t* w = words + q * kLanes;
+        double* first = columns + 2 * q * kLanes;
+        double* second = first + kLanes;
         for (size_t i = 0; i < kLanes; ++i) {
-          o[i * d + 2 * p] = static_cast<T>(first[i]);
-          o[i * d + 2 * p + 1] = static_cast<T>(second[i]);
+          const NormalPair z = normalPairFromWords(w[i], w[kBatchLanes + i], w[2 * kBatchLanes + i], w[3 * kBatchLanes + i]);
+          first[i] = z.first;
+          second[i] = z.second;
         }
+      }
+      // Into the rows: 8 × 8 tiles by register transposes (float64), else element by element.
+      const size_t c0 = 2 * p0, cols = std::min(2 * np, d - c0);
+      if constexpr (std::is_same_v<T, double>) {
+        fromColumns<kLanes>(kLanes, cols, columns, o + c0, d);
       } else {
-        for (size_t i = 0; i < kLanes; ++i) o[i * d + 2 * p] = static_cast<T>(first[i]);
+        for (size_t i = 0; i < kLanes; ++i)
+          for (size_t c = 0; c < cols; ++c) o[i * d + c0 + c] = static_cast<T>(columns[c * kLanes + i]);
       }
     }
   }

@@ -21,6 +21,10 @@ class DivergenceMonitor {
   // Checks the states after step `step` (1-based).
   template <class T>
   void check(const T* x, int step);
+  // The same for rows [first, first + count) only, on the calling thread (for executors that
+  // already run in parallel over disjoint rows).
+  template <class T>
+  void checkRows(const T* x, int step, size_t first, size_t count);
   uint64_t particles() const;  // diverged so far
   int firstStep() const;       // 0 when none
  private:

@@ -2,9 +2,12 @@
 #include <omp.h>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
+#include <type_traits>
 #include "core/errors.h"
 #include "random/noise.h"
+#include "runtime/simd.h"
 #include "runtime/threads.h"
 #include "sampler/combination.h"
 #include "sampler/noise_keys.h"
@@ -93,84 +96,140 @@ const StepPlan& particlePlan(const SamplerSetup& s, int k, uint64_t particle, co
   return local;
 }
 
-template <class T>
-inline void loadRow(const T* in, size_t d, double* out) {
+// Rows between the state's storage type and the double registers (SIMD clones: the baseline
+// build would copy 16 bytes at a time).
+DW2_SIMD_CLONES void loadRow(const double* in, size_t d, double* out) {
+  for (size_t j = 0; j < d; ++j) out[j] = in[j];
+}
+DW2_SIMD_CLONES void loadRow(const float* in, size_t d, double* out) {
   for (size_t j = 0; j < d; ++j) out[j] = static_cast<double>(in[j]);
 }
+DW2_SIMD_CLONES void storeRow(const double* in, size_t d, double* out) {
+  for (size_t j = 0; j < d; ++j) out[j] = in[j];
+}
+DW2_SIMD_CLONES void storeRow(const double* in, size_t d, float* out) {
+  for (size_t j = 0; j < d; ++j) out[j] = static_cast<float>(in[j]);
+}
+
+// One thread's views into PlanScratch for the fused executor: the per-particle rows, the noise
+// block and the stage blocks (registers, scores, output) of blockRows rows.
+struct FusedThread {
+  ThreadRows rows;
+  double* noise;
+  size_t blockRows;
+  double* blockReg[kMaxStages];
+  double* blockScore[kMaxStages];
+  RowSources block;
+  double* blockOut;
+  double* saves;
+  StepPlan localPlan;
+  CompiledPlan localCompiled;
+  FusedThread(PlanScratch& scratch, int thread)
+      : rows(threadRows(scratch, thread)), noise(scratch.noiseBlock(thread)), blockRows(stageBlockRows(scratch.d())) {
+    const size_t d = scratch.d();
+    double* q = scratch.stageBlock(thread);
+    for (int j = 0; j < kMaxStages; ++j, q += blockRows * d) block.reg[j] = blockReg[j] = q;
+    for (int j = 0; j < kMaxStages; ++j, q += blockRows * d) block.score[j] = blockScore[j] = q;
+    blockOut = q;
+    saves = scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr;
+  }
+};
+
+// Step k on particles [first, first + count) of the batch (count ≤ kNoiseBlock; x is the
+// batch's first row). Noise is drawn for the whole block at once (the generator vectorizes over
+// particles); randomized schemes (plan == nullptr) always draw kMaxNoises vectors.
 template <class T>
-inline void storeRow(const double* in, size_t d, T* out) {
-  for (size_t j = 0; j < d; ++j) out[j] = static_cast<T>(in[j]);
+void fusedBlockStep(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, const CompiledPlan& shared, T* x, size_t first,
+                    size_t count, PlanScratch& scratch, FusedThread& t) {
+  const size_t d = s.d;
+  const int stepNoises = plan ? plan->noises : kMaxNoises;
+  stepNoiseBlock(s, k, stepNoises, plan == nullptr, s.firstParticle + first, count, t.noise, kNoiseBlock * d);
+  if (plan) {
+    // One plan for all particles: every combination is elementwise with shared coefficients,
+    // so it runs over whole blocks of rows (the same operations per element as row by row),
+    // and each stage is one batched score call.
+    for (size_t r0 = 0; r0 < count; r0 += t.blockRows) {
+      const size_t m = std::min(t.blockRows, count - r0), len = m * d;
+      for (int l = 0; l < kMaxNoises; ++l) t.block.noise[l] = t.noise + (static_cast<size_t>(l) * kNoiseBlock + r0) * d;
+      T* xr = x + (first + r0) * d;
+      double* hist[kMaxHistory] = {};
+      for (int h = 0; h < scratch.historySlots(); ++h) t.block.history[h] = hist[h] = scratch.history(h, s.firstParticle + first + r0);
+      // float64 state that the step reads unchanged and writes only at the end (no churn, no
+      // history saved after x′) is register 0 itself and receives x′ in place (the combination
+      // reads all terms of an element before writing it): the same values, two copies fewer.
+      const bool inPlace = std::is_same_v<T, double> && !plan->perturbsInput && plan->historyWrite == 0;
+      double* reg0 = inPlace ? reinterpret_cast<double*>(xr) : t.blockReg[0];
+      t.block.reg[0] = reg0;
+      if (!inPlace) loadRow(xr, len, reg0);
+      if (plan->perturbsInput) applyCombination(shared.input[0], t.block, len, reg0);
+      for (int j = 0; j < plan->stages; ++j) {
+        if (j > 0) applyCombination(shared.input[j], t.block, len, t.blockReg[j]);
+        target.scoreBatch(s.process, plan->scoreTime[j], j == 0 ? reg0 : t.blockReg[j], m, d, t.blockScore[j], t.rows.targetScratch);
+      }
+      finishStep(*plan, shared, t.block, len, inPlace ? reg0 : t.blockOut, t.saves, hist);
+      if (!inPlace) storeRow(t.blockOut, len, xr);
+    }
+    return;
+  }
+  for (size_t r = 0; r < count; ++r) {
+    const uint64_t particle = s.firstParticle + first + r;
+    const StepPlan& p = particlePlan(s, k, particle, plan, t.localPlan);
+    compilePlan(p, t.localCompiled);
+    for (int l = 0; l < kMaxNoises; ++l) t.rows.src.noise[l] = t.noise + (static_cast<size_t>(l) * kNoiseBlock + r) * d;
+    T* row = x + (first + r) * d;
+    loadRow(row, d, t.rows.reg[0]);
+    for (int j = 0; j < p.stages; ++j) {
+      if (j > 0) applyCombination(t.localCompiled.input[j], t.rows.src, d, t.rows.reg[j]);
+      target.score(s.process, p.scoreTime[j], t.rows.reg[j], t.rows.score[j], t.rows.targetScratch);
+    }
+    applyCombination(t.localCompiled.output, t.rows.src, d, t.rows.out);
+    storeRow(t.rows.out, d, row);
+  }
 }
 
 }  // namespace
 
 template <class T>
 void executePlanFused(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, int threads) {
-  const size_t n = s.n, d = s.d;
   CompiledPlan shared;
   if (plan) compilePlan(*plan, shared);
-  // Noise is drawn for blocks of particles at once (the generator vectorizes over particles);
-  // randomized schemes always draw kMaxNoises vectors.
-  const int stepNoises = plan ? plan->noises : kMaxNoises;
-  const long long blocks = static_cast<long long>((n + kNoiseBlock - 1) / kNoiseBlock);
+  const long long blocks = static_cast<long long>((s.n + kNoiseBlock - 1) / kNoiseBlock);
 #pragma omp parallel num_threads(threads)
   {
-    const int thread = omp_get_thread_num();
-    ThreadRows rows = threadRows(scratch, thread);
-    double* noise = scratch.noiseBlock(thread);
-    // Stage blocks of blockRows rows: registers, scores, output.
-    const size_t blockRows = stageBlockRows(d);
-    double* blockReg[kMaxStages];
-    double* blockScore[kMaxStages];
-    RowSources block;
-    double* q = scratch.stageBlock(thread);
-    for (int j = 0; j < kMaxStages; ++j, q += blockRows * d) block.reg[j] = blockReg[j] = q;
-    for (int j = 0; j < kMaxStages; ++j, q += blockRows * d) block.score[j] = blockScore[j] = q;
-    double* blockOut = q;
-    StepPlan localPlan;
-    CompiledPlan localCompiled;
+    FusedThread t(scratch, omp_get_thread_num());
 #pragma omp for schedule(static)
     for (long long b = 0; b < blocks; ++b) {
-      const size_t first = static_cast<size_t>(b) * kNoiseBlock, count = std::min(kNoiseBlock, n - first);
-      stepNoiseBlock(s, k, stepNoises, plan == nullptr, s.firstParticle + first, count, noise, kNoiseBlock * d);
-      if (plan) {
-        // One plan for all particles: every combination is elementwise with shared
-        // coefficients, so it runs over whole blocks of rows (the same operations per
-        // element as row by row), and each stage is one batched score call.
-        for (size_t r0 = 0; r0 < count; r0 += blockRows) {
-          const size_t m = std::min(blockRows, count - r0), len = m * d;
-          for (int l = 0; l < kMaxNoises; ++l) block.noise[l] = noise + (static_cast<size_t>(l) * kNoiseBlock + r0) * d;
-          T* xr = x + (first + r0) * d;
-          double* hist[kMaxHistory] = {};
-          for (int h = 0; h < scratch.historySlots(); ++h) block.history[h] = hist[h] = scratch.history(h, s.firstParticle + first + r0);
-          loadRow(xr, len, blockReg[0]);
-          if (plan->perturbsInput) applyCombination(shared.input[0], block, len, blockReg[0]);
-          for (int j = 0; j < plan->stages; ++j) {
-            if (j > 0) applyCombination(shared.input[j], block, len, blockReg[j]);
-            target.scoreBatch(s.process, plan->scoreTime[j], blockReg[j], m, d, blockScore[j], rows.targetScratch);
-          }
-          finishStep(*plan, shared, block, len, blockOut, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
-          storeRow(blockOut, len, xr);
-        }
-        continue;
-      }
-      for (size_t r = 0; r < count; ++r) {
-        const uint64_t particle = s.firstParticle + first + r;
-        const StepPlan& p = particlePlan(s, k, particle, plan, localPlan);
-        const CompiledPlan* c = &shared;
-        if (!plan) {
-          compilePlan(p, localCompiled);
-          c = &localCompiled;
-        }
-        for (int l = 0; l < kMaxNoises; ++l) rows.src.noise[l] = noise + (static_cast<size_t>(l) * kNoiseBlock + r) * d;
-        T* row = x + (first + r) * d;
-        loadRow(row, d, rows.reg[0]);
-        for (int j = 0; j < p.stages; ++j) {
-          if (j > 0) applyCombination(c->input[j], rows.src, d, rows.reg[j]);
-          target.score(s.process, p.scoreTime[j], rows.reg[j], rows.score[j], rows.targetScratch);
-        }
-        applyCombination(c->output, rows.src, d, rows.out);
-        storeRow(rows.out, d, row);
+      const size_t first = static_cast<size_t>(b) * kNoiseBlock;
+      fusedBlockStep(s, target, k, plan, shared, x, first, std::min(kNoiseBlock, s.n - first), scratch, t);
+    }
+  }
+}
+
+size_t tileRows(size_t d, size_t bytesPerValue, int historySlots) {
+  const size_t rowBytes = d * (bytesPerValue + sizeof(double) * static_cast<size_t>(historySlots));
+  const size_t rows = kTileBytes / (rowBytes > 0 ? rowBytes : 1);
+  return std::max(kNoiseBlock, rows / kNoiseBlock * kNoiseBlock);
+}
+
+template <class T>
+void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, int kEnd, const StepPlan* const* plans, T* x, PlanScratch& scratch,
+                       int threads, size_t tile, const TileObserver& afterStep) {
+  std::vector<CompiledPlan> compiled(static_cast<size_t>(kEnd - kBegin));
+  for (int k = kBegin; k < kEnd; ++k)
+    if (plans[k - kBegin]) compilePlan(*plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)]);
+  const long long tiles = static_cast<long long>((s.n + tile - 1) / tile);
+#pragma omp parallel num_threads(threads)
+  {
+    FusedThread t(scratch, omp_get_thread_num());
+    // Dynamic: a tile's result does not depend on the thread that runs it, and a core slowed by
+    // other work then simply takes fewer tiles.
+#pragma omp for schedule(dynamic, 1)
+    for (long long b = 0; b < tiles; ++b) {
+      const size_t first = static_cast<size_t>(b) * tile, count = std::min(tile, s.n - first);
+      for (int k = kBegin; k < kEnd; ++k) {
+        for (size_t r = 0; r < count; r += kNoiseBlock)
+          fusedBlockStep(s, target, k, plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)], x, first + r, std::min(kNoiseBlock, count - r), scratch, t);
+        if (afterStep) afterStep(k, first, count);
       }
     }
   }
@@ -255,6 +314,8 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
 
 template void executePlanFused<double>(const SamplerSetup&, const Target&, int, const StepPlan*, double*, PlanScratch&, int);
 template void executePlanFused<float>(const SamplerSetup&, const Target&, int, const StepPlan*, float*, PlanScratch&, int);
+template void executePlansTiled<double>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, double*, PlanScratch&, int, size_t, const TileObserver&);
+template void executePlansTiled<float>(const SamplerSetup&, const Target&, int, int, const StepPlan* const*, float*, PlanScratch&, int, size_t, const TileObserver&);
 template void executePlanStagewise<double>(const SamplerSetup&, BatchScore<double>&, int, const StepPlan*, PlanScratch&, int);
 template void executePlanStagewise<float>(const SamplerSetup&, BatchScore<float>&, int, const StepPlan*, PlanScratch&, int);
 template void requireFiniteCallbackOutput<double>(const double*, size_t, size_t, size_t, const char*, double);

@@ -7,6 +7,7 @@
 // is randomizedTime(seed, first + i, k), and its plan is then built per particle.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 #include "sampler/batch_score.h"
@@ -66,6 +67,26 @@ int planThreads(size_t n, size_t d, int stages);
 // plan: the step's plan, or nullptr for randomized schemes (built per particle).
 template <class T>
 void executePlanFused(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, int threads);
+
+// The most rows a thread takes through several steps before moving on (executePlansTiled): the
+// state, in its storage type, plus any history rows, within kTileBytes (L2-resident), in whole
+// noise blocks.
+constexpr size_t kTileBytes = size_t(128) << 10;
+size_t tileRows(size_t d, size_t bytesPerValue, int historySlots);
+
+// Called after step k with the tile of rows [first, first + count) of the batch, on the thread
+// that ran them (tiles are disjoint, so observers that touch only these rows need no locks).
+using TileObserver = std::function<void(int k, size_t first, size_t count)>;
+
+// Steps kBegin … kEnd − 1 of a native-target run, tile by tile: each thread takes `tile`
+// particles (a multiple of kNoiseBlock) through all these steps while they stay in cache,
+// instead of streaming all n particles through memory once per step. plans[k − kBegin] is step
+// k's plan (nullptr: randomized). Particles are independent and every particle sees the
+// operations of executePlanFused in the same order, so results are bit-identical to calling it
+// once per step, whatever the tile and the thread that takes it.
+template <class T>
+void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, int kEnd, const StepPlan* const* plans, T* x, PlanScratch& scratch,
+                       int threads, size_t tile, const TileObserver& afterStep);
 
 template <class T>
 void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, const StepPlan* plan, PlanScratch& scratch, int threads);

@@ -60,41 +60,60 @@ void requireFiniteResult(const T* x, size_t n, size_t d, const std::string& what
       fail(ErrorCode::NonFinite, what + " became non-finite (particle " + std::to_string(q / d) + ", coordinate " + std::to_string(q % d) +
                                      "): the start, the score or the process coefficients overflow double precision for these settings");
 }
-// One fused step over all particles, in chunks of particles with a cancellation check between
-// them: a step can take seconds (an empirical target with many points), and an abort should land
-// within a few tens of milliseconds. Particles are independent in the fused path (noise is keyed
-// by particle), so the chunking never changes a result; it only sizes each chunk to take about
-// kChunkSeconds, measured as it goes.
+// A native-target run, steps window by window (kStepWindow plans built at a time). Within a
+// window, particles go chunk by chunk, each chunk taken through a run of steps tile by tile
+// (executePlansTiled: a tile stays in cache across steps), with a cancellation check and a
+// progress report (the fraction of particle-steps done) between chunks: a step can take seconds
+// (an empirical target with many points), and an abort should land within a few tens of
+// milliseconds. The first chunk (one step, small tiles) measures the cost of a particle-step;
+// then tiles, steps per chunk and chunk size are chosen so that a chunk takes about
+// kChunkSeconds: cheap targets get cache-sized tiles through many steps, expensive ones small
+// tiles through one step. Particles are independent in the fused path (noise is keyed by
+// particle, step and stage), so none of these choices changes a result.
 template <class T>
-class ChunkedFusedStep {
+class ChunkedTiledRun {
  public:
-  ChunkedFusedStep(const SamplerSetup& s, int threads) : sub_(s), threads_(threads) {
-    minChunk_ = std::max<size_t>(1, size_t(threads) * kNoiseBlock);
-    chunk_ = std::min(s.n, 4 * minChunk_);
+  static constexpr int kStepWindow = 32;
+  ChunkedTiledRun(const SamplerSetup& s, int threads, int historySlots)
+      : sub_(s), threads_(threads), tileMax_(tileRows(s.d, sizeof(T), historySlots)), tile_(kNoiseBlock) {
+    chunk_ = std::min(s.n, 4 * size_t(threads) * tile_);
   }
-  void run(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, Progress& progress) {
-    for (size_t first = 0; first < s.n;) {
-      const size_t count = std::min(chunk_, s.n - first);
-      sub_.n = count;
-      sub_.firstParticle = s.firstParticle + first;
-      const auto start = std::chrono::steady_clock::now();
-      executePlanFused(sub_, target, k, plan, x + first * s.d, scratch, threads_);
-      resize(count, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      first += count;
-      if (first < s.n && progress.cancelled()) fail(ErrorCode::Aborted, "the operation was aborted");
+  // Steps [kBegin, kEnd) of N (plans[k − kBegin]); afterStep sees rows of the whole batch.
+  void run(const SamplerSetup& s, const Target& target, int kBegin, int kEnd, int N, const StepPlan* const* plans, T* x, PlanScratch& scratch,
+           const TileObserver& afterStep, Progress& progress) {
+    for (int k = kBegin; k < kEnd;) {
+      const int steps = std::min(steps_, kEnd - k);
+      for (size_t first = 0; first < s.n;) {
+        const size_t count = std::min(chunk_, s.n - first);
+        sub_.n = count;
+        sub_.firstParticle = s.firstParticle + first;
+        const TileObserver shifted = [&](int kk, size_t f, size_t c) { afterStep(kk, first + f, c); };
+        const auto start = std::chrono::steady_clock::now();
+        executePlansTiled(sub_, target, k, k + steps, plans + (k - kBegin), x + first * s.d, scratch, threads_, tile_, shifted);
+        adapt(count, steps, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        first += count;
+        progress.checkpoint((double(k) * double(s.n) + double(first) * double(steps)) / (double(N) * double(s.n)));
+      }
+      k += steps;
     }
   }
 
  private:
   static constexpr double kChunkSeconds = 0.02;
-  void resize(size_t count, double seconds) {
-    const double scale = seconds > 0 ? kChunkSeconds / seconds : 4.0;
-    const double next = double(count) * std::min(4.0, std::max(0.25, scale));
-    chunk_ = std::max(minChunk_, size_t(next));
+  // From the seconds a chunk of `count` particles × `steps` took: the cost of one particle-step
+  // on one thread, then tile, steps and chunk for the next chunks.
+  void adapt(size_t count, int steps, double seconds) {
+    const double cost = seconds * threads_ / (double(count) * steps);
+    if (!(cost > 0)) return;
+    const auto multiple = [](double rows, size_t unit) { return std::max<size_t>(1, size_t(rows / double(unit))) * unit; };
+    tile_ = std::min(tileMax_, multiple(kChunkSeconds / cost, kNoiseBlock));
+    steps_ = static_cast<int>(std::clamp(kChunkSeconds / (double(tile_) * cost), 1.0, double(kStepWindow)));
+    chunk_ = multiple(kChunkSeconds * threads_ / (double(steps_) * cost), size_t(threads_) * tile_);
   }
   SamplerSetup sub_;
   int threads_;
-  size_t minChunk_, chunk_;
+  size_t tileMax_, tile_, chunk_;
+  int steps_ = 1;
 };
 
 }  // namespace
@@ -126,7 +145,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<PlanScratch> planScratch;
   std::unique_ptr<LocalLinearizationStepper> ll;
   std::unique_ptr<LocalModel> model;
-  std::unique_ptr<ChunkedFusedStep<T>> fused;
+  std::unique_ptr<ChunkedTiledRun<T>> tiled;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
@@ -137,7 +156,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   } else {
     planScratch = std::make_unique<PlanScratch>(threads, d, target ? target->batchScratchSize() : 0);
     if (info.historySlots > 0) planScratch->allocateHistory(info.historySlots, n, s.firstParticle);
-    if (target) fused = std::make_unique<ChunkedFusedStep<T>>(s, threads);
+    if (target) tiled = std::make_unique<ChunkedTiledRun<T>>(s, threads, info.historySlots);
   }
   const bool dense = stats.dense;
   if (s.scheme->adaptive) {
@@ -150,26 +169,40 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   o.eta = s.eta;
   o.scoreDefinedAtZero = s.scoreDefinedAtZero;
   o.params = s.params;
-  StepPlan plan;
-  for (int k = 0; k < N; ++k) {
-    progress.checkpoint(double(k) / N);
-    if (ll) {
-      ll->step(*model, k, io.x, stats);
-    } else {
-      const StepPlan* shared = nullptr;
-      if (!info.randomized) {
-        buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
-        shared = &plan;
-        if (plan.fellBack) ++stats.fallbackSteps;
-        stats.nfe += static_cast<uint64_t>(plan.stages);
-      } else {
-        stats.nfe += 2;
-      }
-      if (target) fused->run(s, *target, k, shared, io.x, *planScratch, progress);
-      else executePlanStagewise(s, *batch, k, shared, *planScratch, threads);
+  // Step k's shared plan (nullptr for randomized schemes, built per particle), counted in stats.
+  auto buildPlan = [&](int k, StepPlan& plan) -> const StepPlan* {
+    if (info.randomized) {
+      stats.nfe += 2;
+      return nullptr;
     }
-    divergence.check(io.x, k + 1);
-    record(k + 1);
+    buildStepPlan(s.scheme, s.process, s.grid, k, o, plan);
+    if (plan.fellBack) ++stats.fallbackSteps;
+    stats.nfe += static_cast<uint64_t>(plan.stages);
+    return &plan;
+  };
+  if (tiled) {
+    // Divergence and trajectory rows are handled tile by tile, on the thread that computed them.
+    const TileObserver afterStep = [&](int k, size_t first, size_t count) {
+      divergence.checkRows(io.x, k + 1, first, count);
+      for (auto& [index, dest] : io.trajectory)
+        if (index == k + 1) std::memcpy(dest + first * d, io.x + first * d, count * d * sizeof(T));
+    };
+    std::vector<StepPlan> plans(ChunkedTiledRun<T>::kStepWindow);
+    std::vector<const StepPlan*> planOf(ChunkedTiledRun<T>::kStepWindow);
+    for (int k0 = 0; k0 < N; k0 += ChunkedTiledRun<T>::kStepWindow) {
+      const int k1 = std::min(N, k0 + ChunkedTiledRun<T>::kStepWindow);
+      for (int k = k0; k < k1; ++k) planOf[static_cast<size_t>(k - k0)] = buildPlan(k, plans[static_cast<size_t>(k - k0)]);
+      tiled->run(s, *target, k0, k1, N, planOf.data(), io.x, *planScratch, afterStep, progress);
+    }
+  } else {
+    StepPlan plan;
+    for (int k = 0; k < N; ++k) {
+      progress.checkpoint(double(k) / N);
+      if (ll) ll->step(*model, k, io.x, stats);
+      else executePlanStagewise(s, *batch, k, buildPlan(k, plan), *planScratch, threads);
+      divergence.check(io.x, k + 1);
+      record(k + 1);
+    }
   }
   stats.dense = dense;
   stats.divergedParticles = divergence.particles();

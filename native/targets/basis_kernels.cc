@@ -96,7 +96,6 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
   double* __restrict st = xt + d * B;    // d × B: the score, same layout
   double* __restrict logit = st + d * B; // K × B: log-densities, then responsibilities
   double* __restrict acc = logit + K * B; // B: quadratic forms, then the top logit, then the sum
-  double* __restrict sk = acc + B;        // K × d × B: every component's score
   // Rows past `rows` are padding (x = 0): computed, never written back.
   toColumns<B>(rows, d, x, xt);
 
@@ -109,14 +108,14 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     const double* inv = inverseEll + k * d;
     Lanes8 q[L];
     for (size_t l = 0; l < L; ++l) q[l] = Lanes8{};
+    // −y·ℓ⁻¹ is computed as y·(−ℓ⁻¹): the same value bit for bit (a product's sign is exact),
+    // without a negation per element.
     for (size_t j = 0; j < d; ++j) {
-      const double am = alpha * mu[j], ie = inv[j];
+      const double am = alpha * mu[j], negIe = -inv[j];
       const Lanes8* xj = lanes(xt + j * B);
-      Lanes8* skj = lanes(sk + (k * d + j) * B);
       for (size_t l = 0; l < L; ++l) {
         const Lanes8 y = xj[l] - am;
-        const Lanes8 sj = -y * ie;
-        skj[l] = sj;
+        const Lanes8 sj = y * negIe;
         q[l] -= y * sj;
       }
     }
@@ -146,14 +145,21 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     for (size_t i = 0; i < B; ++i) lk[i] *= acc[i];
   }
 
-  // s = Σ_k r_k s_k, k in increasing order for every coordinate (accumulated in registers).
+  // s = Σ_k r_k s_k, k in increasing order for every coordinate (accumulated in registers). The
+  // component scores s_k = −(x − αμ_k)/ℓ_k are recomputed (the same operations, so the same
+  // bits) rather than stored in the first pass: K·d·B doubles would not stay in L1.
   for (size_t j = 0; j < d; ++j) {
     Lanes8 sum[L];
     for (size_t l = 0; l < L; ++l) sum[l] = Lanes8{};
+    const Lanes8* xj = lanes(xt + j * B);
     for (size_t k = 0; k < K; ++k) {
       const Lanes8* rk = lanes(logit + k * B);
-      const Lanes8* skj = lanes(sk + (k * d + j) * B);
-      for (size_t l = 0; l < L; ++l) sum[l] += rk[l] * skj[l];
+      const double am = alpha * means[k * d + j], negIe = -inverseEll[k * d + j];
+      for (size_t l = 0; l < L; ++l) {
+        const Lanes8 y = xj[l] - am;
+        const Lanes8 skj = y * negIe;
+        sum[l] += rk[l] * skj;
+      }
     }
     for (size_t l = 0; l < L; ++l) lanes(st + j * B)[l] = sum[l];
   }

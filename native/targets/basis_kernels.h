@@ -31,7 +31,7 @@ double diagonalComponent(size_t d, double alpha, const double* mu, const double*
 // Rows per call of diagonalMixtureScoresBlock.
 constexpr size_t kMixtureBlock = 32;
 // Doubles of work diagonalMixtureScoresBlock needs.
-inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return ((K + 2) * d + K + 1) * kMixtureBlock; }
+inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return (2 * d + K + 1) * kMixtureBlock; }
 
 // The scores of a diagonal Gaussian mixture at rows ≤ kMixtureBlock points x (rows × d, written
 // to s, rows × d), with the per-time constants of GaussianComponents::timeConstants: the same

@@ -60,8 +60,9 @@ __attribute__((always_inline)) inline void toColumns(size_t rows, size_t d, cons
     for (size_t i = rows; i < B; ++i) xt[j * B + i] = 0.0;
 }
 
+// fromColumns into rows `stride` doubles apart (d ≤ stride columns of each row written).
 template <size_t B>
-__attribute__((always_inline)) inline void fromColumns(size_t rows, size_t d, const double* __restrict st, double* s) {
+__attribute__((always_inline)) inline void fromColumns(size_t rows, size_t d, const double* __restrict st, double* s, size_t stride) {
   size_t i0 = 0;
   if constexpr (B % 8 == 0) {
     for (; i0 + 8 <= rows; i0 += 8) {
@@ -70,14 +71,18 @@ __attribute__((always_inline)) inline void fromColumns(size_t rows, size_t d, co
         Lanes8 v[8];
         for (size_t c = 0; c < 8; ++c) v[c] = *lanes(st + (j0 + c) * B + i0);
         transpose8(v);
-        for (size_t r = 0; r < 8; ++r) *lanes(s + (i0 + r) * d + j0) = v[r];
+        for (size_t r = 0; r < 8; ++r) *lanes(s + (i0 + r) * stride + j0) = v[r];
       }
       for (size_t i = i0; i < i0 + 8; ++i)
-        for (size_t j = j0; j < d; ++j) s[i * d + j] = st[j * B + i];
+        for (size_t j = j0; j < d; ++j) s[i * stride + j] = st[j * B + i];
     }
   }
   for (size_t i = i0; i < rows; ++i)
-    for (size_t j = 0; j < d; ++j) s[i * d + j] = st[j * B + i];
+    for (size_t j = 0; j < d; ++j) s[i * stride + j] = st[j * B + i];
+}
+template <size_t B>
+__attribute__((always_inline)) inline void fromColumns(size_t rows, size_t d, const double* __restrict st, double* s) {
+  fromColumns<B>(rows, d, st, s, d);
 }
 
 }  // namespace dw2
