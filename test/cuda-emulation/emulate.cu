@@ -24,13 +24,14 @@ void emulate(const SamplerSetup& s, const DeviceGaussianTarget& target, T* xHost
   const int N = int(s.grid.size()) - 1;
   const SchemeInfo& info = schemeInfo(s.scheme);
   const DevTargetHost& h = target.data();
-  TargetView view{h.mixture, h.diagonal, h.K, h.d, h.logWeights.data(), h.means.data(), h.eigenvalues.data(), h.basis.data()};
+  const point::Components g{h.K, h.d, h.means.data(), h.eigenvalues.data(), h.diagonal ? nullptr : h.basis.data()};
+  TargetView view{h.mixture, g, h.logWeights.data()};
   const Process& pr = s.process;
   const ProcessParams& proc = pr;
   std::vector<T> state(n * d);
   for (size_t i = 0; i < n; ++i) for (size_t c = 0; c < d; ++c) state[c * n + i] = xHost[i * d + c];
   const size_t chunk = 37;  // odd chunking on purpose
-  std::vector<double> work(chunk * ((2 * kDevMaxStages + 1) * d + h.K));
+  std::vector<double> work(chunk * particleWorkDoubles(d, h.K));
   PlanOptions o; o.eta = s.eta; o.scoreDefinedAtZero = s.scoreDefinedAtZero;
   const size_t cs = target.constantsSize();
   std::vector<double> constants(kMaxStages * cs + 1);
