@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include "core/errors.h"
+#include "runtime/simd.h"
 #include "targets/basis_kernels.h"
 
 namespace dw2 {
@@ -30,7 +31,21 @@ bool offDiagonalsZero(size_t K, size_t d, const double* covariances) {
   return true;
 }
 
+// point_scores.h's basis changes, once per SIMD path.
+DW2_SIMD_CLONES void rowsToBasis(const double* rows, size_t d, const double* v, double* out) { point::toBasis(rows, d, v, out); }
+DW2_SIMD_CLONES void rowsFromBasis(const double* rows, size_t d, const double* w, double* out) { point::fromBasis(rows, d, w, out); }
+
 }  // namespace
+
+DW2_SIMD_CLONES void pointGaussianScore(const point::Components& g, double alpha, double sigma2, const double* x, double* s,
+                                        double* work) {
+  point::gaussianScore(g, alpha, sigma2, x, s, work);
+}
+
+DW2_SIMD_CLONES void pointMixtureScore(const point::Components& g, const point::CachedConstants& c, const double* logWeights,
+                                       double alpha, const double* x, double* s, const KeptComponents& w) {
+  point::mixtureScore(g, c, logWeights, alpha, x, s, w);
+}
 
 GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, const double* covariances,
                                        const double* variances, const Names& names)
@@ -122,7 +137,7 @@ void GaussianComponents::toBasis(size_t k, const double* v, double* out) const {
   if (diagonal()) {
     for (size_t i = 0; i < d_; ++i) out[i] = v[i];
   } else {
-    point::toBasis(basis(k), d_, v, out);
+    rowsToBasis(basis(k), d_, v, out);
   }
 }
 
@@ -130,7 +145,7 @@ void GaussianComponents::fromBasis(size_t k, const double* w, double* out) const
   if (diagonal()) {
     for (size_t i = 0; i < d_; ++i) out[i] = w[i];
   } else {
-    point::fromBasis(basis(k), d_, w, out);
+    rowsFromBasis(basis(k), d_, w, out);
   }
 }
 

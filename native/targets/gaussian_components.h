@@ -99,4 +99,20 @@ class GaussianComponents {
   bool nonsingular_ = true;
 };
 
+// The CPU's per-point scores: point_scores.h compiled once per SIMD path (runtime/simd.h).
+void pointGaussianScore(const point::Components& g, double alpha, double sigma2, const double* x, double* s, double* work);
+
+// Every component's ŝ_k and s_k in its own slice of a work area, for the derivatives that follow
+// a mixture score (with the identity basis ŝ_k = s_k: pass the same area twice).
+struct KeptComponents {
+  static constexpr bool kKeepsComponents = true;
+  double* logits;
+  double *shats, *sks;
+  size_t d;
+  double* shat(size_t k) const { return shats + k * d; }
+  double* sk(size_t k) const { return sks + k * d; }
+};
+void pointMixtureScore(const point::Components& g, const point::CachedConstants& c, const double* logWeights, double alpha,
+                       const double* x, double* s, const KeptComponents& w);
+
 }  // namespace dw2

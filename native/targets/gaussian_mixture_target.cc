@@ -266,22 +266,12 @@ class GaussianMixtureTarget final : public Target {
     }
   }
 
-  // Every component's ŝ_k and s_k in its own slice of the work area, for the derivatives that
-  // follow (with the identity basis ŝ_k = s_k: both in sk, see basisScore).
-  struct KeptComponents {
-    static constexpr bool kKeepsComponents = true;
-    double* logits;
-    double *shats, *sks;
-    size_t d;
-    double* shat(size_t k) const { return shats + k * d; }
-    double* sk(size_t k) const { return sks + k * d; }
-  };
-
   // Fills r, ŝ_k and s_k (for r_k > 0) and the mixture score s (point_scores.h: the GPU's code too).
   void componentScores(const MarginalScales& m, const double* x, const Work& w, double* s, double* scratch) const {
     const auto c = g_.timeConstants(m, scratch + workSize());
+    // With the identity basis ŝ_k = s_k: both in sk (see basisScore).
     const KeptComponents kept{w.r, g_.diagonal() ? w.sk : w.shat, w.sk, dim()};
-    point::mixtureScore(g_.view(), point::CachedConstants{c.inverseEll, c.logNormaliser, dim()}, logWeights_.data(), m.alpha, x, s, kept);
+    pointMixtureScore(g_.view(), point::CachedConstants{c.inverseEll, c.logNormaliser, dim()}, logWeights_.data(), m.alpha, x, s, kept);
   }
 
   // Scores of full-covariance components by the precision-form block kernel (mixture_block.h).

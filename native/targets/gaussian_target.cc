@@ -79,7 +79,7 @@ class GaussianTarget final : public Target {
  private:
   // point_scores.h: the GPU's code too.
   void scoreAt(const MarginalScales& m, const double* x, double* s, double* scratch) const {
-    point::gaussianScore(g_.view(), m.alpha, m.sigma2, x, s, scratch);
+    pointGaussianScore(g_.view(), m.alpha, m.sigma2, x, s, scratch);
   }
 
   GaussianComponents g_;

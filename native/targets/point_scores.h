@@ -5,11 +5,12 @@
 // gaussian_components.cc) and the CUDA kernels (cuda/sampler_kernels.cu) compile these same
 // functions, so the two compute every score with the same operations in the same order.
 // Vectors are anything with operator[]: plain pointers on the CPU, Strided on the GPU, whose work
-// vectors are coordinate-major (neighbouring threads read neighbouring addresses).
+// vectors are coordinate-major (neighbouring threads read neighbouring addresses). DW2_HD: host
+// and device, and always inlined on the host, so that the CPU's SIMD clones that call these
+// (gaussian_components.cc) compile them for their own instruction set.
 #pragma once
 #include <cmath>
 #include <cstddef>
-#include "core/host_device.h"
 #include "random/deterministic_math.h"
 
 namespace dw2::point {
@@ -21,7 +22,7 @@ template <class T>
 struct Strided {
   T* data;
   size_t stride;
-  DW2_HOST_DEVICE T& operator[](size_t i) const { return data[i * stride]; }
+  DW2_HD T& operator[](size_t i) const { return data[i * stride]; }
 };
 
 // K components of dimension d: means and eigenvalues K·d; basis K·d·d with row j of component k
@@ -31,17 +32,17 @@ struct Components {
   const double* means;
   const double* eigenvalues;
   const double* basis;
-  DW2_HOST_DEVICE bool diagonal() const { return basis == nullptr; }
-  DW2_HOST_DEVICE const double* mean(size_t k) const { return means + k * d; }
-  DW2_HOST_DEVICE const double* rows(size_t k) const { return basis + k * d * d; }
+  DW2_HD bool diagonal() const { return basis == nullptr; }
+  DW2_HD const double* mean(size_t k) const { return means + k * d; }
+  DW2_HD const double* rows(size_t k) const { return basis + k * d * d; }
 };
 
 // ℓ = α²λ + σ² (a2 = α²).
-DW2_HOST_DEVICE inline double marginalEigenvalue(double a2, double lambda, double sigma2) { return a2 * lambda + sigma2; }
+DW2_HD inline double marginalEigenvalue(double a2, double lambda, double sigma2) { return a2 * lambda + sigma2; }
 
 // out_j = u_j · v: coordinates of v in the basis whose d rows are u_j.
 template <class V, class O>
-DW2_HOST_DEVICE void toBasis(const double* rows, size_t d, V v, O out) {
+DW2_HD inline void toBasis(const double* rows, size_t d, V v, O out) {
   for (size_t j = 0; j < d; ++j) {
     const double* row = rows + j * d;
     double s = 0.0;
@@ -52,7 +53,7 @@ DW2_HOST_DEVICE void toBasis(const double* rows, size_t d, V v, O out) {
 
 // out = Σ_j w_j u_j: back from basis coordinates.
 template <class W, class O>
-DW2_HOST_DEVICE void fromBasis(const double* rows, size_t d, W w, O out) {
+DW2_HD inline void fromBasis(const double* rows, size_t d, W w, O out) {
   for (size_t i = 0; i < d; ++i) out[i] = 0.0;
   for (size_t j = 0; j < d; ++j) {
     const double* row = rows + j * d;
@@ -64,7 +65,7 @@ DW2_HOST_DEVICE void fromBasis(const double* rows, size_t d, W w, O out) {
 // ŷ = coordinates of x − αμ_k in component k's eigenbasis. Subtract before rotating: x − αμ is
 // small exactly where accuracy matters (formed per term, so no scratch vector is needed).
 template <class X, class Y>
-DW2_HOST_DEVICE void residualInBasis(const Components& g, size_t k, double alpha, X x, Y yhat) {
+DW2_HD inline void residualInBasis(const Components& g, size_t k, double alpha, X x, Y yhat) {
   const double* mu = g.mean(k);
   if (g.diagonal()) {
     for (size_t i = 0; i < g.d; ++i) yhat[i] = x[i] - alpha * mu[i];
@@ -80,14 +81,14 @@ DW2_HOST_DEVICE void residualInBasis(const Components& g, size_t k, double alpha
 
 // ŝ_j = −ŷ_j/ℓ_j, the score in the eigenbasis (ŝ may alias ŷ).
 template <class Y, class S>
-DW2_HOST_DEVICE void scoreInBasis(const double* lambda, size_t d, double alpha, double sigma2, Y yhat, S shat) {
+DW2_HD inline void scoreInBasis(const double* lambda, size_t d, double alpha, double sigma2, Y yhat, S shat) {
   const double a2 = alpha * alpha;
   for (size_t j = 0; j < d; ++j) shat[j] = -yhat[j] / marginalEigenvalue(a2, lambda[j], sigma2);
 }
 
 // A single Gaussian (component 0): s = −Σ_t⁻¹(x − αμ) = Uᵀ ŝ. work: d doubles.
 template <class X, class S, class W>
-DW2_HOST_DEVICE void gaussianScore(const Components& g, double alpha, double sigma2, X x, S s, W work) {
+DW2_HD inline void gaussianScore(const Components& g, double alpha, double sigma2, X x, S s, W work) {
   residualInBasis(g, 0, alpha, x, work);
   scoreInBasis(g.eigenvalues, g.d, alpha, sigma2, work, work);
   if (g.diagonal()) {
@@ -103,9 +104,9 @@ DW2_HOST_DEVICE void gaussianScore(const Components& g, double alpha, double sig
 struct FreshConstants {
   const Components& g;
   double a2, sigma2;
-  DW2_HOST_DEVICE double ell(size_t k, size_t j) const { return marginalEigenvalue(a2, g.eigenvalues[k * g.d + j], sigma2); }
-  DW2_HOST_DEVICE double inverseEll(size_t k, size_t j) const { return 1.0 / ell(k, j); }
-  DW2_HOST_DEVICE double logNormaliser(size_t k) const {
+  DW2_HD double ell(size_t k, size_t j) const { return marginalEigenvalue(a2, g.eigenvalues[k * g.d + j], sigma2); }
+  DW2_HD double inverseEll(size_t k, size_t j) const { return 1.0 / ell(k, j); }
+  DW2_HD double logNormaliser(size_t k) const {
     double logDet = 0.0;
     for (size_t j = 0; j < g.d; ++j) logDet += std::log(ell(k, j));
     return -0.5 * (logDet + double(g.d) * kLog2Pi);
@@ -117,14 +118,14 @@ struct CachedConstants {
   const double* inverseElls;
   const double* logNormalisers;
   size_t d;
-  DW2_HOST_DEVICE double inverseEll(size_t k, size_t j) const { return inverseElls[k * d + j]; }
-  DW2_HOST_DEVICE double logNormaliser(size_t k) const { return logNormalisers[k]; }
+  DW2_HD double inverseEll(size_t k, size_t j) const { return inverseElls[k * d + j]; }
+  DW2_HD double logNormaliser(size_t k) const { return logNormalisers[k]; }
 };
 
 // Component k at x: writes its score in its eigenbasis, ŝ = −ŷ/ℓ, to shat and returns
 // −½ Σ_j ŷ_j²/ℓ_j (its log-density without the normaliser).
 template <class C, class X, class S>
-DW2_HOST_DEVICE double componentScoreInBasis(const Components& g, const C& c, size_t k, double alpha, X x, S shat) {
+DW2_HD inline double componentScoreInBasis(const Components& g, const C& c, size_t k, double alpha, X x, S shat) {
   residualInBasis(g, k, alpha, x, shat);
   double quadratic = 0.0;
   for (size_t j = 0; j < g.d; ++j) {
@@ -137,14 +138,14 @@ DW2_HOST_DEVICE double componentScoreInBasis(const Components& g, const C& c, si
 
 // log w_k + log N_k(x) from h = −½ŷᵀℓ⁻¹ŷ. The two covariance kinds add in different orders:
 // each is the order its CPU path has always had (the diagonal one is also the block kernel's).
-DW2_HOST_DEVICE inline double componentLogit(bool diagonal, double logWeight, double logNormaliser, double h) {
+DW2_HD inline double componentLogit(bool diagonal, double logWeight, double logNormaliser, double h) {
   return diagonal ? logWeight + h + logNormaliser : logWeight + (logNormaliser + h);
 }
 
 // In place: logits → softmax(logits), by log-sum-exp (stable for any spread; −∞ becomes exactly
 // 0). The exponential is the deterministic one, so every SIMD path and the GPU agree bitwise.
 template <class V>
-DW2_HOST_DEVICE void softmaxInPlace(V v, size_t n) {
+DW2_HD inline void softmaxInPlace(V v, size_t n) {
   double top = -INFINITY;
   for (size_t k = 0; k < n; ++k) top = v[k] > top ? v[k] : top;
   for (size_t k = 0; k < n; ++k) v[k] = deterministicExp(v[k] - top);
@@ -160,7 +161,7 @@ DW2_HOST_DEVICE void softmaxInPlace(V v, size_t n) {
 // Work::kKeepsComponents every component has its own vectors (the CPU's derivatives reuse them);
 // without, they share one pair and ŝ_k is recomputed in the second pass (the GPU's memory).
 template <class C, class X, class S, class Work>
-DW2_HOST_DEVICE void mixtureScore(const Components& g, const C& c, const double* logWeights, double alpha, X x, S s, const Work& w) {
+DW2_HD inline void mixtureScore(const Components& g, const C& c, const double* logWeights, double alpha, X x, S s, const Work& w) {
   const bool diagonal = g.diagonal();
   for (size_t k = 0; k < g.K; ++k)
     w.logits[k] = componentLogit(diagonal, logWeights[k], c.logNormaliser(k), componentScoreInBasis(g, c, k, alpha, x, w.shat(k)));
