@@ -1,13 +1,13 @@
-// The fused sampler step on the GPU (see sampler_kernels.h). Every formula mirrors the CPU
-// operation by operation, in the same order, compiled with -fmad=false:
-//   combinations  — sampler/combination.cc (applyCombination: first term a·x, then += a·x)
-//   executor      — sampler/plan_executor.cc (executePlanFused: R₀ = x, R_j, S_j, output)
-//   scores        — targets/gaussian_target.cc, targets/gaussian_mixture_target.cc,
-//                   targets/gaussian_components.cc, targets/basis_kernels.cc, targets/softmax.h
-//   randomized    — schemes/randomized_plans.h and process/process_coefficients.h: the CPU's own
-//                   inline code, compiled here (u from sampler/noise_keys.h)
-// Noise comes from random/philox_normal.h (bit-identical to the CPU). Only the randomized schemes'
-// τ-dependent values (exp/expm1/log of the device's libm) can differ from the CPU in the last bit.
+// The fused sampler step on the GPU (see sampler_kernels.h), compiled with -fmad=false.
+// The mathematics is the CPU's own inline code, compiled here:
+//   scores        — targets/point_scores.h (Gaussian and mixture scores, softmax, time constants)
+//   randomized    — schemes/randomized_plans.h and process/process_coefficients.h (u from
+//                   sampler/noise_keys.h)
+// What remains transcribed is the plan executor's data movement, operation by operation in the
+// CPU's order: combinations — sampler/combination.cc (applyCombination: first term a·x, then
+// += a·x); executor — sampler/plan_executor.cc (executePlanFused: R₀ = x, R_j, S_j, output).
+// Noise comes from random/philox_normal.h (bit-identical to the CPU). Only the device's libm
+// (exp/expm1/log at the randomized schemes' per-particle times τ) can differ in the last bit.
 #include <algorithm>
 #include <cmath>
 #include "cuda/cuda_check.h"
@@ -15,16 +15,16 @@
 #include "cuda/sampler_kernels.h"
 #include "random/deterministic_math.h"
 #include "random/philox_normal.h"
+#include "targets/point_scores.h"
 
-// Host and device: the per-particle step also runs on the host in emulation checks of these
-// transcriptions against the CPU sampler (no GPU needed); the kernels call the same code.
+// Host and device: the per-particle step also runs on the host in emulation checks against the
+// CPU sampler (no GPU needed); the kernels call the same code.
 #define DW2_SK __host__ __device__
 
 namespace dw2::cuda {
 
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093453;  // targets/gaussian_components.cc
 constexpr uint32_t kUniformStageDev = 0x80u;    // sampler/noise_keys.h kUniformStage
 
 // ---------------------------------------------------------------------------------------------
@@ -60,118 +60,52 @@ DW2_SK void particlePlan(const DevStep& st, const ProcessParams& p, double u, De
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scores. Vectors are coordinate-major: element c of a particle's vector at v[c * stride].
+// Scores: targets/point_scores.h, the CPU targets' own code, over strided work vectors.
+
+using Vec = point::Strided<double>;
 
 struct TargetView {
-  int mixture, diagonal;
-  size_t K, d;
-  const double *logWeights, *means, *eigenvalues, *basis;
+  int mixture;
+  point::Components g;
+  const double* logWeights;  // K (mixtures)
 };
 
 // α, σ² at the stage time, and the mixture's per-time constants (null: computed here, for
-// per-particle times, exactly as GaussianComponents::timeConstants does).
+// per-particle times, by the formulas GaussianComponents::timeConstants caches).
 struct Scales {
   double alpha, sigma2;
   const double* inverseEll;
   const double* logNormaliser;
 };
 
-// gaussian_target.cc: ŷ = basis·(x − αμ), ŝ = −ŷ/(α²λ + σ²), s = basisᵀ ŝ.
-DW2_SK void gaussianScore(const TargetView& tg, const Scales& m, const double* x, double* s, size_t st) {
-  const size_t d = tg.d;
-  const double a2 = m.alpha * m.alpha;
-  const double *mu = tg.means, *lambda = tg.eigenvalues;
-  if (tg.diagonal) {
-    for (size_t c = 0; c < d; ++c) {
-      const double y = x[c * st] - m.alpha * mu[c];
-      s[c * st] = -y / (a2 * lambda[c] + m.sigma2);
-    }
-    return;
-  }
-  for (size_t c = 0; c < d; ++c) s[c * st] = 0.0;
-  for (size_t j = 0; j < d; ++j) {
-    const double* row = tg.basis + j * d;
-    double acc = 0.0;
-    for (size_t i = 0; i < d; ++i) acc += row[i] * (x[i * st] - m.alpha * mu[i]);
-    const double shat = -acc / (a2 * lambda[j] + m.sigma2);
-    for (size_t i = 0; i < d; ++i) s[i * st] += shat * row[i];
-  }
-}
+// One particle's component vectors, shared by all components (ŝ_k recomputed, see mixtureScore).
+struct SharedComponents {
+  static constexpr bool kKeepsComponents = false;
+  Vec logits, tmp, tmp2;
+  bool diagonal;
+  DW2_SK Vec shat(size_t) const { return tmp; }
+  DW2_SK Vec sk(size_t) const { return diagonal ? tmp : tmp2; }
+};
 
-DW2_SK inline double inverseEllAt(const TargetView& tg, const Scales& m, double a2, size_t k, size_t j) {
-  return m.inverseEll ? m.inverseEll[k * tg.d + j] : 1.0 / (a2 * tg.eigenvalues[k * tg.d + j] + m.sigma2);
-}
-
-// gaussian_mixture_target.cc componentScores / diagonalComponentScores, softmax.h.
-DW2_SK void mixtureScore(const TargetView& tg, const Scales& m, const double* x, double* s, double* tmp, double* logits,
-                             size_t st) {
-  const size_t d = tg.d, K = tg.K;
-  const double a2 = m.alpha * m.alpha;
-  for (size_t k = 0; k < K; ++k) {
-    const double* mu = tg.means + k * d;
-    const double* lambda = tg.eigenvalues + k * d;
-    double quadratic = 0.0, logDet = 0.0;
-    for (size_t j = 0; j < d; ++j) {
-      double y;
-      if (tg.diagonal) {
-        y = x[j * st] - m.alpha * mu[j];
-      } else {
-        const double* row = tg.basis + (k * d + j) * d;
-        y = 0.0;
-        for (size_t i = 0; i < d; ++i) y += row[i] * (x[i * st] - m.alpha * mu[i]);
-      }
-      const double inv = inverseEllAt(tg, m, a2, k, j);
-      if (!m.inverseEll) logDet += log(a2 * lambda[j] + m.sigma2);
-      const double sj = -y * inv;
-      quadratic -= y * sj;
-    }
-    const double logNormaliser = m.logNormaliser ? m.logNormaliser[k] : -0.5 * (logDet + double(d) * kLog2Pi);
-    logits[k * st] = tg.diagonal ? (tg.logWeights[k] + -0.5 * quadratic) + logNormaliser
-                                 : tg.logWeights[k] + (logNormaliser - 0.5 * quadratic);
-  }
-  // softmaxInPlace
-  double top = -INFINITY;
-  for (size_t k = 0; k < K; ++k) top = logits[k * st] > top ? logits[k * st] : top;
-  for (size_t k = 0; k < K; ++k) logits[k * st] = deterministicExp(logits[k * st] - top);
-  double sum = 0.0;
-  for (size_t k = 0; k < K; ++k) sum += logits[k * st];
-  const double invSum = 1.0 / sum;
-  for (size_t k = 0; k < K; ++k) logits[k * st] *= invSum;
-  // s = Σ r_k s_k (component scores recomputed: the same operations give the same values).
-  for (size_t c = 0; c < d; ++c) s[c * st] = 0.0;
-  for (size_t k = 0; k < K; ++k) {
-    const double r = logits[k * st];
-    const double* mu = tg.means + k * d;
-    if (tg.diagonal) {
-      for (size_t c = 0; c < d; ++c) {
-        const double y = x[c * st] - m.alpha * mu[c];
-        const double sk = -y * inverseEllAt(tg, m, a2, k, c);
-        s[c * st] += r * sk;
-      }
-      continue;
-    }
-    if (r == 0) continue;
-    for (size_t c = 0; c < d; ++c) tmp[c * st] = 0.0;
-    for (size_t j = 0; j < d; ++j) {
-      const double* row = tg.basis + (k * d + j) * d;
-      double y = 0.0;
-      for (size_t i = 0; i < d; ++i) y += row[i] * (x[i * st] - m.alpha * mu[i]);
-      const double shat = -y * inverseEllAt(tg, m, a2, k, j);
-      for (size_t i = 0; i < d; ++i) tmp[i * st] += shat * row[i];
-    }
-    for (size_t c = 0; c < d; ++c) s[c * st] += r * tmp[c * st];
-  }
+DW2_SK void targetScore(const TargetView& tg, const Scales& m, Vec x, Vec s, const SharedComponents& w) {
+  const point::Components& g = tg.g;
+  if (!tg.mixture) return point::gaussianScore(g, m.alpha, m.sigma2, x, s, w.tmp);
+  if (m.inverseEll) return point::mixtureScore(g, point::CachedConstants{m.inverseEll, m.logNormaliser, g.d}, tg.logWeights, m.alpha, x, s, w);
+  point::mixtureScore(g, point::FreshConstants{g, m.alpha * m.alpha, m.sigma2}, tg.logWeights, m.alpha, x, s, w);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The fused step: one thread per particle.
 
+// Doubles of stage workspace per particle: registers, scores, the two component vectors of
+// SharedComponents and K logits.
+inline size_t particleWorkDoubles(size_t d, size_t K) { return size_t(2 * kDevMaxStages + 2) * d + K; }
+
 struct Rows {
   size_t stride;  // chunk capacity: element c of a work vector at c * stride
   double* reg[kDevMaxStages];
   double* score[kDevMaxStages];
-  double* tmp;
-  double* logits;
+  SharedComponents components;
 };
 
 // out[c] = Σ_terms coef · source[c], terms in order (combination.cc applyCombination).
@@ -210,7 +144,7 @@ template <class T>
 DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const ProcessParams& proc, uint64_t seed, uint64_t firstParticle,
                          T* state, size_t n, double* work, size_t stride, size_t chunkFirst, size_t i, const double* constants,
                          size_t constantsStride) {
-  const size_t row = chunkFirst + i, d = tg.d;
+  const size_t row = chunkFirst + i, d = tg.g.d;
   const uint64_t particle = firstParticle + row;
   Rows r;
   r.stride = stride;
@@ -218,8 +152,8 @@ DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const ProcessP
     r.reg[j] = work + size_t(j) * d * stride + i;
     r.score[j] = work + size_t(kDevMaxStages + j) * d * stride + i;
   }
-  r.tmp = work + size_t(2 * kDevMaxStages) * d * stride + i;
-  r.logits = work + size_t(2 * kDevMaxStages + 1) * d * stride + i;
+  double* rest = work + size_t(2 * kDevMaxStages) * d * stride + i;
+  r.components = SharedComponents{Vec{rest + 2 * d * stride, stride}, Vec{rest, stride}, Vec{rest + d * stride, stride}, tg.g.diagonal()};
   T* x = state + row;  // coordinate c at x[c * n]
 
   DevCombination localInput, localOutput;
@@ -235,10 +169,9 @@ DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const ProcessP
       m = Scales{coefficients::alpha(proc, tau), coefficients::sigma2(proc, tau), nullptr, nullptr};
     } else {
       const double* c = constants ? constants + size_t(j) * constantsStride : nullptr;
-      m = Scales{st.alpha[j], st.sigma2[j], c, c ? c + tg.K * d : nullptr};
+      m = Scales{st.alpha[j], st.sigma2[j], c, c ? c + tg.g.K * d : nullptr};
     }
-    if (tg.mixture) mixtureScore(tg, m, r.reg[j], r.score[j], r.tmp, r.logits, stride);
-    else gaussianScore(tg, m, r.reg[j], r.score[j], stride);
+    targetScore(tg, m, Vec{r.reg[j], stride}, Vec{r.score[j], stride}, r.components);
   }
   applyCombination(randomized ? localOutput : st.output, r, d, seed, particle, st.k, x, n);
 }
@@ -284,8 +217,8 @@ struct DeviceSampler::Impl {
   std::unique_ptr<DeviceBuffer<unsigned char>> state, staging;
   size_t chunk = 1;
   TargetView view() const {
-    return TargetView{target.mixture ? 1 : 0, target.diagonal ? 1 : 0, target.K, target.d, logWeights->get(), means->get(),
-                      eigenvalues->get(), basis->get()};
+    const point::Components g{target.K, target.d, means->get(), eigenvalues->get(), target.diagonal ? nullptr : basis->get()};
+    return TargetView{target.mixture ? 1 : 0, g, logWeights->get()};
   }
   size_t elementBytes() const { return float32 ? sizeof(float) : sizeof(double); }
 };
@@ -309,8 +242,8 @@ DeviceSampler::DeviceSampler(const DevTargetHost& target, ProcessParams process,
   m.constants = std::make_unique<DeviceBuffer<double>>(kDevMaxStages * (target.K * d + target.K));
   m.state = std::make_unique<DeviceBuffer<unsigned char>>(n * d * m.elementBytes());
   m.staging = std::make_unique<DeviceBuffer<unsigned char>>(n * d * m.elementBytes());
-  // Stage workspace for a chunk of particles: registers, scores, one more d-vector, K logits.
-  const size_t perParticle = (size_t(2 * kDevMaxStages + 1) * d + target.K) * sizeof(double);
+  // Stage workspace for a chunk of particles.
+  const size_t perParticle = particleWorkDoubles(d, target.K) * sizeof(double);
   size_t freeBytes = 0, totalBytes = 0;
   check(cudaMemGetInfo(&freeBytes, &totalBytes), "cudaMemGetInfo");
   const size_t budget = std::min<size_t>(freeBytes / 2, size_t(4) << 30);

@@ -44,18 +44,8 @@ DeviceGaussianTarget::DeviceGaussianTarget(bool mixture, size_t K, size_t d, con
   data_.means.assign(means, means + K * d);
   data_.eigenvalues.resize(K * d);
   for (size_t k = 0; k < K; ++k) std::memcpy(data_.eigenvalues.data() + k * d, g_->eigenvalues(k), d * sizeof(double));
-  if (!data_.diagonal) {
-    // Row j of component k's basis, read back through toBasis (u_j · e_i = u_j[i], exactly).
-    data_.basis.resize(K * d * d);
-    std::vector<double> e(d, 0.0), coords(d);
-    for (size_t k = 0; k < K; ++k)
-      for (size_t i = 0; i < d; ++i) {
-        e[i] = 1.0;
-        g_->toBasis(k, e.data(), coords.data());
-        e[i] = 0.0;
-        for (size_t j = 0; j < d; ++j) data_.basis[(k * d + j) * d + i] = coords[j];
-      }
-  }
+  // The eigenbases in point_scores.h's layout, as the CPU's scores read them.
+  if (!data_.diagonal) data_.basis.assign(g_->view().basis, g_->view().basis + K * d * d);
   if (mixture) {
     // gaussian_mixture_target.cc normalisedWeights (the CPU target has validated them already).
     double sum = 0.0;

@@ -16,7 +16,7 @@
 #include "targets/basis_kernels.h"
 #include "targets/marginal_noise.h"
 #include "targets/mixture_block.h"
-#include "targets/softmax.h"
+#include "targets/point_scores.h"
 #include "targets/targets.h"
 
 namespace dw2 {
@@ -173,7 +173,7 @@ class EmpiricalTarget final : public Target {
     scaledSquaredDistances(points_.data(), m_, d_, c.alpha, x, w.delta);
     const double scale = -0.5 / c.sigma2;
     for (size_t k = 0; k < m_; ++k) w.r[k] = scale * w.delta[k];
-    softmaxInPlace(w.r, m_);
+    point::softmaxInPlace(w.r, m_);
     for (size_t i = 0; i < d_; ++i) w.xbar[i] = 0.0;
     for (size_t k = 0; k < m_; ++k) {
       const double r = w.r[k];

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include "core/errors.h"
+#include "runtime/simd.h"
 #include "targets/basis_kernels.h"
 
 namespace dw2 {
@@ -22,8 +23,6 @@ constexpr double kNegativeEigenvalueTolerance = 1e-12;
 // Entries Σ_ij and Σ_ji may differ by round-off, relative to the largest entry.
 constexpr double kSymmetryTolerance = 1e-10;
 
-constexpr double kLog2Pi = 1.8378770664093453;
-
 bool offDiagonalsZero(size_t K, size_t d, const double* covariances) {
   for (size_t k = 0; k < K; ++k)
     for (size_t i = 0; i < d; ++i)
@@ -32,7 +31,21 @@ bool offDiagonalsZero(size_t K, size_t d, const double* covariances) {
   return true;
 }
 
+// point_scores.h's basis changes, once per SIMD path.
+DW2_SIMD_CLONES void rowsToBasis(const double* rows, size_t d, const double* v, double* out) { point::toBasis(rows, d, v, out); }
+DW2_SIMD_CLONES void rowsFromBasis(const double* rows, size_t d, const double* w, double* out) { point::fromBasis(rows, d, w, out); }
+
 }  // namespace
+
+DW2_SIMD_CLONES void pointGaussianScore(const point::Components& g, double alpha, double sigma2, const double* x, double* s,
+                                        double* work) {
+  point::gaussianScore(g, alpha, sigma2, x, s, work);
+}
+
+DW2_SIMD_CLONES void pointMixtureScore(const point::Components& g, const point::CachedConstants& c, const double* logWeights,
+                                       double alpha, const double* x, double* s, const KeptComponents& w) {
+  point::mixtureScore(g, c, logWeights, alpha, x, s, w);
+}
 
 GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, const double* covariances,
                                        const double* variances, const Names& names)
@@ -96,7 +109,7 @@ GaussianComponents::GaussianComponents(size_t K, size_t d, const double* means, 
       if (l == 0) nonsingular_ = false;
       for (size_t i = 0; i < d; ++i) basis_[(k * d + j) * d + i] = eig.eigenvectors()(i, j);
     }
-    dw2::toBasis(basis_.data() + k * d * d, mean(k), d, meansInBasis_.data() + k * d);
+    point::toBasis(basis(k), d, mean(k), meansInBasis_.data() + k * d);
   }
 }
 
@@ -124,7 +137,7 @@ void GaussianComponents::toBasis(size_t k, const double* v, double* out) const {
   if (diagonal()) {
     for (size_t i = 0; i < d_; ++i) out[i] = v[i];
   } else {
-    dw2::toBasis(basis_.data() + k * d_ * d_, v, d_, out);
+    rowsToBasis(basis(k), d_, v, out);
   }
 }
 
@@ -132,7 +145,7 @@ void GaussianComponents::fromBasis(size_t k, const double* w, double* out) const
   if (diagonal()) {
     for (size_t i = 0; i < d_; ++i) out[i] = w[i];
   } else {
-    dw2::fromBasis(basis_.data() + k * d_ * d_, w, d_, out);
+    rowsFromBasis(basis(k), d_, w, out);
   }
 }
 
@@ -144,11 +157,8 @@ void GaussianComponents::addDiagonalInBasis(size_t k, const double* c, double* o
   }
 }
 
-void GaussianComponents::residualInBasis(size_t k, const MarginalScales& m, const double* x, double* yhat, double* scratch) const {
-  const double* mu = mean(k);
-  // Subtract before rotating: x − αμ is small exactly where accuracy matters.
-  for (size_t i = 0; i < d_; ++i) scratch[i] = x[i] - m.alpha * mu[i];
-  toBasis(k, scratch, yhat);
+void GaussianComponents::residualInBasis(size_t k, const MarginalScales& m, const double* x, double* yhat) const {
+  point::residualInBasis(view(), k, m.alpha, x, yhat);
 }
 
 // Marks a filled cache; any other value in slot 0 (zero-filled memory included) means empty.
@@ -185,16 +195,11 @@ GaussianComponents::TimeConstants GaussianComponents::timeConstants(const Margin
     slot = oldest;
     inverseEll = slot + kHeader;
     logNormaliser = inverseEll + K_ * d_;
-    const double a2 = m.alpha * m.alpha;
+    const point::Components g = view();
+    const point::FreshConstants fresh{g, m.alpha * m.alpha, m.sigma2};
     for (size_t k = 0; k < K_; ++k) {
-      const double* lambda = eigenvalues(k);
-      double logDet = 0.0;
-      for (size_t j = 0; j < d_; ++j) {
-        const double ell = a2 * lambda[j] + m.sigma2;
-        inverseEll[k * d_ + j] = 1.0 / ell;
-        logDet += std::log(ell);
-      }
-      logNormaliser[k] = -0.5 * (logDet + double(d_) * kLog2Pi);
+      for (size_t j = 0; j < d_; ++j) inverseEll[k * d_ + j] = fresh.inverseEll(k, j);
+      logNormaliser[k] = fresh.logNormaliser(k);
     }
     slot[0] = kTimeCacheMarker;
     slot[1] = m.alpha;
@@ -215,21 +220,8 @@ void GaussianComponents::buildHessians(const double* inverseEll, double* hessian
   for (size_t k = 0; k < K_; ++k) hessianFromBasis(basis(k), inverseEll + k * d_, d_, hessian + k * d_ * d_);
 }
 
-double GaussianComponents::logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const {
-  const double* inv = c.inverseEll + k * d_;
-  double quadratic = 0.0;
-  for (size_t j = 0; j < d_; ++j) {
-    const double s = -yhat[j] * inv[j];
-    quadratic -= yhat[j] * s;
-    yhat[j] = s;
-  }
-  return c.logNormaliser[k] - 0.5 * quadratic;
-}
-
 void GaussianComponents::scoreInBasis(size_t k, const MarginalScales& m, const double* yhat, double* shat) const {
-  const double* lambda = eigenvalues(k);
-  const double a2 = m.alpha * m.alpha;
-  for (size_t j = 0; j < d_; ++j) shat[j] = -yhat[j] / (a2 * lambda[j] + m.sigma2);
+  point::scoreInBasis(eigenvalues(k), d_, m.alpha, m.sigma2, yhat, shat);
 }
 
 // With ℓ = α²λ + σ², ℓ′ = 2fℓ + g² (α′ = fα, (σ²)′ = 2fσ² + g²) and ŷ = x̂ − αμ̂, ŝ = −ŷ/ℓ:
@@ -240,7 +232,7 @@ double GaussianComponents::logDensityTimeDerivative(size_t k, const MarginalScal
   const double a2 = m.alpha * m.alpha, fa = m.f * m.alpha;
   double sum = 0.0;
   for (size_t j = 0; j < d_; ++j) {
-    const double ell = a2 * lambda[j] + m.sigma2;
+    const double ell = point::marginalEigenvalue(a2, lambda[j], m.sigma2);
     const double dell = 2.0 * m.f * ell + m.g2;
     sum += -fa * muhat[j] * shat[j] + 0.5 * dell * (shat[j] * shat[j] - 1.0 / ell);
   }
@@ -253,7 +245,7 @@ void GaussianComponents::scoreTimeDerivativeInBasis(size_t k, const MarginalScal
   const double* muhat = meanInBasis(k);
   const double a2 = m.alpha * m.alpha, fa = m.f * m.alpha;
   for (size_t j = 0; j < d_; ++j) {
-    const double ell = a2 * lambda[j] + m.sigma2;
+    const double ell = point::marginalEigenvalue(a2, lambda[j], m.sigma2);
     const double dell = 2.0 * m.f * ell + m.g2;
     out[j] = (fa * muhat[j] - dell * shat[j]) / ell;
   }
@@ -262,7 +254,7 @@ void GaussianComponents::scoreTimeDerivativeInBasis(size_t k, const MarginalScal
 void GaussianComponents::hessianInBasis(size_t k, const MarginalScales& m, double* out) const {
   const double* lambda = eigenvalues(k);
   const double a2 = m.alpha * m.alpha;
-  for (size_t j = 0; j < d_; ++j) out[j] = -1.0 / (a2 * lambda[j] + m.sigma2);
+  for (size_t j = 0; j < d_; ++j) out[j] = -1.0 / point::marginalEigenvalue(a2, lambda[j], m.sigma2);
 }
 
 void GaussianComponents::transformNormal(size_t k, const double* z, double* out, double* scratch) const {

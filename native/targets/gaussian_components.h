@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 #include "process/process.h"
+#include "targets/point_scores.h"
 
 namespace dw2 {
 
@@ -39,6 +40,8 @@ class GaussianComponents {
   // μ_k in its eigenbasis.
   const double* meanInBasis(size_t k) const { return diagonal() ? mean(k) : meansInBasis_.data() + k * d_; }
   const double* eigenvalues(size_t k) const { return eigenvalues_.data() + k * d_; }
+  // The components as the per-point score code (point_scores.h) reads them.
+  point::Components view() const { return {K_, d_, means_.data(), eigenvalues_.data(), diagonal() ? nullptr : basis_.data()}; }
 
   // Coordinates in component k's eigenbasis and back (copies when covariances are diagonal).
   void toBasis(size_t k, const double* v, double* out) const;
@@ -67,11 +70,9 @@ class GaussianComponents {
   size_t timeCacheSize() const { return 1 + kTimeCacheSlots * timeSlotSize(); }
   // withHessian: also H_k (precisionCached() only; built on first request for the time).
   TimeConstants timeConstants(const MarginalScales& m, double* cache, bool withHessian = false) const;
-  // log N(x; αμ_k, …) and ŝ from ŷ with cached constants (ŝ may alias ŷ).
-  double logDensityAndScore(size_t k, const TimeConstants& c, double* yhat) const;
 
-  // ŷ = (coordinates of x − αμ_k in the eigenbasis); scratch: d doubles.
-  void residualInBasis(size_t k, const MarginalScales& m, const double* x, double* yhat, double* scratch) const;
+  // ŷ = (coordinates of x − αμ_k in the eigenbasis).
+  void residualInBasis(size_t k, const MarginalScales& m, const double* x, double* yhat) const;
   // The score in the eigenbasis, ŝ_j = −ŷ_j/ℓ_j.
   void scoreInBasis(size_t k, const MarginalScales& m, const double* yhat, double* shat) const;
   // ∂_t log N at fixed x, from ŝ.
@@ -97,5 +98,21 @@ class GaussianComponents {
   std::vector<double> means_, meansInBasis_, eigenvalues_, basis_;  // basis_: K·d·d rows, empty when diagonal
   bool nonsingular_ = true;
 };
+
+// The CPU's per-point scores: point_scores.h compiled once per SIMD path (runtime/simd.h).
+void pointGaussianScore(const point::Components& g, double alpha, double sigma2, const double* x, double* s, double* work);
+
+// Every component's ŝ_k and s_k in its own slice of a work area, for the derivatives that follow
+// a mixture score (with the identity basis ŝ_k = s_k: pass the same area twice).
+struct KeptComponents {
+  static constexpr bool kKeepsComponents = true;
+  double* logits;
+  double *shats, *sks;
+  size_t d;
+  double* shat(size_t k) const { return shats + k * d; }
+  double* sk(size_t k) const { return sks + k * d; }
+};
+void pointMixtureScore(const point::Components& g, const point::CachedConstants& c, const double* logWeights, double alpha,
+                       const double* x, double* s, const KeptComponents& w);
 
 }  // namespace dw2

@@ -17,7 +17,6 @@
 #include "targets/gaussian_components.h"
 #include "targets/marginal_noise.h"
 #include "targets/mixture_block.h"
-#include "targets/softmax.h"
 #include "targets/targets.h"
 
 namespace dw2 {
@@ -267,41 +266,12 @@ class GaussianMixtureTarget final : public Target {
     }
   }
 
-  // Fills r, ŝ_k and s_k (for r_k > 0) and the mixture score s.
+  // Fills r, ŝ_k and s_k (for r_k > 0) and the mixture score s (point_scores.h: the GPU's code too).
   void componentScores(const MarginalScales& m, const double* x, const Work& w, double* s, double* scratch) const {
-    const size_t d = dim();
-    const auto constants = g_.timeConstants(m, scratch + workSize());
-    if (g_.diagonal()) return diagonalComponentScores(m, constants, x, w, s);
-    for (size_t k = 0; k < K(); ++k) {
-      double* yhat = w.shat + k * d;
-      g_.residualInBasis(k, m, x, yhat, w.tmp);
-      // ŷ is not needed again: ŝ takes its place.
-      w.r[k] = logWeights_[k] + g_.logDensityAndScore(k, constants, yhat);
-    }
-    softmaxInPlace(w.r, K());
-    for (size_t i = 0; i < d; ++i) s[i] = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      if (w.r[k] == 0) continue;
-      double* sk = w.sk + k * d;
-      g_.fromBasis(k, w.shat + k * d, sk);
-      for (size_t i = 0; i < d; ++i) s[i] += w.r[k] * sk[i];
-    }
-  }
-
-  // The hot path of diagonal mixtures, fused: one pass per component, no basis changes.
-  void diagonalComponentScores(const MarginalScales& m, const GaussianComponents::TimeConstants& c, const double* x, const Work& w,
-                               double* s) const {
-    const size_t d = dim();
-    // With the identity basis ŝ_k = s_k: the scores go to sk only (see basisScore).
-    for (size_t k = 0; k < K(); ++k)
-      w.r[k] = logWeights_[k] + diagonalComponent(d, m.alpha, g_.mean(k), c.inverseEll + k * d, x, w.sk + k * d) + c.logNormaliser[k];
-    softmaxInPlace(w.r, K());
-    for (size_t i = 0; i < d; ++i) s[i] = 0.0;
-    for (size_t k = 0; k < K(); ++k) {
-      const double r = w.r[k];
-      const double* sk = w.sk + k * d;
-      for (size_t i = 0; i < d; ++i) s[i] += r * sk[i];
-    }
+    const auto c = g_.timeConstants(m, scratch + workSize());
+    // With the identity basis ŝ_k = s_k: both in sk (see basisScore).
+    const KeptComponents kept{w.r, g_.diagonal() ? w.sk : w.shat, w.sk, dim()};
+    pointMixtureScore(g_.view(), point::CachedConstants{c.inverseEll, c.logNormaliser, dim()}, logWeights_.data(), m.alpha, x, s, kept);
   }
 
   // Scores of full-covariance components by the precision-form block kernel (mixture_block.h).

@@ -55,7 +55,7 @@ class GaussianTarget final : public Target {
     const size_t d = g_.dim();
     double *yhat = scratch, *shat = scratch + d, *tmp = scratch + 2 * d;
     MarginalScales m(p, t);
-    g_.residualInBasis(0, m, x, yhat, tmp);
+    g_.residualInBasis(0, m, x, yhat);
     g_.scoreInBasis(0, m, yhat, shat);
     g_.scoreTimeDerivativeInBasis(0, m, shat, tmp);
     g_.fromBasis(0, tmp, dsdt);
@@ -77,12 +77,9 @@ class GaussianTarget final : public Target {
   }
 
  private:
+  // point_scores.h: the GPU's code too.
   void scoreAt(const MarginalScales& m, const double* x, double* s, double* scratch) const {
-    const size_t d = g_.dim();
-    double *yhat = scratch, *shat = scratch + d, *tmp = scratch + 2 * d;
-    g_.residualInBasis(0, m, x, yhat, tmp);
-    g_.scoreInBasis(0, m, yhat, shat);
-    g_.fromBasis(0, shat, s);
+    pointGaussianScore(g_.view(), m.alpha, m.sigma2, x, s, scratch);
   }
 
   GaussianComponents g_;
