@@ -7,24 +7,6 @@
 
 namespace dw2 {
 
-DW2_SIMD_CLONES void toBasis(const double* basis, const double* v, size_t d, double* out) {
-  for (size_t j = 0; j < d; ++j) {
-    const double* row = basis + j * d;
-    double s = 0.0;
-    for (size_t i = 0; i < d; ++i) s += row[i] * v[i];
-    out[j] = s;
-  }
-}
-
-DW2_SIMD_CLONES void fromBasis(const double* basis, const double* w, size_t d, double* out) {
-  for (size_t i = 0; i < d; ++i) out[i] = 0.0;
-  for (size_t j = 0; j < d; ++j) {
-    const double* row = basis + j * d;
-    const double wj = w[j];
-    for (size_t i = 0; i < d; ++i) out[i] += wj * row[i];
-  }
-}
-
 DW2_SIMD_CLONES void addFromBasisDiagonal(const double* basis, const double* c, size_t d, double* out) {
   for (size_t j = 0; j < d; ++j) {
     const double* row = basis + j * d;
@@ -75,19 +57,6 @@ DW2_SIMD_CLONES void scaledSquaredDistances(const double* points, size_t m, size
   }
 }
 
-DW2_SIMD_CLONES double diagonalComponent(size_t d, double alpha, const double* mu, const double* inverseEll, const double* x,
-                                         double* score) {
-  double quadratic = 0.0;
-  for (size_t j = 0; j < d; ++j) {
-    const double y = x[j] - alpha * mu[j];
-    const double sj = -y * inverseEll[j];
-    score[j] = sj;
-    quadratic -= y * sj;
-  }
-  return -0.5 * quadratic;
-}
-
-
 DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means,
                                                 const double* inverseEll, const double* logWeights, const double* logNormaliser,
                                                 const double* x, double* s, double* work) {
@@ -99,7 +68,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
   // Rows past `rows` are padding (x = 0): computed, never written back.
   toColumns<B>(rows, d, x, xt);
 
-  // Per component: −½ Σ_j y_j²/ℓ_j with y = x − αμ_k (diagonalComponent), then log w_k + · + log normaliser.
+  // Per component: −½ Σ_j y_j²/ℓ_j with y = x − αμ_k (point_scores.h's component score), then log w_k + · + log normaliser.
   // The quadratic forms accumulate in registers (L vectors of 8 rows).
   constexpr size_t L = B / 8;
   static_assert(B % 8 == 0, "the block is whole vectors");
@@ -124,7 +93,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     for (size_t l = 0; l < L; ++l) lanes(lk)[l] = lw + -0.5 * q[l] + ln;
   }
 
-  // softmaxInPlace, per row.
+  // point_scores.h's softmax, per row.
   for (size_t i = 0; i < B; ++i) acc[i] = -INFINITY;
   for (size_t k = 0; k < K; ++k) {
     const double* __restrict lk = logit + k * B;

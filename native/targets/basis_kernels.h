@@ -5,10 +5,6 @@
 
 namespace dw2 {
 
-// out_j = basis_j · v  (coordinates of v in the basis).
-void toBasis(const double* basis, const double* v, size_t d, double* out);
-// out = Σ_j w_j basis_j  (back from basis coordinates).
-void fromBasis(const double* basis, const double* w, size_t d, double* out);
 // out += Σ_j c_j basis_j basis_jᵀ  (d × d, row-major): a matrix given in the basis.
 void addFromBasisDiagonal(const double* basis, const double* c, size_t d, double* out);
 // out = Σ_j (−inverseEll_j) basis_j basis_jᵀ (d × d, overwritten): the Hessian −Σ_t⁻¹ of a
@@ -24,10 +20,6 @@ inline double dotProduct(const double* a, const double* b, size_t d) {
   return s;
 }
 
-// One diagonal component at x: writes its score −(x − αμ)/ℓ to `score` and returns
-// −½ Σ (x − αμ)²/ℓ (the log-density without its normaliser).
-double diagonalComponent(size_t d, double alpha, const double* mu, const double* inverseEll, const double* x, double* score);
-
 // Rows per call of diagonalMixtureScoresBlock.
 constexpr size_t kMixtureBlock = 32;
 // Doubles of work diagonalMixtureScoresBlock needs.
@@ -35,8 +27,8 @@ inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return (2 * d + K +
 
 // The scores of a diagonal Gaussian mixture at rows ≤ kMixtureBlock points x (rows × d, written
 // to s, rows × d), with the per-time constants of GaussianComponents::timeConstants: the same
-// operations in the same order as the per-point path (diagonalComponent, softmaxInPlace, the
-// sum over components), so bitwise equal to it, but vectorized over the rows (structure of
+// operations in the same order as the per-point path (targets/point_scores.h: component score,
+// softmax, the sum over components), so bitwise equal to it, but vectorized over the rows (structure of
 // arrays inside the block). means, inverseEll: K·d; logWeights, logNormaliser: K.
 void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means, const double* inverseEll,
                                 const double* logWeights, const double* logNormaliser, const double* x, double* s, double* work);

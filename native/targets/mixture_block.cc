@@ -62,7 +62,7 @@ __attribute__((always_inline)) inline void matrixTimesBlock(size_t rows, size_t 
   }
 }
 
-// r = softmax over K logits per row (softmax.h's operations, per row).
+// r = softmax over K logits per row (point_scores.h's softmax operations, per row).
 template <size_t B>
 __attribute__((always_inline)) inline void softmaxRows(size_t K, double* __restrict logit, double* __restrict acc) {
   for (size_t i = 0; i < B; ++i) acc[i] = -INFINITY;
