@@ -10,18 +10,9 @@ import { refProcess, refRun, uniformGrid } from './helpers/gaussian-reference.js
 const lambdas = [0, 0.01, 0.5, 1, 3.7];
 const means = [0.3, -1, 0.2, 2, 0];
 
-const nonRandomized: SamplerName[] = [
-  'euler-maruyama',
-  'ddpm',
-  'exponential',
-  'euler',
-  'heun',
-  'rk4',
-  'ddim',
-  'exponential-ode',
-  'local-linearization',
-  'local-linearization-ode',
-];
+// The schemes the independent reference of this file transcribes (not the catalogue: randomized
+// and multistep schemes: gaussian-randomized.test.ts, samplers-transcription.test.ts).
+const nonRandomized: SamplerName[] = ['euler-maruyama', 'ddpm', 'exponential', 'euler', 'heun', 'rk4', 'ddim', 'exponential-ode', 'local-linearization', 'local-linearization-ode'];
 
 const configs = [
   { name: 'vp' as const, tEnd: 1e-3, steps: 37 },
