@@ -1,8 +1,8 @@
 // The fused sampler step on the GPU (see sampler_kernels.h), compiled with -fmad=false.
 // The mathematics is the CPU's own inline code, compiled here:
 //   scores        — targets/point_scores.h (Gaussian and mixture scores, softmax, time constants)
-//   randomized    — schemes/randomized_plans.h and process/process_coefficients.h (u from
-//                   sampler/noise_keys.h)
+//   randomized    — schemes/randomized_plans.h and process/process_coefficients.h, u from
+//                   sampler/noise_keys.h
 // What remains transcribed is the plan executor's data movement, operation by operation in the
 // CPU's order: combinations — sampler/combination.cc (applyCombination: first term a·x, then
 // += a·x); executor — sampler/plan_executor.cc (executePlanFused: R₀ = x, R_j, S_j, output).
@@ -15,6 +15,7 @@
 #include "cuda/sampler_kernels.h"
 #include "random/deterministic_math.h"
 #include "random/philox_normal.h"
+#include "sampler/noise_keys.h"
 #include "targets/point_scores.h"
 
 // Host and device: the per-particle step also runs on the host in emulation checks against the
@@ -24,8 +25,6 @@
 namespace dw2::cuda {
 
 namespace {
-
-constexpr uint32_t kUniformStageDev = 0x80u;    // sampler/noise_keys.h kUniformStage
 
 // ---------------------------------------------------------------------------------------------
 // Per-particle plans of the randomized schemes (schemes/randomized_plans.h, the CPU's formulas),
@@ -43,12 +42,6 @@ DW2_SK inline void compile(const Combination& c, int stages, int noises, DevComb
   for (int j = 0; j < stages; ++j) add(c.reg[j], 0, j);
   for (int j = 0; j < stages; ++j) add(c.score[j], 1, j);
   for (int l = 0; l < noises; ++l) add(c.noise[l], 2, l);
-}
-
-// u ∈ (0, 1) of (seed, particle, step): sampler/noise_keys.h randomizedTime.
-DW2_SK inline double randomizedTimeDev(uint64_t seed, uint64_t particle, uint32_t step) {
-  auto r = philoxRaw(seed, 0u, static_cast<uint32_t>(particle), step, kUniformStageDev);
-  return uniformOpen(r.v[0], r.v[1]);
 }
 
 // Fills input[1], output and τ for one particle.
@@ -159,7 +152,7 @@ DW2_SK void stepParticle(const DevStep& st, const TargetView& tg, const ProcessP
   DevCombination localInput, localOutput;
   double tau = 0.0;
   const bool randomized = st.randomized != RandomizedRule::None;
-  if (randomized) particlePlan(st, proc, randomizedTimeDev(seed, particle, st.k), localInput, localOutput, tau);
+  if (randomized) particlePlan(st, proc, randomizedTime(seed, particle, st.k), localInput, localOutput, tau);
 
   for (size_t c = 0; c < d; ++c) r.reg[0][c * stride] = static_cast<double>(x[c * n]);
   for (int j = 0; j < st.stages; ++j) {

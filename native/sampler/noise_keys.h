@@ -20,8 +20,9 @@ constexpr uint32_t kLocalLinearizationStageW = 0u;
 constexpr uint32_t kLocalLinearizationStageH = 1u;
 constexpr uint32_t kLocalLinearizationStageFresh = 2u;
 
-// u ∈ (0, 1) from 53 random bits: a pure function of (seed, particle, step).
-inline double randomizedTime(uint64_t seed, uint64_t particle, uint32_t step) {
+// u ∈ (0, 1) from 53 random bits: a pure function of (seed, particle, step). Host and device
+// (the CUDA kernels call it too).
+DW2_HD inline double randomizedTime(uint64_t seed, uint64_t particle, uint32_t step) {
   auto r = philoxRaw(seed, 0u, static_cast<uint32_t>(particle), step, kUniformStage);
   return uniformOpen(r.v[0], r.v[1]);
 }
