@@ -14,12 +14,13 @@ bool has(const Napi::Object& o, const char* key) {
   return !v.IsUndefined() && !v.IsNull();
 }
 
-double numberField(const Napi::Object& o, const char* key, double fallback) {
+double numberField(const Napi::Object& o, const char* key, double fallback, const char* prefix, bool infinite) {
   if (!has(o, key)) return fallback;
   Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a number");
+  const std::string name = std::string(prefix) + key;
+  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, name + " must be a number");
   double x = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(x)) fail(ErrorCode::NonFinite, std::string(key) + " must be finite");
+  if (std::isnan(x) || (!infinite && std::isinf(x))) fail(ErrorCode::NonFinite, name + (infinite ? " must not be NaN" : " must be finite"));
   return x;
 }
 
@@ -35,11 +36,16 @@ int64_t requiredInteger(const Napi::Object& o, const char* key, int64_t lo, int6
   return integerField(o, key, 0, lo, hi);
 }
 
-std::string stringField(const Napi::Object& o, const char* key, const char* fallback) {
+std::string stringField(const Napi::Object& o, const char* key, const char* fallback, const char* prefix) {
   if (!has(o, key)) return fallback;
   Napi::Value v = o.Get(key);
-  if (!v.IsString()) fail(ErrorCode::InvalidArgument, std::string(key) + " must be a string");
+  if (!v.IsString()) fail(ErrorCode::InvalidArgument, std::string(prefix) + key + " must be a string");
   return v.As<Napi::String>().Utf8Value();
+}
+
+std::string requiredString(const Napi::Object& o, const char* key, const char* prefix) {
+  if (!has(o, key)) fail(ErrorCode::InvalidArgument, std::string(prefix) + key + " must be a string");
+  return stringField(o, key, "", prefix);
 }
 
 uint64_t seedField(const Napi::Object& o, const char* key) {

@@ -12,13 +12,16 @@ namespace dw2 {
 Napi::Object optionsArg(const Napi::CallbackInfo& info, size_t i);
 
 bool has(const Napi::Object& o, const char* key);
-// A finite number, or the fallback when absent.
-double numberField(const Napi::Object& o, const char* key, double fallback);
+// A finite number, or the fallback when absent. `prefix` names the object in messages
+// ("params." → "params.eta must be a number"); `infinite` admits ±Infinity (never NaN).
+double numberField(const Napi::Object& o, const char* key, double fallback, const char* prefix = "", bool infinite = false);
 // An integer in [lo, hi], or the fallback when absent.
 int64_t integerField(const Napi::Object& o, const char* key, int64_t fallback, int64_t lo, int64_t hi);
 // A required integer in [lo, hi].
 int64_t requiredInteger(const Napi::Object& o, const char* key, int64_t lo, int64_t hi);
-std::string stringField(const Napi::Object& o, const char* key, const char* fallback);
+std::string stringField(const Napi::Object& o, const char* key, const char* fallback, const char* prefix = "");
+// A required string.
+std::string requiredString(const Napi::Object& o, const char* key, const char* prefix = "");
 // A seed: a BigInt below 2^64 or an integer below 2^53; 0 when absent.
 uint64_t seedField(const Napi::Object& o, const char* key);
 // A required Float64Array (not copied: keep the object alive while a kernel reads it).

@@ -1,17 +1,15 @@
 #include "binding/sampler_params_arg.h"
 #include <cmath>
 #include <string>
+#include "binding/object_fields.h"
 #include "core/errors.h"
 
 namespace dw2 {
 
 namespace {
+// Sampler parameters admit ±Infinity (S_tmax = ∞ is EDM's default), never NaN.
 void readNumber(const Napi::Object& o, const char* key, double& into) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArgument, std::string("params.") + key + " must be a number");
-  into = v.As<Napi::Number>().DoubleValue();
-  if (std::isnan(into)) fail(ErrorCode::NonFinite, std::string("params.") + key + " must not be NaN");
+  into = numberField(o, key, into, "params.", true);
 }
 }  // namespace
 
@@ -37,9 +35,8 @@ SamplerParams samplerParamsField(const Napi::Object& options) {
   readNumber(o, "order", order);
   if (!(order == std::floor(order) && order >= 0 && order <= 16)) fail(ErrorCode::InvalidArgument, "params.order must be a small integer");
   q.order = static_cast<int>(order);
-  Napi::Value variant = o.Get("variant");
-  if (!variant.IsUndefined()) {
-    const std::string v = variant.IsString() ? variant.As<Napi::String>().Utf8Value() : "";
+  if (has(o, "variant")) {
+    const std::string v = stringField(o, "variant", "", "params.");
     if (v != "bh1" && v != "bh2") fail(ErrorCode::InvalidArgument, "params.variant must be 'bh1' or 'bh2'");
     q.bh2 = v == "bh2";
   }
