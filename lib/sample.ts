@@ -120,8 +120,16 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   trajectory?: readonly number[];
   /** Local linearization: eigendecomposition ('dense'), Lanczos ('krylov'), or dense for d ≤ 64 ('auto', default). */
   hessian?: HessianRoute;
-  /** Lanczos iterations for the Krylov route (default 30, capped at d). */
+  /**
+   * Krylov route: Lanczos iterations (default 30, capped at d). With a native target this is the
+   * largest dimension of each adaptive Lanczos run; with a callback score, the fixed dimension.
+   */
   krylovDim?: number;
+  /**
+   * Krylov route with a native target: each Lanczos run stops once two successive approximations
+   * agree to this relative tolerance (default 1e-10; docs/sampling.md states the bound).
+   */
+  krylovTolerance?: number;
   /**
    * Local linearization, stabilized variant (an extension of spec §6, see docs/sampling.md): every
    * matrix function of hL sees its eigenvalues capped at κ, so a repelling direction grows by at
@@ -200,6 +208,7 @@ interface NativeSamplerOptions {
   trajectory?: number[];
   hessian: HessianRoute;
   krylovDim: number;
+  krylovTolerance?: number;
   linearizationCap?: number;
 }
 
@@ -382,6 +391,9 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
   const noise = requireOneOf(o.noise ?? 'step', 'noise', ['step', 'path'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
+  const krylovTolerance = o.krylovTolerance === undefined ? undefined : requireFiniteNumber(o.krylovTolerance, 'krylovTolerance');
+  if (krylovTolerance !== undefined && !(krylovTolerance > 0 && krylovTolerance < 1))
+    throw new InvalidArgumentError(`krylovTolerance must be in (0, 1), got ${krylovTolerance}`);
   let linearizationCap: number | undefined;
   if (o.stabilize !== undefined && o.stabilize !== false) {
     if (!sampler.startsWith('local-linearization')) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
@@ -437,6 +449,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   // Start.
   const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
+  if (krylovTolerance !== undefined) out.krylovTolerance = krylovTolerance;
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include "random/noise.h"
+#include "sampler/adaptive_lanczos.h"
 #include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_noise.h"
@@ -15,13 +16,35 @@ size_t localLinearizationBlockRows(size_t n, size_t d, bool dense, int krylovDim
   return std::max<size_t>(1, std::min(n, budget / std::max<size_t>(perRow, 1)));
 }
 
-LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, bool dense, int threads)
-    : s_(s), dense_(dense), ode_(s.scheme == Scheme::LocalLinearizationOde), threads_(threads) {
+size_t localLinearizationCachedBlockRows(size_t n, size_t d, size_t cacheSize) {
+  const size_t perRow = 11 * d + cacheSize;
+  const size_t budget = size_t(1) << 22;  // doubles
+  return std::max<size_t>(1, std::min(n, budget / std::max<size_t>(perRow, 1)));
+}
+
+// Per-thread scratch of the cached route.
+struct LocalLinearizationStepper::CachedScratch {
+  CachedScratch(size_t d, int maxDim)
+      : lanczos(d, maxDim), mu(maxDim), cW(maxDim), cH(maxDim), sqrtRemainder(maxDim),
+        work(LocalLinearizationNoiseTable::workSize(maxDim)), dx(d) {}
+  AdaptiveLanczos lanczos;
+  std::vector<double> mu, cW, cH, sqrtRemainder, work, dx;
+};
+
+LocalLinearizationStepper::~LocalLinearizationStepper() = default;
+
+LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize)
+    : s_(s), dense_(route == Route::Dense), cached_(route == Route::Cached), ode_(s.scheme == Scheme::LocalLinearizationOde),
+      threads_(threads), cacheSize_(cacheSize) {
   const size_t d = s.d;
+  const bool dense = dense_;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
-  rows_ = localLinearizationBlockRows(s.n, d, dense, m);
+  rows_ = cached_ ? localLinearizationCachedBlockRows(s.n, d, cacheSize) : localLinearizationBlockRows(s.n, d, dense, m);
   for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
-  if (dense) {
+  if (cached_) {
+    cache_.assign(rows_ * cacheSize, 0.0);
+    for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, m));
+  } else if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
     const Eigen::Index n = static_cast<Eigen::Index>(d);
     eigen_.resize(static_cast<size_t>(threads) * kDenseGroup);
@@ -195,6 +218,73 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(xi_.data(), [=](double mu) { return noiseAt(mu, 2); });
 }
 
+// The five terms of row i (two for the ODE), each by its own adaptive Lanczos run on L = −f I + c g² ∇s,
+// in the order of the header (the first two set the scale S of the others).
+uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScratch& c, size_t i, double h) {
+  const size_t d = s_.d, o = i * d;
+  const double f = f_, cg2 = c_ * g2_, cap = s_.linearizationCap / h, tol = s_.krylovTolerance;
+  const double* cache = cache_.data() + i * cacheSize_;
+  auto apply = [&](const double* in, double* out) {
+    model.cachedHvp(cache, in, out);
+    for (size_t r = 0; r < d; ++r) out[r] = cg2 * out[r] - f * in[r];
+  };
+  auto drift = [&](const double* theta, int k, double* w) {
+    for (int l = 0; l < k; ++l) w[l] = localLinearizationWeights(h, std::min(theta[l], cap)).drift;
+  };
+  auto curvature = [&](const double* theta, int k, double* w) {
+    for (int l = 0; l < k; ++l) w[l] = localLinearizationWeights(h, std::min(theta[l], cap)).curvature;
+  };
+  // The three noise coefficients of the Ritz values from the step's table; `which` picks one.
+  auto noise = [&](int which, double factor) {
+    return [&c, this, cap, which, factor](const double* theta, int k, double* w) {
+      for (int l = 0; l < k; ++l) c.mu[l] = std::min(theta[l], cap);
+      noise_.evaluate(c.mu.data(), k, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
+      const double* picked = which == 0 ? c.cW.data() : which == 1 ? c.cH.data() : c.sqrtRemainder.data();
+      for (int l = 0; l < k; ++l) w[l] = factor * picked[l];
+    };
+  };
+  double* dx = c.dx.data();
+  for (size_t r = 0; r < d; ++r) dx[r] = 0.0;
+  uint64_t products = 0;
+  bool converged = true;
+  // Each run's first checkpoint sits two below the dimension the previous run needed (the runs
+  // share L, so they need similar dimensions): usually two evaluations of f(T_j) per run.
+  int hint = 4;
+  auto run = [&](const double* v, auto&& weights, double scale) {
+    bool ok = true;
+    const int used = c.lanczos.accumulate(v, apply, weights, tol, scale, hint, dx, &ok);
+    products += static_cast<uint64_t>(used);
+    if (used > 0) hint = used - 2;
+    if (!ok) converged = false;
+    return c.lanczos.lastNorm();
+  };
+  double scale = run(b_.data() + o, drift, 0.0);
+  if (!ode_) scale += run(zW_.data() + o, noise(0, std::sqrt(h)), scale);
+  run(m_.data() + o, curvature, scale);
+  if (!ode_) {
+    run(zH_.data() + o, noise(1, std::sqrt(h / 12.0)), scale);
+    run(xi_.data() + o, noise(2, 1.0), scale);
+  }
+  for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + dx[r];
+  return products | (converged ? 0 : uint64_t(1) << 63);
+}
+
+void LocalLinearizationStepper::cachedBlock(const LocalModel& model, double h, size_t count) {
+  uint64_t maxProducts = 0, unconverged = 0;
+#pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconverged)
+  {
+    CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
+      const uint64_t r = cachedRow(model, c, static_cast<size_t>(ii), h);
+      maxProducts = std::max(maxProducts, r & ~(uint64_t(1) << 63));
+      unconverged += r >> 63;
+    }
+  }
+  cachedProducts_ = maxProducts;
+  unconverged_ += unconverged;
+}
+
 template <class T>
 void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStats& stats) {
   const size_t n = s_.n, d = s_.d;
@@ -213,6 +303,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
     if (dense_) model.derivativesAndJacobians(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), jac_.data());
+    else if (cached_) model.derivativesAndCache(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), cache_.data());
     else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
 #pragma omp parallel for num_threads(threads_) schedule(static)
     for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
@@ -226,15 +317,18 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     }
     if (!ode_) drawNoise(k, first, count);
     if (dense_) denseBlock(h, count);
+    else if (cached_) cachedBlock(model, h, count);
     else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);
-    maxHvp = std::max<uint64_t>(maxHvp, model.hvpCount - hvp0);
+    maxHvp = std::max<uint64_t>(maxHvp, cached_ ? cachedProducts_ : model.hvpCount - hvp0);
     maxJac = std::max<uint64_t>(maxJac, model.jacobianCount - jac0);
   }
   stats.nfe += maxNfe;
   stats.hvps += maxHvp;
   stats.jacobians += maxJac;
+  stats.krylovUnconverged += unconverged_;
+  unconverged_ = 0;
 }
 
 template void LocalLinearizationStepper::step<double>(LocalModel&, int, double*, SamplerStats&);

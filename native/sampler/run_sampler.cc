@@ -131,7 +131,10 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
     stats.dense = dense;
-    ll = std::make_unique<LocalLinearizationStepper>(s, dense, llThreads);
+    // Native targets take the cached-product route unless dense; callbacks the lockstep Krylov route.
+    using Route = LocalLinearizationStepper::Route;
+    const Route route = dense ? Route::Dense : target ? Route::Cached : Route::Krylov;
+    ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0);
     if (target) model = std::make_unique<TargetLocalModel>(*target, s.process, d, llThreads);
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {
