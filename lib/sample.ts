@@ -118,7 +118,11 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   dtype?: DType;
   /** Grid indices (0 = the start, steps = the end) whose states to return. */
   trajectory?: readonly number[];
-  /** Local linearization: eigendecomposition ('dense'), Lanczos ('krylov'), or dense for d ≤ 64 ('auto', default). */
+  /**
+   * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
+   * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
+   * except Krylov from d = 24 on for targets with structured Hessians (diagonal-covariance mixtures).
+   */
   hessian?: HessianRoute;
   /**
    * Krylov route: Lanczos iterations (default 30, capped at d). With a native target this is the
@@ -164,6 +168,11 @@ export interface SampleResult {
   fallbackSteps: number;
   /** The route local linearization took, null for other schemes. */
   hessianRoute: 'dense' | 'krylov' | null;
+  /**
+   * Krylov route with a native target: Lanczos runs that reached krylovDim before their error
+   * estimate met krylovTolerance (0 when every run converged; raise krylovDim if not).
+   */
+  krylovUnconverged: number;
   /** States at the requested trajectory indices (same order). */
   trajectory: NDArray[];
   trajectorySteps: number[];
@@ -220,6 +229,7 @@ interface NativeSamplerResult {
   jacobians: number;
   fallbackSteps: number;
   hessianRoute: 'dense' | 'krylov' | null;
+  krylovUnconverged?: number;
   trajectory: FloatArray[];
   seconds: number;
   accepted?: number;
@@ -524,6 +534,7 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     jacobians: r.jacobians,
     fallbackSteps: r.fallbackSteps,
     hessianRoute: r.hessianRoute,
+    krylovUnconverged: r.krylovUnconverged ?? 0,
     trajectory: r.trajectory.map((a) => ndarray(a, [o.n, o.d])),
     trajectorySteps: trajectory,
     seconds: r.seconds,

@@ -45,7 +45,7 @@ class AdaptiveLanczos {
 
   size_t d_;
   int maxDim_;
-  std::vector<double> basis_, alpha_, beta_, diag_, off_, y_, previous_, theta_, w_, work_;
+  std::vector<double> basis_, alpha_, beta_, diag_, off_, y_, theta_, w_, work_;
   std::vector<GivensRotation> rotations_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver_;  // fallback when the QR iteration does not converge
   Eigen::VectorXd eigenDiag_, eigenSub_;
@@ -126,7 +126,7 @@ int AdaptiveLanczos::accumulate(const double* v, Apply&& apply, Weights&& weight
   if (!(norm > 0)) return 0;
   double* q0 = basis(0);
   for (size_t r = 0; r < d; ++r) q0[r] = v[r] / norm;
-  int checkpoint = std::max(2, firstCheck), previousDim = 0, k = 0;
+  int checkpoint = std::max(2, firstCheck), k = 0;
   bool done = false;
   while (!done) {
     const bool more = extend(k, apply);
@@ -134,19 +134,15 @@ int AdaptiveLanczos::accumulate(const double* v, Apply&& apply, Weights&& weight
     const bool last = !more || k == maxDim_;
     if (k < checkpoint && !last) continue;
     functionOfT(k, weights);
-    double diff = 0, size = 0;
-    for (int l = 0; l < k; ++l) {
-      const double e = y_[l] - (l < previousDim ? previous_[l] : 0.0);
-      diff += e * e;
-      size += y_[l] * y_[l];
-    }
-    const double bound = tol * std::fmax(norm * std::sqrt(size), scale);
-    const bool agreed = previousDim > 0 && norm * std::sqrt(diff) <= bound;
+    double size = 0;
+    for (int l = 0; l < k; ++l) size += y_[l] * y_[l];
+    // The error of |v| V_k f(T_k) e₁ is estimated by its leading term |v| β_k |e_kᵀ f(T_k) e₁| (the
+    // component along q_{k+1} the next step would add; Saad 1992, §5.2).
+    const double estimate = norm * beta_[k - 1] * std::fabs(y_[k - 1]);
+    const bool agreed = estimate <= tol * std::fmax(norm * std::sqrt(size), scale);
     done = agreed || last;
     *converged = agreed || !more;
     lastNorm_ = norm * std::sqrt(size);
-    for (int l = 0; l < k; ++l) previous_[l] = y_[l];
-    previousDim = k;
     checkpoint = nextCheckpoint(k);
   }
   for (int l = 0; l < k; ++l) {

@@ -247,14 +247,14 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
   for (size_t r = 0; r < d; ++r) dx[r] = 0.0;
   uint64_t products = 0;
   bool converged = true;
-  // Each run's first checkpoint sits two below the dimension the previous run needed (the runs
-  // share L, so they need similar dimensions): usually two evaluations of f(T_j) per run.
+  // Each run's first checkpoint is the dimension the previous run needed (the runs share L, so
+  // they need similar dimensions): usually one evaluation of f(T_j) per run.
   int hint = 4;
   auto run = [&](const double* v, auto&& weights, double scale) {
     bool ok = true;
     const int used = c.lanczos.accumulate(v, apply, weights, tol, scale, hint, dx, &ok);
     products += static_cast<uint64_t>(used);
-    if (used > 0) hint = used - 2;
+    if (used > 0) hint = used;
     if (!ok) converged = false;
     return c.lanczos.lastNorm();
   };

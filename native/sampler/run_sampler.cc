@@ -129,7 +129,11 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<ChunkedFusedStep<T>> fused;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
-    bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
+    // auto: dense up to kDenseHessianMaxDim, except for targets whose cached ∇s is structured (smaller
+    // than d²/2, diagonal mixtures) from kCachedHessianMinDim on, where the cached route is faster.
+    const bool structured = target && target->hessianCacheSize() * 2 < d * d;
+    bool dense = s.hessian == HessianRoute::Dense ||
+                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= kCachedHessianMinDim));
     stats.dense = dense;
     // Native targets take the cached-product route unless dense; callbacks the lockstep Krylov route.
     using Route = LocalLinearizationStepper::Route;

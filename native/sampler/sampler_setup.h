@@ -51,5 +51,8 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
+// From this d on, auto takes the cached-product Krylov route for targets with a structured ∇s
+// summary (bench/local-linearization.ts measures the crossover: about d = 24 on the bench mixture).
+constexpr size_t kCachedHessianMinDim = 24;
 
 }  // namespace dw2
