@@ -17,8 +17,11 @@
 // per-particle summary of ∇s (diagonal mixtures: diagonal + rank K) so that one product with L
 // costs O(K d) and no score work; each of the step's vectors then gets its own adaptive Lanczos
 // run (adaptive_lanczos.h), particle by particle, to the relative tolerance s.krylovTolerance:
-// the drift term h φ₁(hL) b first, then c_W √h z_W, each within tol of its own norm; M's term,
-// z_H's and ξ's within tol · max(own norm, S), S the norms of the first two added up.
+// the drift term h φ₁(hL) b within tol of its own norm, c_W √h z_W (M's term for the ODE) within
+// tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
+// norms of the first two added up. The five runs of a particle go in lockstep (cachedRow), and the
+// first checkpoint is the dimension its b run needed at the previous step: per-particle state, so
+// results stay independent of threads and batch splits.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
@@ -52,13 +55,14 @@ class LocalLinearizationStepper {
   // jac_ holds ∇s of the block (from derivativesAndJacobians).
   void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
-  void cachedBlock(const LocalModel& model, double h, size_t count);
+  void cachedBlock(const LocalModel& model, double h, size_t first, size_t count);
   struct CachedScratch;
-  // Row i of the block on the cached route: out_ = x + the five terms; returns Lanczos dimensions summed.
-  uint64_t cachedRow(const LocalModel& model, CachedScratch& c, size_t i, double h);
+  // Row i of the block (particle row `particle` of the run) on the cached route: out_ = x + the five terms.
+  uint64_t cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h);
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
+  std::vector<int> firstCheck_;  // cached route, per particle: the first checkpoint (the b run's dimension last step)
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
   uint64_t cachedProducts_ = 0, unconverged_ = 0;
   int threads_;
