@@ -46,7 +46,7 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
   for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
   if (cached_) {
     cache_.assign(rows_ * cacheSize, 0.0);
-    firstCheck_.assign(s.n, 4);
+    firstCheck_.assign(s.n * 5, 4);
     for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, m));
   } else if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
@@ -225,7 +225,8 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
 // The five terms of row i (two for the ODE), each by its own adaptive Lanczos run on L = −f I + c g² ∇s
 // (adaptive_lanczos.h). The runs go in lockstep from one checkpoint dimension to the next, so that
 // their small eigenproblems are solved together (tridiagonalQr interleaves them) and the noise
-// functions are evaluated at all their Ritz values in one call of the step's table; a run leaves
+// functions are evaluated at all their Ritz values in one call of the step's table. Each run's first
+// checkpoint is the dimension the same run needed at the particle's previous step; a run leaves
 // the lockstep once its estimate meets the tolerance (header). Returns the products used, with the
 // top bit set when a run stopped at krylovDim short of the tolerance.
 uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h) {
@@ -247,12 +248,16 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
   for (int r = 0; r < count; ++r) active[r] = started[r] = c.runs[r].start(vectors[r]);
   uint64_t products = 0;
   bool converged = true;
-  for (int check = std::max(2, firstCheck_[particle]);; check = check < 12 ? check + 2 : check + check / 4) {
+  int* firstCheck = firstCheck_.data() + particle * 5;
+  int check[5];
+  for (int r = 0; r < count; ++r) check[r] = std::max(2, firstCheck[r]);
+  for (;;) {
     QrProblem problems[5];
     int which[5], np = 0;
     for (int r = 0; r < count; ++r) {
       if (!active[r]) continue;
-      c.runs[r].extendTo(check, apply);
+      c.runs[r].extendTo(check[r], apply);
+      check[r] = check[r] < 12 ? check[r] + 2 : check[r] + check[r] / 4;
       problems[np] = c.runs[r].qrProblem();
       which[np++] = r;
     }
@@ -301,7 +306,8 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
   for (size_t r = 0; r < d; ++r) dx[r] = 0.0;
   for (int r = 0; r < count; ++r)
     if (started[r]) c.runs[r].addTo(dx);
-  if (started[0]) firstCheck_[particle] = c.runs[0].dim();
+  for (int r = 0; r < count; ++r)
+    if (started[r]) firstCheck[r] = c.runs[r].dim();
   for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + dx[r];
   return products | (converged ? 0 : uint64_t(1) << 63);
 }

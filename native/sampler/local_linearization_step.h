@@ -19,9 +19,9 @@
 // run (adaptive_lanczos.h), particle by particle, to the relative tolerance s.krylovTolerance:
 // the drift term h φ₁(hL) b within tol of its own norm, c_W √h z_W (M's term for the ODE) within
 // tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
-// norms of the first two added up. The five runs of a particle go in lockstep (cachedRow), and the
-// first checkpoint is the dimension its b run needed at the previous step: per-particle state, so
-// results stay independent of threads and batch splits.
+// norms of the first two added up. The five runs of a particle go in lockstep (cachedRow); each
+// run's first checkpoint is the dimension it needed at the particle's previous step: per-particle
+// state, so results stay independent of threads and batch splits.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
@@ -62,7 +62,7 @@ class LocalLinearizationStepper {
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
-  std::vector<int> firstCheck_;  // cached route, per particle: the first checkpoint (the b run's dimension last step)
+  std::vector<int> firstCheck_;  // cached route, 5 per particle: each run's first checkpoint (its dimension last step)
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
   uint64_t cachedProducts_ = 0, unconverged_ = 0;
   int threads_;
