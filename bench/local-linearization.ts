@@ -127,7 +127,7 @@ function coupledTimeToAccuracy(): void {
   // Each row against the first row of its kind: euler-maruyama (SDE), heun (ODE).
   const baseline: Record<string, Record<number, number>> = { sde: {}, ode: {} };
   for (const r of rows) {
-    const base = baseline[r.ode ? 'ode' : 'sde']!;
+    const best = baseline[r.ode ? 'ode' : 'sde']!;
     const first = r.sampler === (r.ode ? 'heun' : 'euler-maruyama');
     const found: (string | undefined)[] = targets.map(() => undefined);
     for (let steps = 2; steps <= 512 && found.some((f) => f === undefined); steps *= 2) {
@@ -136,8 +136,8 @@ function coupledTimeToAccuracy(): void {
       const distance = rmsDistance(run.samples, r.ode ? ode : sde, n);
       targets.forEach((eps, j) => {
         if (found[j] !== undefined || distance > eps) return;
-        if (first) base[eps] = run.seconds;
-        const vs = base[eps] ? ` (${(run.seconds / base[eps]!).toFixed(2)}× ${r.ode ? 'heun' : 'EM'})` : '';
+        if (first) best[eps] = run.seconds;
+        const vs = best[eps] ? ` (${(run.seconds / best[eps]!).toFixed(2)}× ${r.ode ? 'heun' : 'EM'})` : '';
         found[j] = `${steps} steps, ${(run.seconds * 1e6).toFixed(1)} µs${vs}`;
       });
     }
