@@ -121,7 +121,8 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /**
    * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
    * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
-   * except Krylov from d = 24 on for targets with structured Hessians (diagonal-covariance mixtures).
+   * except Krylov for targets with structured Hessians (diagonal-covariance mixtures) from d = 20
+   * (SDE) or d = 12 (ODE) on.
    */
   hessian?: HessianRoute;
   /**

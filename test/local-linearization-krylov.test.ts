@@ -7,7 +7,7 @@
  *   to 1e-8 of their scale at the default tolerance 1e-10; likewise for a Gaussian and an empirical
  *   target, whose summary is the dense ∇s.
  * - The tolerance is live: a loose one gives visibly different samples, still within its scale.
- * - Runs cut at krylovDim are reported; 'auto' takes the route for diagonal mixtures from d = 24.
+ * - Runs cut at krylovDim are reported; 'auto' takes the route for diagonal mixtures from d = 20 (ODE: 12).
  * - Bitwise reproducible for 1 and 2 threads and for split batches.
  */
 import { describe, expect, it } from 'vitest';
@@ -98,11 +98,14 @@ describe('cached-product Krylov route against the dense route', () => {
     for (const krylovTolerance of [0, 1, -1e-3, Number.NaN]) expect(() => sampleSync({ ...o, krylovTolerance })).toThrow(/krylovTolerance/);
   });
 
-  it("'auto' takes it for diagonal mixtures from d = 24, the dense route below and for full covariances", () => {
+  it("'auto' takes it for diagonal mixtures from d = 20 (SDE) and d = 12 (ODE), the dense route below and for full covariances", () => {
     const o = { process: 'vp' as const, sampler: 'local-linearization' as const, steps: 2, n: 4, seed: 1 };
-    expect(sampleSync({ ...o, target: diagonalMixture(24, 3) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...o, target: diagonalMixture(20, 3) }).hessianRoute).toBe('krylov');
     expect(sampleSync({ ...o, target: diagonalMixture(16, 3) }).hessianRoute).toBe('dense');
     expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('dense');
+    const ode = { ...o, sampler: 'local-linearization-ode' as const };
+    expect(sampleSync({ ...ode, target: diagonalMixture(12, 3) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...ode, target: diagonalMixture(8, 3) }).hessianRoute).toBe('dense');
   });
 
   it('bitwise identical for 1 and 2 threads and for split batches', () => {

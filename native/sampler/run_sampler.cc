@@ -130,10 +130,11 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     // auto: dense up to kDenseHessianMaxDim, except for targets whose cached ∇s is structured (smaller
-    // than d²/2, diagonal mixtures) from kCachedHessianMinDim on, where the cached route is faster.
+    // than d²/2, diagonal mixtures) from kCachedHessianMinDim(Ode) on, where the cached route is faster.
     const bool structured = target && target->hessianCacheSize() * 2 < d * d;
+    const size_t cachedFrom = s.scheme == Scheme::LocalLinearizationOde ? kCachedHessianMinDimOde : kCachedHessianMinDim;
     bool dense = s.hessian == HessianRoute::Dense ||
-                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= kCachedHessianMinDim));
+                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= cachedFrom));
     stats.dense = dense;
     // Native targets take the cached-product route unless dense; callbacks the lockstep Krylov route.
     using Route = LocalLinearizationStepper::Route;

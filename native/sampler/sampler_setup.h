@@ -51,8 +51,10 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
-// From this d on, auto takes the cached-product Krylov route for targets with a structured ∇s
-// summary (bench/local-linearization.ts measures the crossover: about d = 24 on the bench mixture).
-constexpr size_t kCachedHessianMinDim = 24;
+// From these d on, auto takes the cached-product Krylov route for targets with a structured ∇s
+// summary (bench/local-linearization.ts; crossovers measured on the bench mixture, one thread:
+// about d = 20 for the SDE, whose three noise vectors need runs of their own, d = 10–12 for the ODE).
+constexpr size_t kCachedHessianMinDim = 20;
+constexpr size_t kCachedHessianMinDimOde = 12;
 
 }  // namespace dw2
