@@ -105,6 +105,8 @@ describe('cached-product Krylov route against the dense route', () => {
     expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('dense');
     const ode = { ...o, sampler: 'local-linearization-ode' as const };
     expect(sampleSync({ ...ode, target: diagonalMixture(12, 3) }).hessianRoute).toBe('krylov');
+    // K = 8 components at d = 16: a summary of 1 + d + K d = 145 doubles, still smaller than ∇s (256).
+    expect(sampleSync({ ...ode, target: diagonalMixture(16, 8) }).hessianRoute).toBe('krylov');
     expect(sampleSync({ ...ode, target: diagonalMixture(8, 3) }).hessianRoute).toBe('dense');
   });
 

@@ -130,8 +130,8 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     // auto: dense up to kDenseHessianMaxDim, except for targets whose cached ∇s is structured (smaller
-    // than d²/2, diagonal mixtures) from kCachedHessianMinDim(Ode) on, where the cached route is faster.
-    const bool structured = target && target->hessianCacheSize() * 2 < d * d;
+    // than d², diagonal mixtures with K < d) from kCachedHessianMinDim(Ode) on, where the cached route is faster.
+    const bool structured = target && target->hessianCacheSize() < d * d;
     const size_t cachedFrom = s.scheme == Scheme::LocalLinearizationOde ? kCachedHessianMinDimOde : kCachedHessianMinDim;
     bool dense = s.hessian == HessianRoute::Dense ||
                  (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= cachedFrom));
