@@ -222,6 +222,39 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(xi_.data(), [=](double mu) { return noiseAt(mu, 2); });
 }
 
+// After the QR iterations of runs which[0..np): each run's function at its Ritz values (capped at
+// κ/h), the noise runs' from one call of the step's table, and setWeights.
+void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged,
+                                               const Kind* kinds, double h) const {
+  const double cap = s_.linearizationCap / h, sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double* ritz[5];
+  int ritzCount[5], offset[5], noiseCount = 0;
+  for (int p = 0; p < np; ++p) {
+    const int r = which[p];
+    ritz[r] = c.runs[r].ritzValues(qrConverged[p], &ritzCount[r]);
+    if (kinds[r] < NoiseW) continue;
+    offset[r] = noiseCount;
+    for (int l = 0; l < ritzCount[r]; ++l) c.mu[noiseCount + l] = std::min(ritz[r][l], cap);
+    noiseCount += ritzCount[r];
+  }
+  if (noiseCount > 0) noise_.evaluate(c.mu.data(), noiseCount, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
+  for (int p = 0; p < np; ++p) {
+    const int r = which[p];
+    double* w = c.weights.data() + static_cast<size_t>(r) * c.maxDim;
+    for (int l = 0; l < ritzCount[r]; ++l) {
+      const double mu = std::min(ritz[r][l], cap);
+      switch (kinds[r]) {
+        case Drift: w[l] = localLinearizationWeights(h, mu).drift; break;
+        case Curvature: w[l] = localLinearizationWeights(h, mu).curvature; break;
+        case NoiseW: w[l] = sqrtH * c.cW[offset[r] + l]; break;
+        case NoiseH: w[l] = sqrtH12 * c.cH[offset[r] + l]; break;
+        case NoiseRemainder: w[l] = c.sqrtRemainder[offset[r] + l]; break;
+      }
+    }
+    c.runs[r].setWeights(w);
+  }
+}
+
 // The five terms of row i (two for the ODE), each by its own adaptive Lanczos run on L = −f I + c g² ∇s
 // (adaptive_lanczos.h). The runs go in lockstep from one checkpoint dimension to the next, so that
 // their small eigenproblems are solved together (tridiagonalQr interleaves them) and the noise
@@ -231,14 +264,12 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
 // top bit set when a run stopped at krylovDim short of the tolerance.
 uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h) {
   const size_t d = s_.d, o = i * d;
-  const double f = f_, cg2 = c_ * g2_, cap = s_.linearizationCap / h, tol = s_.krylovTolerance;
-  const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double f = f_, cg2 = c_ * g2_, tol = s_.krylovTolerance;
   const double* cache = cache_.data() + i * cacheSize_;
   auto apply = [&](const double* in, double* out) {
     model.cachedHvp(cache, in, out);
     for (size_t r = 0; r < d; ++r) out[r] = cg2 * out[r] - f * in[r];
   };
-  enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
   // The order fixes the scales: run 0 (b) alone, run 1 (z_W; M for the ODE) against run 0, the rest against both.
   const int count = ode_ ? 2 : 5;
   const Kind kinds[5] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
@@ -264,33 +295,8 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
     if (np == 0) break;
     bool qrConverged[5];
     tridiagonalQr(problems, np, qrConverged);
-    const double* ritz[5];
-    int ritzCount[5], offset[5], noiseCount = 0;
-    for (int p = 0; p < np; ++p) {
-      const int r = which[p];
-      ritz[r] = c.runs[r].ritzValues(qrConverged[p], &ritzCount[r]);
-      if (kinds[r] < NoiseW) continue;
-      offset[r] = noiseCount;
-      for (int l = 0; l < ritzCount[r]; ++l) c.mu[noiseCount + l] = std::min(ritz[r][l], cap);
-      noiseCount += ritzCount[r];
-    }
-    if (noiseCount > 0) noise_.evaluate(c.mu.data(), noiseCount, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
-    for (int p = 0; p < np; ++p) {
-      const int r = which[p];
-      double* w = c.weights.data() + static_cast<size_t>(r) * c.maxDim;
-      for (int l = 0; l < ritzCount[r]; ++l) {
-        const double mu = std::min(ritz[r][l], cap);
-        switch (kinds[r]) {
-          case Drift: w[l] = localLinearizationWeights(h, mu).drift; break;
-          case Curvature: w[l] = localLinearizationWeights(h, mu).curvature; break;
-          case NoiseW: w[l] = sqrtH * c.cW[offset[r] + l]; break;
-          case NoiseH: w[l] = sqrtH12 * c.cH[offset[r] + l]; break;
-          case NoiseRemainder: w[l] = c.sqrtRemainder[offset[r] + l]; break;
-        }
-      }
-      c.runs[r].setWeights(w);
-      norms[r] = c.runs[r].norm();
-    }
+    setRitzWeights(c, which, np, qrConverged, kinds, h);
+    for (int p = 0; p < np; ++p) norms[which[p]] = c.runs[which[p]].norm();
     for (int p = 0; p < np; ++p) {
       const int r = which[p];
       const double scale = r == 0 ? 0.0 : r == 1 ? norms[0] : norms[0] + norms[1];

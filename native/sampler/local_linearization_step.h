@@ -57,8 +57,11 @@ class LocalLinearizationStepper {
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
   void cachedBlock(const LocalModel& model, double h, size_t first, size_t count);
   struct CachedScratch;
+  // What each Lanczos run of the cached route applies to its vector.
+  enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
   // Row i of the block (particle row `particle` of the run) on the cached route: out_ = x + the five terms.
   uint64_t cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h);
+  void setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged, const Kind* kinds, double h) const;
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
