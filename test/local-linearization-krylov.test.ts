@@ -5,7 +5,7 @@
  * - Against the dense route (an exact eigendecomposition, an independent algorithm) on mixtures with
  *   diagonal and full covariances, vp and ou, SDE and ODE, per-step and path noise: the same samples
  *   to 1e-8 of their scale at the default tolerance 1e-10; likewise for a Gaussian and an empirical
- *   target, whose summary is the dense ∇s.
+ *   target, whose summary is the dense ∇s; and the stabilized variant on stiff 4-step runs.
  * - The tolerance is live: a loose one gives visibly different samples, still within its scale.
  * - Runs cut at krylovDim are reported; 'auto' takes the route for diagonal mixtures from d = 20 (ODE: 12).
  * - Bitwise reproducible for 1 and 2 threads and for split batches.
@@ -66,6 +66,17 @@ describe('cached-product Krylov route against the dense route', () => {
       });
     }
   }
+
+  it('stabilized (κ = 0.5), 4 steps to t_end 1e-3 (stiff hL): the same samples as the dense route', () => {
+    for (const sampler of ['local-linearization', 'local-linearization-ode'] as const) {
+      const o = { target: diagonalMixture(10, 4), process: 'vp' as const, sampler, steps: 4, n: 200, seed: 1, stabilize: true, tEnd: 1e-3 };
+      const dense = sampleSync({ ...o, hessian: 'dense' });
+      const krylov = sampleSync({ ...o, hessian: 'krylov' });
+      expect(dense.diverged).toBeNull();
+      const scale = Math.max(1, maxAbs(dense.samples.data));
+      expect(maxAbsDiff(dense.samples.data, krylov.samples.data) / scale, sampler).toBeLessThan(1e-8);
+    }
+  });
 
   it('targets whose summary is ∇s itself (Gaussian, empirical): the same samples as the dense route', () => {
     const gauss = gaussianTarget({ mean: [0.3, -1, 0.5, 2, 0], variances: [0.05, 0.4, 1, 2, 0.2] });
