@@ -1,16 +1,16 @@
 /**
  * Local linearization, the numbers a user weighs (issue 13):
  * 1. Cost of one step relative to an Euler–Maruyama step on the bench mixture (bench/mixture-fixture.ts,
- *    K = 8 diagonal components) at d = 2, 16, 64, dense and Krylov routes, plain and stabilized, and the
- *    ODE variant (dense; no noise, so the difference to the SDE is the noise's share); one thread, process
- *    CPU time, best of 5 (robust on a shared machine).
+ *    K = 8 diagonal components) at d = 2, 16, 64: the dense route (plain and stabilized) and the
+ *    cached-product Krylov route (default tolerance 1e-10), SDE and ODE variants (the ODE has no noise,
+ *    so the difference is the noise's share); one thread, process CPU time, best of 5 (robust on a
+ *    shared machine).
  * 2. Time to reach a given W2 on a Gaussian (d = 16, spectrum 0.05…2, vp, t_end 10⁻³, exact prior):
  *    the fewest steps N (on a grid of ratio 2^{1/4}) whose exact `discretization` W2 (Gaussian analysis)
  *    is at most ε, times the measured CPU time per particle-step of the native sampler on the same
  *    target. For euler-maruyama, heun, exponential, local-linearization and local-linearization-ode.
- * The coupled W2 on the mixture (sampler and reference driven by the same Brownian path) needs the
- * path-noise source of issue 14; until then the mixture's W2 is limited by the sampling floor
- * (docs/sampling.md) and is not used for a time-to-accuracy figure.
+ * 3. Time to reach a coupled W2 bound on the bench mixture (d = 16): sampler and a fine reference on the
+ *    same Brownian path (`noise: 'path'`), RMS distance ≤ ε, CPU time of that run (coupledTimeToAccuracy).
  */
 import { analyzeGaussianSync, gaussianTarget, gmmTarget, sampleSync, setThreads, type SamplerName, type TargetSpec } from '../lib/index.js';
 import { benchMixture } from './mixture-fixture.js';
@@ -45,8 +45,8 @@ function costPerStep(): void {
     };
     console.log(
       `d = ${String(d).padStart(2)}: dense ${cell('dense')}, dense stabilized ${cell('dense', true)}, ` +
-        `ode dense ${cell('dense', false, 'local-linearization-ode')}, krylov ${cell('krylov')} ` +
-        `(euler-maruyama ${(em * 1e9).toFixed(0)} ns per particle-step)`,
+        `ode dense ${cell('dense', false, 'local-linearization-ode')}, krylov ${cell('krylov')}, ` +
+        `ode krylov ${cell('krylov', false, 'local-linearization-ode')} (euler-maruyama ${(em * 1e9).toFixed(0)} ns per particle-step)`,
     );
   }
 }
@@ -80,7 +80,77 @@ function timeToAccuracy(): void {
   for (const r of [head, ...rows]) console.log(r.map((c, j) => c.padEnd(widths[j]!)).join(' | '));
 }
 
+/** One run's samples and its CPU seconds per particle (one thread). */
+function timedRun(o: Parameters<typeof sampleSync>[0]): { samples: Float64Array; seconds: number; diverged: boolean } {
+  setThreads(1);
+  try {
+    const c0 = process.cpuUsage();
+    const r = sampleSync(o);
+    const c = process.cpuUsage(c0);
+    return { samples: r.samples.data as Float64Array, seconds: (c.user + c.system) / 1e6 / o.n, diverged: r.diverged !== null };
+  } catch (e) {
+    if ((e as Error).name === 'DivergedError') return { samples: new Float64Array(0), seconds: Infinity, diverged: true };
+    throw e;
+  }
+}
+
+function rmsDistance(a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s / n);
+}
+
+/**
+ * Time to reach a coupled W2 bound on the bench mixture (d = 16, K = 8, vp, t_end 10⁻³): every sampler
+ * runs with path noise (`noise: 'path'`) on 2, 4, …, 512 steps from the same x_T, and its RMS distance to
+ * a fine reference on the same Brownian path — local linearization at 2048 steps for the SDE samplers,
+ * rk4 at 2048 for the ODE ones — bounds W2 from above (lib/coupled.ts) with no sampling floor. Reported:
+ * the fewest steps whose distance is ≤ ε and the CPU time per particle of that run (one thread).
+ */
+function coupledTimeToAccuracy(): void {
+  const d = 16;
+  const n = 400;
+  const target = gmmTarget(benchMixture(d));
+  const base = { target, n, seed: 11, tEnd: 1e-3, noise: 'path' as const };
+  const sde = timedRun({ ...base, sampler: 'local-linearization', steps: 2048 }).samples;
+  const ode = timedRun({ ...base, sampler: 'rk4', steps: 2048 }).samples;
+  const rows: { name: string; sampler: SamplerName; stabilize?: boolean; ode: boolean }[] = [
+    { name: 'euler-maruyama', sampler: 'euler-maruyama', ode: false },
+    { name: 'exponential', sampler: 'exponential', ode: false },
+    { name: 'local-linearization (κ = 0.5)', sampler: 'local-linearization', stabilize: true, ode: false },
+    { name: 'heun', sampler: 'heun', ode: true },
+    { name: 'local-linearization-ode', sampler: 'local-linearization-ode', ode: true },
+  ];
+  const targets = [1e-1, 3e-2, 1e-2];
+  console.log(`\ntime to reach a coupled W2 bound ≤ ε (mixture d = ${d}, K = 8, vp, t_end 1e-3, n = ${n}, path noise; CPU time per particle, one thread)`);
+  const table: string[][] = [];
+  // Each row against the first row of its kind: euler-maruyama (SDE), heun (ODE).
+  const baseline: Record<string, Record<number, number>> = { sde: {}, ode: {} };
+  for (const r of rows) {
+    const best = baseline[r.ode ? 'ode' : 'sde']!;
+    const first = r.sampler === (r.ode ? 'heun' : 'euler-maruyama');
+    const found: (string | undefined)[] = targets.map(() => undefined);
+    for (let steps = 2; steps <= 512 && found.some((f) => f === undefined); steps *= 2) {
+      const run = timedRun({ ...base, sampler: r.sampler, steps, ...(r.stabilize ? { stabilize: true } : {}) });
+      if (run.diverged) continue;
+      const distance = rmsDistance(run.samples, r.ode ? ode : sde, n);
+      targets.forEach((eps, j) => {
+        if (found[j] !== undefined || distance > eps) return;
+        if (first) best[eps] = run.seconds;
+        const vs = best[eps] ? ` (${(run.seconds / best[eps]!).toFixed(2)}× ${r.ode ? 'heun' : 'EM'})` : '';
+        found[j] = `${steps} steps, ${(run.seconds * 1e6).toFixed(1)} µs${vs}`;
+      });
+    }
+    table.push([r.name, ...found.map((f) => f ?? '> 512 steps')]);
+  }
+  const head = ['sampler', ...targets.map((e) => `ε = ${e}`)];
+  const widths = head.map((h, j) => Math.max(h.length, ...table.map((r) => r[j]!.length)));
+  for (const r of [head, ...table]) console.log(r.map((c, j) => c.padEnd(widths[j]!)).join(' | '));
+  console.log('(ODE samplers against the ODE reference, SDE samplers against the SDE reference: each its own pathwise limit.)');
+}
+
 export async function main(): Promise<void> {
   costPerStep();
   timeToAccuracy();
+  coupledTimeToAccuracy();
 }

@@ -118,10 +118,23 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   dtype?: DType;
   /** Grid indices (0 = the start, steps = the end) whose states to return. */
   trajectory?: readonly number[];
-  /** Local linearization: eigendecomposition ('dense'), Lanczos ('krylov'), or dense for d ≤ 64 ('auto', default). */
+  /**
+   * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
+   * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
+   * except Krylov for targets with structured Hessians (diagonal-covariance mixtures) from d = 20
+   * (SDE) or d = 12 (ODE) on.
+   */
   hessian?: HessianRoute;
-  /** Lanczos iterations for the Krylov route (default 30, capped at d). */
+  /**
+   * Krylov route: Lanczos iterations (default 30, capped at d). With a native target this is the
+   * largest dimension of each adaptive Lanczos run; with a callback score, the fixed dimension.
+   */
   krylovDim?: number;
+  /**
+   * Krylov route with a native target: each Lanczos run stops once two successive approximations
+   * agree to this relative tolerance (default 1e-10; docs/sampling.md states the bound).
+   */
+  krylovTolerance?: number;
   /**
    * Local linearization, stabilized variant (an extension of spec §6, see docs/sampling.md): every
    * matrix function of hL sees its eigenvalues capped at κ, so a repelling direction grows by at
@@ -156,6 +169,11 @@ export interface SampleResult {
   fallbackSteps: number;
   /** The route local linearization took, null for other schemes. */
   hessianRoute: 'dense' | 'krylov' | null;
+  /**
+   * Krylov route with a native target: Lanczos runs that reached krylovDim before their error
+   * estimate met krylovTolerance (0 when every run converged; raise krylovDim if not).
+   */
+  krylovUnconverged: number;
   /** States at the requested trajectory indices (same order). */
   trajectory: NDArray[];
   trajectorySteps: number[];
@@ -202,6 +220,7 @@ interface NativeSamplerOptions {
   trajectory?: number[];
   hessian: HessianRoute;
   krylovDim: number;
+  krylovTolerance?: number;
   linearizationCap?: number;
 }
 
@@ -213,6 +232,7 @@ interface NativeSamplerResult {
   jacobians: number;
   fallbackSteps: number;
   hessianRoute: 'dense' | 'krylov' | null;
+  krylovUnconverged?: number;
   trajectory: FloatArray[];
   seconds: number;
   accepted?: number;
@@ -381,6 +401,9 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const hessian = requireOneOf(o.hessian ?? 'auto', 'hessian', ['auto', 'dense', 'krylov'] as const);
   const noise = requireOneOf(o.noise ?? 'step', 'noise', ['step', 'path'] as const);
   const krylovDim = requireInteger(o.krylovDim ?? 30, 'krylovDim', 1, 10000);
+  const krylovTolerance = o.krylovTolerance === undefined ? undefined : requireFiniteNumber(o.krylovTolerance, 'krylovTolerance');
+  if (krylovTolerance !== undefined && !(krylovTolerance > 0 && krylovTolerance < 1))
+    throw new InvalidArgumentError(`krylovTolerance must be in (0, 1), got ${krylovTolerance}`);
   let linearizationCap: number | undefined;
   if (o.stabilize !== undefined && o.stabilize !== false) {
     if (!info.usesHessian) throw new InvalidArgumentError(`stabilize applies to the local-linearization samplers only, not '${sampler}'`);
@@ -436,6 +459,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   // Start.
   const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
+  if (krylovTolerance !== undefined) out.krylovTolerance = krylovTolerance;
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');
@@ -510,6 +534,7 @@ function finish(r: NativeSamplerResult, o: NativeSamplerOptions, trajectory: num
     jacobians: r.jacobians,
     fallbackSteps: r.fallbackSteps,
     hessianRoute: r.hessianRoute,
+    krylovUnconverged: r.krylovUnconverged ?? 0,
     trajectory: r.trajectory.map((a) => ndarray(a, [o.n, o.d])),
     trajectorySteps: trajectory,
     seconds: r.seconds,

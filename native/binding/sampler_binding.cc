@@ -95,6 +95,8 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   else if (hessian == "krylov") s.hessian = HessianRoute::Krylov;
   else fail(ErrorCode::InvalidArgument, "hessian must be 'auto', 'dense' or 'krylov', got '" + hessian + "'");
   s.krylovDim = static_cast<int>(integerField(o, "krylovDim", 30, 1, 10000));
+  s.krylovTolerance = numberField(o, "krylovTolerance", 1e-10);
+  if (!(s.krylovTolerance > 0 && s.krylovTolerance < 1)) fail(ErrorCode::InvalidArgument, "krylovTolerance must be in (0, 1)");
   if (has(o, "linearizationCap")) {
     s.linearizationCap = numberField(o, "linearizationCap", HUGE_VAL);
     if (!(s.linearizationCap >= 0)) fail(ErrorCode::InvalidArgument, "stabilize (the cap κ on hμ) must be >= 0");
@@ -217,6 +219,7 @@ class SamplerRun {
     r.Set("nfe", Napi::Number::New(env, double(stats_.nfe)));
     r.Set("hvps", Napi::Number::New(env, double(stats_.hvps)));
     r.Set("jacobians", Napi::Number::New(env, double(stats_.jacobians)));
+    r.Set("krylovUnconverged", Napi::Number::New(env, double(stats_.krylovUnconverged)));
     r.Set("fallbackSteps", Napi::Number::New(env, stats_.fallbackSteps));
     r.Set("hessianRoute", schemeInfo(call_.setup.scheme).usesHessian ? Napi::Value(Napi::String::New(env, stats_.dense ? "dense" : "krylov")) : env.Null());
     if (stats_.divergedParticles) {

@@ -13,6 +13,15 @@
 // step's LocalLinearizationNoiseTable (same quadrature, nodes built once per step). Native targets
 // give s, ∂_t s, Δs and ∇s in one pass (Target::localDerivatives); the dense route runs the QR
 // iterations of kDenseGroup particles interleaved. Neither grouping changes a particle's bits.
+// Cached-product route (native targets, LocalModel::hessianCacheSize() > 0): the target leaves a
+// per-particle summary of ∇s (diagonal mixtures: diagonal + rank K) so that one product with L
+// costs O(K d) and no score work; each of the step's vectors then gets its own adaptive Lanczos
+// run (adaptive_lanczos.h), particle by particle, to the relative tolerance s.krylovTolerance:
+// the drift term h φ₁(hL) b within tol of its own norm, c_W √h z_W (M's term for the ODE) within
+// tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
+// norms of the first two added up. The five runs of a particle go in lockstep (cachedRow); each
+// run's first checkpoint is the dimension it needed at the particle's previous step: per-particle
+// state, so results stay independent of threads and batch splits.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
@@ -33,7 +42,10 @@ constexpr uint32_t kNoiseStageW = 0, kNoiseStageH = 1, kNoiseStageRemainder = 2;
 class LocalLinearizationStepper {
  public:
   // Allocates every buffer the steps need.
-  LocalLinearizationStepper(const SamplerSetup& s, bool dense, int threads);
+  enum class Route { Dense, Krylov, Cached };
+  // cacheSize: LocalModel::hessianCacheSize() of the model the cached route will be given.
+  LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize = 0);
+  ~LocalLinearizationStepper();
   template <class T>
   void step(LocalModel& model, int k, T* x, SamplerStats& stats);
   size_t blockRows() const { return rows_; }
@@ -43,9 +55,21 @@ class LocalLinearizationStepper {
   // jac_ holds ∇s of the block (from derivativesAndJacobians).
   void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  void cachedBlock(const LocalModel& model, double h, size_t first, size_t count);
+  struct CachedScratch;
+  // What each Lanczos run of the cached route applies to its vector.
+  enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
+  // Row i of the block (particle row `particle` of the run) on the cached route: out_ = x + the five terms.
+  uint64_t cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h);
+  void setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged, const Kind* kinds, double h) const;
   const SamplerSetup& s_;
-  bool dense_, ode_;
+  bool dense_, cached_, ode_;
+  std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
+  std::vector<int> firstCheck_;  // cached route, 5 per particle: each run's first checkpoint (its dimension last step)
+  std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
+  uint64_t cachedProducts_ = 0, unconverged_ = 0;
   int threads_;
+  size_t cacheSize_ = 0;
   size_t rows_;  // rows per block
   double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
@@ -73,5 +97,7 @@ class LocalLinearizationStepper {
 
 // Rows per block so that a block's buffers stay near 32 MB.
 size_t localLinearizationBlockRows(size_t n, size_t d, bool dense, int krylovDim);
+// Block rows of the cached route (cacheSize doubles per row besides the step's vectors).
+size_t localLinearizationCachedBlockRows(size_t n, size_t d, size_t cacheSize);
 
 }  // namespace dw2

@@ -23,6 +23,13 @@ class LocalModel {
   }
   // (∇s) v per row.
   virtual void hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) = 0;
+  // Cached-product route (native targets): derivatives() plus, per row, a summary of ∇s
+  // (hessianCacheSize() doubles) from which cachedHvp gives (∇s) v with no further score work.
+  // hessianCacheSize() = 0: not offered.
+  virtual size_t hessianCacheSize() const { return 0; }
+  virtual void derivativesAndCache(double, size_t, size_t, const double*, double*, double*, double*, double*) {}
+  // out = (∇s) v for one row's cache; thread-safe.
+  virtual void cachedHvp(const double*, const double*, double*) const {}
   // Per-particle work so far: score evaluations, Hessian-vector products, Jacobians.
   uint64_t nfe = 0, hvpCount = 0, jacobianCount = 0;
 };

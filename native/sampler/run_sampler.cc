@@ -148,9 +148,17 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<ChunkedTiledRun<T>> tiled;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
-    bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim);
+    // auto: dense up to kDenseHessianMaxDim, except for targets whose cached ∇s is structured (smaller
+    // than d², diagonal mixtures with K < d) from kCachedHessianMinDim(Ode) on, where the cached route is faster.
+    const bool structured = target && target->hessianCacheSize() < d * d;
+    const size_t cachedFrom = s.scheme->ode ? kCachedHessianMinDimOde : kCachedHessianMinDim;
+    bool dense = s.hessian == HessianRoute::Dense ||
+                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= cachedFrom));
     stats.dense = dense;
-    ll = std::make_unique<LocalLinearizationStepper>(s, dense, llThreads);
+    // Native targets take the cached-product route unless dense; callbacks the lockstep Krylov route.
+    using Route = LocalLinearizationStepper::Route;
+    const Route route = dense ? Route::Dense : target ? Route::Cached : Route::Krylov;
+    ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0);
     if (target) model = std::make_unique<TargetLocalModel>(*target, s.process, d, llThreads);
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {

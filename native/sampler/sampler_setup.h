@@ -27,7 +27,8 @@ struct SamplerSetup {
   size_t n = 0, d = 0;
   bool scoreDefinedAtZero = true;
   HessianRoute hessian = HessianRoute::Auto;
-  int krylovDim = 30;          // Lanczos iterations (capped at d)
+  int krylovDim = 30;          // Lanczos iterations (capped at d); the cached route's largest dimension
+  double krylovTolerance = 1e-10;  // cached route: relative tolerance of each Lanczos run (local_linearization_step.h)
   // Local linearization, stabilized variant: the matrix functions see min(μ, cap/h) for each
   // eigenvalue μ of L (local_linearization_step.h); +∞ = the plain scheme of spec §6.
   double linearizationCap = HUGE_VAL;
@@ -40,6 +41,7 @@ struct SamplerStats {
   uint64_t jacobians = 0;   // full Jacobians ∇s per particle (dense route, native targets)
   int fallbackSteps = 0;    // steps reduced to their first stage at t = 0
   bool dense = false;       // local linearization: the dense route was used
+  uint64_t krylovUnconverged = 0;  // cached route: Lanczos runs stopped at krylovDim before meeting the tolerance
   // dpm-adaptive: attempted steps accepted / rejected, and the accepted grid (T … t_end)
   uint64_t accepted = 0, rejected = 0;
   std::vector<double> acceptedGrid;
@@ -49,5 +51,10 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
+// From these d on, auto takes the cached-product Krylov route for targets with a structured ∇s
+// summary (bench/local-linearization.ts; crossovers measured on the bench mixture, one thread:
+// about d = 20 for the SDE, whose three noise vectors need runs of their own, d = 10–12 for the ODE).
+constexpr size_t kCachedHessianMinDim = 20;
+constexpr size_t kCachedHessianMinDimOde = 12;
 
 }  // namespace dw2

@@ -32,6 +32,21 @@ void TargetLocalModel::derivativesAndJacobians(double t, size_t, size_t count, c
   jacobianCount += 1;
 }
 
+void TargetLocalModel::derivativesAndCache(double t, size_t, size_t count, const double* x, double* s, double* dsdt,
+                                           double* laplacian, double* cache) {
+  const size_t d = d_, c = target_.hessianCacheSize();
+#pragma omp parallel num_threads(threads_)
+  {
+    double* w = scratch(omp_get_thread_num());
+#pragma omp for schedule(static)
+    for (long long i = 0; i < static_cast<long long>(count); ++i) {
+      const size_t o = static_cast<size_t>(i) * d;
+      target_.localDerivativesCached(p_, t, x + o, s + o, dsdt + o, laplacian + o, cache + static_cast<size_t>(i) * c, w);
+    }
+  }
+  nfe += 1;
+}
+
 void TargetLocalModel::jacobians(double t, size_t, size_t count, const double* x, double* jacobian) {
   const size_t d = d_;
 #pragma omp parallel num_threads(threads_)

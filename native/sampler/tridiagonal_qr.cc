@@ -127,6 +127,7 @@ void tridiagonalQr(const QrProblem* problems, int count, bool* converged) {
   }
   if (m == 5) interleaved<5>(chases, count, converged);
   else if (m == 2) interleaved<2>(chases, count, converged);
+  else if (m == 1) interleaved<1>(chases, count, converged);
   else interleaved<0>(chases, count, converged);
 }
 

@@ -9,15 +9,22 @@ namespace dw2 {
 namespace {
 
 // Σ over nodes in localLinearizationNoise's order, vectorized across the n eigenvalues.
-DW2_SIMD_CLONES void groupKernel(int nodes, const double* tau, const double* u, const double* w, const double* ell, double h,
-                                 const double* mu, int n, double* cW, double* cH, double* rem, double* k) {
+// The buffers never alias (__restrict lets the exponentials vectorize across eigenvalues).
+DW2_SIMD_CLONES void groupKernel(int nodes, const double* __restrict tau, const double* __restrict u, const double* __restrict w,
+                                 const double* __restrict ell, double h, const double* __restrict mu, int n, double* __restrict cW,
+                                 double* __restrict cH, double* __restrict rem, double* __restrict k) {
+  // Vectorized across the 8 or 16 nodes (a step's Ritz values are often fewer than a vector's lanes).
+  for (int e = 0; e < n; ++e) {
+    double ke[16];
+    const double m = mu[e];
+#pragma omp simd
+    for (int i = 0; i < 16; ++i) ke[i] = deterministicExp(m * tau[i]) * u[i];
+    for (int i = 0; i < nodes; ++i) k[static_cast<size_t>(i) * n + e] = ke[i];
+  }
   for (int e = 0; e < n; ++e) cW[e] = 0.0;
   for (int i = 0; i < nodes; ++i) {
-    double* ki = k + static_cast<size_t>(i) * n;
-    for (int e = 0; e < n; ++e) {
-      ki[e] = deterministicExp(mu[e] * tau[i]) * u[i];
-      cW[e] += w[i] * ki[e];
-    }
+    const double* __restrict ki = k + static_cast<size_t>(i) * n;
+    for (int e = 0; e < n; ++e) cW[e] += w[i] * ki[e];
   }
   for (int e = 0; e < n; ++e) {
     cW[e] = cW[e] / h;

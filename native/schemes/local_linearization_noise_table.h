@@ -34,7 +34,7 @@ class LocalLinearizationNoiseTable {
   // The one-panel rules: 16 nodes, and 8 where localLinearizationNoise takes 8 ("mild").
   struct Rule {
     int nodes = 0;  // 0 when g ≡ 0 on the step
-    double tau[kNodes], u[kNodes], w[kNodes], ell[kNodes];  // h − r_i, √(a + b r_i), weight, ½ − r_i/h
+    double tau[kNodes] = {}, u[kNodes] = {}, w[kNodes] = {}, ell[kNodes] = {};  // h − r_i, √(a + b r_i), weight, ½ − r_i/h
   };
   void group(const Rule& rule, const double* mu, int n, double* cW, double* cH, double* rem, double* k) const;
   double h_ = 0, a_ = 0, b_ = 0, mildLimit_ = 0;  // mild: |μ| h (1 + 3ρ) ≤ 1

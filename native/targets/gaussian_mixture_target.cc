@@ -158,6 +158,46 @@ class GaussianMixtureTarget final : public Target {
     for (size_t i = 0; i < dim(); ++i) s[i] = w.s[i];
   }
 
+  // Diagonal covariances: ∇s = D + Σ_k u_k u_kᵀ with D = Σ r_k H_k diagonal and u_k = √r_k e_k, kept as
+  // [count of r_k > 0, D (d), u_k (K·d)]; a product then costs (2K + 1) d. Full covariances: ∇s itself.
+  size_t hessianCacheSize() const override { return g_.diagonal() ? 1 + dim() + K() * dim() : Target::hessianCacheSize(); }
+
+  void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
+                              double* cache, double* scratch) const override {
+    if (!g_.diagonal()) return localDerivatives(p, t, x, s, dsdt, laplacian, cache, scratch);
+    localDerivatives(p, t, x, s, dsdt, laplacian, nullptr, scratch);
+    const size_t d = dim();
+    Work w = layout(scratch);
+    const MarginalScales m(p, t);
+    const double* inverseEll = g_.timeConstants(m, scratch + workSize()).inverseEll;
+    double* D = cache + 1;
+    double* u = D + d;
+    for (size_t j = 0; j < d; ++j) D[j] = 0.0;
+    size_t active = 0;
+    for (size_t k = 0; k < K(); ++k) {
+      const double r = w.r[k];
+      if (r == 0) continue;
+      for (size_t j = 0; j < d; ++j) D[j] -= r * inverseEll[k * d + j];
+      const double root = std::sqrt(r);
+      const double* sk = w.sk + k * d;
+      for (size_t j = 0; j < d; ++j) u[active * d + j] = root * (sk[j] - w.s[j]);
+      ++active;
+    }
+    cache[0] = static_cast<double>(active);
+  }
+
+  void cachedHessianProduct(const double* cache, const double* v, double* out) const override {
+    if (!g_.diagonal()) return Target::cachedHessianProduct(cache, v, out);
+    const size_t d = dim(), active = static_cast<size_t>(cache[0]);
+    const double* D = cache + 1;
+    const double* u = D + d;
+    for (size_t j = 0; j < d; ++j) out[j] = D[j] * v[j];
+    for (size_t k = 0; k < active; ++k) {
+      const double c = dotProduct(u + k * d, v, d);
+      for (size_t j = 0; j < d; ++j) out[j] += c * u[k * d + j];
+    }
+  }
+
   void sampleMarginal(const Process& p, double t, uint64_t seed, uint64_t particle, double* x, double* scratch) const override {
     const size_t d = dim();
     double *z = scratch, *tmp = scratch + d;

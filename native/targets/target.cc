@@ -15,4 +15,14 @@ void Target::localDerivatives(const Process& p, double t, const double* x, doubl
   scoreLaplacian(p, t, x, laplacian, scratch);
 }
 
+// out = J v with the cached J = ∇s (row-major).
+void Target::cachedHessianProduct(const double* cache, const double* v, double* out) const {
+  const size_t d = dim();
+  for (size_t r = 0; r < d; ++r) {
+    double sum = 0.0;
+    for (size_t q = 0; q < d; ++q) sum += cache[r * d + q] * v[q];
+    out[r] = sum;
+  }
+}
+
 }  // namespace dw2

@@ -41,6 +41,16 @@ class Target {
   // mixtures override it with one pass over the components (their shared work done once).
   virtual void localDerivatives(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
                                 double* jacobian, double* scratch) const;
+  // The fast (cached-product) route of local linearization: localDerivatives without the Jacobian,
+  // plus a summary of ∇s at x in `cache` (hessianCacheSize() doubles) from which
+  // cachedHessianProduct gives (∇s) v with no further score work. Default: the cache is ∇s
+  // itself (d × d) and a product costs d²; diagonal mixtures keep diag + rank K (O(K d)).
+  virtual size_t hessianCacheSize() const { return dim() * dim(); }
+  virtual void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
+                                      double* cache, double* scratch) const {
+    localDerivatives(p, t, x, s, dsdt, laplacian, cache, scratch);
+  }
+  virtual void cachedHessianProduct(const double* cache, const double* v, double* out) const;
 
   // An exact draw from p_t for `particle`, a pure function of (seed, particle, t): noise
   // from the Philox generator with step = kMarginalStep and stages ≥ kMarginalStage.
