@@ -5,9 +5,8 @@
 #include <string>
 #include <thread>
 #include "core/errors.h"
+#include "random/brownian_lanes.h"
 #include "random/philox_lanes.h"
-#include "random/philox_normal.h"
-#include "runtime/simd.h"
 
 namespace dw2 {
 
@@ -15,25 +14,6 @@ namespace {
 
 constexpr int kDepth = kBrownianPathDepth;
 constexpr size_t kGroup = kPhiloxLanes;  // particles per lane group
-
-inline double pieceIntegral(double w, double h, double len) { return len * (h + 0.5 * w); }
-
-// A node's two normals for a whole group (16 consecutive particles × d coordinates, lane
-// j·16 + i): one vectorized Philox call per coordinate, Box–Muller vectorized over the 16
-// particles — the numbers of pathNodeNormals(seed, particle0 + i, j, node, stage).
-DW2_SIMD_CLONES void groupNormals(uint64_t seed, uint64_t particle0, size_t d, uint32_t node, uint32_t stage, double* z1, double* z2) {
-  uint32_t words[4][kGroup];
-  for (size_t j = 0; j < d; ++j) {
-    philoxLanes(seed, static_cast<uint32_t>(j), particle0, node, stage, words);
-    double* a = z1 + j * kGroup;
-    double* b = z2 + j * kGroup;
-    for (size_t i = 0; i < kGroup; ++i) {
-      const NormalPair z = normalPairFromWords(words[0][i], words[1][i], words[2][i], words[3][i]);
-      a[i] = z.first;
-      b[i] = z.second;
-    }
-  }
-}
 
 // The frontier's shape (no values): pending levels, whether a head is in front of them, and
 // where the first pending node starts (leaf units).
@@ -162,7 +142,7 @@ void BrownianWalker::drawRoot() {
   const double r = std::sqrt(path_.span);
   std::vector<double> z1(groupLanes_), z2(groupLanes_);
   for (size_t g0 = 0; g0 < lanes_; g0 += groupLanes_) {
-    groupNormals(path_.seed, first_ + g0 / d_, d_, 1u, kBrownianPathRootStage, z1.data(), z2.data());
+    groupNodeNormals(path_.seed, first_ + g0 / d_, d_, 1u, kBrownianPathRootStage, z1.data(), z2.data());
     for (size_t q = 0; q < groupLanes_; ++q) {
       pendW_[g0 + q] = r * z1[q];
       pendH_[g0 + q] = r * 0.28867513459481288225 * z2[q];  // √(span/12)
@@ -206,10 +186,10 @@ namespace {
 
 struct LaneScratch {
   std::vector<double> buffer;
-  double *curW, *curH, *segW, *segJ, *z1, *z2;
-  explicit LaneScratch(size_t n) : buffer(6 * n) {
+  double *curW, *curH, *aW, *aH, *bW, *bH, *segW, *segJ, *z1, *z2;
+  explicit LaneScratch(size_t n) : buffer(10 * n) {
     double* p = buffer.data();
-    for (double** v : {&curW, &curH, &segW, &segJ, &z1, &z2}) {
+    for (double** v : {&curW, &curH, &aW, &aH, &bW, &bH, &segW, &segJ, &z1, &z2}) {
       *v = p;
       p += n;
     }
@@ -219,118 +199,72 @@ struct LaneScratch {
 LaneScratch& laneScratch(size_t n) {
   thread_local std::vector<std::unique_ptr<LaneScratch>> cache;  // one per size seen by this thread
   for (auto& s : cache)
-    if (s->buffer.size() == 6 * n) return *s;
+    if (s->buffer.size() == 10 * n) return *s;
   cache.push_back(std::make_unique<LaneScratch>(n));
   return *cache.back();
 }
 
-// head ← piece ⊕ head (the piece lies just left of the head; headLen = 0: the head was empty).
-inline void joinHead(double w, double h, double len, double headLen, double& headW, double& headJ) {
-  const double J = pieceIntegral(w, h, len);
-  if (headLen == 0) {
-    headW = w;
-    headJ = J;
-  } else {
-    headJ = J + headJ + headLen * w;
-    headW = w + headW;
-  }
-}
-
 }  // namespace
 
-// Runs one interval's moves over a group's lanes: cur = the node being descended, seg = the
-// interval so far as (W, ∫(W_u − W_a) du), appended to piece by piece (J = J₁ + J₂ + len₂·W₁).
+// Runs one interval's moves over a group's lanes (random/brownian_lanes.h): cur = the node being
+// descended, seg = the interval so far as (W, J), appended to piece by piece.
 void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0, uint64_t particle0) {
-  const size_t d = d_, lanes = groupLanes_;
-  LaneScratch& s = laneScratch(lanes);
-  double *curW = s.curW, *curH = s.curH, *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
+  const size_t d = d_, n = groupLanes_;
+  LaneScratch& s = laneScratch(n);
+  double *curW = s.curW, *curH = s.curH, *aW = s.aW, *aH = s.aH, *bW = s.bW, *bH = s.bH;
+  double *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
   double* headW = headW_.empty() ? nullptr : headW_.data() + g0;
   double* headJ = headJ_.empty() ? nullptr : headJ_.data() + g0;
-  auto each = [&](auto f) {
-    for (size_t q = 0; q < lanes; ++q) f(q);
-  };
-  auto normals = [&](uint32_t node, uint32_t stage) { groupNormals(path_.seed, particle0, d, node, stage, z1, z2); };
   auto pending = [&](std::vector<double>& v, int level) { return v.data() + static_cast<size_t>(level) * lanes_ + g0; };
-  auto append = [&](size_t q, double w, double j, double len) {
-    segJ[q] += j + len * segW[q];
-    segW[q] += w;
-  };
-  each([&](size_t q) { segW[q] = segJ[q] = 0.0; });
+  std::fill(segW, segW + n, 0.0);
+  std::fill(segJ, segJ + n, 0.0);
   for (const Move& mv : plan) {
+    const double half = 0.5 * mv.len;
     switch (mv.op) {
       case Op::AppendHead:
-        each([&](size_t q) { append(q, headW[q], headJ[q], 0.0); });
+        appendPieceLanes(n, segW, segJ, headW, headJ, 0.0);
         break;
-      case Op::AppendPending: {
-        const double *PW = pending(pendW_, mv.level), *PH = pending(pendH_, mv.level);
-        each([&](size_t q) { append(q, PW[q], pieceIntegral(PW[q], PH[q], mv.len), mv.len); });
+      case Op::AppendPending:
+        appendNodeLanes(n, segW, segJ, pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
         break;
-      }
-      case Op::TakePending: {
-        const double *PW = pending(pendW_, mv.level), *PH = pending(pendH_, mv.level);
-        each([&](size_t q) {
-          curW[q] = PW[q];
-          curH[q] = PH[q];
-        });
+      case Op::TakePending:
+        std::copy(pending(pendW_, mv.level), pending(pendW_, mv.level) + n, curW);
+        std::copy(pending(pendH_, mv.level), pending(pendH_, mv.level) + n, curH);
         break;
-      }
       case Op::GoLeft:
       case Op::StopAtMid: {
-        // The left child is descended (GoLeft) or appended (StopAtMid); the right child is kept
-        // pending or folded into the head.
-        normals(mv.node, kBrownianPathStage);
-        double* NW = mv.fold ? nullptr : pending(pendW_, mv.level + 1);
-        double* NH = mv.fold ? nullptr : pending(pendH_, mv.level + 1);
-        const double half = 0.5 * mv.len;
-        const bool left = mv.op == Op::GoLeft;
-        each([&](size_t q) {
-          double wl, hl, wr, hr;
-          splitNode(curW[q], curH[q], mv.len, z1[q], z2[q], wl, hl, wr, hr);
-          if (mv.fold) {
-            joinHead(wr, hr, half, mv.headLen, headW[q], headJ[q]);
-          } else {
-            NW[q] = wr;
-            NH[q] = hr;
-          }
-          if (left) {
-            curW[q] = wl;
-            curH[q] = hl;
-          } else {
-            append(q, wl, pieceIntegral(wl, hl, half), half);
-          }
-        });
+        // Left child → a (descended next, or appended); right child → pending, or b and the head.
+        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
+        double* rW = mv.fold ? bW : pending(pendW_, mv.level + 1);
+        double* rH = mv.fold ? bH : pending(pendH_, mv.level + 1);
+        splitNodeLanes(n, curW, curH, z1, z2, mv.len, aW, aH, rW, rH);
+        if (mv.fold) prependNodeLanes(n, headW, headJ, bW, bH, half, mv.headLen);
+        if (mv.op == Op::GoLeft) {
+          std::swap(curW, aW);
+          std::swap(curH, aH);
+        } else {
+          appendNodeLanes(n, segW, segJ, aW, aH, half);
+        }
         break;
       }
-      case Op::GoRight: {
-        normals(mv.node, kBrownianPathStage);
-        const double half = 0.5 * mv.len;
-        each([&](size_t q) {
-          double wl, hl, wr, hr;
-          splitNode(curW[q], curH[q], mv.len, z1[q], z2[q], wl, hl, wr, hr);
-          append(q, wl, pieceIntegral(wl, hl, half), half);
-          curW[q] = wr;
-          curH[q] = hr;
-        });
+      case Op::GoRight:
+        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
+        splitNodeLanes(n, curW, curH, z1, z2, mv.len, aW, aH, bW, bH);
+        appendNodeLanes(n, segW, segJ, aW, aH, half);
+        std::swap(curW, bW);
+        std::swap(curH, bH);
         break;
-      }
       case Op::SplitLeaf: {
-        const double leftLen = mv.x * mv.len, rightLen = mv.len - leftLen;
-        normals(mv.node, kBrownianPathLeafStage);
-        each([&](size_t q) {
-          LevyIncrement left, right;
-          splitLevyAt({curW[q], curH[q]}, mv.len, mv.x, z1[q], z2[q], left, right);
-          append(q, left.w, pieceIntegral(left.w, left.h, leftLen), leftLen);
-          joinHead(right.w, right.h, rightLen, mv.headLen, headW[q], headJ[q]);
-        });
+        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathLeafStage, z1, z2);
+        const LeafSplit split = leafSplit(mv.len, mv.x);
+        splitLeafLanes(n, split, curW, curH, z1, z2, aW, aH, bW, bH);  // a: left (W, J), b: right (W, J)
+        appendPieceLanes(n, segW, segJ, aW, aH, split.len1);
+        prependPieceLanes(n, headW, headJ, bW, bH, mv.headLen);
         break;
       }
     }
   }
-  double *outW = lastW_.data() + g0, *outH = lastH_.data() + g0;
-  each([&](size_t q) {
-    outW[q] = segW[q];
-    outH[q] = segJ[q] / h - 0.5 * segW[q];
-  });
+  finishLanes(n, segW, segJ, h, lastW_.data() + g0, lastH_.data() + g0);
 }
 
 }  // namespace dw2
