@@ -53,14 +53,16 @@ void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, u
     return;
   }
   double* second = noise + slotStride;
+  // The bridge normals, keyed (particle, coordinate, step, kBrownianPathStepStage), drawn for the
+  // block at once (vectorized over particles), into slot 1 before it is overwritten lane by lane.
+  normalBlock(NoiseKey{s.seed, static_cast<uint32_t>(k), kBrownianPathStepStage}, first, rows, d, second);
   for (size_t r = 0; r < rows; ++r) {
     const uint64_t particle = first + r;
     const double u = randomizedTime(s.seed, particle, static_cast<uint32_t>(k));
     const double s1 = 1.0 / std::sqrt(u * h), s2 = 1.0 / std::sqrt((1.0 - u) * h);
     for (size_t j = 0; j < d; ++j) {
       const size_t q = r * d + j;
-      const double z = normalAt(s.seed, particle, static_cast<uint32_t>(k), kBrownianPathStepStage, j);
-      const double left = bridgeIncrementAt({w[q], area[q]}, h, u, z);
+      const double left = bridgeIncrementAt({w[q], area[q]}, h, u, second[q]);
       second[q] = (w[q] - left) * s2;
       w[q] = left * s1;
     }
