@@ -138,7 +138,9 @@ describe('the sampler consumes the path', () => {
     const expected = new Float64Array(m * d).fill(0.25);
     for (let k = 0; k < steps; k++) {
       const g = Math.sqrt(2 * grid[k]!); // ve: σ(t)² = t², g² = 2t
-      const inc = brownianIncrements({ seed: 9, span, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d });
+      // A karras run's path is the tree on the karras clock; a uniform run's the tree on σ.
+      const tree = kind === 'karras' ? { tree: { process: 've' as const, kind } } : {};
+      const inc = brownianIncrements({ seed: 9, span, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d, ...tree });
       for (let q = 0; q < m * d; q++) expected[q] += g * inc.w.data[q]!;
     }
     for (let q = 0; q < m * d; q++) expect(Math.abs(run.samples.data[q]! - expected[q]!)).toBeLessThan(1e-9 * (1 + Math.abs(expected[q]!)));

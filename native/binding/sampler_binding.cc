@@ -105,6 +105,11 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   s.process = processFromObject(field(o, "process").As<Napi::Object>());
   if (!has(o, "grid")) fail(ErrorCode::InvalidArgument, "grid is required");
   s.grid = gridFromValue(s.process, field(o, "grid"));
+  if (field(o, "grid").IsObject() && !field(o, "grid").IsTypedArray()) {  // { kind, steps, tEnd?, rho? }, checked by gridFromValue
+    Napi::Object g = field(o, "grid").As<Napi::Object>();
+    s.gridKind = static_cast<int>(parseGridKind(g.Get("kind").As<Napi::String>().Utf8Value()));
+    if (g.Get("rho").IsNumber()) s.gridRho = g.Get("rho").As<Napi::Number>().DoubleValue();
+  }
   s.eta = numberField(o, "eta", 0.0);
   s.params = samplerParamsField(o);
   s.seed = seedField(o);

@@ -40,6 +40,11 @@ LeafSplit leafSplit(double len, double x);
 void splitLeafLanes(size_t n, const LeafSplit& s, const double* W, const double* H, const double* z1, const double* z2, double* lw, double* lj, double* rw,
                     double* rj);
 
+// A node (W, H) of length len split at fraction x ≠ ½ (a tree on a non-uniform clock,
+// brownian_walker.h) into its children (wl, hl) and (wr, hr), by the same exact law as a leaf.
+void splitNodeAtLanes(size_t n, const LeafSplit& s, const double* W, const double* H, const double* z1, const double* z2, double* wl, double* hl, double* wr,
+                      double* hr);
+
 // The interval's (W, H) from its (W, J): H = J/len − W/2.
 void finishLanes(size_t n, const double* segW, const double* segJ, double len, double* w, double* h);
 

@@ -26,11 +26,38 @@ struct Frontier {
 using Op = BrownianWalker::Op;
 using Move = BrownianWalker::Move;
 
+// Node lengths and split points. Uniform tree: lengths span·2^-level, splits at midpoints.
+// On a clock t(u): node [a, b] (dyadic u) has length t(a) − t(b) and splits at t(mid).
+struct Geometry {
+  double span;
+  const TreeTime* t;  // null: uniform
+  double at(uint64_t index, int level) const { return (*t)(std::ldexp(double(index), -level)); }
+  double nodeLen(int level, uint64_t index) const { return t ? at(index, level) - at(index + 1, level) : std::ldexp(span, -level); }
+  // The children's lengths and the left one's fraction of the node.
+  void split(int level, uint64_t index, double& lenL, double& lenR, double& x) const {
+    if (!t) {
+      lenL = lenR = std::ldexp(span, -level - 1);
+      x = 0.5;
+      return;
+    }
+    const double ta = at(2 * index, level + 1), tm = at(2 * index + 1, level + 1), tb = at(2 * index + 2, level + 1);
+    lenL = ta - tm;
+    lenR = tm - tb;
+    x = lenL / (ta - tb);
+  }
+  // Fraction of its leaf left of point p (u: the point's tree time).
+  double leafX(PathPoint p, double u) const {
+    if (!t || p.x == 0) return p.x;
+    const double ts = at(p.leaf, kDepth), te = at(p.leaf + 1, kDepth);
+    return std::min(1.0, std::max(0.0, (ts - (*t)(u)) / (ts - te)));
+  }
+};
+
 // The descent from pending node (level, start) to b. A right sibling [mid, end) is folded into the
 // head when the next point lies at or beyond its end (or there is no next point): the next
 // interval would append it whole. Siblings are created right to left with decreasing ends, so
 // the folded ones are the leftmost: the head stays one contiguous piece starting at b.
-void planDescent(const BrownianPath& path, Frontier& f, int level, PathPoint b, const PathPoint* next, std::vector<Move>& moves) {
+void planDescent(const Geometry& g, Frontier& f, int level, PathPoint b, double bx, const PathPoint* next, std::vector<Move>& moves) {
   auto units = [](int l) { return uint64_t(1) << (kDepth - l); };
   auto folds = [&](uint64_t end) { return !next || next->leaf >= end; };
   uint64_t start = f.pos, index = f.pos >> (kDepth - level), foldEnd = 0;
@@ -38,25 +65,27 @@ void planDescent(const BrownianPath& path, Frontier& f, int level, PathPoint b, 
   for (int l = level;; ++l) {
     const uint32_t heap = static_cast<uint32_t>((uint64_t(1) << l) | index);
     if (l == kDepth) {
-      moves.push_back({Op::SplitLeaf, false, l, heap, std::ldexp(path.span, -kDepth), b.x, headLen});
+      moves.push_back({Op::SplitLeaf, false, l, heap, g.nodeLen(l, index), bx, headLen, 0, 0});
       f.head = true;
       f.pos = headLen > 0 ? foldEnd : start + 1;
       return;
     }
-    const double len = std::ldexp(path.span, -l);
+    double lenL, lenR, x;
+    g.split(l, index, lenL, lenR, x);
+    const double len = g.nodeLen(l, index);
     const uint64_t mid = start + units(l + 1), end = start + units(l);
     const bool stop = b.leaf == mid && b.x == 0;
     if (b.leaf >= mid && !stop) {
-      moves.push_back({Op::GoRight, false, l, heap, len, 0, 0});
+      moves.push_back({Op::GoRight, false, l, heap, len, x, 0, lenL, lenR});
       start = mid;
       index = 2 * index + 1;
       continue;
     }
     const bool fold = folds(end);
-    moves.push_back({stop ? Op::StopAtMid : Op::GoLeft, fold, l, heap, len, 0, headLen});
+    moves.push_back({stop ? Op::StopAtMid : Op::GoLeft, fold, l, heap, len, x, headLen, lenL, lenR});
     if (fold) {
       if (headLen == 0) foldEnd = end;
-      headLen += 0.5 * len;
+      headLen += lenR;
     } else {
       f.pending[l + 1] = true;
     }
@@ -70,10 +99,10 @@ void planDescent(const BrownianPath& path, Frontier& f, int level, PathPoint b, 
 }
 
 // The moves from the frontier's point to b (next: the point after b, if any); updates the frontier.
-std::vector<Move> planInterval(const BrownianPath& path, Frontier& f, PathPoint b, const PathPoint* next) {
+std::vector<Move> planInterval(const Geometry& g, Frontier& f, PathPoint b, double bx, const PathPoint* next) {
   std::vector<Move> moves;
   if (f.head) {
-    moves.push_back({Op::AppendHead, false, kDepth, 0, 0, 0, 0});
+    moves.push_back({Op::AppendHead, false, kDepth, 0, 0, 0, 0, 0, 0});
     f.head = false;
     if (b.leaf == f.pos && b.x == 0) return moves;
   }
@@ -82,13 +111,13 @@ std::vector<Move> planInterval(const BrownianPath& path, Frontier& f, PathPoint 
     f.pending[level] = false;
     const uint64_t end = f.pos + (uint64_t(1) << (kDepth - level));
     if (b.leaf >= end) {
-      moves.push_back({Op::AppendPending, false, level, 0, std::ldexp(path.span, -level), 0, 0});
+      moves.push_back({Op::AppendPending, false, level, 0, g.nodeLen(level, f.pos >> (kDepth - level)), 0, 0, 0, 0});
       f.pos = end;
       if (b.leaf == end && b.x == 0) return moves;
       continue;
     }
-    moves.push_back({Op::TakePending, false, level, 0, 0, 0, 0});
-    planDescent(path, f, level, b, next, moves);
+    moves.push_back({Op::TakePending, false, level, 0, 0, 0, 0, 0, 0});
+    planDescent(g, f, level, b, bx, next, moves);
     return moves;
   }
   fail(ErrorCode::Internal, "Brownian walker: point beyond the path's span");
@@ -98,21 +127,44 @@ std::vector<Move> planInterval(const BrownianPath& path, Frontier& f, PathPoint 
 
 BrownianWalker::BrownianWalker(const BrownianPath& path, uint64_t first, size_t rows, size_t d, const std::vector<double>& points)
     : path_(path), first_(first), rows_(rows), d_(d), groupLanes_(kGroup * d), lanes_((rows + kGroup - 1) / kGroup * kGroup * d), at_(new std::atomic<int>[(rows + kGroup - 1) / kGroup]) {
-  for (size_t g = 0; g * kGroup < rows; ++g) at_[g].store(0);
   if (points.size() < 2 || points[0] != 0.0) fail(ErrorCode::InvalidArgument, "Brownian walker: points must start at 0");
-  std::vector<PathPoint> at(points.size());
+  std::vector<double> u(points.size()), lengths(points.size() - 1);
   for (size_t k = 0; k < points.size(); ++k) {
     if (k > 0 && (!(points[k] > points[k - 1]) || points[k] > path.span)) fail(ErrorCode::InvalidArgument, "Brownian walker: points must increase within [0, span]");
-    at[k] = pathPoint(path, points[k]);
+    u[k] = points[k] / path.span;
+    if (k > 0) lengths[k - 1] = points[k] - points[k - 1];
+  }
+  init(TreeTime(), u, lengths);
+}
+
+BrownianWalker::BrownianWalker(const BrownianPath& path, const TreeTime& clock, uint64_t first, size_t rows, size_t d, const std::vector<double>& u)
+    : path_(path), first_(first), rows_(rows), d_(d), groupLanes_(kGroup * d), lanes_((rows + kGroup - 1) / kGroup * kGroup * d), at_(new std::atomic<int>[(rows + kGroup - 1) / kGroup]) {
+  if (u.size() < 2 || u[0] != 0.0) fail(ErrorCode::InvalidArgument, "Brownian walker: points must start at 0");
+  std::vector<double> lengths(u.size() - 1);
+  for (size_t k = 0; k + 1 < u.size(); ++k) {
+    if (!(u[k + 1] > u[k]) || u[k + 1] > 1.0) fail(ErrorCode::InvalidArgument, "Brownian walker: tree times must increase within [0, 1]");
+    lengths[k] = clock ? clock(u[k]) - clock(u[k + 1]) : u[k + 1] * path.span - u[k] * path.span;
+  }
+  init(clock, u, lengths);
+}
+
+// Plans every interval, then allocates the state the plans use and draws the root.
+void BrownianWalker::init(const TreeTime& clock, const std::vector<double>& u, const std::vector<double>& lengths) {
+  const BrownianPath& path = path_;
+  for (size_t g = 0; g * kGroup < rows_; ++g) at_[g].store(0);
+  const Geometry geometry{path.span, clock ? &clock : nullptr};
+  std::vector<PathPoint> at(u.size());
+  for (size_t k = 0; k < u.size(); ++k) {
+    at[k] = pathPointAt(u[k]);
     if (k > 0 && at[k].leaf == at[k - 1].leaf && (at[k - 1].x > 0 || at[k].x == at[k - 1].x))
-      fail(ErrorCode::InvalidArgument, "noise 'path': two grid times lie inside one leaf of the Brownian tree (steps shorter than span·2^-20)");
+      fail(ErrorCode::InvalidArgument, "noise 'path': two grid times lie inside one leaf of the Brownian tree (steps shorter than 2^-20 of the tree's time)");
   }
   Frontier f;
   f.pending[0] = true;
-  for (size_t k = 0; k + 1 < points.size(); ++k) {
-    plans_.push_back(planInterval(path, f, at[k + 1], k + 2 < points.size() ? &at[k + 2] : nullptr));
-    lengths_.push_back(points[k + 1] - points[k]);
+  for (size_t k = 0; k + 1 < u.size(); ++k) {
+    plans_.push_back(planInterval(geometry, f, at[k + 1], geometry.leafX(at[k + 1], u[k + 1]), k + 2 < u.size() ? &at[k + 2] : nullptr));
   }
+  lengths_ = lengths;
   // Storage only for the levels the plans keep (a dyadic grid of N steps: log₂ N + 1 levels).
   int levels = 1;
   bool head = false;
@@ -124,7 +176,7 @@ BrownianWalker::BrownianWalker(const BrownianPath& path, uint64_t first, size_t 
     }
   const double bytes = 8.0 * double(lanes_) * (2.0 * levels + (head ? 4.0 : 2.0));
   if (bytes > 32.0 * 1024 * 1024 * 1024)
-    fail(ErrorCode::TooLarge, "noise 'path' needs " + std::to_string(bytes / (1 << 30)) + " GiB of walker state for n × d = " + std::to_string(rows * d) +
+    fail(ErrorCode::TooLarge, "noise 'path' needs " + std::to_string(bytes / (1 << 30)) + " GiB of walker state for n × d = " + std::to_string(rows_ * d_) +
                                   " (8·(2·levels + 2–4) bytes per particle-coordinate); use fewer particles per call");
   pendW_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
   pendH_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
@@ -218,8 +270,15 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
   auto pending = [&](std::vector<double>& v, int level) { return v.data() + static_cast<size_t>(level) * lanes_ + g0; };
   std::fill(segW, segW + n, 0.0);
   std::fill(segJ, segJ + n, 0.0);
+  // A node split: the midpoint formula, or the general law on a non-uniform clock.
+  auto splitInto = [&](const Move& mv, double* wl, double* hl, double* wr, double* hr) {
+    if (mv.x == 0.5) return splitNodeLanes(n, curW, curH, z1, z2, mv.len, wl, hl, wr, hr);
+    LeafSplit split = leafSplit(mv.len, mv.x);
+    split.len1 = mv.lenL;
+    split.len2 = mv.lenR;
+    splitNodeAtLanes(n, split, curW, curH, z1, z2, wl, hl, wr, hr);
+  };
   for (const Move& mv : plan) {
-    const double half = 0.5 * mv.len;
     switch (mv.op) {
       case Op::AppendHead:
         appendPieceLanes(n, segW, segJ, headW, headJ, 0.0);
@@ -237,20 +296,20 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
         groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
         double* rW = mv.fold ? bW : pending(pendW_, mv.level + 1);
         double* rH = mv.fold ? bH : pending(pendH_, mv.level + 1);
-        splitNodeLanes(n, curW, curH, z1, z2, mv.len, aW, aH, rW, rH);
-        if (mv.fold) prependNodeLanes(n, headW, headJ, bW, bH, half, mv.headLen);
+        splitInto(mv, aW, aH, rW, rH);
+        if (mv.fold) prependNodeLanes(n, headW, headJ, bW, bH, mv.lenR, mv.headLen);
         if (mv.op == Op::GoLeft) {
           std::swap(curW, aW);
           std::swap(curH, aH);
         } else {
-          appendNodeLanes(n, segW, segJ, aW, aH, half);
+          appendNodeLanes(n, segW, segJ, aW, aH, mv.lenL);
         }
         break;
       }
       case Op::GoRight:
         groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
-        splitNodeLanes(n, curW, curH, z1, z2, mv.len, aW, aH, bW, bH);
-        appendNodeLanes(n, segW, segJ, aW, aH, half);
+        splitInto(mv, aW, aH, bW, bH);
+        appendNodeLanes(n, segW, segJ, aW, aH, mv.lenL);
         std::swap(curW, bW);
         std::swap(curH, bH);
         break;

@@ -33,6 +33,9 @@ class BrownianWalker {
   // Lanes (particle first + r, coordinate j) for r < rows, j < d. points: σ_0 = 0 < … ≤ span.
   // Throws INVALID_ARGUMENT when two points lie inside one leaf.
   BrownianWalker(const BrownianPath& path, uint64_t first, size_t rows, size_t d, const std::vector<double>& points);
+  // The same on the tree of a clock t(u) (brownian_path.h TreeTime; empty: uniform), for points
+  // given as tree times u_0 = 0 < … ≤ 1 (a grid of kind K with N steps: u_k = k/N).
+  BrownianWalker(const BrownianPath& path, const TreeTime& clock, uint64_t first, size_t rows, size_t d, const std::vector<double>& u);
 
   // (W, H) of interval k = [σ_k, σ_{k+1}] for rows r0 … r0 + count − 1 into w, h (count × d).
   // Each row must be at point k (it then moves to k + 1) or already past it from this same call
@@ -53,11 +56,13 @@ class BrownianWalker {
     int level;      // the node's level (AppendPending, TakePending, splits)
     uint32_t node;  // heap index of the node split (splits)
     double len;     // the piece's or node's length
-    double x;       // SplitLeaf: fraction of the leaf left of the point
+    double x;       // splits: the left child's fraction of the node (½ on the uniform tree); SplitLeaf: the point's
     double headLen; // folds and SplitLeaf: the head's length before the join (0: the head is empty)
+    double lenL, lenR;  // splits: the children's lengths
   };
 
  private:
+  void init(const TreeTime& clock, const std::vector<double>& u, const std::vector<double>& lengths);
   static constexpr int kMoving = -1;  // a group's state while a thread moves it
   void execute(const std::vector<Move>& plan, double h, size_t g0, uint64_t particle0);
   void drawRoot();

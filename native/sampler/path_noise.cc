@@ -2,6 +2,7 @@
 #include <cmath>
 #include <vector>
 #include "core/errors.h"
+#include "grid/grid.h"
 #include "random/brownian_path.h"
 #include "random/brownian_walker.h"
 #include "random/noise.h"
@@ -26,12 +27,47 @@ void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, d
 
 }  // namespace
 
+GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho) {
+  GridClock c;
+  std::function<double(double)> level, levelInverse;  // u ↦ the kind's variable, and back
+  double a, b;
+  if (kind == static_cast<int>(GridKind::Karras)) {
+    a = std::pow(p.varsigma(T), 1.0 / rho);
+    b = std::pow(p.varsigma(tEnd), 1.0 / rho);
+    level = [rho](double v) { return std::pow(v, rho); };
+    levelInverse = [rho](double s) { return std::pow(s, 1.0 / rho); };
+  } else if (kind == static_cast<int>(GridKind::LogSnr)) {
+    a = std::log(p.varsigma(T));
+    b = std::log(p.varsigma(tEnd));
+    level = [](double v) { return std::exp(v); };
+    levelInverse = [](double s) { return std::log(s); };
+  } else {
+    return c;
+  }
+  c.t = [p, a, b, level, T, tEnd](double u) { return u <= 0 ? T : u >= 1 ? tEnd : p.timeOfVarsigma(level(a + u * (b - a))); };
+  c.u = [p, a, b, levelInverse, T, tEnd](double t) { return t >= T ? 0.0 : t <= tEnd ? 1.0 : (levelInverse(p.varsigma(t)) - a) / (b - a); };
+  return c;
+}
+
 std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
-  // The path is indexed by σ = T − t, so it is the same for every grid sharing T and t_end.
   const double T = s.grid.front();
+  const size_t N = s.grid.size() - 1;
+  const BrownianPath path{s.seed, T - s.grid.back()};
+  // A grid of a non-uniform kind: the tree on that kind's clock, the grid at u_k = k/N (checked:
+  // the clock must reproduce the grid, else the uniform tree is used).
+  if (const TreeTime clock = gridKindClock(s.process, s.gridKind, T, s.grid.back(), s.gridRho).t) {
+    std::vector<double> u(N + 1);
+    bool matches = true;
+    for (size_t k = 0; k <= N; ++k) {
+      u[k] = k == N ? 1.0 : double(k) / double(N);
+      matches = matches && std::fabs(clock(u[k]) - s.grid[k]) <= 1e-12 * T;
+    }
+    if (matches) return std::make_shared<BrownianWalker>(path, clock, s.firstParticle, s.n, s.d, u);
+  }
+  // The uniform tree on σ = T − t: the same path for every such grid sharing T and t_end.
   std::vector<double> points(s.grid.size());
   for (size_t k = 0; k < s.grid.size(); ++k) points[k] = T - s.grid[k];
-  return std::make_shared<BrownianWalker>(BrownianPath{s.seed, T - s.grid.back()}, s.firstParticle, s.n, s.d, points);
+  return std::make_shared<BrownianWalker>(path, s.firstParticle, s.n, s.d, points);
 }
 
 void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, uint64_t first, size_t rows, double* noise, size_t slotStride) {

@@ -14,10 +14,21 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include "random/brownian_path.h"
 #include "sampler/sampler_setup.h"
 
 namespace dw2 {
+
+// The clock of a grid kind on [t_end, T] (random/brownian_path.h TreeTime): t(u) is grid/grid.cc
+// makeGrid's formula with k/N → u, so a grid of that kind lies at u_k = k/N, and u(t) inverts it.
+// Both empty for the uniform kind (the uniform tree on σ = T − t).
+struct GridClock {
+  TreeTime t;
+  std::function<double(double)> u;
+};
+GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho);
 
 // The walker of s's Brownian path over its grid (σ_k = T − t_k, span T − t_end), for rows
 // 0 … n − 1. Throws INVALID_ARGUMENT for a grid with two times inside one leaf of the tree.
