@@ -4,7 +4,7 @@
  * refinements are consistent, and the sampler's noise slots are exactly the path's increments.
  */
 import { describe, expect, it } from 'vitest';
-import { brownianIncrements, gaussianTarget, sample, sampleSync, setThreads } from '../lib/index.js';
+import { brownianIncrements, gaussianTarget, sample, sampleSync, setThreads, timeGrid } from '../lib/index.js';
 import { correlation, ksCritical, ksStatistic, mean, normalCdf, variance } from './helpers/stats.js';
 
 // Two-sided tests at family level ~1e-3 over every statistic below: |z| < 4.5 per statistic.
@@ -144,5 +144,85 @@ describe('the sampler consumes the path', () => {
       for (let q = 0; q < m * d; q++) expected[q] += g * inc.w.data[q]!;
     }
     for (let q = 0; q < m * d; q++) expect(Math.abs(run.samples.data[q]! - expected[q]!)).toBeLessThan(1e-9 * (1 + Math.abs(expected[q]!)));
+  });
+});
+
+describe('the tree of a grid kind (karras, logsnr)', () => {
+  // ve with T = 80: a karras grid's steps run from ~25 down to ~1e-3 in t (σ = T − t).
+  const cases = [
+    { process: 've' as const, kind: 'karras' as const },
+    { process: 'vp' as const, kind: 'logsnr' as const },
+  ];
+  for (const tree of cases) {
+    const fine = timeGrid(tree.process, { kind: tree.kind, steps: 64 });
+    const T = fine[0]!;
+    const sigma = (t: number) => T - t;
+    const inc = (grid: ArrayLike<number>, k: number, m: number, d = 1) =>
+      brownianIncrements({ seed, a: sigma(grid[k]!), b: sigma(grid[k + 1]!), n: m, d, tree });
+
+    it(`${tree.process} ${tree.kind}: increments over a non-dyadic partition are N(0, Δt), areas N(0, Δt/12), all independent`, () => {
+      const grid = timeGrid(tree.process, { kind: tree.kind, steps: 5 }); // 5 steps: every time bridged inside a leaf
+      const scaled: Float64Array[] = [];
+      for (let k = 0; k < 5; k++) {
+        const len = grid[k]! - grid[k + 1]!;
+        const r = inc(grid, k, n);
+        scaled.push(Float64Array.from(r.w.data, (x) => x / Math.sqrt(len)), Float64Array.from(r.h.data, (x) => x / Math.sqrt(len / 12)));
+      }
+      for (const z of scaled) {
+        expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
+        expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
+        expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
+      }
+      for (let i = 0; i < scaled.length; i++)
+        for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+    });
+
+    it(`${tree.process} ${tree.kind}: the grid at N = 8 is nested in N = 64 — each coarse (W, H) is the join of its 8 fine ones`, () => {
+      const coarse = timeGrid(tree.process, { kind: tree.kind, steps: 8 });
+      const k = 300;
+      for (let c = 0; c < 8; c++) {
+        expect(Math.abs(coarse[c]! - fine[8 * c]!)).toBeLessThan(1e-12 * T);
+        const C = inc(coarse, c, k);
+        const pieces = Array.from({ length: 8 }, (_, i) => ({ r: inc(fine, 8 * c + i, k), len: fine[8 * c + i]! - fine[8 * c + i + 1]! }));
+        const len = coarse[c]! - coarse[c + 1]!;
+        for (let q = 0; q < k; q++) {
+          let w = 0, integral = 0;
+          for (const p of pieces) {
+            integral += p.len * (p.r.h.data[q]! + 0.5 * p.r.w.data[q]!) + p.len * w;
+            w += p.r.w.data[q]!;
+          }
+          const scale = Math.sqrt(len);
+          expect(Math.abs(w - C.w.data[q]!)).toBeLessThan(1e-12 * (1 + scale));
+          expect(Math.abs(integral / len - w / 2 - C.h.data[q]!)).toBeLessThan(1e-10 * (1 + scale));
+        }
+      }
+    });
+
+    it(`${tree.process} ${tree.kind}: the Lévy area matches its definition on a fine sub-partition`, () => {
+      // Over one coarse step of the N = 8 grid, the area from 512 sub-increments (trapezoid
+      // rule; RMS quadrature error O(h/√m)), checked at 5 % of sd(H) as on the uniform tree.
+      const coarse = timeGrid(tree.process, { kind: tree.kind, steps: 8 });
+      const a = sigma(coarse[3]!), b = sigma(coarse[4]!), m = 512, k = 200, h = b - a;
+      const whole = brownianIncrements({ seed, a, b, n: k, d: 1, tree });
+      const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
+      const parts = Array.from({ length: m }, (_, i) => ({ r: brownianIncrements({ seed, a: times[i]!, b: times[i + 1]!, n: k, d: 1, tree }), len: times[i + 1]! - times[i]! }));
+      let err2 = 0;
+      for (let p = 0; p < k; p++) {
+        let w = 0, integral = 0;
+        for (const f of parts) {
+          integral += f.len * (w + 0.5 * f.r.w.data[p]!);
+          w += f.r.w.data[p]!;
+        }
+        err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
+      }
+      expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+    });
+  }
+
+  it('a ve karras grid of 4096 steps (steps far below 2^-20 of σ) runs with path noise', () => {
+    const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
+    const run = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'karras', steps: 4096, n: 16, x0: new Float64Array(16), seed: 3, noise: 'path' });
+    expect(run.grid[4095]! - run.grid[4096]!).toBeLessThan(80 * 2 ** -20);
+    expect(run.samples.data.every(Number.isFinite)).toBe(true);
   });
 });
