@@ -238,7 +238,7 @@ namespace {
 
 struct LaneScratch {
   std::vector<double> buffer;
-  double *curW, *curH, *aW, *aH, *bW, *bH, *segW, *segJ, *z1, *z2;
+  double *curW, *curH, *aW, *aH, *bW, *bH, *segW, *segJ, *z1, *z2;  // cur and a: the two pairs cur alternates between
   explicit LaneScratch(size_t n) : buffer(10 * n) {
     double* p = buffer.data();
     for (double** v : {&curW, &curH, &aW, &aH, &bW, &bH, &segW, &segJ, &z1, &z2}) {
@@ -263,8 +263,13 @@ LaneScratch& laneScratch(size_t n) {
 void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0, uint64_t particle0) {
   const size_t d = d_, n = groupLanes_;
   LaneScratch& s = laneScratch(n);
-  double *curW = s.curW, *curH = s.curH, *aW = s.aW, *aH = s.aH, *bW = s.bW, *bH = s.bH;
-  double *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
+  // cur: the node being descended — a pending node read in place, or one of two scratch pairs;
+  // a split writes the child it keeps into the pair cur is not in.
+  double* pairW[2] = {s.curW, s.aW};
+  double* pairH[2] = {s.curH, s.aH};
+  int curPair = -1;
+  const double *curW = nullptr, *curH = nullptr;
+  double *bW = s.bW, *bH = s.bH, *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
   double* headW = headW_.empty() ? nullptr : headW_.data() + g0;
   double* headJ = headJ_.empty() ? nullptr : headJ_.data() + g0;
   auto pending = [&](std::vector<double>& v, int level) { return v.data() + static_cast<size_t>(level) * lanes_ + g0; };
@@ -278,6 +283,12 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
     split.len2 = mv.lenR;
     splitNodeAtLanes(n, split, curW, curH, z1, z2, wl, hl, wr, hr);
   };
+  auto keep = [&](double*& w, double*& hh) {  // the scratch pair the kept child goes to
+    const int p = curPair == 0 ? 1 : 0;
+    w = pairW[p];
+    hh = pairH[p];
+    return p;
+  };
   for (const Move& mv : plan) {
     switch (mv.op) {
       case Op::AppendHead:
@@ -287,37 +298,47 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
         appendNodeLanes(n, segW, segJ, pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
         break;
       case Op::TakePending:
-        std::copy(pending(pendW_, mv.level), pending(pendW_, mv.level) + n, curW);
-        std::copy(pending(pendH_, mv.level), pending(pendH_, mv.level) + n, curH);
+        curW = pending(pendW_, mv.level);
+        curH = pending(pendH_, mv.level);
+        curPair = -1;
         break;
       case Op::GoLeft:
       case Op::StopAtMid: {
-        // Left child → a (descended next, or appended); right child → pending, or b and the head.
+        // Left child: descended (GoLeft) or appended (StopAtMid); right child: pending, or b and the head.
         groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
+        double *lW, *lH;
+        const int p = keep(lW, lH);
         double* rW = mv.fold ? bW : pending(pendW_, mv.level + 1);
         double* rH = mv.fold ? bH : pending(pendH_, mv.level + 1);
-        splitInto(mv, aW, aH, rW, rH);
+        splitInto(mv, lW, lH, rW, rH);
         if (mv.fold) prependNodeLanes(n, headW, headJ, bW, bH, mv.lenR, mv.headLen);
         if (mv.op == Op::GoLeft) {
-          std::swap(curW, aW);
-          std::swap(curH, aH);
+          curW = lW;
+          curH = lH;
+          curPair = p;
         } else {
-          appendNodeLanes(n, segW, segJ, aW, aH, mv.lenL);
+          appendNodeLanes(n, segW, segJ, lW, lH, mv.lenL);
         }
         break;
       }
-      case Op::GoRight:
+      case Op::GoRight: {
         groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
-        splitInto(mv, aW, aH, bW, bH);
-        appendNodeLanes(n, segW, segJ, aW, aH, mv.lenL);
-        std::swap(curW, bW);
-        std::swap(curH, bH);
+        double *rW, *rH;
+        const int p = keep(rW, rH);
+        splitInto(mv, bW, bH, rW, rH);
+        appendNodeLanes(n, segW, segJ, bW, bH, mv.lenL);
+        curW = rW;
+        curH = rH;
+        curPair = p;
         break;
+      }
       case Op::SplitLeaf: {
         groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathLeafStage, z1, z2);
         const LeafSplit split = leafSplit(mv.len, mv.x);
-        splitLeafLanes(n, split, curW, curH, z1, z2, aW, aH, bW, bH);  // a: left (W, J), b: right (W, J)
-        appendPieceLanes(n, segW, segJ, aW, aH, split.len1);
+        double *lW, *lJ;
+        keep(lW, lJ);
+        splitLeafLanes(n, split, curW, curH, z1, z2, lW, lJ, bW, bH);  // left (W, J), right (W, J) in b
+        appendPieceLanes(n, segW, segJ, lW, lJ, split.len1);
         prependPieceLanes(n, headW, headJ, bW, bH, mv.headLen);
         break;
       }
