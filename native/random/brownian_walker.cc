@@ -178,8 +178,9 @@ void BrownianWalker::init(const TreeTime& clock, const std::vector<double>& u, c
   if (bytes > 32.0 * 1024 * 1024 * 1024)
     fail(ErrorCode::TooLarge, "noise 'path' needs " + std::to_string(bytes / (1 << 30)) + " GiB of walker state for n × d = " + std::to_string(rows_ * d_) +
                                   " (8·(2·levels + 2–4) bytes per particle-coordinate); use fewer particles per call");
-  pendW_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
-  pendH_.assign(static_cast<size_t>(levels) * lanes_, 0.0);
+  levels_ = static_cast<size_t>(levels);
+  pendW_.assign(levels_ * lanes_, 0.0);
+  pendH_.assign(levels_ * lanes_, 0.0);
   if (head) {
     headW_.assign(lanes_, 0.0);
     headJ_.assign(lanes_, 0.0);
@@ -196,8 +197,8 @@ void BrownianWalker::drawRoot() {
   for (size_t g0 = 0; g0 < lanes_; g0 += groupLanes_) {
     groupNodeNormals(path_.seed, first_ + g0 / d_, d_, 1u, kBrownianPathRootStage, z1.data(), z2.data());
     for (size_t q = 0; q < groupLanes_; ++q) {
-      pendW_[g0 + q] = r * z1[q];
-      pendH_[g0 + q] = r * 0.28867513459481288225 * z2[q];  // √(span/12)
+      pendW_[g0 * levels_ + q] = r * z1[q];
+      pendH_[g0 * levels_ + q] = r * 0.28867513459481288225 * z2[q];  // √(span/12)
     }
   }
 }
@@ -272,7 +273,7 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
   double *bW = s.bW, *bH = s.bH, *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
   double* headW = headW_.empty() ? nullptr : headW_.data() + g0;
   double* headJ = headJ_.empty() ? nullptr : headJ_.data() + g0;
-  auto pending = [&](std::vector<double>& v, int level) { return v.data() + static_cast<size_t>(level) * lanes_ + g0; };
+  auto pending = [&](std::vector<double>& v, int level) { return v.data() + g0 * levels_ + static_cast<size_t>(level) * n; };
   std::fill(segW, segW + n, 0.0);
   std::fill(segJ, segJ + n, 0.0);
   // A node split: the midpoint formula, or the general law on a non-uniform clock.

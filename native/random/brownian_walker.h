@@ -73,7 +73,8 @@ class BrownianWalker {
   std::vector<std::vector<Move>> plans_;  // per interval k
   std::vector<double> lengths_;           // σ_{k+1} − σ_k
   std::unique_ptr<std::atomic<int>[]> at_;  // per group: the point it is at (or kMoving)
-  std::vector<double> pendW_, pendH_;     // levels × lanes
+  size_t levels_ = 0;                     // tree levels with pending nodes kept
+  std::vector<double> pendW_, pendH_;     // per group (contiguous): levels × 16d lanes
   std::vector<double> headW_, headJ_;     // the head (W, ∫(W_u − W_start) du)
   std::vector<double> lastW_, lastH_;     // the last interval's (W, H)
 };
