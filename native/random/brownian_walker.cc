@@ -227,10 +227,9 @@ void BrownianWalker::interval(int k, size_t r0, size_t count, double* w, double*
     const double *W = lastW_.data() + g * groupLanes_, *H = lastH_.data() + g * groupLanes_;
     for (size_t i = lo; i < hi; ++i) {
       const size_t o = (gr + i - r0) * d_;
-      for (size_t j = 0; j < d_; ++j) {
-        w[o + j] = W[j * kGroup + i];
-        h[o + j] = H[j * kGroup + i];
-      }
+      for (size_t j = 0; j < d_; ++j) w[o + j] = W[j * kGroup + i];
+      if (h && areas_)
+        for (size_t j = 0; j < d_; ++j) h[o + j] = H[j * kGroup + i];
     }
   }
 }
@@ -284,6 +283,23 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
     split.len2 = mv.lenR;
     splitNodeAtLanes(n, split, curW, curH, z1, z2, wl, hl, wr, hr);
   };
+  // Without areas only W is summed (J would feed nothing but the outputs' H).
+  auto appendNode = [&](const double* w, const double* hh, double len) {
+    if (areas_) return appendNodeLanes(n, segW, segJ, w, hh, len);
+    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
+  };
+  auto appendPiece = [&](const double* w, const double* J, double len) {
+    if (areas_) return appendPieceLanes(n, segW, segJ, w, J, len);
+    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
+  };
+  auto prependNode = [&](const double* w, const double* hh, double len, double headLen) {
+    if (areas_) return prependNodeLanes(n, headW, headJ, w, hh, len, headLen);
+    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
+  };
+  auto prependPiece = [&](const double* w, const double* J, double headLen) {
+    if (areas_) return prependPieceLanes(n, headW, headJ, w, J, headLen);
+    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
+  };
   auto keep = [&](double*& w, double*& hh) {  // the scratch pair the kept child goes to
     const int p = curPair == 0 ? 1 : 0;
     w = pairW[p];
@@ -293,10 +309,10 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
   for (const Move& mv : plan) {
     switch (mv.op) {
       case Op::AppendHead:
-        appendPieceLanes(n, segW, segJ, headW, headJ, 0.0);
+        appendPiece(headW, headJ, 0.0);
         break;
       case Op::AppendPending:
-        appendNodeLanes(n, segW, segJ, pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
+        appendNode(pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
         break;
       case Op::TakePending:
         curW = pending(pendW_, mv.level);
@@ -312,13 +328,13 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
         double* rW = mv.fold ? bW : pending(pendW_, mv.level + 1);
         double* rH = mv.fold ? bH : pending(pendH_, mv.level + 1);
         splitInto(mv, lW, lH, rW, rH);
-        if (mv.fold) prependNodeLanes(n, headW, headJ, bW, bH, mv.lenR, mv.headLen);
+        if (mv.fold) prependNode(bW, bH, mv.lenR, mv.headLen);
         if (mv.op == Op::GoLeft) {
           curW = lW;
           curH = lH;
           curPair = p;
         } else {
-          appendNodeLanes(n, segW, segJ, lW, lH, mv.lenL);
+          appendNode(lW, lH, mv.lenL);
         }
         break;
       }
@@ -327,7 +343,7 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
         double *rW, *rH;
         const int p = keep(rW, rH);
         splitInto(mv, bW, bH, rW, rH);
-        appendNodeLanes(n, segW, segJ, bW, bH, mv.lenL);
+        appendNode(bW, bH, mv.lenL);
         curW = rW;
         curH = rH;
         curPair = p;
@@ -339,13 +355,14 @@ void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0,
         double *lW, *lJ;
         keep(lW, lJ);
         splitLeafLanes(n, split, curW, curH, z1, z2, lW, lJ, bW, bH);  // left (W, J), right (W, J) in b
-        appendPieceLanes(n, segW, segJ, lW, lJ, split.len1);
-        prependPieceLanes(n, headW, headJ, bW, bH, mv.headLen);
+        appendPiece(lW, lJ, split.len1);
+        prependPiece(bW, bH, mv.headLen);
         break;
       }
     }
   }
-  finishLanes(n, segW, segJ, h, lastW_.data() + g0, lastH_.data() + g0);
+  if (areas_) finishLanes(n, segW, segJ, h, lastW_.data() + g0, lastH_.data() + g0);
+  else std::copy(segW, segW + n, lastW_.data() + g0);
 }
 
 }  // namespace dw2

@@ -45,6 +45,11 @@ class BrownianWalker {
   // thread is moving waits for it.
   void interval(int k, size_t r0, size_t count, double* w, double* h);
 
+  // Drop the space-time Lévy areas from the outputs (h may then be null): the intervals' J
+  // integrals are not accumulated. Nodes still carry their areas (children need them), so the
+  // increments are the same numbers. Call before the first interval().
+  void skipAreas() { areas_ = false; }
+
   int intervals() const { return static_cast<int>(plans_.size()); }
   // The global index of row 0 (a step run on a chunk of the batch finds its rows from it).
   uint64_t firstParticle() const { return first_; }
@@ -73,6 +78,7 @@ class BrownianWalker {
   std::vector<std::vector<Move>> plans_;  // per interval k
   std::vector<double> lengths_;           // σ_{k+1} − σ_k
   std::unique_ptr<std::atomic<int>[]> at_;  // per group: the point it is at (or kMoving)
+  bool areas_ = true;
   size_t levels_ = 0;                     // tree levels with pending nodes kept
   std::vector<double> pendW_, pendH_;     // per group (contiguous): levels × 16d lanes
   std::vector<double> headW_, headJ_;     // the head (W, ∫(W_u − W_start) du)

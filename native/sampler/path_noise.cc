@@ -49,6 +49,16 @@ GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, doubl
   return c;
 }
 
+namespace {
+
+// Only randomized schemes (their bridge) and local linearization (z_H) read the Lévy areas.
+std::shared_ptr<BrownianWalker> withAreas(const SamplerSetup& s, std::shared_ptr<BrownianWalker> walker) {
+  if (!schemeInfo(s.scheme).randomized && s.scheme != Scheme::LocalLinearization) walker->skipAreas();
+  return walker;
+}
+
+}  // namespace
+
 std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
   const double T = s.grid.front();
   const size_t N = s.grid.size() - 1;
@@ -62,12 +72,12 @@ std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
       u[k] = k == N ? 1.0 : double(k) / double(N);
       matches = matches && std::fabs(clock(u[k]) - s.grid[k]) <= 1e-12 * T;
     }
-    if (matches) return std::make_shared<BrownianWalker>(path, clock, s.firstParticle, s.n, s.d, u);
+    if (matches) return withAreas(s, std::make_shared<BrownianWalker>(path, clock, s.firstParticle, s.n, s.d, u));
   }
   // The uniform tree on σ = T − t: the same path for every such grid sharing T and t_end.
   std::vector<double> points(s.grid.size());
   for (size_t k = 0; k < s.grid.size(); ++k) points[k] = T - s.grid[k];
-  return std::make_shared<BrownianWalker>(path, s.firstParticle, s.n, s.d, points);
+  return withAreas(s, std::make_shared<BrownianWalker>(path, s.firstParticle, s.n, s.d, points));
 }
 
 void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, uint64_t first, size_t rows, double* noise, size_t slotStride) {
