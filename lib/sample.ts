@@ -108,8 +108,8 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   seed?: number | bigint;
   /**
    * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
-   * path per particle on [t_end, T], shared by every grid with the same T and t_end, so runs with
-   * different step counts are coupled; docs/brownian-path.md). Same law either way.
+   * path per particle on [t_end, T], shared by every grid of the same kind with the same T and t_end,
+   * so runs with different step counts are coupled; docs/brownian-path.md). Same law either way.
    */
   noise?: NoiseSource;
   /** Global index of the first particle (default 0), for split batches. */
