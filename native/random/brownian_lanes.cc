@@ -120,23 +120,30 @@ DW2_SIMD_CLONES void splitLeafLanes(size_t n, const LeafSplit& s, const double* 
 DW2_SIMD_CLONES void splitNodeAtLanes(size_t n, const LeafSplit& s, const double* __restrict W, const double* __restrict H, const double* __restrict z1,
                                       const double* __restrict z2, double* __restrict wl, double* __restrict hl, double* __restrict wr,
                                       double* __restrict hr) {
+  // The drawn piece (left, or time-reversed right) as in splitLeafLanes; the other piece's area from
+  // J = J₁ + J₂ + len₂·W₁, divided by its length through a reciprocal computed once.
   const LeafSplit c = s;
-  for (size_t q = 0; q < n; ++q) {
-    const double J = c.len * (H[q] + 0.5 * W[q]);
-    const double sign = c.reversed ? -1.0 : 1.0;
-    const double pw = c.aW * (sign * W[q]) + c.aH * H[q] + c.a1 * z1[q];
-    const double ph = c.bH * H[q] - c.b1 * z1[q] + c.b2 * z2[q];
-    if (!c.reversed) {
+  const double inv1 = 1.0 / c.len1, inv2 = 1.0 / c.len2;
+  if (!c.reversed) {
+    for (size_t q = 0; q < n; ++q) {
+      const double J = c.len * (H[q] + 0.5 * W[q]);
+      const double pw = c.aW * W[q] + c.aH * H[q] + c.a1 * z1[q];
+      const double ph = c.bH * H[q] - c.b1 * z1[q] + c.b2 * z2[q];
       wl[q] = pw;
       hl[q] = ph;
       wr[q] = W[q] - pw;
-      hr[q] = (J - c.len1 * (ph + 0.5 * pw) - c.len2 * pw) / c.len2 - 0.5 * wr[q];
-    } else {
-      wr[q] = -pw;
-      hr[q] = ph;
-      wl[q] = W[q] + pw;
-      hl[q] = (J - c.len2 * (ph - 0.5 * pw) - c.len2 * wl[q]) / c.len1 - 0.5 * wl[q];
+      hr[q] = (J - c.len1 * (ph + 0.5 * pw) - c.len2 * pw) * inv2 - 0.5 * wr[q];
     }
+    return;
+  }
+  for (size_t q = 0; q < n; ++q) {
+    const double J = c.len * (H[q] + 0.5 * W[q]);
+    const double pw = c.aW * -W[q] + c.aH * H[q] + c.a1 * z1[q];
+    const double ph = c.bH * H[q] - c.b1 * z1[q] + c.b2 * z2[q];
+    wr[q] = -pw;
+    hr[q] = ph;
+    wl[q] = W[q] + pw;
+    hl[q] = (J - c.len2 * (ph - 0.5 * pw) - c.len2 * wl[q]) * inv1 - 0.5 * wl[q];
   }
 }
 
