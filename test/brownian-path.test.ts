@@ -219,6 +219,15 @@ describe('the tree of a grid kind (karras, logsnr)', () => {
     });
   }
 
+  it('refuses a bad tree with a typed error before any work', () => {
+    const base = { seed, a: 0.1, b: 0.5, n: 4, d: 1 };
+    expect(() => brownianIncrements({ ...base, span: 3, tree: { process: 'vp', kind: 'karras' } })).toThrow(/span must be T − tEnd/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'bogus' as 'karras' } })).toThrow(/tree.kind/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'karras', rho: -1 } })).toThrow(/rho/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'logsnr', tEnd: 0 } })).toThrow(/tEnd > 0/);
+    expect(() => brownianIncrements({ ...base })).toThrow(/span/);
+  });
+
   it('a ve karras grid of 4096 steps (steps far below 2^-20 of σ) runs with path noise', () => {
     const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
     const run = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'karras', steps: 4096, n: 16, x0: new Float64Array(16), seed: 3, noise: 'path' });
