@@ -18,7 +18,9 @@
 // snapped to it) needs no more; a point inside a leaf (depth kBrownianPathDepth, length
 // span·2⁻²⁰) is bridged exactly from the leaf's (W, H) with the leaf's own two normals
 // (splitLevyAt). So any set of points with at most one per leaf has the exact joint law; the
-// sampler refuses grids with two points in one leaf.
+// sampler refuses grids with two points in one leaf. The tree may also live on a clock (TreeTime
+// below: a grid kind's own variable), where nodes split at their clock fraction by the same exact
+// law a leaf uses.
 //
 // Increments are computed by a walker (random/brownian_walker.h) that keeps the frontier of
 // unused nodes right of its current point: a run of N steps costs O(N + (#non-dyadic points)·depth)

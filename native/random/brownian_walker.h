@@ -1,6 +1,7 @@
 // Walks the Brownian path of random/brownian_path.h through an increasing list of points
 // σ_0 = 0 < σ_1 < … < σ_N ≤ span for many lanes (particle × coordinate), giving each
-// interval's (W, H) with O(1) amortized tree draws per step on dyadic grids.
+// interval's (W, H) with O(1) amortized tree draws per step on dyadic grids (on a clock: grids
+// whose tree times are dyadic, e.g. a karras grid with N a power of two).
 //
 // State: the frontier right of the current point — pending tree nodes (at most one per level,
 // the right siblings along the point's path, in order of position) and, in front of them, a
