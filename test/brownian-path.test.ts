@@ -4,7 +4,7 @@
  * refinements are consistent, and the sampler's noise slots are exactly the path's increments.
  */
 import { describe, expect, it } from 'vitest';
-import { brownianIncrements, gaussianTarget, sample, sampleSync, setThreads, timeGrid } from '../lib/index.js';
+import { brownianIncrements, coupledError, gaussianTarget, sample, sampleSync, setThreads, timeGrid } from '../lib/index.js';
 import { correlation, ksCritical, ksStatistic, mean, normalCdf, variance } from './helpers/stats.js';
 
 // Two-sided tests at family level ~1e-3 over every statistic below: |z| < 4.5 per statistic.
@@ -226,6 +226,14 @@ describe('the tree of a grid kind (karras, logsnr)', () => {
     expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'karras', rho: -1 } })).toThrow(/rho/);
     expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'logsnr', tEnd: 0 } })).toThrow(/tEnd > 0/);
     expect(() => brownianIncrements({ ...base })).toThrow(/span/);
+  });
+
+  it('coupled errors on a ve karras grid (references of 1024–2048 steps) run and fall with N', async () => {
+    const target = gaussianTarget({ mean: [0.5, -1], variances: [1, 0.3] });
+    const rms: number[] = [];
+    for (const steps of [8, 16, 32]) rms.push((await coupledError({ target, process: 've', grid: 'karras', sampler: 'euler-maruyama', steps, n: 300, seed: 1 })).rms);
+    expect(rms[1]!).toBeLessThan(0.7 * rms[0]!);
+    expect(rms[2]!).toBeLessThan(0.7 * rms[1]!);
   });
 
   it('a ve karras grid of 4096 steps (steps far below 2^-20 of σ) runs with path noise', () => {
