@@ -81,11 +81,12 @@ export interface BrownianIncrementsOptions {
   d: number;
   firstParticle?: number;
   /**
-   * The tree a sampler on a `karras` or `logsnr` grid uses: dyadic in that grid kind's own variable
-   * on [tEnd, T] of the process (docs/brownian-path.md). Absent (or kind 'uniform'): the tree
-   * dyadic in σ, which samplers on uniform and explicit grids use. `a` and `b` stay in σ = T − t.
+   * The tree a sampler on a grid of this kind uses: dyadic in that grid kind's own variable on
+   * [tEnd, T] of the process, laid out for `steps` (the run's `pathSteps`, default its steps; only
+   * the odd part matters, default 1) (docs/brownian-path.md). Absent (or kind 'uniform' with an odd
+   * part of 1): the tree dyadic in σ, which explicit grids use too. `a` and `b` stay in σ = T − t.
    */
-  tree?: { process?: ProcessInput; kind: GridKind; tEnd?: number; rho?: number };
+  tree?: { process?: ProcessInput; kind: GridKind; tEnd?: number; rho?: number; steps?: number };
 }
 
 type BrownianBinding = (
@@ -98,7 +99,7 @@ type BrownianBinding = (
   b: number,
   w: Float64Array,
   h: Float64Array,
-  tree?: { process: ProcessSpec; kind: GridKind; tEnd?: number; rho?: number },
+  tree?: { process: ProcessSpec; kind: GridKind; tEnd?: number; rho?: number; steps?: number },
 ) => void;
 
 /**
@@ -120,7 +121,8 @@ export function brownianIncrements(o: BrownianIncrementsOptions): { w: NDArray; 
     const process = normalizeProcess(o.tree.process ?? 'vp', 'tree.process');
     const traits = processTraits(process);
     span ??= traits.T - (o.tree.tEnd ?? traits.tEnd);
-    tree = { process, kind, ...(o.tree.tEnd !== undefined ? { tEnd: o.tree.tEnd } : {}), ...(o.tree.rho !== undefined ? { rho: o.tree.rho } : {}) };
+    const steps = o.tree.steps === undefined ? undefined : requireInteger(o.tree.steps, 'tree.steps', 1, 2 ** 30);
+    tree = { process, kind, ...(o.tree.tEnd !== undefined ? { tEnd: o.tree.tEnd } : {}), ...(o.tree.rho !== undefined ? { rho: o.tree.rho } : {}), ...(steps !== undefined ? { steps } : {}) };
   }
   if (span === undefined) throw new InvalidArgumentError('brownianIncrements needs span (or tree)');
   const w = new Float64Array(n * d), h = new Float64Array(n * d);

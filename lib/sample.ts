@@ -112,6 +112,13 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
    * so runs with different step counts are coupled; docs/brownian-path.md). Same law either way.
    */
   noise?: NoiseSource;
+  /**
+   * noise 'path' on a grid kind: the step count the path's tree is laid out for (default `steps`).
+   * Only its odd part m (pathSteps = m·2ʲ) matters: runs whose trees share m see one path, and a grid
+   * with N = m·2ʲ steps has every time on a node of the tree (the cheap case; docs/brownian-path.md).
+   * coupledError and coupled studies set it to the reference's step count for every run they couple.
+   */
+  pathSteps?: number;
   /** Global index of the first particle (default 0), for split batches. */
   firstParticle?: number;
   /** Storage type of the particles (default 'float64'; arithmetic is float64 either way). */
@@ -185,6 +192,7 @@ interface NativeSamplerOptions {
   params: NativeSamplerParams;
   seed: number | bigint;
   noise: NoiseSource;
+  pathSteps?: number;
   firstParticle: number;
   n: number;
   d: number;
@@ -437,6 +445,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   // Start.
   const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
+  if (o.pathSteps !== undefined) out.pathSteps = requireInteger(o.pathSteps, 'pathSteps', 1, 2 ** 30);
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');

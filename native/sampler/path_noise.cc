@@ -6,6 +6,7 @@
 #include "random/brownian_path.h"
 #include "random/brownian_walker.h"
 #include "random/noise.h"
+#include "random/tree_pieces.h"
 #include "random/philox_normal.h"
 #include "sampler/noise_keys.h"
 
@@ -27,25 +28,26 @@ void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, d
 
 }  // namespace
 
-GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho) {
+GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho, uint64_t pieces) {
   GridClock c;
-  std::function<double(double)> level, levelInverse;  // u ↦ the kind's variable, and back
-  double a, b;
+  std::function<double(double)> base, baseInverse;  // the kind's variable v ↦ t, and back (makeGrid's formulas)
   if (kind == static_cast<int>(GridKind::Karras)) {
-    a = std::pow(p.varsigma(T), 1.0 / rho);
-    b = std::pow(p.varsigma(tEnd), 1.0 / rho);
-    level = [rho](double v) { return std::pow(v, rho); };
-    levelInverse = [rho](double s) { return std::pow(s, 1.0 / rho); };
+    const double a = std::pow(p.varsigma(T), 1.0 / rho), b = std::pow(p.varsigma(tEnd), 1.0 / rho);
+    base = [p, a, b, rho](double v) { return p.timeOfVarsigma(std::pow(a + v * (b - a), rho)); };
+    baseInverse = [p, a, b, rho](double t) { return (std::pow(p.varsigma(t), 1.0 / rho) - a) / (b - a); };
   } else if (kind == static_cast<int>(GridKind::LogSnr)) {
-    a = std::log(p.varsigma(T));
-    b = std::log(p.varsigma(tEnd));
-    level = [](double v) { return std::exp(v); };
-    levelInverse = [](double s) { return std::log(s); };
+    const double a = std::log(p.varsigma(T)), b = std::log(p.varsigma(tEnd));
+    base = [p, a, b](double v) { return p.timeOfVarsigma(std::exp(a + v * (b - a))); };
+    baseInverse = [p, a, b](double t) { return (std::log(p.varsigma(t)) - a) / (b - a); };
+  } else if (kind == static_cast<int>(GridKind::Uniform) && pieces > 1) {
+    base = [T, tEnd](double v) { return T + v * (tEnd - T); };
+    baseInverse = [T, tEnd](double t) { return (T - t) / (T - tEnd); };
   } else {
-    return c;
+    return c;  // the uniform tree on σ
   }
-  c.t = [p, a, b, level, T, tEnd](double u) { return u <= 0 ? T : u >= 1 ? tEnd : p.timeOfVarsigma(level(a + u * (b - a))); };
-  c.u = [p, a, b, levelInverse, T, tEnd](double t) { return t >= T ? 0.0 : t <= tEnd ? 1.0 : (levelInverse(p.varsigma(t)) - a) / (b - a); };
+  const TreePieces P(pieces);
+  c.t = [P, base, T, tEnd](double u) { return u <= 0 ? T : u >= 1 ? tEnd : base(P.fromTree(u)); };
+  c.u = [P, baseInverse, T, tEnd](double t) { return t >= T ? 0.0 : t <= tEnd ? 1.0 : P.toTree(baseInverse(t)); };
   return c;
 }
 
@@ -65,11 +67,12 @@ std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
   const BrownianPath path{s.seed, T - s.grid.back()};
   // A grid of a non-uniform kind: the tree on that kind's clock, the grid at u_k = k/N (checked:
   // the clock must reproduce the grid, else the uniform tree is used).
-  if (const TreeTime clock = gridKindClock(s.process, s.gridKind, T, s.grid.back(), s.gridRho).t) {
+  const TreePieces pieces(s.pathPieces);
+  if (const TreeTime clock = gridKindClock(s.process, s.gridKind, T, s.grid.back(), s.gridRho, s.pathPieces).t) {
     std::vector<double> u(N + 1);
     bool matches = true;
     for (size_t k = 0; k <= N; ++k) {
-      u[k] = k == N ? 1.0 : double(k) / double(N);
+      u[k] = pieces.gridPoint(k, N);
       matches = matches && std::fabs(clock(u[k]) - s.grid[k]) <= 1e-12 * T;
     }
     if (matches) return withAreas(s, std::make_shared<BrownianWalker>(path, clock, s.firstParticle, s.n, s.d, u));

@@ -27,6 +27,7 @@ struct SamplerSetup {
   // path noise puts its Brownian tree on that kind's own clock (sampler/path_noise.h).
   int gridKind = -1;
   double gridRho = 7.0;
+  uint64_t pathPieces = 1;  // odd part of the step count the path's tree is laid out for (path_noise.h)
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;
   bool scoreDefinedAtZero = true;
