@@ -3,11 +3,12 @@
  * sampler step: the same sampler, target, grid and particles run with both noise sources in one
  * process, alternating, best of 5 each, CPU time of the whole run (walker set-up included) on one
  * thread, per particle-step. Target: the bench mixture (bench/mixture-fixture.ts: K = 8 diagonal
- * Gaussians) at d = 2, 16, 64 on the vp process. Grids: uniform N = 64 (dyadic: every time is a
- * node of the Brownian tree), uniform N = 100 and karras N = 64 (non-dyadic: every time is
- * bridged inside a leaf of the tree). Every sampler that takes path noise is timed.
+ * Gaussians) at d = 2, 16, 64 on the vp process. Grids: uniform N = 64, uniform N = 100 and karras
+ * N = 100 on their own trees (pathSteps = N: every time a node of the Brownian tree), and uniform
+ * N = 100 on the tree laid out for 1024 steps (pathSteps = 1024, as against a 1024-step reference:
+ * every time bridged inside a depth-20 leaf). Every sampler that takes path noise is timed.
  *
- *   npm run bench path-noise [-- --d=16] [-- --grids=uniform-64,karras-64] [-- --samplers=euler-maruyama]
+ *   npm run bench path-noise [-- --d=16] [-- --grids=uniform-64,karras-100] [-- --samplers=euler-maruyama]
  */
 import { gmmTarget, sampleSync, setThreads, type SamplerName, type TargetSpec } from '../lib/index.js';
 import { benchMixture } from './mixture-fixture.js';
@@ -18,11 +19,13 @@ interface Grid {
   name: string;
   kind: 'uniform' | 'karras';
   steps: number;
+  pathSteps?: number;
 }
 const grids: Grid[] = [
   { name: 'uniform-64', kind: 'uniform', steps: 64 },
   { name: 'uniform-100', kind: 'uniform', steps: 100 },
-  { name: 'karras-64', kind: 'karras', steps: 64 },
+  { name: 'karras-100', kind: 'karras', steps: 100 },
+  { name: 'uniform-100/1024', kind: 'uniform', steps: 100, pathSteps: 1024 },
 ];
 
 // Every scheme that draws Brownian noise (ddim with η = 1); local linearization factorizes a
@@ -49,7 +52,7 @@ function flag(name: string): string[] | undefined {
 
 function runSeconds(target: TargetSpec, sampler: SamplerName, eta: number | undefined, grid: Grid, n: number, noise: 'step' | 'path', seed: number): number {
   const c0 = process.cpuUsage();
-  sampleSync({ target, sampler, eta, grid: grid.kind, steps: grid.steps, n, seed, noise });
+  sampleSync({ target, sampler, eta, grid: grid.kind, steps: grid.steps, n, seed, noise, ...(noise === 'path' && grid.pathSteps ? { pathSteps: grid.pathSteps } : {}) });
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1e6;
 }
@@ -63,7 +66,7 @@ export async function main(): Promise<void> {
   setThreads(1);
   try {
     console.log('one thread, CPU time per particle-step, best of 5 (alternating step / path in one run)');
-    console.log('d    grid          sampler                    per-step ns     path ns   path / per-step');
+    console.log('d    grid              sampler                    per-step ns     path ns   path / per-step');
     for (const d of dims) {
       const target = gmmTarget(benchMixture(d));
       for (const grid of grids.filter((g) => !gridNames || gridNames.includes(g.name)))
@@ -79,12 +82,12 @@ export async function main(): Promise<void> {
           const key = `d = ${d}, ${grid.name}`;
           worst.set(key, Math.max(worst.get(key) ?? 0, ratio));
           console.log(
-            `${String(d).padEnd(4)} ${grid.name.padEnd(13)} ${s.name.padEnd(24)} ${per(step).toFixed(1).padStart(11)} ${per(path).toFixed(1).padStart(11)}   ${ratio.toFixed(2).padStart(13)}×`,
+            `${String(d).padEnd(4)} ${grid.name.padEnd(17)} ${s.name.padEnd(24)} ${per(step).toFixed(1).padStart(11)} ${per(path).toFixed(1).padStart(11)}   ${ratio.toFixed(2).padStart(13)}×`,
           );
         }
     }
     console.log('\nlargest ratio over the samplers:');
-    for (const [key, r] of worst) console.log(`  ${key.padEnd(24)} ${r.toFixed(2)}×`);
+    for (const [key, r] of worst) console.log(`  ${key.padEnd(28)} ${r.toFixed(2)}×`);
   } finally {
     setThreads(0);
   }

@@ -108,8 +108,9 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   seed?: number | bigint;
   /**
    * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
-   * path per particle on [t_end, T], shared by every grid of the same kind with the same T and t_end,
-   * so runs with different step counts are coupled; docs/brownian-path.md). Same law either way.
+   * path per particle on [t_end, T], shared by grids of one kind with the same T, t_end and odd part
+   * of `pathSteps`, so runs with different step counts are coupled; docs/brownian-path.md). Same law
+   * either way.
    */
   noise?: NoiseSource;
   /**
