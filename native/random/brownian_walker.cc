@@ -213,7 +213,12 @@ void BrownianWalker::interval(int k, size_t r0, size_t count, double* w, double*
     std::atomic<int>& state = at_[g];
     int seen = k;
     if (state.compare_exchange_strong(seen, kMoving, std::memory_order_acq_rel)) {
-      execute(plan, len, g * groupLanes_, first_ + g * kGroup);
+      try {
+        execute(plan, len, g * groupLanes_, first_ + g * kGroup);
+      } catch (...) {
+        state.store(k, std::memory_order_release);  // never leave a waiter spinning
+        throw;
+      }
       state.store(k + 1, std::memory_order_release);
     } else {
       while (seen == kMoving) {
