@@ -261,113 +261,124 @@ LaneScratch& laneScratch(size_t n) {
   return *cache.back();
 }
 
+// The running interval (seg) and the head of one group's lanes, as (W, J); without areas only W
+// is summed (J would feed nothing but the outputs' H).
+struct Accumulators {
+  size_t n;
+  bool areas;
+  double *segW, *segJ, *headW, *headJ;
+  void clear() const {
+    std::fill(segW, segW + n, 0.0);
+    std::fill(segJ, segJ + n, 0.0);
+  }
+  void appendNode(const double* w, const double* h, double len) const {
+    if (areas) return appendNodeLanes(n, segW, segJ, w, h, len);
+    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
+  }
+  void appendPiece(const double* w, const double* J, double len) const {
+    if (areas) return appendPieceLanes(n, segW, segJ, w, J, len);
+    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
+  }
+  void prependNode(const double* w, const double* h, double len, double headLen) const {
+    if (areas) return prependNodeLanes(n, headW, headJ, w, h, len, headLen);
+    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
+  }
+  void prependPiece(const double* w, const double* J, double headLen) const {
+    if (areas) return prependPieceLanes(n, headW, headJ, w, J, headLen);
+    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
+  }
+  void finish(double len, double* w, double* h) const {
+    if (areas) return finishLanes(n, segW, segJ, len, w, h);
+    std::copy(segW, segW + n, w);
+  }
+};
+
+// The node being descended: a pending node read in place, or one of two scratch pairs; a split
+// writes the child it keeps into the pair the node is not in (next()).
+struct Cursor {
+  double* pairW[2];
+  double* pairH[2];
+  int pair = -1;
+  const double *w = nullptr, *h = nullptr;
+  void take(const double* W, const double* H) {
+    w = W;
+    h = H;
+    pair = -1;
+  }
+  int next() const { return pair == 0 ? 1 : 0; }
+  void moveTo(int p) {
+    w = pairW[p];
+    h = pairH[p];
+    pair = p;
+  }
+};
+
+// A node split: the midpoint formula (uniform tree), or the general law at the move's fraction.
+void splitNodeMove(size_t n, const Move& mv, const Cursor& cur, const double* z1, const double* z2, double* wl, double* hl, double* wr, double* hr) {
+  if (mv.x == 0.5) return splitNodeLanes(n, cur.w, cur.h, z1, z2, mv.len, wl, hl, wr, hr);
+  LeafSplit split = leafSplit(mv.len, mv.x);
+  split.len1 = mv.lenL;
+  split.len2 = mv.lenR;
+  splitNodeAtLanes(n, split, cur.w, cur.h, z1, z2, wl, hl, wr, hr);
+}
+
 }  // namespace
 
-// Runs one interval's moves over a group's lanes (random/brownian_lanes.h): cur = the node being
-// descended, seg = the interval so far as (W, J), appended to piece by piece.
+// Runs one interval's moves over a group's lanes (random/brownian_lanes.h): the cursor descends,
+// the interval so far is appended to piece by piece, right children go pending or into the head.
 void BrownianWalker::execute(const std::vector<Move>& plan, double h, size_t g0, uint64_t particle0) {
-  const size_t d = d_, n = groupLanes_;
+  const size_t n = groupLanes_;
   LaneScratch& s = laneScratch(n);
-  // cur: the node being descended — a pending node read in place, or one of two scratch pairs;
-  // a split writes the child it keeps into the pair cur is not in.
-  double* pairW[2] = {s.curW, s.aW};
-  double* pairH[2] = {s.curH, s.aH};
-  int curPair = -1;
-  const double *curW = nullptr, *curH = nullptr;
-  double *bW = s.bW, *bH = s.bH, *segW = s.segW, *segJ = s.segJ, *z1 = s.z1, *z2 = s.z2;
   double* headW = headW_.empty() ? nullptr : headW_.data() + g0;
   double* headJ = headJ_.empty() ? nullptr : headJ_.data() + g0;
+  const Accumulators acc{n, areas_, s.segW, s.segJ, headW, headJ};
+  Cursor cur{{s.curW, s.aW}, {s.curH, s.aH}};
+  double *bW = s.bW, *bH = s.bH, *z1 = s.z1, *z2 = s.z2;
   auto pending = [&](std::vector<double>& v, int level) { return v.data() + g0 * levels_ + static_cast<size_t>(level) * n; };
-  std::fill(segW, segW + n, 0.0);
-  std::fill(segJ, segJ + n, 0.0);
-  // A node split: the midpoint formula, or the general law on a non-uniform clock.
-  auto splitInto = [&](const Move& mv, double* wl, double* hl, double* wr, double* hr) {
-    if (mv.x == 0.5) return splitNodeLanes(n, curW, curH, z1, z2, mv.len, wl, hl, wr, hr);
-    LeafSplit split = leafSplit(mv.len, mv.x);
-    split.len1 = mv.lenL;
-    split.len2 = mv.lenR;
-    splitNodeAtLanes(n, split, curW, curH, z1, z2, wl, hl, wr, hr);
-  };
-  // Without areas only W is summed (J would feed nothing but the outputs' H).
-  auto appendNode = [&](const double* w, const double* hh, double len) {
-    if (areas_) return appendNodeLanes(n, segW, segJ, w, hh, len);
-    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
-  };
-  auto appendPiece = [&](const double* w, const double* J, double len) {
-    if (areas_) return appendPieceLanes(n, segW, segJ, w, J, len);
-    for (size_t q = 0; q < n; ++q) segW[q] += w[q];
-  };
-  auto prependNode = [&](const double* w, const double* hh, double len, double headLen) {
-    if (areas_) return prependNodeLanes(n, headW, headJ, w, hh, len, headLen);
-    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
-  };
-  auto prependPiece = [&](const double* w, const double* J, double headLen) {
-    if (areas_) return prependPieceLanes(n, headW, headJ, w, J, headLen);
-    for (size_t q = 0; q < n; ++q) headW[q] = headLen == 0 ? w[q] : w[q] + headW[q];
-  };
-  auto keep = [&](double*& w, double*& hh) {  // the scratch pair the kept child goes to
-    const int p = curPair == 0 ? 1 : 0;
-    w = pairW[p];
-    hh = pairH[p];
-    return p;
-  };
+  auto normals = [&](const Move& mv, uint32_t stage) { groupNodeNormals(path_.seed, particle0, d_, mv.node, stage, z1, z2); };
+  acc.clear();
   for (const Move& mv : plan) {
+    const int p = cur.next();
     switch (mv.op) {
       case Op::AppendHead:
-        appendPiece(headW, headJ, 0.0);
+        acc.appendPiece(headW, headJ, 0.0);
         break;
       case Op::AppendPending:
-        appendNode(pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
+        acc.appendNode(pending(pendW_, mv.level), pending(pendH_, mv.level), mv.len);
         break;
       case Op::TakePending:
-        curW = pending(pendW_, mv.level);
-        curH = pending(pendH_, mv.level);
-        curPair = -1;
+        cur.take(pending(pendW_, mv.level), pending(pendH_, mv.level));
         break;
       case Op::GoLeft:
       case Op::StopAtMid: {
         // Left child: descended (GoLeft) or appended (StopAtMid); right child: pending, or b and the head.
-        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
-        double *lW, *lH;
-        const int p = keep(lW, lH);
+        normals(mv, kBrownianPathStage);
         double* rW = mv.fold ? bW : pending(pendW_, mv.level + 1);
         double* rH = mv.fold ? bH : pending(pendH_, mv.level + 1);
-        splitInto(mv, lW, lH, rW, rH);
-        if (mv.fold) prependNode(bW, bH, mv.lenR, mv.headLen);
-        if (mv.op == Op::GoLeft) {
-          curW = lW;
-          curH = lH;
-          curPair = p;
-        } else {
-          appendNode(lW, lH, mv.lenL);
-        }
+        splitNodeMove(n, mv, cur, z1, z2, cur.pairW[p], cur.pairH[p], rW, rH);
+        if (mv.fold) acc.prependNode(bW, bH, mv.lenR, mv.headLen);
+        if (mv.op == Op::GoLeft) cur.moveTo(p);
+        else acc.appendNode(cur.pairW[p], cur.pairH[p], mv.lenL);
         break;
       }
-      case Op::GoRight: {
-        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathStage, z1, z2);
-        double *rW, *rH;
-        const int p = keep(rW, rH);
-        splitInto(mv, bW, bH, rW, rH);
-        appendNode(bW, bH, mv.lenL);
-        curW = rW;
-        curH = rH;
-        curPair = p;
+      case Op::GoRight:
+        normals(mv, kBrownianPathStage);
+        splitNodeMove(n, mv, cur, z1, z2, bW, bH, cur.pairW[p], cur.pairH[p]);
+        acc.appendNode(bW, bH, mv.lenL);
+        cur.moveTo(p);
         break;
-      }
       case Op::SplitLeaf: {
-        groupNodeNormals(path_.seed, particle0, d, mv.node, kBrownianPathLeafStage, z1, z2);
+        normals(mv, kBrownianPathLeafStage);
         const LeafSplit split = leafSplit(mv.len, mv.x);
-        double *lW, *lJ;
-        keep(lW, lJ);
-        splitLeafLanes(n, split, curW, curH, z1, z2, lW, lJ, bW, bH);  // left (W, J), right (W, J) in b
-        appendPiece(lW, lJ, split.len1);
-        prependPiece(bW, bH, mv.headLen);
+        // Left piece (W, J) into the free pair, right piece (W, J) into b.
+        splitLeafLanes(n, split, cur.w, cur.h, z1, z2, cur.pairW[p], cur.pairH[p], bW, bH);
+        acc.appendPiece(cur.pairW[p], cur.pairH[p], split.len1);
+        acc.prependPiece(bW, bH, mv.headLen);
         break;
       }
     }
   }
-  if (areas_) finishLanes(n, segW, segJ, h, lastW_.data() + g0, lastH_.data() + g0);
-  else std::copy(segW, segW + n, lastW_.data() + g0);
+  acc.finish(h, lastW_.data() + g0, lastH_.data() + g0);
 }
 
 }  // namespace dw2
