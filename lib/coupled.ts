@@ -153,8 +153,9 @@ export async function coupledError(options: CoupledErrorOptions): Promise<Couple
   const ref = resolveCoupledReference(options, options.reference);
   const { reference: _r, level: _l, ...rest } = options;
   const t0 = performance.now();
-  const run: SampleResult = await sample({ ...rest, n, noise: 'path' });
-  const refRun = await sample({ ...rest, n, sampler: ref.sampler, steps: ref.steps, eta: ref.sampler === 'ddim' ? ref.eta : undefined, noise: 'path' });
+  // Both runs on the tree laid out for the reference's step count (one path for both).
+  const run: SampleResult = await sample({ ...rest, n, noise: 'path', pathSteps: ref.steps });
+  const refRun = await sample({ ...rest, n, sampler: ref.sampler, steps: ref.steps, eta: ref.sampler === 'ddim' ? ref.eta : undefined, noise: 'path', pathSteps: ref.steps });
   const sampler = run.sampler;
   return {
     ...coupledDistance(run.samples, refRun.samples, level),

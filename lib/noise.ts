@@ -7,6 +7,8 @@ import { resolveDevice, type Device } from './device.js';
 import { runNativeJob, type JobOptions } from './jobs.js';
 import { callNative, native } from './native.js';
 import { ndarray, type DType, type NDArray } from './ndarray.js';
+import { InvalidArgumentError } from './errors.js';
+import { normalizeProcess, processTraits, type GridKind, type ProcessInput, type ProcessSpec } from './process.js';
 import { requireAllocatable, requireInteger, requireOneOf, requireSeed } from './validate.js';
 
 export interface NormalsOptions {
@@ -69,8 +71,8 @@ export function philox4x32(counter: readonly [number, number, number, number], k
 
 export interface BrownianIncrementsOptions {
   seed: number | bigint;
-  /** The path lives on [0, span] (a sampler uses σ = T − t, span = T − t_end). */
-  span: number;
+  /** The path lives on [0, span] (a sampler uses σ = T − t, span = T − t_end; with `tree`: T − tEnd, the default). */
+  span?: number;
   /** The interval [a, b], 0 ≤ a < b ≤ span. */
   a: number;
   b: number;
@@ -78,9 +80,27 @@ export interface BrownianIncrementsOptions {
   n: number;
   d: number;
   firstParticle?: number;
+  /**
+   * The tree a sampler on a grid of this kind uses: dyadic in that grid kind's own variable on
+   * [tEnd, T] of the process, laid out for `steps` (the run's `pathSteps`, default its steps; only
+   * the odd part matters, default 1) (docs/brownian-path.md). Absent (or kind 'uniform' with an odd
+   * part of 1): the tree dyadic in σ, which explicit grids use too. `a` and `b` stay in σ = T − t.
+   */
+  tree?: { process?: ProcessInput; kind: GridKind; tEnd?: number; rho?: number; steps?: number };
 }
 
-type BrownianBinding = (seed: number | bigint, span: number, first: number, n: number, d: number, a: number, b: number, w: Float64Array, h: Float64Array) => void;
+type BrownianBinding = (
+  seed: number | bigint,
+  span: number,
+  first: number,
+  n: number,
+  d: number,
+  a: number,
+  b: number,
+  w: Float64Array,
+  h: Float64Array,
+  tree?: { process: ProcessSpec; kind: GridKind; tEnd?: number; rho?: number; steps?: number },
+) => void;
 
 /**
  * The Brownian path behind `noise: 'path'` sampling: for each particle and coordinate the
@@ -94,7 +114,18 @@ export function brownianIncrements(o: BrownianIncrementsOptions): { w: NDArray; 
   const d = requireInteger(o.d, 'd', 0);
   const first = requireInteger(o.firstParticle ?? 0, 'firstParticle', 0, u32);
   requireAllocatable(2 * n * d, 8, 'increments');
+  let tree: Parameters<BrownianBinding>[9];
+  let span = o.span;
+  if (o.tree !== undefined) {
+    const kind = requireOneOf(o.tree.kind, 'tree.kind', ['uniform', 'karras', 'logsnr'] as const);
+    const process = normalizeProcess(o.tree.process ?? 'vp', 'tree.process');
+    const traits = processTraits(process);
+    span ??= traits.T - (o.tree.tEnd ?? traits.tEnd);
+    const steps = o.tree.steps === undefined ? undefined : requireInteger(o.tree.steps, 'tree.steps', 1, 2 ** 30);
+    tree = { process, kind, ...(o.tree.tEnd !== undefined ? { tEnd: o.tree.tEnd } : {}), ...(o.tree.rho !== undefined ? { rho: o.tree.rho } : {}), ...(steps !== undefined ? { steps } : {}) };
+  }
+  if (span === undefined) throw new InvalidArgumentError('brownianIncrements needs span (or tree)');
   const w = new Float64Array(n * d), h = new Float64Array(n * d);
-  callNative(() => (native().brownianIncrementsSync as BrownianBinding)(seed, o.span, first, n, d, o.a, o.b, w, h));
+  callNative(() => (native().brownianIncrementsSync as BrownianBinding)(seed, span, first, n, d, o.a, o.b, w, h, tree));
   return { w: ndarray(w, [n, d]), h: ndarray(h, [n, d]) };
 }

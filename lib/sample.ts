@@ -108,10 +108,18 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   seed?: number | bigint;
   /**
    * Where the noise comes from: 'step' (default: fresh normals per step) or 'path' (one Brownian
-   * path per particle on [t_end, T], shared by every grid with the same T and t_end, so runs with
-   * different step counts are coupled; docs/brownian-path.md). Same law either way.
+   * path per particle on [t_end, T], shared by grids of one kind with the same T, t_end and odd part
+   * of `pathSteps`, so runs with different step counts are coupled; docs/brownian-path.md). Same law
+   * either way.
    */
   noise?: NoiseSource;
+  /**
+   * noise 'path' on a grid kind: the step count the path's tree is laid out for (default `steps`).
+   * Only its odd part m (pathSteps = m·2ʲ) matters: runs whose trees share m see one path, and a grid
+   * with N = m·2ʲ steps has every time on a node of the tree (the cheap case; docs/brownian-path.md).
+   * coupledError and coupled studies set it to the reference's step count for every run they couple.
+   */
+  pathSteps?: number;
   /** Global index of the first particle (default 0), for split batches. */
   firstParticle?: number;
   /** Storage type of the particles (default 'float64'; arithmetic is float64 either way). */
@@ -203,6 +211,7 @@ interface NativeSamplerOptions {
   params: NativeSamplerParams;
   seed: number | bigint;
   noise: NoiseSource;
+  pathSteps?: number;
   firstParticle: number;
   n: number;
   d: number;
@@ -460,6 +469,7 @@ function prepare(options: SampleOptions, guard: CallbackGuard): { native: Native
   const out: NativeSamplerOptions = { sampler, process, grid, eta, params, seed, noise, firstParticle, n, d, dtype, hessian, krylovDim };
   if (linearizationCap !== undefined) out.linearizationCap = linearizationCap;
   if (krylovTolerance !== undefined) out.krylovTolerance = krylovTolerance;
+  if (o.pathSteps !== undefined) out.pathSteps = requireInteger(o.pathSteps, 'pathSteps', 1, 2 ** 30);
   if (o.x0 !== undefined) {
     const data = isFloatArray(o.x0) ? o.x0 : (o.x0 as NDArray).data;
     if (!isFloatArray(data)) throw new InvalidArgumentError('x0 must be an NDArray, a Float64Array or a Float32Array');

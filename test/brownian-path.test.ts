@@ -4,7 +4,7 @@
  * refinements are consistent, and the sampler's noise slots are exactly the path's increments.
  */
 import { describe, expect, it } from 'vitest';
-import { brownianIncrements, gaussianTarget, sample, sampleSync, setThreads } from '../lib/index.js';
+import { brownianIncrements, coupledError, gaussianTarget, sample, sampleSync, setThreads, timeGrid } from '../lib/index.js';
 import { correlation, ksCritical, ksStatistic, mean, normalCdf, variance } from './helpers/stats.js';
 
 // Two-sided tests at family level ~1e-3 over every statistic below: |z| < 4.5 per statistic.
@@ -138,9 +138,181 @@ describe('the sampler consumes the path', () => {
     const expected = new Float64Array(m * d).fill(0.25);
     for (let k = 0; k < steps; k++) {
       const g = Math.sqrt(2 * grid[k]!); // ve: σ(t)² = t², g² = 2t
-      const inc = brownianIncrements({ seed: 9, span, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d });
+      // A run's path is the tree of its grid kind laid out for its step count (odd part 7 here).
+      const tree = { tree: { process: 've' as const, kind, steps } };
+      const inc = brownianIncrements({ seed: 9, span, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d, ...tree });
       for (let q = 0; q < m * d; q++) expected[q] += g * inc.w.data[q]!;
     }
     for (let q = 0; q < m * d; q++) expect(Math.abs(run.samples.data[q]! - expected[q]!)).toBeLessThan(1e-9 * (1 + Math.abs(expected[q]!)));
+  });
+});
+
+describe('the tree of a grid kind (karras, logsnr)', () => {
+  // ve with T = 80: a karras grid's steps run from ~25 down to ~1e-3 in t (σ = T − t).
+  const cases = [
+    { process: 've' as const, kind: 'karras' as const },
+    { process: 'vp' as const, kind: 'logsnr' as const },
+  ];
+  for (const tree of cases) {
+    const fine = timeGrid(tree.process, { kind: tree.kind, steps: 64 });
+    const T = fine[0]!;
+    const sigma = (t: number) => T - t;
+    const inc = (grid: ArrayLike<number>, k: number, m: number, d = 1) =>
+      brownianIncrements({ seed, a: sigma(grid[k]!), b: sigma(grid[k + 1]!), n: m, d, tree });
+
+    it(`${tree.process} ${tree.kind}: increments over a non-dyadic partition are N(0, Δt), areas N(0, Δt/12), all independent`, () => {
+      const grid = timeGrid(tree.process, { kind: tree.kind, steps: 5 }); // 5 steps: every time bridged inside a leaf
+      const scaled: Float64Array[] = [];
+      for (let k = 0; k < 5; k++) {
+        const len = grid[k]! - grid[k + 1]!;
+        const r = inc(grid, k, n);
+        scaled.push(Float64Array.from(r.w.data, (x) => x / Math.sqrt(len)), Float64Array.from(r.h.data, (x) => x / Math.sqrt(len / 12)));
+      }
+      for (const z of scaled) {
+        expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
+        expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
+        expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
+      }
+      for (let i = 0; i < scaled.length; i++)
+        for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+    });
+
+    it(`${tree.process} ${tree.kind}: the grid at N = 8 is nested in N = 64 — each coarse (W, H) is the join of its 8 fine ones`, () => {
+      const coarse = timeGrid(tree.process, { kind: tree.kind, steps: 8 });
+      const k = 300;
+      for (let c = 0; c < 8; c++) {
+        expect(Math.abs(coarse[c]! - fine[8 * c]!)).toBeLessThan(1e-12 * T);
+        const C = inc(coarse, c, k);
+        const pieces = Array.from({ length: 8 }, (_, i) => ({ r: inc(fine, 8 * c + i, k), len: fine[8 * c + i]! - fine[8 * c + i + 1]! }));
+        const len = coarse[c]! - coarse[c + 1]!;
+        for (let q = 0; q < k; q++) {
+          let w = 0, integral = 0;
+          for (const p of pieces) {
+            integral += p.len * (p.r.h.data[q]! + 0.5 * p.r.w.data[q]!) + p.len * w;
+            w += p.r.w.data[q]!;
+          }
+          const scale = Math.sqrt(len);
+          expect(Math.abs(w - C.w.data[q]!)).toBeLessThan(1e-12 * (1 + scale));
+          expect(Math.abs(integral / len - w / 2 - C.h.data[q]!)).toBeLessThan(1e-10 * (1 + scale));
+        }
+      }
+    });
+
+    it(`${tree.process} ${tree.kind}: the Lévy area matches its definition on a fine sub-partition`, () => {
+      // Over one coarse step of the N = 8 grid, the area from 512 sub-increments (trapezoid
+      // rule; RMS quadrature error O(h/√m)), checked at 5 % of sd(H) as on the uniform tree.
+      const coarse = timeGrid(tree.process, { kind: tree.kind, steps: 8 });
+      const a = sigma(coarse[3]!), b = sigma(coarse[4]!), m = 512, k = 200, h = b - a;
+      const whole = brownianIncrements({ seed, a, b, n: k, d: 1, tree });
+      const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
+      const parts = Array.from({ length: m }, (_, i) => ({ r: brownianIncrements({ seed, a: times[i]!, b: times[i + 1]!, n: k, d: 1, tree }), len: times[i + 1]! - times[i]! }));
+      let err2 = 0;
+      for (let p = 0; p < k; p++) {
+        let w = 0, integral = 0;
+        for (const f of parts) {
+          integral += f.len * (w + 0.5 * f.r.w.data[p]!);
+          w += f.r.w.data[p]!;
+        }
+        err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
+      }
+      expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+    });
+  }
+
+  it('refuses a bad tree with a typed error before any work', () => {
+    const base = { seed, a: 0.1, b: 0.5, n: 4, d: 1 };
+    expect(() => brownianIncrements({ ...base, span: 3, tree: { process: 'vp', kind: 'karras' } })).toThrow(/span must be T − tEnd/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'bogus' as 'karras' } })).toThrow(/tree.kind/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'karras', rho: -1 } })).toThrow(/rho/);
+    expect(() => brownianIncrements({ ...base, tree: { process: 'vp', kind: 'logsnr', tEnd: 0 } })).toThrow(/tEnd > 0/);
+    expect(() => brownianIncrements({ ...base })).toThrow(/span/);
+  });
+
+  it('coupled errors on a ve karras grid (references of 1024–2048 steps) run and fall with N', async () => {
+    const target = gaussianTarget({ mean: [0.5, -1], variances: [1, 0.3] });
+    const rms: number[] = [];
+    for (const steps of [8, 16, 32]) rms.push((await coupledError({ target, process: 've', grid: 'karras', sampler: 'euler-maruyama', steps, n: 300, seed: 1 })).rms);
+    expect(rms[1]!).toBeLessThan(0.7 * rms[0]!);
+    expect(rms[2]!).toBeLessThan(0.7 * rms[1]!);
+  });
+
+  it('a ve karras grid of 4096 steps (steps far below 2^-20 of σ) runs with path noise', () => {
+    const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
+    const run = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'karras', steps: 4096, n: 16, x0: new Float64Array(16), seed: 3, noise: 'path' });
+    expect(run.grid[4095]! - run.grid[4096]!).toBeLessThan(80 * 2 ** -20);
+    expect(run.samples.data.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('a tree laid out for N = m·2^j steps (uniform N = 100: m = 25 pieces)', () => {
+  const tree = { process: 'vp' as const, kind: 'uniform' as const, steps: 100 };
+  const grid100 = timeGrid('vp', { kind: 'uniform', steps: 100 });
+  const grid400 = timeGrid('vp', { kind: 'uniform', steps: 400 });
+  const T = grid100[0]!;
+  const inc = (grid: ArrayLike<number>, k: number, m: number) => brownianIncrements({ seed, a: T - grid[k]!, b: T - grid[k + 1]!, n: m, d: 1, tree });
+
+  it('increments over its grid are N(0, Δt), areas N(0, Δt/12), all independent', () => {
+    const scaled: Float64Array[] = [];
+    for (const k of [0, 1, 3, 4, 37, 50, 63, 96, 99]) {
+      const len = grid100[k]! - grid100[k + 1]!;
+      const r = inc(grid100, k, n);
+      scaled.push(Float64Array.from(r.w.data, (x) => x / Math.sqrt(len)), Float64Array.from(r.h.data, (x) => x / Math.sqrt(len / 12)));
+    }
+    for (const z of scaled) {
+      expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
+      expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
+      expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
+    }
+    for (let i = 0; i < scaled.length; i++)
+      for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+  });
+
+  it('N = 100 is nested in N = 400 (same odd part): each (W, H) is the join of its 4 fine ones', () => {
+    const k = 200;
+    for (const c of [0, 24, 25, 61, 99]) {
+      const C = inc(grid100, c, k);
+      const len = grid100[c]! - grid100[c + 1]!;
+      let w = new Float64Array(k), integral = new Float64Array(k);
+      for (let i = 0; i < 4; i++) {
+        const f = inc(grid400, 4 * c + i, k), fl = grid400[4 * c + i]! - grid400[4 * c + i + 1]!;
+        for (let q = 0; q < k; q++) {
+          integral[q] += fl * (f.h.data[q]! + 0.5 * f.w.data[q]!) + fl * w[q]!;
+          w[q] += f.w.data[q]!;
+        }
+      }
+      for (let q = 0; q < k; q++) {
+        expect(Math.abs(w[q]! - C.w.data[q]!)).toBeLessThan(1e-12);
+        expect(Math.abs(integral[q]! / len - w[q]! / 2 - C.h.data[q]!)).toBeLessThan(1e-10);
+      }
+    }
+  });
+
+  it('the Lévy area of a step matches its definition on a fine sub-partition', () => {
+    // From 512 sub-increments by the trapezoid rule (RMS quadrature error O(h/√m)), at 5 % of sd(H).
+    const a = T - grid100[40]!, b = T - grid100[41]!, m = 512, k = 200, h = b - a;
+    const whole = brownianIncrements({ seed, a, b, n: k, d: 1, tree });
+    const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
+    const parts = Array.from({ length: m }, (_, i) => ({ r: brownianIncrements({ seed, a: times[i]!, b: times[i + 1]!, n: k, d: 1, tree }), len: times[i + 1]! - times[i]! }));
+    let err2 = 0;
+    for (let p = 0; p < k; p++) {
+      let w = 0, integral = 0;
+      for (const f of parts) {
+        integral += f.len * (w + 0.5 * f.r.w.data[p]!);
+        w += f.r.w.data[p]!;
+      }
+      err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
+    }
+    expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+  });
+
+  it("a sampler at N = 100 and one at pathSteps = 6400 share that tree (coupledError's default reference)", () => {
+    const zero = (_t: number | Float64Array, _x: Float64Array | Float32Array, _n: number, _d: number, out: Float64Array | Float32Array) => out.fill(0);
+    const m = 40;
+    const x0 = new Float64Array(m);
+    const a = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'uniform', steps: 100, n: m, x0, seed: 4, noise: 'path' });
+    const b = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'uniform', steps: 100, n: m, x0, seed: 4, noise: 'path', pathSteps: 6400 });
+    expect(Buffer.from((a.samples.data as Float64Array).buffer).equals(Buffer.from((b.samples.data as Float64Array).buffer))).toBe(true);
+    const c = sampleSync({ score: zero, d: 1, process: 've', sampler: 'euler-maruyama', grid: 'uniform', steps: 100, n: m, x0, seed: 4, noise: 'path', pathSteps: 64 });
+    expect(Buffer.from((a.samples.data as Float64Array).buffer).equals(Buffer.from((c.samples.data as Float64Array).buffer))).toBe(false);
   });
 });

@@ -20,11 +20,14 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 const maxAbs = (a: ArrayLike<number>) => maxAbsDiff(a, new Float64Array(a.length));
 
-function diagonalMixture(d: number, K: number) {
+// Component variances from `base` up: narrow, well separated components make L's positive part
+// (between the modes) large, and unstabilized local linearization then blows up for some particles
+// at the last steps (spec §6's extension: `stabilize`); the route comparisons use wide ones.
+function diagonalMixture(d: number, K: number, base = 0.08) {
   return gmmTarget({
     weights: Array.from({ length: K }, (_, k) => (2 * (k + 1)) / (K * (K + 1))),
     means: Array.from({ length: K }, (_, k) => Array.from({ length: d }, (_, j) => 1.5 * Math.sin(3 * k + j))),
-    variances: Array.from({ length: K }, (_, k) => Array.from({ length: d }, (_, j) => 0.08 + 0.06 * ((k + 2 * j) % 5))),
+    variances: Array.from({ length: K }, (_, k) => Array.from({ length: d }, (_, j) => base + 0.06 * ((k + 2 * j) % 5))),
   });
 }
 
@@ -42,7 +45,7 @@ function fullMixture(d: number, K: number) {
 
 describe('cached-product Krylov route against the dense route', () => {
   const targets = [
-    ['diagonal mixture d = 10, K = 4', diagonalMixture(10, 4)],
+    ['diagonal mixture d = 10, K = 4', diagonalMixture(10, 4, 0.3)],
     ['full-covariance mixture d = 6, K = 3', fullMixture(6, 3)],
   ] as const;
   for (const [name, target] of targets) {

@@ -538,6 +538,8 @@ function runOptions(s: ResolvedStudy, target: TargetSpec, signal: AbortSignal | 
     prior: s.otPrior ? { kind: 'ot-semidiscrete' as const, prior: s.otPrior.prior, soft: s.otPrior.soft, tau: s.otPrior.tau } : (s.prior as PriorName),
     n: s.n,
     noise: s.noise,
+    // Coupled: every run on the tree laid out for the SDE reference's step count (one path for all).
+    ...(s.coupled ? { pathSteps: s.coupled.sde.steps } : {}),
     signal,
   };
 }

@@ -1,11 +1,15 @@
 // Bindings for the reproducible noise generator (sync and async forms).
+#include <cmath>
 #include "binding/async_job.h"
 #include "binding/convert.h"
+#include "binding/process_arg.h"
 #include "binding/registry.h"
 #include "cuda/device.h"
 #include "random/brownian_path.h"
 #include "random/noise.h"
 #include "random/philox_normal.h"
+#include "random/tree_pieces.h"
+#include "sampler/path_noise.h"
 
 namespace dw2 {
 
@@ -102,6 +106,23 @@ Napi::Value brownianIncrementsSync(const Napi::CallbackInfo& info) {
     if (w.isFloat32 || h.isFloat32) fail(ErrorCode::InvalidArgument, "wOut and hOut must be Float64Arrays");
     requireLength(w.length, n, d, "wOut");
     requireLength(h.length, n, d, "hOut");
+    // Optional 10th argument { process, kind, tEnd, rho }: the tree on that grid kind's clock.
+    if (info.Length() > 9 && info[9].IsObject()) {
+      Napi::Object c = info[9].As<Napi::Object>();
+      const Process p = processFromObject(c.Get("process").As<Napi::Object>());
+      const double tEnd = c.Get("tEnd").IsNumber() ? c.Get("tEnd").As<Napi::Number>().DoubleValue() : defaultTEnd(p);
+      const double rho = c.Get("rho").IsNumber() ? c.Get("rho").As<Napi::Number>().DoubleValue() : 7.0;
+      const int kind = static_cast<int>(parseGridKind(c.Get("kind").As<Napi::String>().Utf8Value()));
+      makeGrid(p, static_cast<GridKind>(kind), 1, p.T, tEnd, rho);  // checks tEnd and rho
+      const double steps = c.Get("steps").IsNumber() ? c.Get("steps").As<Napi::Number>().DoubleValue() : 1.0;
+      if (!(std::floor(steps) == steps && steps >= 1 && steps <= double(1 << 30))) fail(ErrorCode::InvalidArgument, "tree.steps must be an integer in [1, 2^30]");
+      const uint64_t odd = oddPart(static_cast<uint64_t>(steps));
+      const GridClock clock = gridKindClock(p, kind, p.T, tEnd, rho, odd <= (uint64_t(1) << 12) ? odd : 1);
+      if (std::fabs(path.span - (p.T - tEnd)) > 1e-12 * p.T) fail(ErrorCode::InvalidArgument, "span must be T − tEnd of the clock's process");
+      path.span = p.T - tEnd;
+      brownianIncrementBlock(path, clock.t, clock.u, first, n, d, a, b, w.f64(), h.f64());
+      return info.Env().Undefined();
+    }
     brownianIncrementBlock(path, first, n, d, a, b, w.f64(), h.f64());
     return info.Env().Undefined();
   });

@@ -14,6 +14,7 @@
 #include "binding/target_arg.h"
 #include "cuda/device.h"
 #include "cuda/sampler.h"
+#include "random/tree_pieces.h"
 #include "sampler/path_noise.h"
 #include "sampler/run_sampler.h"
 
@@ -77,6 +78,14 @@ SamplerCall parseCall(Napi::Env env, const Napi::Value& arg) {
   s.process = processFromObject(field(o, "process").As<Napi::Object>());
   if (!has(o, "grid")) fail(ErrorCode::InvalidArgument, "grid is required");
   s.grid = gridFromValue(s.process, field(o, "grid"));
+  if (field(o, "grid").IsObject() && !field(o, "grid").IsTypedArray()) {  // { kind, steps, tEnd?, rho? }, checked by gridFromValue
+    Napi::Object g = field(o, "grid").As<Napi::Object>();
+    s.gridKind = static_cast<int>(parseGridKind(g.Get("kind").As<Napi::String>().Utf8Value()));
+    if (g.Get("rho").IsNumber()) s.gridRho = g.Get("rho").As<Napi::Number>().DoubleValue();
+    // The path's tree: laid out for pathSteps (default: this grid's steps); see sampler/path_noise.h.
+    const uint64_t pathSteps = static_cast<uint64_t>(integerField(o, "pathSteps", static_cast<int64_t>(s.grid.size() - 1), 1, int64_t(1) << 30));
+    s.pathPieces = oddPart(pathSteps) <= (uint64_t(1) << 12) ? oddPart(pathSteps) : 1;
+  }
   s.eta = numberField(o, "eta", 0.0);
   s.params = samplerParamsField(o);
   s.seed = seedField(o, "seed");

@@ -28,8 +28,10 @@ NormalPairLite pathNodeNormals(uint64_t seed, uint64_t particle, uint32_t coordi
   return {z.first, z.second};
 }
 
-PathPoint pathPoint(const BrownianPath& path, double sigma) {
-  const double u = std::ldexp(sigma / path.span, kBrownianPathDepth);
+PathPoint pathPoint(const BrownianPath& path, double sigma) { return pathPointAt(sigma / path.span); }
+
+PathPoint pathPointAt(double treeTime) {
+  const double u = std::ldexp(treeTime, kBrownianPathDepth);
   double whole = std::floor(u), x = u - whole;
   // Grid times carry round-off: a point within 1e-7 leaf of a boundary is that boundary.
   if (x > 1.0 - 1e-7) {
@@ -72,6 +74,24 @@ void brownianIncrementBlock(const BrownianPath& path, uint64_t first, size_t row
   if (a > 0) points.push_back(a);
   points.push_back(b);
   BrownianWalker walker(path, first, rows, d, points);
+  if (a > 0) {
+    std::vector<double> skipW(rows * d), skipH(rows * d);
+    walker.interval(0, 0, rows, skipW.data(), skipH.data());
+    walker.interval(1, 0, rows, w, h);
+  } else {
+    walker.interval(0, 0, rows, w, h);
+  }
+}
+
+void brownianIncrementBlock(const BrownianPath& path, const TreeTime& clock, const std::function<double(double)>& treeTimeOf, uint64_t first, size_t rows,
+                            size_t d, double a, double b, double* w, double* h) {
+  if (!clock) return brownianIncrementBlock(path, first, rows, d, a, b, w, h);
+  if (!(a >= 0 && a < b && b <= path.span)) fail(ErrorCode::InvalidArgument, "Brownian path: need 0 <= a < b <= span");
+  const double T = clock(0.0);
+  std::vector<double> u = {0.0};
+  if (a > 0) u.push_back(treeTimeOf(T - a));
+  u.push_back(b == path.span ? 1.0 : treeTimeOf(T - b));
+  BrownianWalker walker(path, clock, first, rows, d, u);
   if (a > 0) {
     std::vector<double> skipW(rows * d), skipH(rows * d);
     walker.interval(0, 0, rows, skipW.data(), skipH.data());

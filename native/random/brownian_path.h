@@ -18,7 +18,9 @@
 // snapped to it) needs no more; a point inside a leaf (depth kBrownianPathDepth, length
 // span·2⁻²⁰) is bridged exactly from the leaf's (W, H) with the leaf's own two normals
 // (splitLevyAt). So any set of points with at most one per leaf has the exact joint law; the
-// sampler refuses grids with two points in one leaf.
+// sampler refuses grids with two points in one leaf. The tree may also live on a clock (TreeTime
+// below: a grid kind's own variable), where nodes split at their clock fraction by the same exact
+// law a leaf uses.
 //
 // Increments are computed by a walker (random/brownian_walker.h) that keeps the frontier of
 // unused nodes right of its current point: a run of N steps costs O(N + (#non-dyadic points)·depth)
@@ -31,6 +33,7 @@
 #include <cstddef>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 
 namespace dw2 {
 
@@ -60,6 +63,15 @@ struct PathPoint {
   double x;
 };
 PathPoint pathPoint(const BrownianPath& path, double sigma);
+// The same for a tree time u ∈ [0, 1] (σ = u·span on the uniform tree).
+PathPoint pathPointAt(double u);
+
+// The tree on a clock: node boundaries at dyadic tree times u ∈ [0, 1] sit at process time t(u),
+// decreasing from t(0) = T to t(1) = t_end (σ = T − t); a node's length is t(a) − t(b) and it
+// splits at t(mid) by the exact law at that fraction (splitLevyAt). A grid that is uniform in u
+// (a grid kind's own variable: u_k = k/N) with N a power of two then lies on tree nodes. An empty
+// function is the uniform tree (σ = u·span).
+using TreeTime = std::function<double(double)>;
 
 // The two normals of a tree node (heap index 2^level + index) for one lane.
 NormalPairLite pathNodeNormals(uint64_t seed, uint64_t particle, uint32_t coordinate, uint32_t node, uint32_t stage);
@@ -91,5 +103,10 @@ LevyIncrement brownianIncrement(const BrownianPath& path, uint64_t particle, uin
 // (W, H) of [a, b] for particles first … first + rows − 1 and coordinates 0 … d − 1 into
 // w, h (rows × d, row-major): the same numbers as brownianIncrement, vectorized over lanes.
 void brownianIncrementBlock(const BrownianPath& path, uint64_t first, size_t rows, size_t d, double a, double b, double* w, double* h);
+
+// The same on the tree of a clock (TreeTime; treeTimeOf: its inverse, process time → u), for the
+// σ-interval [a, b] (σ = T − t; span = T − t_end).
+void brownianIncrementBlock(const BrownianPath& path, const TreeTime& clock, const std::function<double(double)>& treeTimeOf, uint64_t first, size_t rows,
+                            size_t d, double a, double b, double* w, double* h);
 
 }  // namespace dw2

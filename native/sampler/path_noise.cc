@@ -2,9 +2,11 @@
 #include <cmath>
 #include <vector>
 #include "core/errors.h"
+#include "grid/grid.h"
 #include "random/brownian_path.h"
 #include "random/brownian_walker.h"
 #include "random/noise.h"
+#include "random/tree_pieces.h"
 #include "random/philox_normal.h"
 #include "sampler/noise_keys.h"
 
@@ -26,12 +28,59 @@ void stepIncrements(const SamplerSetup& s, int k, uint64_t first, size_t rows, d
 
 }  // namespace
 
+GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho, uint64_t pieces) {
+  GridClock c;
+  std::function<double(double)> base, baseInverse;  // the kind's variable v ↦ t, and back (makeGrid's formulas)
+  if (kind == static_cast<int>(GridKind::Karras)) {
+    const double a = std::pow(p.varsigma(T), 1.0 / rho), b = std::pow(p.varsigma(tEnd), 1.0 / rho);
+    base = [p, a, b, rho](double v) { return p.timeOfVarsigma(std::pow(a + v * (b - a), rho)); };
+    baseInverse = [p, a, b, rho](double t) { return (std::pow(p.varsigma(t), 1.0 / rho) - a) / (b - a); };
+  } else if (kind == static_cast<int>(GridKind::LogSnr)) {
+    const double a = std::log(p.varsigma(T)), b = std::log(p.varsigma(tEnd));
+    base = [p, a, b](double v) { return p.timeOfVarsigma(std::exp(a + v * (b - a))); };
+    baseInverse = [p, a, b](double t) { return (std::log(p.varsigma(t)) - a) / (b - a); };
+  } else if (kind == static_cast<int>(GridKind::Uniform) && pieces > 1) {
+    base = [T, tEnd](double v) { return T + v * (tEnd - T); };
+    baseInverse = [T, tEnd](double t) { return (T - t) / (T - tEnd); };
+  } else {
+    return c;  // the uniform tree on σ
+  }
+  const TreePieces P(pieces);
+  c.t = [P, base, T, tEnd](double u) { return u <= 0 ? T : u >= 1 ? tEnd : base(P.fromTree(u)); };
+  c.u = [P, baseInverse, T, tEnd](double t) { return t >= T ? 0.0 : t <= tEnd ? 1.0 : P.toTree(baseInverse(t)); };
+  return c;
+}
+
+namespace {
+
+// Only randomized schemes (their bridge) and local linearization (z_H) read the Lévy areas.
+std::shared_ptr<BrownianWalker> withAreas(const SamplerSetup& s, std::shared_ptr<BrownianWalker> walker) {
+  if (!s.scheme->randomized && !(s.scheme->usesHessian && !s.scheme->ode)) walker->skipAreas();
+  return walker;
+}
+
+}  // namespace
+
 std::shared_ptr<BrownianWalker> makePathWalker(const SamplerSetup& s) {
-  // The path is indexed by σ = T − t, so it is the same for every grid sharing T and t_end.
   const double T = s.grid.front();
+  const size_t N = s.grid.size() - 1;
+  const BrownianPath path{s.seed, T - s.grid.back()};
+  // A grid of a non-uniform kind: the tree on that kind's clock, the grid at u_k = k/N (checked:
+  // the clock must reproduce the grid, else the uniform tree is used).
+  const TreePieces pieces(s.pathPieces);
+  if (const TreeTime clock = gridKindClock(s.process, s.gridKind, T, s.grid.back(), s.gridRho, s.pathPieces).t) {
+    std::vector<double> u(N + 1);
+    bool matches = true;
+    for (size_t k = 0; k <= N; ++k) {
+      u[k] = pieces.gridPoint(k, N);
+      matches = matches && std::fabs(clock(u[k]) - s.grid[k]) <= 1e-12 * T;
+    }
+    if (matches) return withAreas(s, std::make_shared<BrownianWalker>(path, clock, s.firstParticle, s.n, s.d, u));
+  }
+  // The uniform tree on σ = T − t: the same path for every such grid sharing T and t_end.
   std::vector<double> points(s.grid.size());
   for (size_t k = 0; k < s.grid.size(); ++k) points[k] = T - s.grid[k];
-  return std::make_shared<BrownianWalker>(BrownianPath{s.seed, T - s.grid.back()}, s.firstParticle, s.n, s.d, points);
+  return withAreas(s, std::make_shared<BrownianWalker>(path, s.firstParticle, s.n, s.d, points));
 }
 
 void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, uint64_t first, size_t rows, double* noise, size_t slotStride) {
@@ -53,14 +102,16 @@ void stepNoiseBlock(const SamplerSetup& s, int k, int noises, bool randomized, u
     return;
   }
   double* second = noise + slotStride;
+  // The bridge normals, keyed (particle, coordinate, step, kBrownianPathStepStage), drawn for the
+  // block at once (vectorized over particles), into slot 1 before it is overwritten lane by lane.
+  normalBlock(NoiseKey{s.seed, static_cast<uint32_t>(k), kBrownianPathStepStage}, first, rows, d, second);
   for (size_t r = 0; r < rows; ++r) {
     const uint64_t particle = first + r;
     const double u = randomizedTime(s.seed, particle, static_cast<uint32_t>(k));
     const double s1 = 1.0 / std::sqrt(u * h), s2 = 1.0 / std::sqrt((1.0 - u) * h);
     for (size_t j = 0; j < d; ++j) {
       const size_t q = r * d + j;
-      const double z = normalAt(s.seed, particle, static_cast<uint32_t>(k), kBrownianPathStepStage, j);
-      const double left = bridgeIncrementAt({w[q], area[q]}, h, u, z);
+      const double left = bridgeIncrementAt({w[q], area[q]}, h, u, second[q]);
       second[q] = (w[q] - left) * s2;
       w[q] = left * s1;
     }

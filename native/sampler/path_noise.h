@@ -14,10 +14,23 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include "random/brownian_path.h"
 #include "sampler/sampler_setup.h"
 
 namespace dw2 {
+
+// The clock of a grid kind on [t_end, T] (random/brownian_path.h TreeTime): t(u) is grid/grid.cc
+// makeGrid's formula in the kind's variable v (v_k = k/N), with v's `pieces` equal pieces laid onto
+// a dyadic partition of tree time (random/tree_pieces.h), so a grid of that kind with N = pieces·2ʲ
+// steps lies on tree nodes; u(t) inverts it. Both empty for the uniform kind with one piece (the
+// uniform tree on σ = T − t).
+struct GridClock {
+  TreeTime t;
+  std::function<double(double)> u;
+};
+GridClock gridKindClock(const Process& p, int kind, double T, double tEnd, double rho, uint64_t pieces = 1);
 
 // The walker of s's Brownian path over its grid (σ_k = T − t_k, span T − t_end), for rows
 // 0 … n − 1. Throws INVALID_ARGUMENT for a grid with two times inside one leaf of the tree.

@@ -23,6 +23,11 @@ struct SamplerSetup {
   uint64_t seed = 0;
   bool pathNoise = false;      // noise from one Brownian path per particle (sampler/path_noise.h)
   std::shared_ptr<BrownianWalker> pathWalker;  // its walker (makePathWalker), when pathNoise
+  // The grid's kind when it was built from one (GridKind as int; −1: an explicit grid) and its ρ:
+  // path noise puts its Brownian tree on that kind's own clock (sampler/path_noise.h).
+  int gridKind = -1;
+  double gridRho = 7.0;
+  uint64_t pathPieces = 1;  // odd part of the step count the path's tree is laid out for (path_noise.h)
   uint64_t firstParticle = 0;  // global index of row 0 (noise keys use first + row)
   size_t n = 0, d = 0;
   bool scoreDefinedAtZero = true;
