@@ -49,11 +49,51 @@ export function pathwiseOrder(sampler: SamplerName, eta = 0): number {
   return isSdeScheme(sampler, eta) ? 1 : schemeInfo(sampler).order;
 }
 
-/** The reference scheme used when none is given: rk4 for ODE schemes, Euler–Maruyama for SDE schemes (the SDE local linearization: itself, 16× finer). */
-export function defaultReference(sampler: SamplerName, eta = 0, steps = 1): { sampler: SamplerName; steps: number } {
+/** The odd part of a positive integer (n = odd · 2ʲ). */
+function oddPart(n: number): number {
+  let m = n;
+  while (m % 2 === 0) m /= 2;
+  return m;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The default reference's step count: at least `floor`, and when it costs at most 4× more, of the form
+ * m·2ʲ with m the least common multiple of the odd parts of every sampler step count. Then every
+ * sampler grid of the kind nests in the reference's and its times are nodes of the shared Brownian tree,
+ * so path noise stays as cheap as per-step noise there (docs/brownian-path.md).
+ */
+function nestingReferenceSteps(steps: readonly number[], floor: number): number {
+  let m = 1;
+  for (const N of steps) {
+    const q = oddPart(N);
+    m = (m / gcd(m, q)) * q;
+    if (m > 4 * floor) return floor;
+  }
+  let r = m;
+  while (r < floor) r *= 2;
+  return r <= 4 * floor ? r : floor;
+}
+
+/**
+ * The reference scheme used when none is given: rk4 for ODE schemes, Euler–Maruyama for SDE schemes (the
+ * SDE local linearization: itself, 16× finer). `steps`: the sampler's step count, or every step count the
+ * reference will be coupled to (a study's list); the reference's step count nests them all where that costs
+ * at most 4× the plain floor (see nestingReferenceSteps).
+ */
+export function defaultReference(sampler: SamplerName, eta = 0, steps: number | readonly number[] = 1): { sampler: SamplerName; steps: number } {
+  if (typeof steps !== 'number' && !Array.isArray(steps)) throw new InvalidArgumentError('steps must be a step count or an array of step counts');
+  const all = (typeof steps === 'number' ? [steps] : steps).map((N, i) => requireInteger(N, `steps[${i}]`, 1, 1e8));
+  const largest = Math.max(1, ...all);
+  const nest = (floor: number) => nestingReferenceSteps(all, floor);
   // The SDE local linearization (pathwise order 1.5–2) needs a reference finer than Euler–Maruyama's order 1 gives.
-  if (sampler === 'local-linearization') return { sampler: 'local-linearization', steps: Math.max(1024, 16 * steps) };
-  return isSdeScheme(sampler, eta) ? { sampler: 'euler-maruyama', steps: Math.max(1024, 64 * steps) } : { sampler: 'rk4', steps: Math.max(256, 16 * steps) };
+  if (sampler === 'local-linearization') return { sampler: 'local-linearization', steps: nest(Math.max(1024, 16 * largest)) };
+  return isSdeScheme(sampler, eta)
+    ? { sampler: 'euler-maruyama', steps: nest(Math.max(1024, 64 * largest)) }
+    : { sampler: 'rk4', steps: nest(Math.max(256, 16 * largest)) };
 }
 
 /** Whether a scheme discretizes the reverse SDE (draws Brownian noise), as opposed to the probability-flow ODE. */

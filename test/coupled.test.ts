@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   coupledDistance,
   coupledError,
+  defaultReference,
   fitOrder,
   gaussianTarget,
   gmmTarget,
@@ -57,6 +58,35 @@ describe('coupledError orders on a Gaussian target (vp)', () => {
     const r = await coupledError({ target, sampler: 'euler-maruyama', steps: 64, n: 400, seed: 11, reference: { steps: 1024 } });
     expect(r.rms).toBeLessThan(0.15);
     expect(r.reference).toEqual({ sampler: 'euler-maruyama', steps: 1024, nfe: 1024, pathwiseOrder: 1 });
+  });
+});
+
+describe('default references nest the sampler grids', () => {
+  const oddPart = (n: number) => (n % 2 === 0 ? oddPart(n / 2) : n);
+  it('a multiple of every step count’s odd part, at least the plain floor and at most 4× it', () => {
+    // Plain floors: Euler–Maruyama max(1024, 64N), rk4 max(256, 16N), the SDE local linearization max(1024, 16N).
+    expect(defaultReference('euler-maruyama', 0, [5, 10, 20, 40]).steps).toBe(2560); // 5·2⁹ = 64·40
+    expect(defaultReference('euler-maruyama', 0, 10).steps).toBe(1280); // 5·2⁸ ≥ 1024
+    expect(defaultReference('heun', 0, [4, 8, 16]).steps).toBe(256);
+    expect(defaultReference('heun', 0, [3, 6, 12]).steps).toBe(384); // 3·2⁷ ≥ 16·12 = 192, ≥ 256
+    expect(defaultReference('local-linearization', 0, [6, 12]).steps).toBe(1536); // 3·2⁹ ≥ 1024
+    // Odd parts whose multiple would cost more than 4× the floor: the floor itself.
+    expect(defaultReference('euler-maruyama', 0, [7, 11, 13, 17]).steps).toBe(1088);
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 200; trial++) {
+      const steps = Array.from({ length: 1 + Math.floor(4 * next()) }, () => 1 + Math.floor(200 * next()));
+      const floor = Math.max(256, 16 * Math.max(...steps));
+      const r = defaultReference('rk4', 0, steps).steps;
+      expect(r).toBeGreaterThanOrEqual(floor);
+      if (r !== floor) expect(r).toBeLessThanOrEqual(4 * floor);
+      // Above the floor only to nest every grid.
+      if (r > floor) expect(steps.every((N) => oddPart(r) % oddPart(N) === 0)).toBe(true);
+    }
+  });
+  it('refuses step counts that are not positive integers', () => {
+    expect(() => defaultReference('euler', 0, [4, 0])).toThrow(InvalidArgumentError);
+    expect(() => defaultReference('euler', 0, 2.5)).toThrow(InvalidArgumentError);
   });
 });
 

@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<void> {
   const sampler = (stringOption(values.sampler, 'sampler') ?? 'euler-maruyama') as SamplerName;
   const eta = numberOption(values.eta, 'eta');
   const largest = Math.max(...steps);
-  const fallback = defaultReference(sampler, eta ?? 0, largest);
+  const fallback = defaultReference(sampler, eta ?? 0, steps);
   const reference = {
     sampler: (stringOption(values.reference, 'reference') ?? fallback.sampler) as SamplerName,
     steps: integerOption(values['reference-steps'], 'reference-steps') ?? fallback.steps,

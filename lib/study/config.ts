@@ -327,7 +327,7 @@ function resolveCoupled(config: StudyConfig, samplers: ResolvedSampler[], steps:
   for (const key of Object.keys(given)) if (key !== 'ode' && key !== 'sde') field('coupled', `unknown key '${key}' (known: ode, sde)`);
   const largest = steps[steps.length - 1]!;
   const pick = (family: 'ode' | 'sde', probe: SamplerName) => {
-    const fallback = defaultReference(probe, family === 'sde' ? 1 : 0, largest);
+    const fallback = defaultReference(probe, family === 'sde' ? 1 : 0, steps);
     const g = given[family] ?? {};
     return { sampler: (g.sampler ?? fallback.sampler) as SamplerName, steps: g.steps ?? fallback.steps };
   };
