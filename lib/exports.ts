@@ -38,6 +38,7 @@ export {
 } from './process.js';
 export { devices, resolveDevice, type Device, type DevicesReport } from './device.js';
 export { karrasZeroGrid } from './process.js';
+export { samplerNames } from './sampler-names.js';
 export { scoreFromModel, modelPredictions, type ModelPrediction, type ModelCallback, type ModelInput, type StepInfo } from './model.js';
 export { samplerParams, type SamplerParamOptions, type SamplerOptions, type SamplerEntry } from './sampler-params.js';
 export {
