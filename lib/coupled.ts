@@ -105,7 +105,7 @@ export function isSdeScheme(sampler: SamplerName, eta = 0): boolean {
 export interface CoupledReference {
   /** Default: rk4 for ODE samplers, euler-maruyama for SDE samplers. */
   sampler?: SamplerName;
-  /** Steps of the reference grid (same kind as the sampler's); default 16·N (ODE, ≥ 256) or 64·N (SDE, ≥ 1024). */
+  /** Steps of the reference grid (same kind as the sampler's); default 16·N (ODE, ≥ 256) or 64·N (SDE, ≥ 1024), raised to nest the sampler's grid (defaultReference). */
   steps?: number;
   eta?: number;
   /** Only checked: the reference must run on the sampler's process. */
