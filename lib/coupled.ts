@@ -49,6 +49,9 @@ export function pathwiseOrder(sampler: SamplerName, eta = 0): number {
   return isSdeScheme(sampler, eta) ? 1 : schemeInfo(sampler).order;
 }
 
+/** The largest odd part a path tree is laid out for (the native sampler lays larger ones out as 1). */
+const maxTreePieces = 4096;
+
 /** The odd part of a positive integer (n = odd · 2ʲ). */
 function oddPart(n: number): number {
   let m = n;
@@ -71,7 +74,7 @@ function nestingReferenceSteps(steps: readonly number[], floor: number): number 
   for (const N of steps) {
     const q = oddPart(N);
     m = (m / gcd(m, q)) * q;
-    if (m > 4 * floor) return floor;
+    if (m > 4 * floor || m > maxTreePieces) return floor;
   }
   let r = m;
   while (r < floor) r *= 2;

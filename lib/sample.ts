@@ -139,8 +139,10 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
    */
   krylovDim?: number;
   /**
-   * Krylov route with a native target: each Lanczos run stops once two successive approximations
-   * agree to this relative tolerance (default 1e-10; docs/sampling.md states the bound).
+   * Krylov route with a native target: each Lanczos run stops once Saad's estimate of its error (the
+   * part the next Lanczos vector would add) is within this tolerance of the term's size, or of the step's
+   * for the small terms (default 1e-10; an estimate, not a bound: docs/sampling.md gives the measured
+   * accumulated error, up to ≈ 15 × the tolerance).
    */
   krylovTolerance?: number;
   /**

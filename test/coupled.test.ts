@@ -72,6 +72,10 @@ describe('default references nest the sampler grids', () => {
     expect(defaultReference('local-linearization', 0, [6, 12]).steps).toBe(1536); // 3·2⁹ ≥ 1024
     // Odd parts whose multiple would cost more than 4× the floor: the floor itself.
     expect(defaultReference('euler-maruyama', 0, [7, 11, 13, 17]).steps).toBe(1088);
+    // A common odd part beyond what a tree is laid out for (4096): the floor. lcm(63, 65) = 4095 nests
+    // (4095·2 ≥ 64·65); lcm(65, 67) = 4355 would fit 4× the floor 64·67 but not a tree.
+    expect(defaultReference('euler-maruyama', 0, [63, 65]).steps).toBe(8190);
+    expect(defaultReference('euler-maruyama', 0, [65, 67]).steps).toBe(64 * 67);
     let seed = 3;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 200; trial++) {
@@ -82,6 +86,7 @@ describe('default references nest the sampler grids', () => {
       if (r !== floor) expect(r).toBeLessThanOrEqual(4 * floor);
       // Above the floor only to nest every grid.
       if (r > floor) expect(steps.every((N) => oddPart(r) % oddPart(N) === 0)).toBe(true);
+      expect(r === floor || oddPart(r) <= 4096).toBe(true);
     }
   });
   it('refuses step counts that are not positive integers', () => {

@@ -93,6 +93,21 @@ describe('cached-product Krylov route against the dense route', () => {
     }
   });
 
+  it('an unstructured target past d = 64 (full Gaussian, d = 80) takes products on demand: the dense route’s samples', () => {
+    // Past kDenseHessianMaxDim a d² summary per particle would cost O(d³) and d² memory per row, so the
+    // route falls back to the lockstep Krylov products; this checks that route against the dense one.
+    const d = 80;
+    const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => Math.sin(1 + 3 * i + 5 * j) / Math.sqrt(d)));
+    const covariance = A.map((ai, i) => A.map((aj, j) => 0.4 * ai.reduce((s, a, l) => s + a * aj[l]!, 0) + (i === j ? 0.3 : 0)));
+    const target = gaussianTarget({ mean: Array.from({ length: d }, (_, j) => Math.cos(j)), covariance });
+    const o = { target, process: 'vp' as const, sampler: 'local-linearization-ode' as const, steps: 6, n: 16, seed: 4, tEnd: 0.02 };
+    const dense = sampleSync({ ...o, hessian: 'dense' });
+    const krylov = sampleSync({ ...o, hessian: 'krylov', krylovDim: 80 });
+    expect(krylov.hessianRoute).toBe('krylov');
+    const scale = Math.max(1, maxAbs(dense.samples.data));
+    expect(maxAbsDiff(dense.samples.data, krylov.samples.data) / scale).toBeLessThan(1e-8);
+  });
+
   it('the tolerance is live: 1e-3 changes the samples visibly, within 1e-2 of their scale', () => {
     const o = { target: diagonalMixture(16, 5), process: 'vp' as const, sampler: 'local-linearization' as const, steps: 8, n: 100, seed: 2 };
     const dense = sampleSync({ ...o, hessian: 'dense' });

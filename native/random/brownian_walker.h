@@ -42,8 +42,10 @@ class BrownianWalker {
   // Each row must be at point k (it then moves to k + 1) or already past it from this same call
   // (repeated calls for one interval return the stored values). Rows move in groups of 16: the
   // first call that touches a group moves all of it (padding rows of the last group included),
-  // so threads may ask for any disjoint rows concurrently; a call that needs a group another
-  // thread is moving waits for it.
+  // so threads may ask for disjoint rows of the SAME interval k concurrently; a call that needs a
+  // group another thread is moving waits for it. Concurrent calls for different intervals on rows of
+  // one group are not supported (the executors keep every step's rows in 16-aligned blocks, or
+  // reach a barrier between steps).
   void interval(int k, size_t r0, size_t count, double* w, double* h);
 
   // Drop the space-time Lévy areas from the outputs (h may then be null): the intervals' J

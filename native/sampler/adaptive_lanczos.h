@@ -38,6 +38,8 @@ class AdaptiveLanczos {
   void setWeights(const double* f);
   double estimate() const { return estimate_; }
   double norm() const { return resultNorm_; }
+  // |v| of the started vector (NaN or ∞ when v was not finite: start() then returned false).
+  double inputNorm() const { return vNorm_; }
   // out += |v| V_k y.
   void addTo(double* out) const;
 

@@ -2,6 +2,7 @@
 #include <omp.h>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include "random/noise.h"
 #include "sampler/adaptive_lanczos.h"
 #include "sampler/path_noise.h"
@@ -314,6 +315,11 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
     if (started[r]) c.runs[r].addTo(dx);
   for (int r = 0; r < count; ++r)
     if (started[r]) firstCheck[r] = c.runs[r].dim();
+  // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the
+  // particle is reported as diverged instead of freezing at a finite value.
+  for (int r = 0; r < count; ++r)
+    if (!std::isfinite(c.runs[r].inputNorm()))
+      for (size_t q = 0; q < d; ++q) dx[q] = std::numeric_limits<double>::quiet_NaN();
   for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + dx[r];
   return products | (converged ? 0 : uint64_t(1) << 63);
 }

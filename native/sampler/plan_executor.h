@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <vector>
+#include "random/philox_lanes.h"
 #include "sampler/batch_score.h"
 #include "sampler/sampler_setup.h"
 #include "schemes/step_plan.h"
@@ -20,6 +21,9 @@ namespace dw2 {
 // Per-thread scratch, allocated once per run.
 // Particles whose noise is drawn together by the fused executor.
 constexpr size_t kNoiseBlock = 32;
+// Tiles and chunks are built from noise blocks, and the Brownian walker moves groups of
+// kPhiloxLanes rows: a block must be whole groups so that no group is shared by two tiles.
+static_assert(kNoiseBlock % kPhiloxLanes == 0, "noise blocks are whole walker groups");
 
 // Rows the fused executor takes through a stage together (one Target::scoreBatch call): the
 // whole noise block for small d, fewer rows when d is large (each block array ≤ 32 KiB).

@@ -155,9 +155,13 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     bool dense = s.hessian == HessianRoute::Dense ||
                  (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= cachedFrom));
     stats.dense = dense;
-    // Native targets take the cached-product route unless dense; callbacks the lockstep Krylov route.
+    // Native targets take the cached-product route unless dense, when their summary is structured or
+    // d² doubles per row are small (d ≤ kDenseHessianMaxDim): a d² summary of a large unstructured
+    // target (full Gaussian, empirical) would cost O(d³) per particle and d² memory per row, so those
+    // and callbacks take the lockstep Krylov route (products on demand).
     using Route = LocalLinearizationStepper::Route;
-    const Route route = dense ? Route::Dense : target ? Route::Cached : Route::Krylov;
+    const bool cached = target && (structured || d <= kDenseHessianMaxDim);
+    const Route route = dense ? Route::Dense : cached ? Route::Cached : Route::Krylov;
     ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0);
     if (target) model = std::make_unique<TargetLocalModel>(*target, s.process, d, llThreads);
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
