@@ -129,6 +129,7 @@ export {
   nearestPoints,
   otCellMasses,
   otCheckDraws,
+  defaultOtTolerance,
   measurePriorError,
   diffuseData,
   otPriorStreams,

@@ -65,6 +65,7 @@ export const normals = typedEntry('normals', api.normals);
 export const normalsSync = typedEntry('normalsSync', api.normalsSync);
 export const otCellMasses = typedEntry('otCellMasses', api.otCellMasses);
 export const otCheckDraws = typedEntry('otCheckDraws', api.otCheckDraws);
+export const defaultOtTolerance = typedEntry('defaultOtTolerance', api.defaultOtTolerance);
 export const otPriorInitialState = typedEntry('otPriorInitialState', api.otPriorInitialState);
 export const otPriorTrainingData = typedEntry('otPriorTrainingData', api.otPriorTrainingData);
 export const pairedRms = typedEntry('pairedRms', api.pairedRms);

@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   NotConvergedError,
   ShapeMismatchError,
+  defaultOtTolerance,
   fitOtPrior,
   fitOtPriorSync,
   gaussianOtMap,
@@ -295,6 +296,20 @@ describe('bad input', () => {
     expect(() => prior.map(ndarray(new Float64Array(3), [1, 3]))).toThrow(ShapeMismatchError);
     expect(() => prior.map(ndarray(new Float64Array(2), [1, 2]), { soft: true, tau: -1 })).toThrow(/tau must be > 0/);
     expect(() => prior.map(ndarray(new Float64Array(2), [1, 2]), { tau: 0.1 })).toThrow(/soft/);
+  });
+
+  it('default tolerance: certified with the default budget in d ≥ 2 (0.5), exact-mass 0.01 in d = 1', () => {
+    expect(defaultOtTolerance(1)).toBe(0.01);
+    expect(defaultOtTolerance(3)).toBe(0.5);
+    // Two well separated blobs in d = 2, m = 400: the default fit converges (with 0.01 it could not be
+    // certified: m(2q/0.01)² ≈ 1.6·10⁸ check draws exceed the 2²⁴ cap), and its bound is ≤ the tolerance.
+    const rows = 400;
+    const z = gaussians(rows * 2, rand);
+    const blobs = Float64Array.from(z, (v, i) => 0.3 * v + (i % 2 === 0 ? (i % 4 === 0 ? 2 : -2) : 0));
+    const p = fitOtPriorSync({ data: ndarray(blobs, [rows, 2]), process: 'vp', seed: 4 });
+    expect(p.tolerance).toBe(0.5);
+    expect(p.converged).toBe(true);
+    expect(p.cellMassErrorBound).toBeLessThanOrEqual(0.5);
   });
 
   it('non-convergence is a typed NOT_CONVERGED error, or converged: false when allowed', async () => {
