@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include "core/parallel_failure.h"
 #include "random/noise.h"
 #include "sampler/adaptive_lanczos.h"
 #include "sampler/path_noise.h"
@@ -74,12 +75,14 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   const size_t d = s_.d;
   // Per-step noise: normalRow with the stages of the header; path noise: (ΔW, H) of the step's
   // Brownian path and a fresh ξ (sampler/path_noise.h).
+  ParallelFailure failure;
 #pragma omp parallel for num_threads(threads_) schedule(static)
   for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
     const size_t o = static_cast<size_t>(ii) * d;
     const uint64_t particle = s_.firstParticle + first + static_cast<uint64_t>(ii);
-    localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o);
+    failure.guard([&] { localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o); });
   }
+  failure.rethrow();
 }
 
 // L's tridiagonal form T = Hᵀ L H and the step's vectors in T's basis (rows of e.Y), for particle row o.
@@ -175,23 +178,27 @@ void LocalLinearizationStepper::denseBlock(double h, size_t count) {
   const size_t d = s_.d;
   const double f = f_, cg2 = c_ * g2_;
   const long long groups = static_cast<long long>((count + kDenseGroup - 1) / kDenseGroup);
+  ParallelFailure failure;  // Eigen allocates on first use
 #pragma omp parallel num_threads(threads_)
   {
     ThreadEigen* e = eigen_.data() + static_cast<size_t>(omp_get_thread_num()) * kDenseGroup;
 #pragma omp for schedule(static)
     for (long long gi = 0; gi < groups; ++gi) {
-      size_t rows[kDenseGroup];
-      int members = 0;
-      for (size_t i = static_cast<size_t>(gi) * kDenseGroup; i < count && members < kDenseGroup; ++i) {
-        rows[members] = i;
-        const double* J = jac_.data() + i * d * d;
-        Eigen::MatrixXd& L = e[members++].L;
-        for (size_t r = 0; r < d; ++r)
-          for (size_t q = 0; q < d; ++q) L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
-      }
-      denseGroup(e, rows, members, h);
+      failure.guard([&] {
+        size_t rows[kDenseGroup];
+        int members = 0;
+        for (size_t i = static_cast<size_t>(gi) * kDenseGroup; i < count && members < kDenseGroup; ++i) {
+          rows[members] = i;
+          const double* J = jac_.data() + i * d * d;
+          Eigen::MatrixXd& L = e[members++].L;
+          for (size_t r = 0; r < d; ++r)
+            for (size_t q = 0; q < d; ++q) L(r, q) = 0.5 * cg2 * (J[r * d + q] + J[q * d + r]) - (r == q ? f : 0.0);
+        }
+        denseGroup(e, rows, members, h);
+      });
     }
   }
+  failure.rethrow();
 }
 
 void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
@@ -326,16 +333,20 @@ uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScr
 
 void LocalLinearizationStepper::cachedBlock(const LocalModel& model, double h, size_t first, size_t count) {
   uint64_t maxProducts = 0, unconverged = 0;
+  ParallelFailure failure;
 #pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconverged)
   {
     CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-      const uint64_t r = cachedRow(model, c, static_cast<size_t>(ii), first + static_cast<size_t>(ii), h);
-      maxProducts = std::max(maxProducts, r & ~(uint64_t(1) << 63));
-      unconverged += r >> 63;
+      failure.guard([&] {
+        const uint64_t r = cachedRow(model, c, static_cast<size_t>(ii), first + static_cast<size_t>(ii), h);
+        maxProducts = std::max(maxProducts, r & ~(uint64_t(1) << 63));
+        unconverged += r >> 63;
+      });
     }
   }
+  failure.rethrow();
   cachedProducts_ = maxProducts;
   unconverged_ += unconverged;
 }

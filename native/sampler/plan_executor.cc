@@ -10,6 +10,7 @@
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 #include "sampler/combination.h"
+#include "core/parallel_failure.h"
 #include "sampler/noise_keys.h"
 #include "sampler/path_noise.h"
 
@@ -194,15 +195,17 @@ void executePlanFused(const SamplerSetup& s, const Target& target, int k, const 
   CompiledPlan shared;
   if (plan) compilePlan(*plan, shared);
   const long long blocks = static_cast<long long>((s.n + kNoiseBlock - 1) / kNoiseBlock);
+  ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
     FusedThread t(scratch, omp_get_thread_num());
 #pragma omp for schedule(static)
     for (long long b = 0; b < blocks; ++b) {
       const size_t first = static_cast<size_t>(b) * kNoiseBlock;
-      fusedBlockStep(s, target, k, plan, shared, x, first, std::min(kNoiseBlock, s.n - first), scratch, t);
+      failure.guard([&] { fusedBlockStep(s, target, k, plan, shared, x, first, std::min(kNoiseBlock, s.n - first), scratch, t); });
     }
   }
+  failure.rethrow();
 }
 
 size_t tileRows(size_t d, size_t bytesPerValue, int historySlots) {
@@ -218,6 +221,7 @@ void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, 
   for (int k = kBegin; k < kEnd; ++k)
     if (plans[k - kBegin]) compilePlan(*plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)]);
   const long long tiles = static_cast<long long>((s.n + tile - 1) / tile);
+  ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
     FusedThread t(scratch, omp_get_thread_num());
@@ -226,13 +230,16 @@ void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, 
 #pragma omp for schedule(dynamic, 1)
     for (long long b = 0; b < tiles; ++b) {
       const size_t first = static_cast<size_t>(b) * tile, count = std::min(tile, s.n - first);
-      for (int k = kBegin; k < kEnd; ++k) {
-        for (size_t r = 0; r < count; r += kNoiseBlock)
-          fusedBlockStep(s, target, k, plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)], x, first + r, std::min(kNoiseBlock, count - r), scratch, t);
-        if (afterStep) afterStep(k, first, count);
-      }
+      failure.guard([&] {
+        for (int k = kBegin; k < kEnd; ++k) {
+          for (size_t r = 0; r < count; r += kNoiseBlock)
+            fusedBlockStep(s, target, k, plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)], x, first + r, std::min(kNoiseBlock, count - r), scratch, t);
+          if (afterStep) afterStep(k, first, count);
+        }
+      });
     }
   }
+  failure.rethrow();
 }
 
 template <class T>
@@ -270,6 +277,7 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
   double* times = score.times();
   // Stage j ≥ 1 (j == stages: the output), computed row by row from registers and scores < j.
   for (int j = firstStage; j <= stages; ++j) {
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
       const int thread = omp_get_thread_num();
@@ -278,32 +286,35 @@ void executePlanStagewise(const SamplerSetup& s, BatchScore<T>& score, int k, co
       CompiledPlan localCompiled;
 #pragma omp for schedule(static)
       for (long long i = 0; i < static_cast<long long>(n); ++i) {
-        const uint64_t particle = s.firstParticle + static_cast<uint64_t>(i);
-        const StepPlan& p = particlePlan(s, k, particle, plan, localPlan);
-        const CompiledPlan* c = &shared;
-        if (!plan) {
-          compilePlan(p, localCompiled);
-          c = &localCompiled;
-        }
-        const size_t off = static_cast<size_t>(i) * d;
-        for (int q = 0; q < j; ++q) {
-          loadRow(bufs[q] + off, d, rows.reg[q]);
-          loadRow(bufs[kMaxStages + q] + off, d, rows.score[q]);
-        }
-        if (j == 0) loadRow(bufs[0] + off, d, rows.reg[0]);
-        double* hist[kMaxHistory] = {};
-        for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h, particle);
-        stepNoiseBlock(s, k, p.noises, plan == nullptr, particle, 1, rows.noise[0], d);  // slots are d apart (threadRows)
-        if (j == stages) {
-          finishStep(p, *c, rows.src, d, rows.out, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
-          storeRow(rows.out, d, bufs[0] + off);
-        } else {
-          applyCombination(c->input[j], rows.src, d, rows.out);
-          storeRow(rows.out, d, bufs[j] + off);
-          if (!plan) times[i] = p.scoreTime[j];
-        }
+        failure.guard([&] {
+          const uint64_t particle = s.firstParticle + static_cast<uint64_t>(i);
+          const StepPlan& p = particlePlan(s, k, particle, plan, localPlan);
+          const CompiledPlan* c = &shared;
+          if (!plan) {
+            compilePlan(p, localCompiled);
+            c = &localCompiled;
+          }
+          const size_t off = static_cast<size_t>(i) * d;
+          for (int q = 0; q < j; ++q) {
+            loadRow(bufs[q] + off, d, rows.reg[q]);
+            loadRow(bufs[kMaxStages + q] + off, d, rows.score[q]);
+          }
+          if (j == 0) loadRow(bufs[0] + off, d, rows.reg[0]);
+          double* hist[kMaxHistory] = {};
+          for (int h = 0; h < scratch.historySlots(); ++h) rows.src.history[h] = hist[h] = scratch.history(h, particle);
+          stepNoiseBlock(s, k, p.noises, plan == nullptr, particle, 1, rows.noise[0], d);  // slots are d apart (threadRows)
+          if (j == stages) {
+            finishStep(p, *c, rows.src, d, rows.out, scratch.historySlots() > 0 ? scratch.saveBlock(thread) : nullptr, hist);
+            storeRow(rows.out, d, bufs[0] + off);
+          } else {
+            applyCombination(c->input[j], rows.src, d, rows.out);
+            storeRow(rows.out, d, bufs[j] + off);
+            if (!plan) times[i] = p.scoreTime[j];
+          }
+        });
       }
     }
+    failure.rethrow();
     if (j < stages) {
       const double tj = plan ? plan->scoreTime[j] : t0;
       score.score(tj, plan == nullptr, registerBuffer(j), scoreBuffer(j), 0, n);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include "core/errors.h"
+#include "core/parallel_failure.h"
 #include "otprior/noise_streams.h"
 #include "otprior/transport_map.h"
 #include "random/noise.h"
@@ -117,18 +118,22 @@ void drawPrior(const Prior& prior, uint64_t seed, uint64_t first, size_t n, size
   const size_t scratch = prior.scratchSize() + blockRows * d;
   std::vector<double> work(static_cast<size_t>(threads) * scratch);
   const long long blocks = static_cast<long long>((n + blockRows - 1) / blockRows);
+  ParallelFailure failure;  // the OT prior's map allocates
 #pragma omp parallel num_threads(threads)
   {
     double* rows = work.data() + static_cast<size_t>(omp_get_thread_num()) * scratch;
     double* extra = rows + blockRows * d;
 #pragma omp for schedule(static)
     for (long long b = 0; b < blocks; ++b) {
-      const size_t i0 = static_cast<size_t>(b) * blockRows, m = std::min(blockRows, n - i0);
-      prior.drawRows(seed, first + i0, m, d, rows, extra);
-      T* out = x + i0 * d;
-      for (size_t j = 0; j < m * d; ++j) out[j] = static_cast<T>(rows[j]);
+      failure.guard([&] {
+        const size_t i0 = static_cast<size_t>(b) * blockRows, m = std::min(blockRows, n - i0);
+        prior.drawRows(seed, first + i0, m, d, rows, extra);
+        T* out = x + i0 * d;
+        for (size_t j = 0; j < m * d; ++j) out[j] = static_cast<T>(rows[j]);
+      });
     }
   }
+  failure.rethrow();
 }
 
 template void drawPrior<double>(const Prior&, uint64_t, uint64_t, size_t, size_t, double*);
