@@ -8,27 +8,14 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeGaussianSync, readNpy, runtimeInfo, setThreads, type GaussianAnalysisOptions, type SamplerName } from '../lib/index.js';
+import { medianMs } from './timing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, '..', '..', 'shared', 'data');
 const cifarPath = resolve(dataDir, 'cifar10-eigenvalues.npy');
 const adsnPath = resolve(dataDir, 'adsn-texture-eigenvalues.npy');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeMs(fn: () => void, reps = 5): number {
-  fn();
-  const t: number[] = [];
-  for (let k = 0; k < reps; k++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+const timeMs = (fn: () => void, reps = 5) => medianMs(fn, reps, 1);
 
 interface NumpyRow {
   sampler: string;

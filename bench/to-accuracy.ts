@@ -8,24 +8,12 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeGaussianSync, readNpy, stepsToAccuracySync, type SamplerName } from '../lib/index.js';
+import { medianMs } from './timing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cifarPath = resolve(here, '..', '..', 'shared', 'data', 'cifar10-eigenvalues.npy');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeMs(fn: () => void, reps = 3): number {
-  const t: number[] = [];
-  for (let k = 0; k < reps; k++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+const timeMs = (fn: () => void, reps = 3) => medianMs(fn, reps);
 
 export async function main(): Promise<void> {
   if (!existsSync(cifarPath)) {

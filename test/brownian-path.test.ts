@@ -22,6 +22,27 @@ function increments(times: number[], opts: { n?: number; d?: number; firstPartic
   return out;
 }
 
+// RMS of (the path's Lévy area over [a, b]) − (its definition H = (1/h)∫(W_u − W_a) du − W/2 by the
+// trapezoid rule on 512 sub-increments), over 200 particles, in units of sd(H) = √(h/12). The
+// quadrature error of a Brownian path is O(h/√m) in RMS: the tests check it at 5 %.
+function areaQuadratureError(a: number, b: number, where: { span?: number; tree?: Parameters<typeof brownianIncrements>[0]['tree'] }) {
+  const m = 512, k = 200, h = b - a;
+  const draw = (lo: number, hi: number) => brownianIncrements({ seed, a: lo, b: hi, n: k, d: 1, ...where });
+  const whole = draw(a, b);
+  const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
+  const parts = Array.from({ length: m }, (_, i) => ({ w: draw(times[i]!, times[i + 1]!).w.data, len: times[i + 1]! - times[i]! }));
+  let err2 = 0;
+  for (let p = 0; p < k; p++) {
+    let w = 0, integral = 0;
+    for (const f of parts) {
+      integral += f.len * (w + 0.5 * f.w[p]!);
+      w += f.w[p]!;
+    }
+    err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
+  }
+  return Math.sqrt(err2 / k) / Math.sqrt(h / 12);
+}
+
 // A non-dyadic partition with a short piece, a piece straddling the midpoint and one ending at span.
 const partition = [0, 0.0137, 0.4, 0.851, 0.9, 1.31, span];
 
@@ -44,24 +65,7 @@ describe('increments over a partition', () => {
   });
 
   it('Lévy area matches its definition on a fine sub-partition (Riemann sum of the path)', () => {
-    // H = (1/h)∫(W_u − W_a) du − W/2 over [0.4, 0.851], from 512 sub-increments by the trapezoid
-    // rule; the quadrature error of a Brownian path is O(h/√m) in RMS, checked at 5 % of sd(H).
-    const a = 0.4, b = 0.851, m = 512, k = 200;
-    const coarse = brownianIncrements({ seed, span, a, b, n: k, d: 1 });
-    const grid = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + ((b - a) * i) / m));
-    const fine = increments(grid, { n: k });
-    const h = b - a;
-    let err2 = 0;
-    for (let p = 0; p < k; p++) {
-      let w = 0, integral = 0;
-      for (const f of fine) {
-        integral += f.len * (w + 0.5 * f.w[p]!);
-        w += f.w[p]!;
-      }
-      const H = integral / h - w / 2;
-      err2 += (H - coarse.h.data[p]!) ** 2;
-    }
-    expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+    expect(areaQuadratureError(0.4, 0.851, { span })).toBeLessThan(0.05);
   });
 });
 
@@ -199,23 +203,9 @@ describe('the tree of a grid kind (karras, logsnr)', () => {
     });
 
     it(`${tree.process} ${tree.kind}: the Lévy area matches its definition on a fine sub-partition`, () => {
-      // Over one coarse step of the N = 8 grid, the area from 512 sub-increments (trapezoid
-      // rule; RMS quadrature error O(h/√m)), checked at 5 % of sd(H) as on the uniform tree.
+      // Over one coarse step of the N = 8 grid, as on the uniform tree.
       const coarse = timeGrid(tree.process, { kind: tree.kind, steps: 8 });
-      const a = sigma(coarse[3]!), b = sigma(coarse[4]!), m = 512, k = 200, h = b - a;
-      const whole = brownianIncrements({ seed, a, b, n: k, d: 1, tree });
-      const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
-      const parts = Array.from({ length: m }, (_, i) => ({ r: brownianIncrements({ seed, a: times[i]!, b: times[i + 1]!, n: k, d: 1, tree }), len: times[i + 1]! - times[i]! }));
-      let err2 = 0;
-      for (let p = 0; p < k; p++) {
-        let w = 0, integral = 0;
-        for (const f of parts) {
-          integral += f.len * (w + 0.5 * f.r.w.data[p]!);
-          w += f.r.w.data[p]!;
-        }
-        err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
-      }
-      expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+      expect(areaQuadratureError(sigma(coarse[3]!), sigma(coarse[4]!), { tree })).toBeLessThan(0.05);
     });
   }
 
@@ -288,21 +278,7 @@ describe('a tree laid out for N = m·2^j steps (uniform N = 100: m = 25 pieces)'
   });
 
   it('the Lévy area of a step matches its definition on a fine sub-partition', () => {
-    // From 512 sub-increments by the trapezoid rule (RMS quadrature error O(h/√m)), at 5 % of sd(H).
-    const a = T - grid100[40]!, b = T - grid100[41]!, m = 512, k = 200, h = b - a;
-    const whole = brownianIncrements({ seed, a, b, n: k, d: 1, tree });
-    const times = Array.from({ length: m + 1 }, (_, i) => (i === m ? b : a + (h * i) / m));
-    const parts = Array.from({ length: m }, (_, i) => ({ r: brownianIncrements({ seed, a: times[i]!, b: times[i + 1]!, n: k, d: 1, tree }), len: times[i + 1]! - times[i]! }));
-    let err2 = 0;
-    for (let p = 0; p < k; p++) {
-      let w = 0, integral = 0;
-      for (const f of parts) {
-        integral += f.len * (w + 0.5 * f.r.w.data[p]!);
-        w += f.r.w.data[p]!;
-      }
-      err2 += (integral / h - w / 2 - whole.h.data[p]!) ** 2;
-    }
-    expect(Math.sqrt(err2 / k) / Math.sqrt(h / 12)).toBeLessThan(0.05);
+    expect(areaQuadratureError(T - grid100[40]!, T - grid100[41]!, { tree })).toBeLessThan(0.05);
   });
 
   it("a sampler at N = 100 and one at pathSteps = 6400 share that tree (coupledError's default reference)", () => {

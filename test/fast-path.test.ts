@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gmmTarget, ndarray, sampleSync, setThreads, targetScore, type FloatArray, type SamplerName } from '../lib/index.js';
 import { rng } from './helpers/gauss.js';
+import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 /*
  * The native-target sampler takes tiles of particles through windows of up to 32 steps while they
@@ -53,21 +54,7 @@ describe('tiled fast path (several steps per tile) equals the step-by-step order
   for (const dtype of ['float64', 'float32'] as const) {
     it(`${dtype}: 1 and 2 threads, one batch and a split batch`, () => {
       const o = { target, sampler: 'heun' as const, steps, seed: 8, n, dtype };
-      try {
-        setThreads(1);
-        const one = sampleSync(o).samples.data;
-        setThreads(2);
-        const two = sampleSync(o).samples.data;
-        const a = sampleSync({ ...o, n: 1111 }).samples.data;
-        const b = sampleSync({ ...o, n: n - 1111, firstParticle: 1111 }).samples.data;
-        expect(same(one, two)).toBe(true);
-        const joined = dtype === 'float64' ? new Float64Array(n * d) : new Float32Array(n * d);
-        joined.set(a, 0);
-        joined.set(b, 1111 * d);
-        expect(same(joined, two)).toBe(true);
-      } finally {
-        setThreads(0);
-      }
+      expectThreadAndSplitInvariant(o, 1111);
     });
   }
 

@@ -11,7 +11,8 @@
  * - Bitwise reproducible for 1 and 2 threads and for split batches.
  */
 import { describe, expect, it } from 'vitest';
-import { empiricalTarget, gaussianTarget, gmmTarget, sampleSync, setThreads, type SamplerName } from '../lib/index.js';
+import { empiricalTarget, gaussianTarget, gmmTarget, sampleSync, type SamplerName } from '../lib/index.js';
+import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;
@@ -141,20 +142,6 @@ describe('cached-product Krylov route against the dense route', () => {
 
   it('bitwise identical for 1 and 2 threads and for split batches', () => {
     const o = { target: diagonalMixture(12, 4), process: 'vp' as const, sampler: 'local-linearization' as const, steps: 6, seed: 9, n: 600, hessian: 'krylov' as const };
-    try {
-      setThreads(1);
-      const one = sampleSync(o).samples.data;
-      setThreads(2);
-      const two = sampleSync(o).samples.data;
-      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
-      const a = sampleSync({ ...o, n: 217 }).samples.data;
-      const b = sampleSync({ ...o, n: 600 - 217, firstParticle: 217 }).samples.data;
-      const joined = new Float64Array(one.length);
-      joined.set(a);
-      joined.set(b, a.length);
-      expect(Buffer.from(joined.buffer).equals(Buffer.from(one.buffer))).toBe(true);
-    } finally {
-      setThreads(0);
-    }
+    expectThreadAndSplitInvariant(o, 217);
   });
 });

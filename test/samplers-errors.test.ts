@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianRecursion, gaussianTarget, InvalidArgumentError, sampleSync, setThreads, UnsupportedError, type SampleOptions } from '../lib/index.js';
+import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 const target = gaussianTarget({ mean: [0.3, -0.4, 1], variances: [0.5, 1.3, 0.2] });
 const base: SampleOptions = { target, steps: 8, n: 4, seed: 1 };
@@ -85,17 +86,6 @@ describe('runs with a history are bit-reproducible', () => {
     for (const dtype of ['float64', 'float32'] as const)
       it(`${sampler} ${dtype}: 1 vs 2 threads, one batch vs two`, () => {
         const o: SampleOptions = { target, sampler, steps: 7, n: 300, seed: 4, dtype, grid: 'karras', ...(sampler === 'edm' ? { sChurn: 3 } : {}) };
-        setThreads(1);
-        const one = sampleSync(o).samples.data;
-        setThreads(2);
-        const two = sampleSync(o).samples.data;
-        const a = sampleSync({ ...o, n: 123 }).samples.data;
-        const b = sampleSync({ ...o, n: 300 - 123, firstParticle: 123 }).samples.data;
-        setThreads(0);
-        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
-        const joined = new (one.constructor as Float64ArrayConstructor)(one.length);
-        joined.set(a, 0);
-        joined.set(b, a.length);
-        expect(Buffer.from(joined.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+        expectThreadAndSplitInvariant(o, 123);
       });
 });

@@ -5,13 +5,13 @@ import {
   gmmTarget,
   ndarray,
   sampleSync,
-  setThreads,
   targetScore,
   type FloatArray,
   type SamplerName,
   type TargetSpec,
 } from '../lib/index.js';
 import { randomSpd, rng } from './helpers/gauss.js';
+import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 /*
  * The fused native sampler evaluates analytic scores in blocks of particles
@@ -83,20 +83,6 @@ describe('batched native scores equal per-point scores bitwise', () => {
   it('blocks split across threads and batches: diagonal mixture, heun', () => {
     const target = mixture(8, 16, 7, false);
     const o = { target, sampler: 'heun' as const, process: 'vp' as const, steps: 5, seed: 3, n: 2000 };
-    try {
-      setThreads(1);
-      const one = sampleSync(o).samples.data;
-      setThreads(2);
-      const two = sampleSync(o).samples.data;
-      const a = sampleSync({ ...o, n: 1001 }).samples.data;
-      const b = sampleSync({ ...o, n: 999, firstParticle: 1001 }).samples.data;
-      const joined = new Float64Array(one.length);
-      joined.set(a);
-      joined.set(b, a.length);
-      expect(same(two, one)).toBe(true);
-      expect(same(joined, one)).toBe(true);
-    } finally {
-      setThreads(0);
-    }
+    expectThreadAndSplitInvariant(o, 1001);
   });
 });

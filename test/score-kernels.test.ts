@@ -4,13 +4,13 @@ import {
   gmmTarget,
   ndarray,
   sampleSync,
-  setThreads,
   targetScore,
   type FloatArray,
   type SampleOptions,
   type TargetSpec,
 } from '../lib/index.js';
 import { coefficients, gaussianLogPdf, marginalCovariance, randomSpd, rng, solve } from './helpers/gauss.js';
+import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 /*
  * The block kernels behind analytic scores (native/targets/mixture_block.cc): full-covariance
@@ -202,20 +202,6 @@ describe('block kernels are bit-reproducible', () => {
     for (const dtype of ['float64', 'float32'] as const)
       it(`${name}, ${dtype}: independent of thread count and batch split`, () => {
         const o: SampleOptions = { target, sampler: 'heun', steps: 4, seed: 3, n: 1500, dtype };
-        try {
-          setThreads(1);
-          const one = sampleSync(o).samples.data;
-          setThreads(2);
-          const two = sampleSync(o).samples.data;
-          const a = sampleSync({ ...o, n: 701 }).samples.data;
-          const b = sampleSync({ ...o, n: 799, firstParticle: 701 }).samples.data;
-          const joined = new (one.constructor as Float64ArrayConstructor)(one.length);
-          joined.set(a);
-          joined.set(b, a.length);
-          expect(same(two, one)).toBe(true);
-          expect(same(joined, one)).toBe(true);
-        } finally {
-          setThreads(0);
-        }
+        expectThreadAndSplitInvariant(o, 701);
       });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { nativeToolsAvailable } from './helpers/native-objects.js';
 
 /*
  * Bit-identity across SIMD dispatch paths: test/simd-paths/run.sh fingerprints the noise and
@@ -8,18 +8,7 @@ import { describe, expect, it } from 'vitest';
  * this CPU's path and under valgrind, which emulates a CPU without AVX-512 (so the AVX2 clones
  * run). Skipped where valgrind, g++ or the CPU build's objects are missing.
  */
-function available(): boolean {
-  if (!existsSync('build/CMakeFiles/diffusion_w2.dir/native')) return false;
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    execFileSync('g++', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describe.skipIf(!available())('SIMD paths', () => {
+describe.skipIf(!nativeToolsAvailable('valgrind', 'g++'))('SIMD paths', () => {
   it('the AVX2 clones give the same bits as the native path (noise, mixture and empirical samplers)', () => {
     const out = execFileSync('bash', ['test/simd-paths/run.sh'], { encoding: 'utf8', timeout: 120_000 });
     expect(out).toMatch(/OK: identical fingerprints/);

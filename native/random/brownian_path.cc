@@ -68,19 +68,26 @@ double bridgeIncrementAt(LevyIncrement whole, double len, double x, double z) {
   return x * whole.w + 6.0 * x * y * whole.h + std::sqrt(len * x * y * q) * z;
 }
 
+namespace {
+
+// The walker's points are {0, a, b} (or {0, b}): (W, H) of the last interval, walking past [0, a].
+void lastInterval(BrownianWalker& walker, bool skipFirst, size_t rows, size_t d, double* w, double* h) {
+  if (skipFirst) {
+    std::vector<double> skipW(rows * d), skipH(rows * d);
+    walker.interval(0, 0, rows, skipW.data(), skipH.data());
+  }
+  walker.interval(skipFirst ? 1 : 0, 0, rows, w, h);
+}
+
+}  // namespace
+
 void brownianIncrementBlock(const BrownianPath& path, uint64_t first, size_t rows, size_t d, double a, double b, double* w, double* h) {
   if (!(a >= 0 && a < b && b <= path.span)) fail(ErrorCode::InvalidArgument, "Brownian path: need 0 <= a < b <= span");
   std::vector<double> points = {0.0};
   if (a > 0) points.push_back(a);
   points.push_back(b);
   BrownianWalker walker(path, first, rows, d, points);
-  if (a > 0) {
-    std::vector<double> skipW(rows * d), skipH(rows * d);
-    walker.interval(0, 0, rows, skipW.data(), skipH.data());
-    walker.interval(1, 0, rows, w, h);
-  } else {
-    walker.interval(0, 0, rows, w, h);
-  }
+  lastInterval(walker, a > 0, rows, d, w, h);
 }
 
 void brownianIncrementBlock(const BrownianPath& path, const TreeTime& clock, const std::function<double(double)>& treeTimeOf, uint64_t first, size_t rows,
@@ -92,13 +99,7 @@ void brownianIncrementBlock(const BrownianPath& path, const TreeTime& clock, con
   if (a > 0) u.push_back(treeTimeOf(T - a));
   u.push_back(b == path.span ? 1.0 : treeTimeOf(T - b));
   BrownianWalker walker(path, clock, first, rows, d, u);
-  if (a > 0) {
-    std::vector<double> skipW(rows * d), skipH(rows * d);
-    walker.interval(0, 0, rows, skipW.data(), skipH.data());
-    walker.interval(1, 0, rows, w, h);
-  } else {
-    walker.interval(0, 0, rows, w, h);
-  }
+  lastInterval(walker, a > 0, rows, d, w, h);
 }
 
 LevyIncrement brownianIncrement(const BrownianPath& path, uint64_t particle, uint64_t coordinate, double a, double b) {

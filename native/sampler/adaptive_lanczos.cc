@@ -13,9 +13,7 @@ AdaptiveLanczos::AdaptiveLanczos(size_t d, int maxDim)
 }
 
 bool AdaptiveLanczos::start(const double* v) {
-  double s = 0;
-  for (size_t r = 0; r < d_; ++r) s += v[r] * v[r];
-  vNorm_ = std::sqrt(s);
+  vNorm_ = std::sqrt(dotProduct(v, v, d_));
   k_ = 0;
   broke_ = false;
   estimate_ = resultNorm_ = 0;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <vector>
+#include "linalg/vector_ops.h"
 #include "sampler/tridiagonal_qr.h"
 
 namespace dw2 {
@@ -66,8 +67,7 @@ void AdaptiveLanczos::extendTo(int target, Apply& apply) {
     const int j = k_;
     const double* q = basis(j);
     apply(q, w);
-    double a = 0;
-    for (size_t r = 0; r < d; ++r) a += q[r] * w[r];
+    const double a = dotProduct(q, w, d);
     alpha_[j] = a;
     const double bPrev = j > 0 ? beta_[j - 1] : 0.0;
     if (j > 0) {
@@ -76,15 +76,8 @@ void AdaptiveLanczos::extendTo(int target, Apply& apply) {
     } else {
       for (size_t r = 0; r < d; ++r) w[r] -= a * q[r];
     }
-    for (int l = 0; l <= j; ++l) {
-      const double* ql = basis(l);
-      double c = 0;
-      for (size_t r = 0; r < d; ++r) c += ql[r] * w[r];
-      for (size_t r = 0; r < d; ++r) w[r] -= c * ql[r];
-    }
-    double b = 0;
-    for (size_t r = 0; r < d; ++r) b += w[r] * w[r];
-    b = std::sqrt(b);
+    for (int l = 0; l <= j; ++l) removeComponent(basis(l), d, w);
+    const double b = std::sqrt(dotProduct(w, w, d));
     double size = std::fabs(a) + bPrev;
     for (int l = 0; l < j; ++l) size = std::fmax(size, std::fabs(alpha_[l]) + beta_[l]);
     beta_[j] = b;

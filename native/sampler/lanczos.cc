@@ -2,6 +2,7 @@
 #include <omp.h>
 #include <algorithm>
 #include <cmath>
+#include "linalg/vector_ops.h"
 
 namespace dw2 {
 
@@ -25,9 +26,7 @@ int BlockLanczos::run(size_t count, const double* v, const std::function<void(co
   auto q = [&](size_t i, int j) { return basis_.data() + (i * static_cast<size_t>(m + 1) + static_cast<size_t>(j)) * d; };
   bool any = false;
   for (size_t i = 0; i < count; ++i) {
-    double s = 0;
-    for (size_t r = 0; r < d; ++r) s += v[i * d + r] * v[i * d + r];
-    norm_[i] = std::sqrt(s);
+    norm_[i] = std::sqrt(dotProduct(v + i * d, v + i * d, d));
     dim_[i] = 0;
     active_[i] = norm_[i] > 0;
     any = any || active_[i];
@@ -49,20 +48,12 @@ int BlockLanczos::run(size_t count, const double* v, const std::function<void(co
       if (!active_[i]) continue;
       double* w = out_.data() + i * d;
       const double* qj = q(i, j);
-      double a = 0;
-      for (size_t r = 0; r < d; ++r) a += qj[r] * w[r];
+      const double a = dotProduct(qj, w, d);
       alpha_[i * m + j] = a;
       // Two passes of Gram–Schmidt against the whole basis (replaces the three-term recurrence).
       for (int pass = 0; pass < 2; ++pass)
-        for (int l = 0; l <= j; ++l) {
-          const double* ql = q(i, l);
-          double c = 0;
-          for (size_t r = 0; r < d; ++r) c += ql[r] * w[r];
-          for (size_t r = 0; r < d; ++r) w[r] -= c * ql[r];
-        }
-      double b = 0;
-      for (size_t r = 0; r < d; ++r) b += w[r] * w[r];
-      b = std::sqrt(b);
+        for (int l = 0; l <= j; ++l) removeComponent(q(i, l), d, w);
+      const double b = std::sqrt(dotProduct(w, w, d));
       double scale = std::fabs(a);
       for (int l = 0; l < j; ++l) scale = std::max({scale, std::fabs(alpha_[i * m + l]), beta_[i * m + l]});
       beta_[i * m + j] = b;

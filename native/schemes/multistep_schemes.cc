@@ -51,6 +51,15 @@ void denoiseStep(const Process& p, double t0, double t1, StepPlan& plan) {
   plan.scoreTime[0] = t0;
   addScaled(plan.output, p.alpha(t1), denoisedTerm(p, t0, 0));
 }
+
+// The SDE samplers' fresh noise (k-diffusion's dpmpp_*m_sde): α₁ s_noise ς₁ √(1 − e^{−2ηh}) z, none at η = 0.
+void addSdeNoise(double scale, double eta, double h, StepPlan& plan) {
+  const double noise = scale * std::sqrt(-std::expm1(-2.0 * eta * h));
+  if (noise > 0.0) {
+    plan.noises = 1;
+    plan.output.noise[0] = noise;
+  }
+}
 }  // namespace
 
 // DPM-Solver++(2M) SDE (Lu et al. 2023, §4 and Appendix: SDE-DPM-Solver++(2M), with η scaling the
@@ -79,11 +88,7 @@ void dpmSolverPp2MSde(const StepContext& c, StepPlan& plan) {
     addScaled(plan.output, -0.5 * a1 * gain / r, historyTerm(0));
     plan.historyRead = 1;
   }
-  const double noise = a1 * sNoise * v1 * std::sqrt(-std::expm1(-2.0 * eta * h));
-  if (noise > 0.0) {
-    plan.noises = 1;
-    plan.output.noise[0] = noise;
-  }
+  addSdeNoise(a1 * sNoise * v1, eta, h, plan);
 }
 
 // DPM-Solver++(3M) SDE (k-diffusion's sample_dpmpp_3m_sde: the data prediction extrapolated by its
@@ -128,11 +133,7 @@ void dpmSolverPp3MSde(const StepContext& c, StepPlan& plan) {
     addScaled(plan.output, a1 * phi2 / r, D);
     addScaled(plan.output, -a1 * phi2 / r, historyTerm(0));
   }
-  const double noise = a1 * sNoise * v1 * std::sqrt(-std::expm1(-2.0 * eta * h));
-  if (noise > 0.0) {
-    plan.noises = 1;
-    plan.output.noise[0] = noise;
-  }
+  addSdeNoise(a1 * sNoise * v1, eta, h, plan);
 }
 
 // Linear multistep (k-diffusion's sample_lms) on dy/dς = d = ε̂ in the noise-level frame:

@@ -2,6 +2,7 @@
 // An orthonormal basis is stored as d rows of d doubles: row j is the j-th basis vector.
 #pragma once
 #include <cstddef>
+#include "linalg/vector_ops.h"
 
 namespace dw2 {
 
@@ -13,12 +14,6 @@ void addFromBasisDiagonal(const double* basis, const double* c, size_t d, double
 void hessianFromBasis(const double* basis, const double* inverseEll, size_t d, double* out);
 // out_k = |x − alpha·points_k|² for m points of dimension d (row-major).
 void scaledSquaredDistances(const double* points, size_t m, size_t d, double alpha, const double* x, double* out);
-
-inline double dotProduct(const double* a, const double* b, size_t d) {
-  double s = 0.0;
-  for (size_t i = 0; i < d; ++i) s += a[i] * b[i];
-  return s;
-}
 
 // Rows per call of diagonalMixtureScoresBlock.
 constexpr size_t kMixtureBlock = 32;
