@@ -6,6 +6,7 @@
 #include "analysis/direction_blocks.h"
 #include "analysis/gaussian_recursion.h"
 #include "core/errors.h"
+#include "core/parallel_failure.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 
@@ -145,15 +146,20 @@ long long randomizedMomentsFull(Scheme scheme, const Process& p, const std::vect
     }
     // A step costs d² × nodes: rows check for cancellation so an abort lands mid-step.
     std::atomic<bool> stop{false};
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> gain(d), shift(d);
+      std::vector<double> gain, shift;
+      failure.guard([&] { gain.resize(d), shift.resize(d); });
 #pragma omp for schedule(dynamic, 16)
       for (long long i = 0; i < (long long)d; ++i) {
         if (stop.load(std::memory_order_relaxed) || ((i & 15) == 0 && progress.cancelled() && (stop = true))) continue;
-        updateCovarianceRow(size_t(i), d, nodes, wa.data(), a.data(), wy.data(), y.data(), m.data(), S + size_t(i) * d, gain.data(), shift.data());
+        failure.guard([&] {
+          updateCovarianceRow(size_t(i), d, nodes, wa.data(), a.data(), wy.data(), y.data(), m.data(), S + size_t(i) * d, gain.data(), shift.data());
+        });
       }
     }
+    failure.rethrow();
     if (stop) fail(ErrorCode::Aborted, "the operation was aborted");
     for (size_t i = 0; i < d; ++i) {
       S[i * d + i] += ec2[i];

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <vector>
 #include "core/errors.h"
+#include "core/parallel_failure.h"
 #include "ot/compensated.h"
 #include "ot/cost_scale.h"
 #include "ot/one_dimensional.h"
@@ -28,12 +29,17 @@ SlicedResult projectAndAverage(const Cloud& a, const double* wa, const Cloud& b,
   const size_t chunk = std::max<size_t>(size_t(threads), 16);
   for (size_t l0 = 0; l0 < projections; l0 += chunk) {
     const long long lo = static_cast<long long>(l0), hi = static_cast<long long>(std::min(projections, l0 + chunk));
+    ParallelFailure failure;  // per-thread buffers of cloud size may fail to allocate
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> theta(d), pa(a.n), pb(b.n), sa(a.n), sb(b.n), qa(a.n), qb(b.n);
-      std::vector<int64_t> oa(a.n), ob(b.n);
+      std::vector<double> theta, pa, pb, sa, sb, qa, qb;
+      std::vector<int64_t> oa, ob;
+      failure.guard([&] {
+        theta.resize(d), pa.resize(a.n), pb.resize(b.n), sa.resize(a.n), sb.resize(b.n), qa.resize(a.n), qb.resize(b.n);
+        oa.resize(a.n), ob.resize(b.n);
+      });
 #pragma omp for schedule(dynamic, 1)
-      for (long long l = lo; l < hi; ++l) {
+      for (long long l = lo; l < hi; ++l) failure.guard([&] {
         double norm = 0.0;
         for (size_t k = 0; k < d; ++k) {
           theta[k] = normalAt(seed, uint64_t(l), 0, 0, k);
@@ -55,8 +61,9 @@ SlicedResult projectAndAverage(const Cloud& a, const double* wa, const Cloud& b,
         project(a, wa, pa, oa, sa, qa);
         project(b, wb, pb, ob, sb, qb);
         values[size_t(l)] = oneDimensionalSortedValue(sa.data(), qa.data(), a.n, sb.data(), qb.data(), b.n);
-      }
+      });
     }
+    failure.rethrow();
     progress.checkpoint(double(hi) / double(projections));
   }
   NeumaierSum s, s2;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include "core/errors.h"
+#include "core/parallel_failure.h"
 #include "runtime/simd.h"
 #include "runtime/threads.h"
 
@@ -131,12 +132,14 @@ void laguerreArgmax(const PackedCells& c, const double* z, size_t n, int32_t* be
   const size_t perRound = std::max<size_t>(1, size_t(threads) * std::max<size_t>(1, (size_t(1) << 27) / (kRowBlock * c.tiles * kCellTile * std::max<size_t>(d, 1) + 1)));
   for (size_t b0 = 0; b0 < blocks; b0 += perRound) {
     const long long lo = static_cast<long long>(b0), hi = static_cast<long long>(std::min(blocks, b0 + perRound));
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> zb(kRowBlock * d), best(kRowBlock), second(kRowBlock);
-      std::vector<int32_t> index(kRowBlock), index2(kRowBlock);
+      std::vector<double> zb, best, second;
+      std::vector<int32_t> index, index2;
+      failure.guard([&] { zb.resize(kRowBlock * d), best.resize(kRowBlock), second.resize(kRowBlock), index.resize(kRowBlock), index2.resize(kRowBlock); });
 #pragma omp for schedule(dynamic, 1)
-      for (long long b = lo; b < hi; ++b) {
+      for (long long b = lo; b < hi; ++b) failure.guard([&] {
         const size_t r0 = static_cast<size_t>(b) * kRowBlock;
         const size_t rows = std::min(kRowBlock, n - r0);
         const size_t padded = (rows + kRowGroup - 1) / kRowGroup * kRowGroup;
@@ -154,8 +157,9 @@ void laguerreArgmax(const PackedCells& c, const double* z, size_t n, int32_t* be
           if (gap) gap[r0 + r] = best[r] - second[r];
           if (secondIndex) secondIndex[r0 + r] = index2[r];
         }
-      }
+      });
     }
+    failure.rethrow();
     progress.checkpoint(double(hi) / double(blocks));
   }
 }

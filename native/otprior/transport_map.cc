@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 #include "core/errors.h"
+#include "core/parallel_failure.h"
 #include "otprior/laguerre_argmax.h"
 #include "runtime/threads.h"
 
@@ -62,15 +63,18 @@ void applyTransportMap(const double* y, const double* h, size_t m, size_t d, dou
   const size_t perRound = std::max<size_t>(1, size_t(threads) * std::max<size_t>(1, (size_t(1) << 26) / (kSoftRows * m * d + 1)));
   for (size_t b0 = 0; b0 < blocks; b0 += perRound) {
     const long long lo = static_cast<long long>(b0), hi = static_cast<long long>(std::min(blocks, b0 + perRound));
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> scores(kSoftRows * m);
+      std::vector<double> scores;
+      failure.guard([&] { scores.resize(kSoftRows * m); });
 #pragma omp for schedule(dynamic, 1)
-      for (long long b = lo; b < hi; ++b) {
+      for (long long b = lo; b < hi; ++b) failure.guard([&] {
         const size_t r0 = size_t(b) * kSoftRows, rows = std::min(kSoftRows, n - r0);
         softMapRows(cells, y, tau, z + r0 * d, rows, scores.data(), out + r0 * d);
-      }
+      });
     }
+    failure.rethrow();
     progress.checkpoint(double(hi) / double(blocks));
   }
 }

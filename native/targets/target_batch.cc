@@ -1,6 +1,7 @@
 #include "targets/target_batch.h"
 #include <algorithm>
 #include <vector>
+#include "core/parallel_failure.h"
 #include "runtime/threads.h"
 
 namespace dw2 {
@@ -21,22 +22,27 @@ void evaluateTargetBatch(const Target& target, const Process& p, double t, Targe
   if (q == TargetQuantity::Score) {
     // Blocks of rows through the target's batched kernel (the same bits as row by row).
     constexpr long long kRows = 32;
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> scratch(target.batchScratchSize());
+      std::vector<double> scratch;
+      failure.guard([&] { scratch.resize(target.batchScratchSize()); });
 #pragma omp for schedule(dynamic, 1)
-      for (long long r = 0; r < count; r += kRows) {
+      for (long long r = 0; r < count; r += kRows) failure.guard([&] {
         const size_t rows = static_cast<size_t>(std::min(kRows, count - r));
         target.scoreBatch(p, t, x + size_t(r) * d, rows, d, out + size_t(r) * d, scratch.data());
-      }
+      });
     }
+    failure.rethrow();
     return;
   }
+  ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> scratch(target.scratchSize()), s(d);
+    std::vector<double> scratch, s;
+    failure.guard([&] { scratch.resize(target.scratchSize()), s.resize(d); });
 #pragma omp for schedule(dynamic, 16)
-    for (long long r = 0; r < count; ++r) {
+    for (long long r = 0; r < count; ++r) failure.guard([&] {
       const double* xi = x + size_t(r) * d;
       switch (q) {
         case TargetQuantity::Score: target.score(p, t, xi, out + size_t(r) * d, scratch.data()); break;
@@ -51,8 +57,9 @@ void evaluateTargetBatch(const Target& target, const Process& p, double t, Targe
           target.scoreTimeDerivative(p, t, xi, out + size_t(r) * d, scratch.data());
           break;
       }
-    }
+    });
   }
+  failure.rethrow();
 }
 
 template <class T>
@@ -66,16 +73,19 @@ static void sampleT(const Target& target, const Process& p, double t, uint64_t s
   for (size_t start = 0; start < n; start += rowsPerChunk) {
     const size_t end = std::min(n, start + rowsPerChunk);
     const long long lo = static_cast<long long>(start), hi = static_cast<long long>(end);
+    ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> scratch(target.scratchSize()), row(d);
+      std::vector<double> scratch, row;
+      failure.guard([&] { scratch.resize(target.scratchSize()), row.resize(d); });
 #pragma omp for schedule(static)
-      for (long long r = lo; r < hi; ++r) {
+      for (long long r = lo; r < hi; ++r) failure.guard([&] {
         target.sampleMarginal(p, t, seed, first + static_cast<uint64_t>(r), row.data(), scratch.data());
         T* o = out + size_t(r) * d;
         for (size_t i = 0; i < d; ++i) o[i] = static_cast<T>(row[i]);
-      }
+      });
     }
+    failure.rethrow();
     progress.checkpoint(double(end) / double(n));
   }
 }
