@@ -336,6 +336,55 @@ function summary(): void {
     console.log(`${label.padEnd(40)} whole machine ${whole.toFixed(1).padStart(5)}× (${whole >= 40 ? 'met' : 'not met'}), per core ${core.toFixed(1).padStart(5)}× (${core >= 40 ? 'met' : 'not met'})`);
 }
 
+/** The parts of a step timed alone (bench/native/kernel-parts.sh), ns per particle; undefined without g++ or the build's objects. */
+function kernelParts(d: number): Record<string, number> | undefined {
+  if (!existsSync('build/CMakeFiles/diffusion_w2.dir/native')) return undefined;
+  try {
+    const out = execFileSync('bash', ['bench/native/kernel-parts.sh', String(d)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const parts: Record<string, number> = {};
+    for (const line of out.trim().split('\n')) {
+      const [name, value] = line.split(/\s+/);
+      if (name && value && name !== 'path') parts[name] = Number(value);
+    }
+    return parts;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a step's time goes, per core: the normals and the score timed alone (in cache, one
+ * thread), the rest (combination, state traffic, divergence check, scheduling) as the measured
+ * step minus both, and the best ratio against numpy the normals and the score alone would allow
+ * (the rest free; whole machine: perfect scaling over all cores).
+ */
+function stepParts(d: number, cpuRates: Record<string, number>, numpyRates: Record<string, NumpyRate>): void {
+  const parts = kernelParts(d);
+  if (!parts) {
+    console.log('step parts: skipped (needs g++ and the CPU build\'s objects: npx cmake-js compile)');
+    return;
+  }
+  const cores = availableParallelism();
+  const normals = parts['normals']!;
+  console.log(`\nwhere a step goes, one core, d = ${d}, K = ${K} (parts timed alone, in cache; ns per particle-step):`);
+  console.log(`normals ${normals.toFixed(1)} (Philox words ${parts['philox']!.toFixed(1)}, Box–Muller and transposes ${(normals - parts['philox']!).toFixed(1)})`);
+  for (const kind of ['diag', 'full'] as const) {
+    const score = parts[kind === 'diag' ? 'score-diagonal' : 'score-full']!;
+    const em = 1e9 / cpuRates[`${kind} euler-maruyama`]!;
+    const np = numpyRates[`${kind} euler-maruyama`];
+    const name = kind === 'diag' ? 'diagonal' : 'full covariance';
+    let line = `${name.padEnd(16)} euler-maruyama step ${em.toFixed(1)} = score ${score.toFixed(1)} + normals ${normals.toFixed(1)} + rest ${(em - score - normals).toFixed(1)}`;
+    if (np) {
+      const npNs = 1e9 / np.cpuRate;
+      const ceiling = npNs / (score + normals);
+      line +=
+        `; numpy ${npNs.toFixed(0)} ns → score + normals alone would allow ${ceiling.toFixed(1)}× per core, ` +
+        `${(ceiling * cores).toFixed(1)}× on ${cores} cores (40× on ${cores} cores needs ≤ ${((npNs * cores) / 40).toFixed(1)} ns per particle-step per core)`;
+    }
+    console.log(line);
+  }
+}
+
 export async function main(): Promise<void> {
   const info = runtimeInfo();
   const peak = machinePeak(info.simd);
@@ -361,6 +410,7 @@ export async function main(): Promise<void> {
   console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid`);
   const rates: Record<string, number> = {};
   const cpuRates: Record<string, number> = {};
+  const numpyRates: Record<string, NumpyRate> = {};
   for (const sampler of ['euler-maruyama', 'heun'] as const) {
     const steps = sampler === 'heun' ? 5 : 10;
     for (const [kind, target, spec] of [
@@ -371,7 +421,9 @@ export async function main(): Promise<void> {
       rates[key] = nativeRate(target, sampler, n, steps);
       cpuRates[key] = nativeCpuRate(target, sampler, n, steps);
       const label = `${kind === 'diag' ? 'diagonal' : 'full covariance'}, ${sampler}`;
-      report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, numpyRate(kind, spec, sampler, n, 4));
+      const np = numpyRate(kind, spec, sampler, n, 4);
+      if (np) numpyRates[key] = np;
+      report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, np);
     }
   }
   report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
@@ -418,6 +470,8 @@ export async function main(): Promise<void> {
     `normals per core: ${(normalsPerSec / 1e6).toFixed(0)} M/s (${((normalsPerSec * flopsNormal) / 1e9).toFixed(1)} GFLOP/s; plain JS Box–Muller ${(jsRate / 1e6).toFixed(0)} M/s → ${(normalsPerSec / jsRate).toFixed(1)}×), ` +
       `${((100 * (noiseCpu / n)) * cpuRates['diag euler-maruyama']!).toFixed(0)}% of a diagonal euler-maruyama step`,
   );
+
+  stepParts(d, cpuRates, numpyRates);
 
   const m = 10_000;
   const de = 64;
