@@ -27,6 +27,12 @@ import {
 import { benchEmpiricalPoints, benchFullMixture, benchMixture, mixtureComponents } from './mixture-fixture.js';
 
 const K = mixtureComponents;
+/**
+ * Steps per timed run: particle-steps per second at a realistic step count. A run's fixed cost
+ * (prior draw, output allocation, divergence set-up, final checks) is reported on its own
+ * (stepParts), so that it neither hides in nor inflates the per-step figure.
+ */
+const emSteps = 40;
 const mixture = benchMixture;
 const repeats = Number(process.env.DW2_BENCH_REPEATS ?? 5);
 
@@ -358,7 +364,16 @@ function kernelParts(d: number): Record<string, number> | undefined {
  * step minus both, and the best ratio against numpy the normals and the score alone would allow
  * (the rest free; whole machine: perfect scaling over all cores).
  */
-function stepParts(d: number, cpuRates: Record<string, number>, numpyRates: Record<string, NumpyRate>): void {
+function stepParts(d: number, cpuRates: Record<string, number>, numpyRates: Record<string, NumpyRate>, fewStepsCpuRate: number): void {
+  // A run's fixed cost a and the cost b of a step, per particle, from per-core times T(N) = a + bN
+  // at emSteps and at a quarter of them.
+  const few = emSteps / 4;
+  const t1 = (few * 1e9) / fewStepsCpuRate, t2 = (emSteps * 1e9) / cpuRates['diag euler-maruyama']!;
+  const perRun = (t1 * emSteps - t2 * few) / (emSteps - few), perStep = (t2 - t1) / (emSteps - few);
+  console.log(
+    `\nper core, diagonal euler-maruyama: ${perStep.toFixed(1)} ns per particle-step once running, plus ${perRun.toFixed(0)} ns per particle per run ` +
+      `(prior draw, output allocation, divergence set-up, final checks: ${(perRun / perStep).toFixed(1)} steps' worth)`,
+  );
   const parts = kernelParts(d);
   if (!parts) {
     console.log('step parts: skipped (needs g++ and the CPU build\'s objects: npx cmake-js compile)');
@@ -366,7 +381,7 @@ function stepParts(d: number, cpuRates: Record<string, number>, numpyRates: Reco
   }
   const cores = availableParallelism();
   const normals = parts['normals']!;
-  console.log(`\nwhere a step goes, one core, d = ${d}, K = ${K} (parts timed alone, in cache; ns per particle-step):`);
+  console.log(`where a step goes, one core, d = ${d}, K = ${K} (parts timed alone, in cache; ns per particle-step):`);
   console.log(`normals ${normals.toFixed(1)} (Philox words ${parts['philox']!.toFixed(1)}, Box–Muller and transposes ${(normals - parts['philox']!).toFixed(1)})`);
   for (const kind of ['diag', 'full'] as const) {
     const score = parts[kind === 'diag' ? 'score-diagonal' : 'score-full']!;
@@ -407,12 +422,12 @@ export async function main(): Promise<void> {
     means: diagSpec.means,
     covariances: diagSpec.variances.map((v) => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)))),
   });
-  console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid`);
+  console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid, ${emSteps} Euler–Maruyama steps (Heun: ${emSteps / 2}, the same NFE)`);
   const rates: Record<string, number> = {};
   const cpuRates: Record<string, number> = {};
   const numpyRates: Record<string, NumpyRate> = {};
   for (const sampler of ['euler-maruyama', 'heun'] as const) {
-    const steps = sampler === 'heun' ? 5 : 10;
+    const steps = sampler === 'heun' ? emSteps / 2 : emSteps;
     for (const [kind, target, spec] of [
       ['diag', diag, diagSpec],
       ['full', full, fullSpec],
@@ -426,9 +441,9 @@ export async function main(): Promise<void> {
       report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, np);
     }
   }
-  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
+  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, emSteps), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, emSteps), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
   // float32 storage: the same float64 kernels, half the state traffic.
-  const f32 = (t: TargetSpec) => nativeCpuRate(t, 'euler-maruyama', n, 10, repeats, 'float32');
+  const f32 = (t: TargetSpec) => nativeCpuRate(t, 'euler-maruyama', n, emSteps, repeats, 'float32');
   console.log(`float32, euler-maruyama per core: diagonal ${fmt(f32(diag))}, full covariance ${fmt(f32(full))}`);
   for (const [name, r] of [
     ['whole machine', rates],
@@ -471,7 +486,7 @@ export async function main(): Promise<void> {
       `${((100 * (noiseCpu / n)) * cpuRates['diag euler-maruyama']!).toFixed(0)}% of a diagonal euler-maruyama step`,
   );
 
-  stepParts(d, cpuRates, numpyRates);
+  stepParts(d, cpuRates, numpyRates, nativeCpuRate(diag, 'euler-maruyama', n, emSteps / 4));
 
   const m = 10_000;
   const de = 64;
