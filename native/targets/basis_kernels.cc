@@ -1,8 +1,8 @@
 #include "targets/basis_kernels.h"
 #include <cmath>
 #include <cstdint>
-#include "random/deterministic_math_interleaved.h"
 #include "runtime/simd.h"
+#include "targets/block_exponentials.h"
 #include "targets/lanes.h"
 
 namespace dw2 {
@@ -57,18 +57,6 @@ DW2_SIMD_CLONES void scaledSquaredDistances(const double* points, size_t m, size
   }
 }
 
-namespace {
-// l_g ← exp(l_g − top) for G rows of B logits (rows B apart), G exponentials per lane at once.
-template <size_t B, int G>
-__attribute__((always_inline)) inline void expMinusTop(double* __restrict logit, const double* __restrict top) {
-  for (size_t i = 0; i < B; ++i) {
-    double x[G], y[G];
-    for (int g = 0; g < G; ++g) x[g] = logit[g * B + i] - top[i];
-    interleaved::exp<G>(x, y);
-    for (int g = 0; g < G; ++g) logit[g * B + i] = y[g];
-  }
-}
-}  // namespace
 
 DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows, double alpha, const double* means,
                                                 const double* inverseEll, const double* logWeights, const double* logNormaliser,
@@ -114,10 +102,7 @@ DW2_SIMD_CLONES void diagonalMixtureScoresBlock(size_t K, size_t d, size_t rows,
     const double* __restrict lk = logit + k * B;
     for (size_t i = 0; i < B; ++i) acc[i] = lk[i] > acc[i] ? lk[i] : acc[i];
   }
-  // Four components' exponentials interleaved (their chains overlap; the same bits).
-  size_t k0 = 0;
-  for (; k0 + 4 <= K; k0 += 4) expMinusTop<B, 4>(logit + k0 * B, acc);
-  for (; k0 < K; ++k0) expMinusTop<B, 1>(logit + k0 * B, acc);
+  expMinusTop<B>(K, logit, acc);
   for (size_t i = 0; i < B; ++i) acc[i] = 0.0;
   for (size_t k = 0; k < K; ++k) {
     const double* __restrict lk = logit + k * B;
