@@ -27,6 +27,12 @@ import {
 import { benchEmpiricalPoints, benchFullMixture, benchMixture, mixtureComponents } from './mixture-fixture.js';
 
 const K = mixtureComponents;
+/**
+ * Steps per timed run: particle-steps per second at a realistic step count. A run's fixed cost
+ * (prior draw, output allocation, divergence set-up, final checks) is reported on its own
+ * (stepParts), so that it neither hides in nor inflates the per-step figure.
+ */
+const emSteps = 40;
 const mixture = benchMixture;
 const repeats = Number(process.env.DW2_BENCH_REPEATS ?? 5);
 
@@ -336,6 +342,64 @@ function summary(): void {
     console.log(`${label.padEnd(40)} whole machine ${whole.toFixed(1).padStart(5)}× (${whole >= 40 ? 'met' : 'not met'}), per core ${core.toFixed(1).padStart(5)}× (${core >= 40 ? 'met' : 'not met'})`);
 }
 
+/** The parts of a step timed alone (bench/native/kernel-parts.sh), ns per particle; undefined without g++ or the build's objects. */
+function kernelParts(d: number): Record<string, number> | undefined {
+  if (!existsSync('build/CMakeFiles/diffusion_w2.dir/native')) return undefined;
+  try {
+    const out = execFileSync('bash', ['bench/native/kernel-parts.sh', String(d)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const parts: Record<string, number> = {};
+    for (const line of out.trim().split('\n')) {
+      const [name, value] = line.split(/\s+/);
+      if (name && value && name !== 'path') parts[name] = Number(value);
+    }
+    return parts;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a step's time goes, per core: the normals and the score timed alone (in cache, one
+ * thread), the rest (combination, state traffic, divergence check, scheduling) as the measured
+ * step minus both, and the best ratio against numpy the normals and the score alone would allow
+ * (the rest free; whole machine: perfect scaling over all cores).
+ */
+function stepParts(d: number, cpuRates: Record<string, number>, numpyRates: Record<string, NumpyRate>, fewStepsCpuRate: number): void {
+  // A run's fixed cost a and the cost b of a step, per particle, from per-core times T(N) = a + bN
+  // at emSteps and at a quarter of them.
+  const few = emSteps / 4;
+  const t1 = (few * 1e9) / fewStepsCpuRate, t2 = (emSteps * 1e9) / cpuRates['diag euler-maruyama']!;
+  const perRun = (t1 * emSteps - t2 * few) / (emSteps - few), perStep = (t2 - t1) / (emSteps - few);
+  console.log(
+    `\nper core, diagonal euler-maruyama: ${perStep.toFixed(1)} ns per particle-step once running, plus ${perRun.toFixed(0)} ns per particle per run ` +
+      `(prior draw, output allocation, divergence set-up, final checks: ${(perRun / perStep).toFixed(1)} steps' worth)`,
+  );
+  const parts = kernelParts(d);
+  if (!parts) {
+    console.log('step parts: skipped (needs g++ and the CPU build\'s objects: npx cmake-js compile)');
+    return;
+  }
+  const cores = availableParallelism();
+  const normals = parts['normals']!;
+  console.log(`where a step goes, one core, d = ${d}, K = ${K} (parts timed alone, in cache; ns per particle-step):`);
+  console.log(`normals ${normals.toFixed(1)} (Philox words ${parts['philox']!.toFixed(1)}, Box–Muller and transposes ${(normals - parts['philox']!).toFixed(1)})`);
+  for (const kind of ['diag', 'full'] as const) {
+    const score = parts[kind === 'diag' ? 'score-diagonal' : 'score-full']!;
+    const em = 1e9 / cpuRates[`${kind} euler-maruyama`]!;
+    const np = numpyRates[`${kind} euler-maruyama`];
+    const name = kind === 'diag' ? 'diagonal' : 'full covariance';
+    let line = `${name.padEnd(16)} euler-maruyama step ${em.toFixed(1)} = score ${score.toFixed(1)} + normals ${normals.toFixed(1)} + rest ${(em - score - normals).toFixed(1)}`;
+    if (np) {
+      const npNs = 1e9 / np.cpuRate;
+      const ceiling = npNs / (score + normals);
+      line +=
+        `; numpy ${npNs.toFixed(0)} ns → score + normals alone would allow ${ceiling.toFixed(1)}× per core, ` +
+        `${(ceiling * cores).toFixed(1)}× on ${cores} cores (40× on ${cores} cores needs ≤ ${((npNs * cores) / 40).toFixed(1)} ns per particle-step per core)`;
+    }
+    console.log(line);
+  }
+}
+
 export async function main(): Promise<void> {
   const info = runtimeInfo();
   const peak = machinePeak(info.simd);
@@ -358,11 +422,12 @@ export async function main(): Promise<void> {
     means: diagSpec.means,
     covariances: diagSpec.variances.map((v) => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)))),
   });
-  console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid`);
+  console.log(`\nGaussian mixture d = ${d}, K = ${K}, n = ${n}, vp, uniform grid, ${emSteps} Euler–Maruyama steps (Heun: ${emSteps / 2}, the same NFE)`);
   const rates: Record<string, number> = {};
   const cpuRates: Record<string, number> = {};
+  const numpyRates: Record<string, NumpyRate> = {};
   for (const sampler of ['euler-maruyama', 'heun'] as const) {
-    const steps = sampler === 'heun' ? 5 : 10;
+    const steps = sampler === 'heun' ? emSteps / 2 : emSteps;
     for (const [kind, target, spec] of [
       ['diag', diag, diagSpec],
       ['full', full, fullSpec],
@@ -371,12 +436,14 @@ export async function main(): Promise<void> {
       rates[key] = nativeRate(target, sampler, n, steps);
       cpuRates[key] = nativeCpuRate(target, sampler, n, steps);
       const label = `${kind === 'diag' ? 'diagonal' : 'full covariance'}, ${sampler}`;
-      report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, numpyRate(kind, spec, sampler, n, 4));
+      const np = numpyRate(kind, spec, sampler, n, 4);
+      if (np) numpyRates[key] = np;
+      report(label, rates[key]!, cpuRates[key]!, stepFlops(kind, sampler, d), peak.gflops, np);
     }
   }
-  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, 10), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, 10), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
+  report('diagonal given as matrices, euler-maruyama', nativeRate(diagAsMatrices, 'euler-maruyama', n, emSteps), nativeCpuRate(diagAsMatrices, 'euler-maruyama', n, emSteps), stepFlops('diag', 'euler-maruyama', d), peak.gflops);
   // float32 storage: the same float64 kernels, half the state traffic.
-  const f32 = (t: TargetSpec) => nativeCpuRate(t, 'euler-maruyama', n, 10, repeats, 'float32');
+  const f32 = (t: TargetSpec) => nativeCpuRate(t, 'euler-maruyama', n, emSteps, repeats, 'float32');
   console.log(`float32, euler-maruyama per core: diagonal ${fmt(f32(diag))}, full covariance ${fmt(f32(full))}`);
   for (const [name, r] of [
     ['whole machine', rates],
@@ -418,6 +485,8 @@ export async function main(): Promise<void> {
     `normals per core: ${(normalsPerSec / 1e6).toFixed(0)} M/s (${((normalsPerSec * flopsNormal) / 1e9).toFixed(1)} GFLOP/s; plain JS Box–Muller ${(jsRate / 1e6).toFixed(0)} M/s → ${(normalsPerSec / jsRate).toFixed(1)}×), ` +
       `${((100 * (noiseCpu / n)) * cpuRates['diag euler-maruyama']!).toFixed(0)}% of a diagonal euler-maruyama step`,
   );
+
+  stepParts(d, cpuRates, numpyRates, nativeCpuRate(diag, 'euler-maruyama', n, emSteps / 4));
 
   const m = 10_000;
   const de = 64;

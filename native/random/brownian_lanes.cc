@@ -1,11 +1,32 @@
 #include "random/brownian_lanes.h"
 #include <cmath>
+#include "random/box_muller_interleaved.h"
 #include "random/brownian_path.h"
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
 
 namespace dw2 {
+
+namespace {
+// The normal pairs of G consecutive coordinates for a group's kPhiloxLanes particles: words (rows
+// `stride` apart) → a, b (coordinate g's lanes at g·kPhiloxLanes), G Box–Muller chains
+// interleaved (box_muller_interleaved.h: the bits of normalPairFromWords).
+template <int G>
+__attribute__((always_inline)) inline void nodePairs(const uint32_t* words, size_t stride, double* a, double* b) {
+  for (size_t i = 0; i < kPhiloxLanes; ++i) {
+    uint32_t w[4][G];
+    double first[G], second[G];
+    for (int g = 0; g < G; ++g)
+      for (int k = 0; k < 4; ++k) w[k][g] = words[k * stride + g * kPhiloxLanes + i];
+    normalPairsFromWords<G>(w[0], w[1], w[2], w[3], first, second);
+    for (int g = 0; g < G; ++g) {
+      a[g * kPhiloxLanes + i] = first[g];
+      b[g * kPhiloxLanes + i] = second[g];
+    }
+  }
+}
+}  // namespace
 
 DW2_SIMD_CLONES void groupNodeNormals(uint64_t seed, uint64_t particle0, size_t d, uint32_t node, uint32_t stage, double* z1, double* z2) {
   // Counter c0 = coordinate j: up to kChunk coordinates' words per philoxLanes call.
@@ -14,16 +35,9 @@ DW2_SIMD_CLONES void groupNodeNormals(uint64_t seed, uint64_t particle0, size_t 
   for (size_t j0 = 0; j0 < d; j0 += kChunk) {
     const size_t count = d - j0 < kChunk ? d - j0 : kChunk;
     philoxLanes(seed, static_cast<uint32_t>(j0), count, particle0, node, stage, words, stride);
-    for (size_t q = 0; q < count; ++q) {
-      double* a = z1 + (j0 + q) * kPhiloxLanes;
-      double* b = z2 + (j0 + q) * kPhiloxLanes;
-      const uint32_t* w = words + q * kPhiloxLanes;
-      for (size_t i = 0; i < kPhiloxLanes; ++i) {
-        const NormalPair z = normalPairFromWords(w[i], w[stride + i], w[2 * stride + i], w[3 * stride + i]);
-        a[i] = z.first;
-        b[i] = z.second;
-      }
-    }
+    size_t q = 0;
+    for (; q + 4 <= count; q += 4) nodePairs<4>(words + q * kPhiloxLanes, stride, z1 + (j0 + q) * kPhiloxLanes, z2 + (j0 + q) * kPhiloxLanes);
+    for (; q < count; ++q) nodePairs<1>(words + q * kPhiloxLanes, stride, z1 + (j0 + q) * kPhiloxLanes, z2 + (j0 + q) * kPhiloxLanes);
   }
 }
 

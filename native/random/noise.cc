@@ -1,6 +1,7 @@
 #include "random/noise.h"
 #include <algorithm>
 #include <type_traits>
+#include "random/box_muller_interleaved.h"
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
@@ -20,6 +21,26 @@ constexpr size_t kLanes = kPhiloxLanes;
 constexpr size_t kBatchPairs = 8;
 constexpr size_t kBatchLanes = kBatchPairs * kLanes;
 
+// Pairs whose Box–Muller chains run interleaved (box_muller_interleaved.h).
+constexpr size_t kInterleave = 4;
+
+// G consecutive pairs of a batch, kLanes particles each: words (row stride kBatchLanes) →
+// columns (pair q's first normals at 2q·kLanes, its second ones kLanes further).
+template <int G>
+__attribute__((always_inline)) inline void boxMullerColumns(const uint32_t* words, double* columns) {
+  for (size_t i = 0; i < kLanes; ++i) {
+    uint32_t w[4][G];
+    double first[G], second[G];
+    for (int g = 0; g < G; ++g)
+      for (int k = 0; k < 4; ++k) w[k][g] = words[k * kBatchLanes + g * kLanes + i];
+    normalPairsFromWords<G>(w[0], w[1], w[2], w[3], first, second);
+    for (int g = 0; g < G; ++g) {
+      columns[2 * g * kLanes + i] = first[g];
+      columns[(2 * g + 1) * kLanes + i] = second[g];
+    }
+  }
+}
+
 template <class T>
 DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size_t rows, size_t d, T* out) {
   const size_t pairs = (d + 1) / 2;  // the last one half used when d is odd
@@ -32,16 +53,9 @@ DW2_SIMD_CLONES static void fillBlock(NoiseKey key, uint64_t firstParticle, size
     for (size_t p0 = 0; p0 < pairs; p0 += kBatchPairs) {
       const size_t np = std::min(kBatchPairs, pairs - p0);
       philoxLanes(key.seed, static_cast<uint32_t>(p0), np, firstParticle + r0, key.step, key.stage, words, kBatchLanes);
-      for (size_t q = 0; q < np; ++q) {
-        const uint32_t* w = words + q * kLanes;
-        double* first = columns + 2 * q * kLanes;
-        double* second = first + kLanes;
-        for (size_t i = 0; i < kLanes; ++i) {
-          const NormalPair z = normalPairFromWords(w[i], w[kBatchLanes + i], w[2 * kBatchLanes + i], w[3 * kBatchLanes + i]);
-          first[i] = z.first;
-          second[i] = z.second;
-        }
-      }
+      size_t q = 0;
+      for (; q + kInterleave <= np; q += kInterleave) boxMullerColumns<kInterleave>(words + q * kLanes, columns + 2 * q * kLanes);
+      for (; q < np; ++q) boxMullerColumns<1>(words + q * kLanes, columns + 2 * q * kLanes);
       // Into the rows: 8 × 8 tiles by register transposes (float64), else element by element.
       const size_t c0 = 2 * p0, cols = std::min(2 * np, d - c0);
       if constexpr (std::is_same_v<T, double>) {

@@ -17,12 +17,12 @@
 namespace dw2 {
 
 // Layout per thread: R (kMaxStages·d), S (kMaxStages·d), Z (kMaxNoises·d), out (d), target
-// scratch, a block of noise rows (kMaxNoises · kNoiseBlock · d), then the stage blocks
+// scratch, a block of noise rows (kMaxNoises · noiseBlockRows(d) · d), then the stage blocks
 // ((2 kMaxStages + 1) · stageBlockRows(d) · d).
 PlanScratch::PlanScratch(int threads, size_t d, size_t targetScratch)
     : d_(d),
       targetScratch_(targetScratch),
-      stride_((2 * kMaxStages + kMaxNoises + 1) * d + targetScratch + 8 + kMaxNoises * kNoiseBlock * d +
+      stride_((2 * kMaxStages + kMaxNoises + 1) * d + targetScratch + 8 + kMaxNoises * noiseBlockRows(d) * d +
               (2 * kMaxStages + 1) * stageBlockRows(d) * d),
       threads_(threads),
       data_(static_cast<size_t>(threads) * stride_) {}
@@ -36,7 +36,7 @@ void PlanScratch::allocateHistory(int slots, size_t n, uint64_t firstParticle) {
 }
 
 double* PlanScratch::noiseBlock(int t) { return forThread(t) + (2 * kMaxStages + kMaxNoises + 1) * d_ + targetScratch_ + 8; }
-double* PlanScratch::stageBlock(int t) { return noiseBlock(t) + kMaxNoises * kNoiseBlock * d_; }
+double* PlanScratch::stageBlock(int t) { return noiseBlock(t) + kMaxNoises * noiseBlockRows(d_) * d_; }
 
 int planThreads(size_t n, size_t d, int stages) { return threadsFor(double(n) * double(d), 40.0 * std::max(1, stages)); }
 
@@ -136,7 +136,7 @@ struct FusedThread {
   }
 };
 
-// Step k on particles [first, first + count) of the batch (count ≤ kNoiseBlock; x is the
+// Step k on particles [first, first + count) of the batch (count ≤ noiseBlockRows(d); x is the
 // batch's first row). Noise is drawn for the whole block at once (the generator vectorizes over
 // particles); randomized schemes (plan == nullptr) always draw kMaxNoises vectors.
 template <class T>
@@ -144,14 +144,15 @@ void fusedBlockStep(const SamplerSetup& s, const Target& target, int k, const St
                     size_t count, PlanScratch& scratch, FusedThread& t) {
   const size_t d = s.d;
   const int stepNoises = plan ? plan->noises : kMaxNoises;
-  stepNoiseBlock(s, k, stepNoises, plan == nullptr, s.firstParticle + first, count, t.noise, kNoiseBlock * d);
+  const size_t slot = noiseBlockRows(d) * d;  // doubles between a block's noise vectors
+  stepNoiseBlock(s, k, stepNoises, plan == nullptr, s.firstParticle + first, count, t.noise, slot);
   if (plan) {
     // One plan for all particles: every combination is elementwise with shared coefficients,
     // so it runs over whole blocks of rows (the same operations per element as row by row),
     // and each stage is one batched score call.
     for (size_t r0 = 0; r0 < count; r0 += t.blockRows) {
       const size_t m = std::min(t.blockRows, count - r0), len = m * d;
-      for (int l = 0; l < kMaxNoises; ++l) t.block.noise[l] = t.noise + (static_cast<size_t>(l) * kNoiseBlock + r0) * d;
+      for (int l = 0; l < kMaxNoises; ++l) t.block.noise[l] = t.noise + static_cast<size_t>(l) * slot + r0 * d;
       T* xr = x + (first + r0) * d;
       double* hist[kMaxHistory] = {};
       for (int h = 0; h < scratch.historySlots(); ++h) t.block.history[h] = hist[h] = scratch.history(h, s.firstParticle + first + r0);
@@ -176,7 +177,7 @@ void fusedBlockStep(const SamplerSetup& s, const Target& target, int k, const St
     const uint64_t particle = s.firstParticle + first + r;
     const StepPlan& p = particlePlan(s, k, particle, plan, t.localPlan);
     compilePlan(p, t.localCompiled);
-    for (int l = 0; l < kMaxNoises; ++l) t.rows.src.noise[l] = t.noise + (static_cast<size_t>(l) * kNoiseBlock + r) * d;
+    for (int l = 0; l < kMaxNoises; ++l) t.rows.src.noise[l] = t.noise + static_cast<size_t>(l) * slot + r * d;
     T* row = x + (first + r) * d;
     loadRow(row, d, t.rows.reg[0]);
     for (int j = 0; j < p.stages; ++j) {
@@ -194,15 +195,16 @@ template <class T>
 void executePlanFused(const SamplerSetup& s, const Target& target, int k, const StepPlan* plan, T* x, PlanScratch& scratch, int threads) {
   CompiledPlan shared;
   if (plan) compilePlan(*plan, shared);
-  const long long blocks = static_cast<long long>((s.n + kNoiseBlock - 1) / kNoiseBlock);
+  const size_t block = noiseBlockRows(s.d);
+  const long long blocks = static_cast<long long>((s.n + block - 1) / block);
   ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
     FusedThread t(scratch, omp_get_thread_num());
 #pragma omp for schedule(static)
     for (long long b = 0; b < blocks; ++b) {
-      const size_t first = static_cast<size_t>(b) * kNoiseBlock;
-      failure.guard([&] { fusedBlockStep(s, target, k, plan, shared, x, first, std::min(kNoiseBlock, s.n - first), scratch, t); });
+      const size_t first = static_cast<size_t>(b) * block;
+      failure.guard([&] { fusedBlockStep(s, target, k, plan, shared, x, first, std::min(block, s.n - first), scratch, t); });
     }
   }
   failure.rethrow();
@@ -211,7 +213,8 @@ void executePlanFused(const SamplerSetup& s, const Target& target, int k, const 
 size_t tileRows(size_t d, size_t bytesPerValue, int historySlots) {
   const size_t rowBytes = d * (bytesPerValue + sizeof(double) * static_cast<size_t>(historySlots));
   const size_t rows = kTileBytes / (rowBytes > 0 ? rowBytes : 1);
-  return std::max(kNoiseBlock, rows / kNoiseBlock * kNoiseBlock);
+  const size_t block = noiseBlockRows(d);
+  return std::max(block, rows / block * block);
 }
 
 template <class T>
@@ -221,6 +224,7 @@ void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, 
   for (int k = kBegin; k < kEnd; ++k)
     if (plans[k - kBegin]) compilePlan(*plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)]);
   const long long tiles = static_cast<long long>((s.n + tile - 1) / tile);
+  const size_t block = noiseBlockRows(s.d);
   ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
@@ -232,8 +236,8 @@ void executePlansTiled(const SamplerSetup& s, const Target& target, int kBegin, 
       const size_t first = static_cast<size_t>(b) * tile, count = std::min(tile, s.n - first);
       failure.guard([&] {
         for (int k = kBegin; k < kEnd; ++k) {
-          for (size_t r = 0; r < count; r += kNoiseBlock)
-            fusedBlockStep(s, target, k, plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)], x, first + r, std::min(kNoiseBlock, count - r), scratch, t);
+          for (size_t r = 0; r < count; r += block)
+            fusedBlockStep(s, target, k, plans[k - kBegin], compiled[static_cast<size_t>(k - kBegin)], x, first + r, std::min(block, count - r), scratch, t);
           if (afterStep) afterStep(k, first, count);
         }
       });

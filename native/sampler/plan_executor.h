@@ -18,18 +18,24 @@
 
 namespace dw2 {
 
-// Per-thread scratch, allocated once per run.
-// Particles whose noise is drawn together by the fused executor.
-constexpr size_t kNoiseBlock = 32;
+// Particles whose noise is drawn together by the fused executor (a noise block): 32 rows, and
+// up to 128 for short rows (each noise array ≤ 16 KiB), where the costs paid once per block
+// (the generator's and the target's per-call set-up: the process coefficients, the time
+// constants' lookup) would otherwise be a visible share of a step (≈ 3% at d = 16).
+constexpr size_t kMinNoiseBlock = 32, kMaxNoiseBlock = 128;
 // Tiles and chunks are built from noise blocks, and the Brownian walker moves groups of
 // kPhiloxLanes rows: a block must be whole groups so that no group is shared by two tiles.
-static_assert(kNoiseBlock % kPhiloxLanes == 0, "noise blocks are whole walker groups");
+static_assert(kMinNoiseBlock % kPhiloxLanes == 0 && kMaxNoiseBlock % kPhiloxLanes == 0, "noise blocks are whole walker groups");
+inline size_t noiseBlockRows(size_t d) {
+  const size_t rows = 2048 / (d > 0 ? d : 1) / kPhiloxLanes * kPhiloxLanes;
+  return rows < kMinNoiseBlock ? kMinNoiseBlock : (rows > kMaxNoiseBlock ? kMaxNoiseBlock : rows);
+}
 
 // Rows the fused executor takes through a stage together (one Target::scoreBatch call): the
 // whole noise block for small d, fewer rows when d is large (each block array ≤ 32 KiB).
 inline size_t stageBlockRows(size_t d) {
-  const size_t rows = 4096 / (d > 0 ? d : 1);
-  return rows < 1 ? 1 : (rows > kNoiseBlock ? kNoiseBlock : rows);
+  const size_t rows = 4096 / (d > 0 ? d : 1), block = noiseBlockRows(d);
+  return rows < 1 ? 1 : (rows > block ? block : rows);
 }
 
 class PlanScratch {
@@ -37,7 +43,7 @@ class PlanScratch {
   // targetScratch: Target::batchScratchSize() (0 for callbacks).
   PlanScratch(int threads, size_t d, size_t targetScratch);
   double* forThread(int t) { return data_.data() + static_cast<size_t>(t) * stride_; }
-  // The thread's block of noise rows: kMaxNoises × kNoiseBlock × d.
+  // The thread's block of noise rows: kMaxNoises × noiseBlockRows(d) × d.
   double* noiseBlock(int t);
   // The thread's stage blocks: registers (kMaxStages), scores (kMaxStages) and the output,
   // each stageBlockRows(d) × d.
@@ -83,7 +89,7 @@ size_t tileRows(size_t d, size_t bytesPerValue, int historySlots);
 using TileObserver = std::function<void(int k, size_t first, size_t count)>;
 
 // Steps kBegin … kEnd − 1 of a native-target run, tile by tile: each thread takes `tile`
-// particles (a multiple of kNoiseBlock) through all these steps while they stay in cache,
+// particles (a multiple of noiseBlockRows(d)) through all these steps while they stay in cache,
 // instead of streaming all n particles through memory once per step. plans[k − kBegin] is step
 // k's plan (nullptr: randomized). Particles are independent and every particle sees the
 // operations of executePlanFused in the same order, so results are bit-identical to calling it

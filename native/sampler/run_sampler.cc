@@ -75,7 +75,7 @@ class ChunkedTiledRun {
  public:
   static constexpr int kStepWindow = 32;
   ChunkedTiledRun(const SamplerSetup& s, int threads, int historySlots)
-      : sub_(s), threads_(threads), tileMax_(tileRows(s.d, sizeof(T), historySlots)), tile_(kNoiseBlock) {
+      : sub_(s), threads_(threads), tileMax_(tileRows(s.d, sizeof(T), historySlots)), block_(noiseBlockRows(s.d)), tile_(block_) {
     chunk_ = std::min(s.n, 4 * size_t(threads) * tile_);
   }
   // Steps [kBegin, kEnd) of N (plans[k − kBegin]); afterStep sees rows of the whole batch.
@@ -106,13 +106,13 @@ class ChunkedTiledRun {
     const double cost = seconds * threads_ / (double(count) * steps);
     if (!(cost > 0)) return;
     const auto multiple = [](double rows, size_t unit) { return std::max<size_t>(1, size_t(rows / double(unit))) * unit; };
-    tile_ = std::min(tileMax_, multiple(kChunkSeconds / cost, kNoiseBlock));
+    tile_ = std::min(tileMax_, multiple(kChunkSeconds / cost, block_));
     steps_ = static_cast<int>(std::clamp(kChunkSeconds / (double(tile_) * cost), 1.0, double(kStepWindow)));
     chunk_ = multiple(kChunkSeconds * threads_ / (double(steps_) * cost), size_t(threads_) * tile_);
   }
   SamplerSetup sub_;
   int threads_;
-  size_t tileMax_, tile_, chunk_;
+  size_t tileMax_, block_, tile_, chunk_;
   int steps_ = 1;
 };
 

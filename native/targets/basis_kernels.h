@@ -18,7 +18,7 @@ void scaledSquaredDistances(const double* points, size_t m, size_t d, double alp
 // Rows per call of diagonalMixtureScoresBlock.
 constexpr size_t kMixtureBlock = 32;
 // Doubles of work diagonalMixtureScoresBlock needs.
-inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return (2 * d + K + 1) * kMixtureBlock; }
+inline size_t diagonalMixtureBlockWork(size_t K, size_t d) { return (2 * d + K + 1) * kMixtureBlock + 2 * K * d; }
 
 // The scores of a diagonal Gaussian mixture at rows ≤ kMixtureBlock points x (rows × d, written
 // to s, rows × d), with the per-time constants of GaussianComponents::timeConstants: the same

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nativeToolsAvailable } from './helpers/native-objects.js';
+
+/*
+ * The normals and the mixture softmax evaluate log, sincos and exp several values at a time,
+ * statement by statement (native/random/deterministic_math_interleaved.h, box_muller_interleaved.h),
+ * for speed; the results must be the bits of the scalar definitions that the CUDA build and the
+ * one-row paths use. test/native/interleaved_math.cc compares them value by value on edge inputs
+ * (ends of (0, 1), the √2 and quarter-turn switch points, exp's overflow and underflow limits, ±0,
+ * ±∞, NaN) and random ones, for each SIMD path this CPU runs, built with the addon's flags.
+ */
+describe.skipIf(!nativeToolsAvailable('g++'))('interleaved elementary functions', () => {
+  it('give the scalar definitions’ bits on every SIMD path', () => {
+    const out = join(tmpdir(), `dw2-interleaved-math-${process.pid}`);
+    const flags = ['-std=c++17', '-O3', '-fno-math-errno', '-ffp-contract=off', '-Inative'];
+    let printed: string;
+    try {
+      execFileSync('g++', [...flags, 'test/native/interleaved_math.cc', '-o', out], { stdio: 'pipe', timeout: 120_000 });
+      printed = execFileSync(out, { encoding: 'utf8' });
+    } finally {
+      rmSync(out, { force: true });
+    }
+    expect(printed).not.toMatch(/FAIL/);
+    // The baseline path always runs; AVX-512 (two group sizes) and AVX2 where the CPU has them.
+    expect(printed).toMatch(/^ok: baseline G = 4$/m);
+    const lines = printed.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('ok:') || l.startsWith('skipped:'))).toBe(true);
+  }, 120_000);
+});
