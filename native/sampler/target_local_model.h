@@ -16,6 +16,7 @@ class TargetLocalModel : public LocalModel {
                                double* jacobian) override;
   void hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) override;
   size_t hessianCacheSize() const override { return target_.hessianCacheSize(); }
+  size_t hessianSummaryRank() const override { return target_.hessianSummaryRank(); }
   void derivativesAndCache(double t, size_t first, size_t count, const double* x, double* s, double* dsdt, double* laplacian,
                            double* cache) override;
   void cachedHvp(const double* cache, const double* v, double* out) const override { target_.cachedHessianProduct(cache, v, out); }

@@ -161,6 +161,7 @@ class GaussianMixtureTarget final : public Target {
   // Diagonal covariances: ∇s = D + Σ_k u_k u_kᵀ with D = Σ r_k H_k diagonal and u_k = √r_k e_k, kept as
   // [count of r_k > 0, D (d), u_k (K·d)]; a product then costs (2K + 1) d. Full covariances: ∇s itself.
   size_t hessianCacheSize() const override { return g_.diagonal() ? 1 + dim() + K() * dim() : Target::hessianCacheSize(); }
+  size_t hessianSummaryRank() const override { return g_.diagonal() ? K() : 0; }
 
   void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
                               double* cache, double* scratch) const override {

@@ -51,6 +51,10 @@ class Target {
     localDerivatives(p, t, x, s, dsdt, laplacian, cache, scratch);
   }
   virtual void cachedHessianProduct(const double* cache, const double* v, double* out) const;
+  // The cache's layout, for callers that apply it themselves (the sampler's SIMD lanes): 0 when it is
+  // ∇s (d × d, row-major); R > 0 when it is [m ≤ R, D (d), u_1 … u_m (d each)] with
+  // ∇s = diag(D) + Σ_k u_k u_kᵀ (diagonal mixtures: R = K).
+  virtual size_t hessianSummaryRank() const { return 0; }
 
   // An exact draw from p_t for `particle`, a pure function of (seed, particle, t): noise
   // from the Philox generator with step = kMarginalStep and stages ≥ kMarginalStage.

@@ -1,0 +1,217 @@
+#include "sampler/lane_lanczos.h"
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include "runtime/simd.h"
+#include "targets/lanes.h"
+
+namespace dw2 {
+
+namespace {
+
+typedef Lanes8 V;
+typedef LaneIndex8 Mask;
+
+__attribute__((always_inline)) inline V laneSqrt(V x) {
+  V r;
+  for (int i = 0; i < 8; ++i) r[i] = std::sqrt(x[i]);
+  return r;
+}
+
+__attribute__((always_inline)) inline V laneAbs(V x) {
+  V r;
+  for (int i = 0; i < 8; ++i) r[i] = std::fabs(x[i]);
+  return r;
+}
+
+__attribute__((always_inline)) inline V laneFmax(V a, V b) {
+  V r;
+  for (int i = 0; i < 8; ++i) r[i] = std::fmax(a[i], b[i]);
+  return r;
+}
+
+// Σ_r a_r b_r in increasing r per lane (vector_ops.h's dotProduct, lane by lane).
+__attribute__((always_inline)) inline V laneDot(const V* a, const V* b, size_t d) {
+  V s = V{};
+  for (size_t r = 0; r < d; ++r) s += a[r] * b[r];
+  return s;
+}
+
+// w = L q per lane (structured summary): D ∘ q, then + (u_k · q) u_k for k in increasing order, then scale · w − shift · q
+// (the order of Target::cachedHessianProduct and the sampler's −f I + c g² ∇s). The K dot
+// products are independent of w, so they run first, eight at a time (their chains overlap).
+__attribute__((always_inline)) inline void structuredProduct(const LaneStructuredOperator& op, const V* q, V* w) {
+  const size_t d = op.d, K = op.K;
+  if (op.H) {  // Target::cachedHessianProduct's default: row by row, b increasing
+    const V* H = lanes(op.H);
+    for (size_t a = 0; a < d; ++a) w[a] = laneDot(H + a * d, q, d);
+    for (size_t r = 0; r < d; ++r) w[r] = op.scale * w[r] - op.shift * q[r];
+    return;
+  }
+  const V* D = lanes(op.D);
+  const V* U = lanes(op.U);
+  for (size_t r = 0; r < d; ++r) w[r] = D[r] * q[r];
+  for (size_t k0 = 0; k0 < K; k0 += 8) {
+    const size_t kn = std::min<size_t>(8, K - k0);
+    V c[8];
+    for (size_t k = 0; k < 8; ++k) c[k] = V{};
+    for (size_t r = 0; r < d; ++r)
+      for (size_t k = 0; k < kn; ++k) c[k] += U[(k0 + k) * d + r] * q[r];
+    for (size_t k = 0; k < kn; ++k) {
+      const V* u = U + (k0 + k) * d;
+      for (size_t r = 0; r < d; ++r) w[r] += c[k] * u[r];
+    }
+  }
+  const double scale = op.scale, shift = op.shift;
+  for (size_t r = 0; r < d; ++r) w[r] = scale * w[r] - shift * q[r];
+}
+
+// Lanczos step j of 8 lanes: the three-term recurrence, one full reorthogonalization pass, β_j and
+// q_{j+1} = w / β_j; a lane with β_j ≤ 1e-12 max_l(|α_l| + β_{l−1}) has an invariant space
+// (β_j = 0, q_{j+1} = 0, brokeAt = j + 1).
+DW2_SIMD_CLONES void laneLanczosStep(int j, int maxDim, const LaneStructuredOperator& op, double* basis, double* alpha,
+                                     double* beta, int* brokeAt, double* work) {
+  const size_t d = op.d;
+  auto q = [&](int l) { return lanes(basis + static_cast<size_t>(l) * d * 8); };
+  V* w = lanes(work);
+  const V* qj = q(j);
+  structuredProduct(op, qj, w);
+  const V a = laneDot(qj, w, d);
+  lanes(alpha)[j] = a;
+  const V bPrev = j > 0 ? lanes(beta)[j - 1] : V{};
+  if (j > 0) {
+    const V* qPrev = q(j - 1);
+    for (size_t r = 0; r < d; ++r) w[r] -= a * qj[r] + bPrev * qPrev[r];
+  } else {
+    for (size_t r = 0; r < d; ++r) w[r] -= a * qj[r];
+  }
+  for (int l = 0; l <= j; ++l) {
+    const V* ql = q(l);
+    const V c = laneDot(ql, w, d);
+    for (size_t r = 0; r < d; ++r) w[r] -= c * ql[r];
+  }
+  const V b = laneSqrt(laneDot(w, w, d));
+  V size = laneAbs(a) + bPrev;
+  for (int l = 0; l < j; ++l) size = laneFmax(size, laneAbs(lanes(alpha)[l]) + lanes(beta)[l]);
+  const Mask grows = b > 1e-12 * size;  // false also for NaN
+  lanes(beta)[j] = grows ? b : V{};
+  for (int p = 0; p < 8; ++p)
+    if (!grows[p] && brokeAt[p] > j + 1) brokeAt[p] = j + 1;
+  if (j + 1 < maxDim) {
+    V* next = q(j + 1);
+    for (size_t r = 0; r < d; ++r) next[r] = grows ? w[r] / b : V{};
+  }
+}
+
+DW2_SIMD_CLONES void laneStart(size_t d, const double* v, double* q0, double* norms) {
+  const V* x = lanes(v);
+  const V norm = laneSqrt(laneDot(x, x, d));
+  const Mask ok = norm > 0.0;
+  for (size_t r = 0; r < d; ++r) lanes(q0)[r] = ok ? x[r] / norm : V{};
+  *lanes(norms) = norm;
+}
+
+DW2_SIMD_CLONES void laneAddTo(size_t d, int count, const double* basis, const double* coef, const int* dims, double* dx) {
+  Mask k;
+  for (int p = 0; p < 8; ++p) k[p] = dims[p];
+  V* out = lanes(dx);
+  for (int l = 0; l < count; ++l) {
+    const Mask use = k > l;
+    const V c = lanes(coef)[l];
+    const V* ql = lanes(basis + static_cast<size_t>(l) * d * 8);
+    for (size_t r = 0; r < d; ++r) out[r] = use ? out[r] + c * ql[r] : out[r];
+  }
+}
+
+}  // namespace
+
+LaneLanczos::LaneLanczos(size_t d, int maxDim)
+    : d_(d), maxDim_(std::max(1, maxDim)), basis_(static_cast<size_t>(maxDim_) * d * 8),
+      alpha_(static_cast<size_t>(maxDim_) * 8), beta_(static_cast<size_t>(maxDim_) * 8), work_(d * 8) {}
+
+void LaneLanczos::start(const double* v) {
+  laneStart(d_, v, basis_.data(), vNorm_);
+  computed_ = 0;
+  for (int p = 0; p < 8; ++p) brokeAt_[p] = INT_MAX;
+}
+
+void LaneLanczos::extendTo(int target, const LaneStructuredOperator& op) {
+  const int J = std::min(target, maxDim_);
+  while (computed_ < J) {
+    bool any = false;
+    for (int p = 0; p < 8; ++p) any = any || brokeAt_[p] > computed_;
+    if (!any) break;
+    laneLanczosStep(computed_, maxDim_, op, basis_.data(), alpha_.data(), beta_.data(), brokeAt_, work_.data());
+    ++computed_;
+  }
+}
+
+int LaneLanczos::dim(int p, int target) const { return std::min({target, maxDim_, computed_, brokeAt_[p]}); }
+
+void LaneLanczos::addTo(const double* coef, const int* dims, double* dx) const {
+  int count = 0;
+  for (int p = 0; p < 8; ++p) count = std::max(count, dims[p]);
+  laneAddTo(d_, count, basis_.data(), coef, dims, dx);
+}
+
+RitzSolve::RitzSolve(int maxDim)
+    : maxDim_(std::max(1, maxDim)), alpha_(maxDim_), beta_(maxDim_), diag_(maxDim_), off_(maxDim_), y_(maxDim_),
+      theta_(maxDim_) {
+  rotations_.reserve(static_cast<size_t>(4 * maxDim_ * maxDim_ + 16));
+  // Built in place: Eigen allocates on first use (assigning a fresh solver reads its uninitialised status).
+  eigenDiag_.resize(maxDim_);
+  eigenSub_.resize(std::max(maxDim_ - 1, 1));
+}
+
+QrProblem RitzSolve::build(const LaneLanczos& run, int p, int k) {
+  k_ = k;
+  vNorm_ = run.inputNorm(p);
+  betaLast_ = run.beta(k - 1, p);
+  for (int l = 0; l < k; ++l) {
+    alpha_[l] = run.alpha(l, p);
+    beta_[l] = run.beta(l, p);
+    diag_[l] = alpha_[l];
+    y_[l] = l == 0 ? 1.0 : 0.0;
+  }
+  for (int l = 0; l + 1 < k; ++l) off_[l] = beta_[l];
+  return {diag_.data(), off_.data(), k, y_.data(), 1, &rotations_};
+}
+
+// Converged: the eigenvalues are on diag_ and y_ holds e₁ in eigen-coordinates. Otherwise T_k is
+// padded to maxDim with a decoupled zero block (f(T) e₁ is unchanged on the first k entries) and
+// decomposed by Eigen.
+const double* RitzSolve::ritzValues(bool qrConverged, int* count) {
+  qrConverged_ = qrConverged;
+  if (qrConverged) {
+    *count = k_;
+    return diag_.data();
+  }
+  const int m = maxDim_;
+  for (int l = 0; l < m; ++l) eigenDiag_[l] = l < k_ ? alpha_[l] : 0.0;
+  for (int l = 0; l + 1 < m; ++l) eigenSub_[l] = l + 1 < k_ ? beta_[l] : 0.0;
+  solver_.computeFromTridiagonal(eigenDiag_, eigenSub_.head(std::max(m - 1, 0)), Eigen::ComputeEigenvectors);
+  for (int c = 0; c < m; ++c) theta_[c] = solver_.eigenvalues()[c];
+  *count = m;
+  return theta_.data();
+}
+
+void RitzSolve::setWeights(const double* f) {
+  double* y = y_.data();
+  if (qrConverged_) {
+    for (int l = 0; l < k_; ++l) y[l] *= f[l];
+    applyTransposed(rotations_, y);
+  } else {
+    const auto& V = solver_.eigenvectors();
+    for (int l = 0; l < k_; ++l) y[l] = 0.0;
+    for (int c = 0; c < maxDim_; ++c) {
+      const double s = f[c] * V(0, c);
+      for (int l = 0; l < k_; ++l) y[l] += V(l, c) * s;
+    }
+  }
+  double size = 0;
+  for (int l = 0; l < k_; ++l) size += y[l] * y[l];
+  resultNorm_ = vNorm_ * std::sqrt(size);
+  estimate_ = vNorm_ * betaLast_ * std::fabs(y[k_ - 1]);
+}
+
+}  // namespace dw2
