@@ -42,6 +42,9 @@ class LaneLanczos {
   // Lane p's space is invariant at dimension k (k = dim(p, ·)).
   bool invariantAt(int p, int k) const { return brokeAt_[p] == k; }
   int maxDim() const { return maxDim_; }
+  // α_l and β_l of every lane (entry l of lane p at l·8 + p).
+  const double* alphas() const { return alpha_.data(); }
+  const double* betas() const { return beta_.data(); }
   double alpha(int l, int p) const { return alpha_[static_cast<size_t>(l) * kLanczosLanes + p]; }
   double beta(int l, int p) const { return beta_[static_cast<size_t>(l) * kLanczosLanes + p]; }
   // |v| of lane p (NaN or ∞ when v was not finite; 0 when v = 0).
@@ -71,6 +74,7 @@ class RitzSolve {
   double norm() const { return resultNorm_; }
   double estimate() const { return estimate_; }
   int dim() const { return k_; }
+  double y(int l) const { return y_[l]; }
   // |v| y_l (l < dim()).
   double coefficient(int l) const { return vNorm_ * y_[l]; }
 

@@ -42,34 +42,87 @@ void LocalLinearizationStepper::summaryToLanes(CachedScratch& c, size_t i0, int 
     }
 }
 
-// After the QR iterations of problems (lane, run) = which[0..np): each function at its Ritz values
-// (capped at κ/h), the noise runs' from one call of the step's table, and setWeights.
-void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged,
-                                               const Kind* kinds, double h) const {
-  const double cap = s_.linearizationCap / h, sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
-  const double* ritz[L8 * kRuns];
-  int ritzCount[L8 * kRuns], offset[L8 * kRuns], noiseCount = 0;
-  for (int i = 0; i < np; ++i) {
-    ritz[i] = c.solves[which[i]].ritzValues(qrConverged[i], &ritzCount[i]);
-    if (kinds[which[i] % kRuns] < NoiseW) continue;
-    offset[i] = noiseCount;
-    for (int l = 0; l < ritzCount[i]; ++l) c.mu[noiseCount + l] = std::min(ritz[i][l], cap);
-    noiseCount += ritzCount[i];
+// Per run, T_k of every evaluated lane (k = c.n[r][p]) by the lane QR iteration on e₁.
+void LocalLinearizationStepper::solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const {
+  for (int r = 0; r < count; ++r) {
+    int top = 0;
+    for (int p = 0; p < L8; ++p) top = std::max(top, c.n[r][p]);
+    if (top == 0) continue;
+    const size_t entries = static_cast<size_t>(top) * L8;
+    std::copy(c.runs[r].alphas(), c.runs[r].alphas() + entries, c.qr[r].diag());
+    std::copy(c.runs[r].betas(), c.runs[r].betas() + entries, c.qr[r].off());
+    c.qr[r].solve(c.n[r], c.converged[r]);
   }
+  setRitzWeights(c, count, kinds, h);
+}
+
+// After the QR iterations: each function at the Ritz values (capped at κ/h), the noise runs' from one
+// call of the step's table; y = f(T) e₁ = P f(Θ) Pᵀ e₁ per lane, its norm and the error estimate. A
+// lane whose iteration did not converge (never seen) takes RitzSolve's eigenvectors instead.
+void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const {
+  const double cap = s_.linearizationCap / h, sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double* fallback[kRuns][L8] = {};
+  int ritzCount[kRuns][L8] = {}, offset[kRuns][L8] = {}, noiseCount = 0;
+  auto ritz = [&](int r, int p, int l) { return fallback[r][p] ? fallback[r][p][l] : c.qr[r].diag()[static_cast<size_t>(l) * L8 + p]; };
+  for (int r = 0; r < count; ++r)
+    for (int p = 0; p < L8; ++p) {
+      if (c.n[r][p] == 0) continue;
+      ritzCount[r][p] = c.n[r][p];
+      if (!c.converged[r][p]) {
+        RitzSolve& solve = c.solves[p * kRuns + r];
+        solve.build(c.runs[r], p, c.n[r][p]);
+        fallback[r][p] = solve.ritzValues(false, &ritzCount[r][p]);
+      }
+      if (kinds[r] < NoiseW) continue;
+      offset[r][p] = noiseCount;
+      for (int l = 0; l < ritzCount[r][p]; ++l) c.mu[noiseCount + l] = std::min(ritz(r, p, l), cap);
+      noiseCount += ritzCount[r][p];
+    }
   if (noiseCount > 0) noise_.evaluate(c.mu.data(), noiseCount, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
-  double* w = c.weights.data();
-  for (int i = 0; i < np; ++i) {
-    for (int l = 0; l < ritzCount[i]; ++l) {
-      const double mu = std::min(ritz[i][l], cap);
-      switch (kinds[which[i] % kRuns]) {
-        case Drift: w[l] = localLinearizationWeights(h, mu).drift; break;
-        case Curvature: w[l] = localLinearizationWeights(h, mu).curvature; break;
-        case NoiseW: w[l] = sqrtH * c.cW[offset[i] + l]; break;
-        case NoiseH: w[l] = sqrtH12 * c.cH[offset[i] + l]; break;
-        case NoiseRemainder: w[l] = c.sqrtRemainder[offset[i] + l]; break;
+  auto weight = [&](int r, int p, int l) {
+    const double mu = std::min(ritz(r, p, l), cap);
+    switch (kinds[r]) {
+      case Drift: return localLinearizationWeights(h, mu).drift;
+      case Curvature: return localLinearizationWeights(h, mu).curvature;
+      case NoiseW: return sqrtH * c.cW[offset[r][p] + l];
+      case NoiseH: return sqrtH12 * c.cH[offset[r][p] + l];
+      default: return c.sqrtRemainder[offset[r][p] + l];
+    }
+  };
+  for (int r = 0; r < count; ++r) {
+    int top = 0;
+    for (int p = 0; p < L8; ++p) top = std::max(top, c.n[r][p]);
+    if (top == 0) continue;
+    double* W = c.weights.data();
+    double* y = c.qr[r].y();
+    std::fill(W, W + static_cast<size_t>(top) * L8, 0.0);
+    for (int p = 0; p < L8; ++p) {
+      if (c.n[r][p] == 0) continue;
+      if (fallback[r][p]) {
+        double* f = c.fallbackWeights.data();
+        for (int l = 0; l < ritzCount[r][p]; ++l) f[l] = weight(r, p, l);
+        c.solves[p * kRuns + r].setWeights(f);
+      } else {
+        for (int l = 0; l < c.n[r][p]; ++l) W[static_cast<size_t>(l) * L8 + p] = weight(r, p, l);
       }
     }
-    c.solves[which[i]].setWeights(w);
+    for (size_t e = 0; e < static_cast<size_t>(top) * L8; ++e) y[e] *= W[e];
+    c.qr[r].applyTransposed();
+    for (int p = 0; p < L8; ++p) {
+      const int k = c.n[r][p];
+      if (k == 0) continue;
+      const double vNorm = c.runs[r].inputNorm(p);
+      if (fallback[r][p]) {
+        const RitzSolve& solve = c.solves[p * kRuns + r];
+        for (int l = 0; l < k; ++l) y[static_cast<size_t>(l) * L8 + p] = solve.y(l);
+      }
+      double size = 0;
+      for (int l = 0; l < k; ++l) size += y[static_cast<size_t>(l) * L8 + p] * y[static_cast<size_t>(l) * L8 + p];
+      c.norm[r][p] = vNorm * std::sqrt(size);
+      double* coef = c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8;
+      for (int l = 0; l < k; ++l) coef[static_cast<size_t>(l) * L8 + p] = vNorm * y[static_cast<size_t>(l) * L8 + p];
+      c.estimate[r][p] = vNorm * c.runs[r].beta(k - 1, p) * std::fabs(y[static_cast<size_t>(k - 1) * L8 + p]);
+    }
   }
 }
 
@@ -108,38 +161,39 @@ void LocalLinearizationStepper::cachedGroup(CachedScratch& c, size_t i0, size_t 
     unconverged[p] = false;
   }
   for (;;) {
-    QrProblem problems[L8 * kRuns];
-    int which[L8 * kRuns], np = 0;
+    bool any = false;
     for (int r = 0; r < count; ++r) {
       int target = 0;
-      for (int p = 0; p < lanes; ++p)
-        if (active[p][r]) target = std::max(target, check[p][r]);
+      for (int p = 0; p < L8; ++p) {
+        c.n[r][p] = 0;
+        if (p < lanes && active[p][r]) target = std::max(target, check[p][r]);
+      }
       if (target == 0) continue;
+      any = true;
       c.runs[r].extendTo(target, op);
       for (int p = 0; p < lanes; ++p) {
         if (!active[p][r]) continue;
-        dims[p][r] = c.runs[r].dim(p, check[p][r]);
+        c.n[r][p] = dims[p][r] = c.runs[r].dim(p, check[p][r]);
         check[p][r] = check[p][r] < 12 ? check[p][r] + 2 : check[p][r] + check[p][r] / 4;
-        which[np] = p * kRuns + r;
-        problems[np++] = c.solves[p * kRuns + r].build(c.runs[r], p, dims[p][r]);
       }
     }
-    if (np == 0) break;
-    bool qrConverged[L8 * kRuns];
-    for (int i = 0; i < np; i += kMaxQrProblems) tridiagonalQr(problems + i, std::min(kMaxQrProblems, np - i), qrConverged + i);
-    setRitzWeights(c, which, np, qrConverged, kinds, h);
-    for (int i = 0; i < np; ++i) norms[which[i] / kRuns][which[i] % kRuns] = c.solves[which[i]].norm();
-    for (int i = 0; i < np; ++i) {
-      const int p = which[i] / kRuns, r = which[i] % kRuns, k = dims[p][r];
-      const double scale = r == 0 ? 0.0 : r == 1 ? norms[p][0] : norms[p][0] + norms[p][1];
-      const RitzSolve& solve = c.solves[which[i]];
-      const bool met = solve.estimate() <= tol * std::fmax(solve.norm(), scale);
-      const bool invariant = c.runs[r].invariantAt(p, k);
-      if (!met && !invariant && k < c.runs[r].maxDim()) continue;
-      active[p][r] = false;
-      if (!met && !invariant && k < static_cast<int>(d)) unconverged[p] = true;
-      products[p] += static_cast<uint64_t>(k);
-    }
+    if (!any) break;
+    solveCheckpoint(c, count, kinds, h);
+    for (int r = 0; r < count; ++r)
+      for (int p = 0; p < lanes; ++p)
+        if (c.n[r][p] > 0) norms[p][r] = c.norm[r][p];
+    for (int r = 0; r < count; ++r)
+      for (int p = 0; p < lanes; ++p) {
+        const int k = c.n[r][p];
+        if (k == 0) continue;
+        const double scale = r == 0 ? 0.0 : r == 1 ? norms[p][0] : norms[p][0] + norms[p][1];
+        const bool met = c.estimate[r][p] <= tol * std::fmax(c.norm[r][p], scale);
+        const bool invariant = c.runs[r].invariantAt(p, k);
+        if (!met && !invariant && k < c.runs[r].maxDim()) continue;
+        active[p][r] = false;
+        if (!met && !invariant && k < static_cast<int>(d)) unconverged[p] = true;
+        products[p] += static_cast<uint64_t>(k);
+      }
   }
   std::fill(c.dx.begin(), c.dx.end(), 0.0);
   for (int r = 0; r < count; ++r) {
@@ -147,11 +201,9 @@ void LocalLinearizationStepper::cachedGroup(CachedScratch& c, size_t i0, size_t 
     for (int p = 0; p < lanes; ++p) {
       if (!started[p][r]) continue;
       used[p] = dims[p][r];
-      const RitzSolve& solve = c.solves[p * kRuns + r];
-      for (int l = 0; l < used[p]; ++l) c.coef[static_cast<size_t>(l) * L8 + p] = solve.coefficient(l);
       firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)] = used[p];
     }
-    c.runs[r].addTo(c.coef.data(), used, c.dx.data());
+    c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
   }
   for (int p = 0; p < lanes; ++p) {
     // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the

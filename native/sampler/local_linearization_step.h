@@ -68,7 +68,9 @@ class LocalLinearizationStepper {
   // cached route, one per SIMD lane: out_ = x + the five terms.
   void cachedGroup(CachedScratch& c, size_t i0, size_t first, int lanes, double h, uint64_t* products, bool* unconverged);
   void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
-  void setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged, const Kind* kinds, double h) const;
+  // The checkpoint's small eigenproblems (runs r < count, lanes with c.n[r][p] > 0), then setRitzWeights.
+  void solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const;
+  void setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const;
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
