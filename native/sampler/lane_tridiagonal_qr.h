@@ -22,7 +22,12 @@ class LaneTridiagonalQr {
   double* off() { return off_.data(); }
   double* y() { return y_.data(); }
   // n[p]: the size of lane p's problem (0: none). converged[p]: false where 30 n sweeps did not suffice.
-  void solve(const int* n, bool* converged);
+  void solve(const int* n, bool* converged) { solve(this, 1, &n, &converged); }
+  // Several sets of 8 problems (at most kMaxSets), their sweeps interleaved position by position: the
+  // chases of different sets are independent dependency chains that the CPU overlaps. Each lane's
+  // arithmetic is unchanged.
+  static constexpr int kMaxSets = 5;
+  static void solve(LaneTridiagonalQr* sets, int count, const int* const* n, bool* const* converged);
   // y ← Pᵀ y in every lane: the recorded rotations transposed, in reverse order.
   void applyTransposed();
 
@@ -31,8 +36,19 @@ class LaneTridiagonalQr {
     LaneIndex8 use;
     int k;
   };
+  // The state of a set's current sweep: lane p chases over [lo[p], hi[p]) from (x[p], z[p]).
+  struct Sweep {
+    int lo[8], hi[8], sweeps[8], kFrom, kTo;
+    bool active[8];
+    double x[8], z[8];
+    double *a, *b, *y;
+    std::vector<Rotation>* rotations;
+  };
 
  private:
+  void begin(Sweep& w, const int* n, bool* converged);
+  // tridiagonal_qr.cc's startSweep in every lane; false when no lane sweeps any more.
+  bool startSweeps(Sweep& w, const int* n, bool* converged);
   int maxDim_;
   std::vector<double> diag_, off_, y_;
   std::vector<Rotation> rotations_;

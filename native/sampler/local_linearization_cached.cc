@@ -44,15 +44,18 @@ void LocalLinearizationStepper::summaryToLanes(CachedScratch& c, size_t i0, int 
 
 // Per run, T_k of every evaluated lane (k = c.n[r][p]) by the lane QR iteration on e₁.
 void LocalLinearizationStepper::solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const {
+  const int* n[kRuns];
+  bool* converged[kRuns];
   for (int r = 0; r < count; ++r) {
+    n[r] = c.n[r];
+    converged[r] = c.converged[r];
     int top = 0;
     for (int p = 0; p < L8; ++p) top = std::max(top, c.n[r][p]);
-    if (top == 0) continue;
     const size_t entries = static_cast<size_t>(top) * L8;
     std::copy(c.runs[r].alphas(), c.runs[r].alphas() + entries, c.qr[r].diag());
     std::copy(c.runs[r].betas(), c.runs[r].betas() + entries, c.qr[r].off());
-    c.qr[r].solve(c.n[r], c.converged[r]);
   }
+  LaneTridiagonalQr::solve(c.qr, count, n, converged);
   setRitzWeights(c, count, kinds, h);
 }
 
