@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include "runtime/simd.h"
 #include "targets/lanes.h"
 
@@ -95,8 +97,10 @@ DW2_SIMD_CLONES void laneLanczosStep(int j, int maxDim, const LaneStructuredOper
   for (int l = 0; l < j; ++l) size = laneFmax(size, laneAbs(lanes(alpha)[l]) + lanes(beta)[l]);
   const Mask grows = b > 1e-12 * size;  // false also for NaN
   lanes(beta)[j] = grows ? b : V{};
+  int64_t grew[8];  // a copy: reading the mask's elements directly makes GCC split the compare per lane
+  std::memcpy(grew, &grows, sizeof grew);
   for (int p = 0; p < 8; ++p)
-    if (!grows[p] && brokeAt[p] > j + 1) brokeAt[p] = j + 1;
+    if (!grew[p] && brokeAt[p] > j + 1) brokeAt[p] = j + 1;
   if (j + 1 < maxDim) {
     V* next = q(j + 1);
     for (size_t r = 0; r < d; ++r) next[r] = grows ? w[r] / b : V{};

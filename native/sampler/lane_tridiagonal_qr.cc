@@ -1,6 +1,8 @@
 #include "sampler/lane_tridiagonal_qr.h"
 #include <algorithm>
 #include <climits>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include "runtime/simd.h"
@@ -9,8 +11,6 @@ namespace dw2 {
 
 namespace {
 
-typedef Lanes8 V;
-typedef LaneIndex8 Mask;
 
 // tridiagonal_qr.cc's test: off-diagonal b between a0, a1 negligible (then set to 0).
 bool negligible(double& b, double a0, double a1) {
@@ -22,73 +22,111 @@ bool negligible(double& b, double a0, double a1) {
   return false;
 }
 
-__attribute__((always_inline)) inline V laneAbs(V x) {
-  Mask bits = reinterpret_cast<Mask&>(x) & Mask{} + 0x7fffffffffffffffLL;
-  return reinterpret_cast<V&>(bits);
+
+typedef Lanes8 V;
+typedef LaneIndex8 Mask;
+
+// Masks and selects by integer arithmetic on the bit patterns: GCC lowers comparisons of vector
+// extension types to one scalar compare per lane under target_clones, while these stay vector code.
+__attribute__((always_inline)) inline Mask bitsOf(V x) {
+  Mask m;
+  std::memcpy(&m, &x, sizeof m);
+  return m;
+}
+__attribute__((always_inline)) inline V fromBits(Mask m) {
+  V x;
+  std::memcpy(&x, &m, sizeof x);
+  return x;
+}
+// All ones where m, else zeros: a where m, b elsewhere (bits moved, no arithmetic).
+__attribute__((always_inline)) inline V select(Mask m, V a, V b) { return fromBits((bitsOf(a) & m) | (bitsOf(b) & ~m)); }
+// a > b, for integers (and bit patterns of non-negative doubles, which order like them) below 2^62.
+__attribute__((always_inline)) inline Mask greater(Mask a, Mask b) { return (b - a) >> 63; }
+__attribute__((always_inline)) inline Mask nonzero(Mask a) { return (a | -a) >> 63; }
+__attribute__((always_inline)) inline Mask absBits(V x) { return bitsOf(x) & 0x7fffffffffffffffLL; }
+__attribute__((always_inline)) inline Mask bitsOf(double x) {
+  int64_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return Mask{} + b;
 }
 
-__attribute__((always_inline)) inline bool anyLane(Mask m) {
-  Mask fold = m;
-  int64_t any = 0;
-  for (int p = 0; p < 8; ++p) any |= fold[p];
-  return any != 0;
+__attribute__((noinline)) void hypotLanes(V& r, V x, V z, Mask bad) {
+  for (int p = 0; p < 8; ++p)
+    if (bad[p]) r[p] = std::hypot(x[p], z[p]);
 }
 
-// tridiagonal_qr.cc's √(x² + z²), lane by lane: hypot only outside [1e-150, 1e150] (rare: scalar).
+// tridiagonal_qr.cc's √(x² + z²), lane by lane: hypot only outside [1e-150, 1e150] (rare). m =
+// max(|x|, |z|) by the bit patterns; a NaN is out of range either way (then r is NaN or ∞ as there).
 __attribute__((always_inline)) inline V laneNorm2(V x, V z, Mask act) {
   V r;
   for (int p = 0; p < 8; ++p) r[p] = std::sqrt(x[p] * x[p] + z[p] * z[p]);
-  const V ax = laneAbs(x), az = laneAbs(z);
-  const V m = ax > az ? ax : az;
-  const Mask bad = act & ~((m > 1e-150) & (m < 1e150));
-  if (anyLane(bad))
-    for (int p = 0; p < 8; ++p)
-      if (bad[p]) r[p] = std::hypot(x[p], z[p]);
+  const Mask ax = absBits(x), az = absBits(z);
+  const Mask m = (greater(ax, az) & ax) | (~greater(ax, az) & az);
+  const Mask bad = act & ~(greater(m, bitsOf(1e-150)) & greater(bitsOf(1e150), m));
+  int64_t lanesBad[8], any = 0;
+  std::memcpy(lanesBad, &bad, sizeof lanesBad);
+  for (int p = 0; p < 8; ++p) any |= lanesBad[p];
+  if (any) hypotLanes(r, x, z, bad);
   return r;
 }
 
 // One rotation of tridiagonal_qr.cc's bulge chase at position k in every lane of set w where
-// lo[p] ≤ k < hi[p], with its expressions.
+// lo[p] ≤ k < hi[p], with its expressions (a masked lane keeps its values).
 __attribute__((always_inline)) inline void laneRotate(int k, LaneTridiagonalQr::Sweep& w, Mask LO, Mask HI) {
   const Mask kk = Mask{} + k;
-  const Mask act = (kk >= LO) & (kk < HI);
+  const Mask act = greater(kk + 1, LO) & greater(HI, kk), first = act & greater(kk, LO), more = act & greater(HI, kk + 1);
   V* A = lanes(w.a);
   V* B = lanes(w.b);
   V* Y = lanes(w.y);
   const V X = *lanes(w.x), Z = *lanes(w.z);
   const V r = laneNorm2(X, Z, act);
-  const V inv = r == 0.0 ? V{} : 1.0 / r;
-  const V c = r == 0.0 ? V{} + 1.0 : X * inv, s = -Z * inv;
-  if (k > 0) B[k - 1] = (act & (kk > LO)) ? r : B[k - 1];
+  const Mask zero = ~nonzero(bitsOf(r));  // r ≥ +0 (or NaN)
+  const V inv = select(zero, V{}, 1.0 / r);
+  const V c = select(zero, V{} + 1.0, X * inv), s = -Z * inv;
+  if (k > 0) B[k - 1] = select(first, r, B[k - 1]);
   const V ak = A[k], ak1 = A[k + 1], bk = B[k];
-  A[k] = act ? c * c * ak - 2.0 * c * s * bk + s * s * ak1 : ak;
-  A[k + 1] = act ? s * s * ak + 2.0 * c * s * bk + c * c * ak1 : ak1;
-  B[k] = act ? c * s * (ak - ak1) + (c * c - s * s) * bk : bk;
-  const Mask more = act & (kk + 1 < HI);
-  *lanes(w.x) = more ? B[k] : X;
-  *lanes(w.z) = more ? -s * B[k + 1] : Z;
-  B[k + 1] = more ? B[k + 1] * c : B[k + 1];
+  const V nb = c * s * (ak - ak1) + (c * c - s * s) * bk;
+  A[k] = select(act, c * c * ak - 2.0 * c * s * bk + s * s * ak1, ak);
+  A[k + 1] = select(act, s * s * ak + 2.0 * c * s * bk + c * c * ak1, ak1);
+  B[k] = select(act, nb, bk);
+  const V bk1 = B[k + 1];
+  *lanes(w.x) = select(more, nb, X);
+  *lanes(w.z) = select(more, -s * bk1, Z);
+  B[k + 1] = select(more, bk1 * c, bk1);
   const V u = Y[k], v = Y[k + 1];
-  Y[k] = act ? c * u - s * v : u;
-  Y[k + 1] = act ? s * u + c * v : v;
+  Y[k] = select(act, c * u - s * v, u);
+  Y[k + 1] = select(act, s * u + c * v, v);
   w.rotations->push_back({c, s, act, k});
 }
 
 // One sweep of every lane of `count` sets, position by position (the sets' chains interleave).
 DW2_SIMD_CLONES void laneSweeps(LaneTridiagonalQr::Sweep* const* sweeps, int count) {
   int kFrom = INT_MAX, kTo = 0;
-  Mask LO[LaneTridiagonalQr::kMaxSets], HI[LaneTridiagonalQr::kMaxSets];
   for (int q = 0; q < count; ++q) {
     kFrom = std::min(kFrom, sweeps[q]->kFrom);
     kTo = std::max(kTo, sweeps[q]->kTo);
+  }
+  Mask LO[LaneTridiagonalQr::kMaxSets], HI[LaneTridiagonalQr::kMaxSets];
+  for (int q = 0; q < count; ++q)
     for (int p = 0; p < 8; ++p) {
       LO[q][p] = sweeps[q]->lo[p];
       HI[q][p] = sweeps[q]->hi[p];
     }
-  }
   for (int k = kFrom; k < kTo; ++k)
     for (int q = 0; q < count; ++q)
       if (k >= sweeps[q]->kFrom && k < sweeps[q]->kTo) laneRotate(k, *sweeps[q], LO[q], HI[q]);
+}
+
+DW2_SIMD_CLONES void negligibleBits(int H, const double* a, const double* b, uint64_t* bits) {
+  const double eps = std::numeric_limits<double>::epsilon(), tiny = std::numeric_limits<double>::min();
+  uint64_t acc[8] = {};
+  for (int i = 0; i < H; ++i)
+    for (int p = 0; p < 8; ++p) {
+      const double ab = std::fabs(b[i * 8 + p]);
+      const bool neg = ab <= eps * (std::fabs(a[i * 8 + p]) + std::fabs(a[(i + 1) * 8 + p])) || ab < tiny;
+      acc[p] |= static_cast<uint64_t>(neg) << i;
+    }
+  for (int p = 0; p < 8; ++p) bits[p] = acc[p];
 }
 
 DW2_SIMD_CLONES void laneReplay(const std::vector<LaneTridiagonalQr::Rotation>& rotations, double* y) {
@@ -96,8 +134,8 @@ DW2_SIMD_CLONES void laneReplay(const std::vector<LaneTridiagonalQr::Rotation>& 
   for (auto it = rotations.rbegin(); it != rotations.rend(); ++it) {
     const int k = it->k;
     const V u = Y[k], w = Y[k + 1], c = it->c, s = it->s;
-    Y[k] = it->use ? c * u + s * w : u;
-    Y[k + 1] = it->use ? -s * u + c * w : w;
+    Y[k] = select(it->use, c * u + s * w, u);
+    Y[k + 1] = select(it->use, -s * u + c * w, w);
   }
 }
 
@@ -129,6 +167,13 @@ void LaneTridiagonalQr::begin(Sweep& w, const int* n, bool* converged) {
 bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
   w.kFrom = INT_MAX;
   w.kTo = 0;
+  int H = 0;
+  for (int p = 0; p < 8; ++p) H = w.active[p] ? std::max(H, w.hi[p]) : H;
+  // Up to 64 positions: every lane's tests at once, then the scans of the scalar loops below by bit
+  // arithmetic (zeroing exactly the entries they zero).
+  uint64_t bits[8] = {};
+  const bool fast = H <= 64;
+  if (fast) negligibleBits(H, diag_.data(), off_.data(), bits);
   for (int p = 0; p < 8; ++p) {
     if (!w.active[p]) {
       w.lo[p] = w.hi[p] = 0;
@@ -137,10 +182,27 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
     auto A = [&](int i) -> double& { return diag_[static_cast<size_t>(i) * 8 + p]; };
     auto B = [&](int i) -> double& { return off_[static_cast<size_t>(i) * 8 + p]; };
     int& hi = w.hi[p];
-    while (hi > 0 && negligible(B(hi - 1), A(hi - 1), A(hi))) --hi;
-    int l = hi - 1;
-    if (hi > 0)
-      while (l > 0 && !negligible(B(l - 1), A(l - 1), A(l))) --l;
+    int l = 0;
+    if (fast) {
+      // Deflation: the run of negligible entries ending at hi − 1; then lo above the highest
+      // negligible entry below hi − 1.
+      const uint64_t below = hi >= 64 ? ~uint64_t(0) : (uint64_t(1) << hi) - 1;
+      const uint64_t kept = ~bits[p] & below;
+      const int top = kept == 0 ? 0 : 64 - __builtin_clzll(kept);
+      for (int i = top; i < hi; ++i) B(i) = 0.0;
+      hi = top;
+      const uint64_t split = hi > 1 ? bits[p] & ((uint64_t(1) << (hi - 1)) - 1) : 0;
+      if (split != 0) {
+        const int j = 63 - __builtin_clzll(split);
+        B(j) = 0.0;
+        l = j + 1;
+      }
+    } else {
+      while (hi > 0 && negligible(B(hi - 1), A(hi - 1), A(hi))) --hi;
+      l = hi - 1;
+      if (hi > 0)
+        while (l > 0 && !negligible(B(l - 1), A(l - 1), A(l))) --l;
+    }
     if (hi == 0 || ++w.sweeps[p] > 30 * n[p]) {
       converged[p] = hi == 0;
       w.active[p] = false;
