@@ -50,7 +50,9 @@ __attribute__((always_inline)) inline Mask bitsOf(double x) {
   return Mask{} + b;
 }
 
-__attribute__((noinline)) void hypotLanes(V& r, V x, V z, Mask bad) {
+// Arrays, not vectors: this function is not cloned, and 64-byte vectors passed by value would
+// change ABI between the AVX-512 caller and the baseline callee.
+__attribute__((noinline)) void hypotLanes(double* r, const double* x, const double* z, const int64_t* bad) {
   for (int p = 0; p < 8; ++p)
     if (bad[p]) r[p] = std::hypot(x[p], z[p]);
 }
@@ -66,7 +68,14 @@ __attribute__((always_inline)) inline V laneNorm2(V x, V z, Mask act) {
   int64_t lanesBad[8], any = 0;
   std::memcpy(lanesBad, &bad, sizeof lanesBad);
   for (int p = 0; p < 8; ++p) any |= lanesBad[p];
-  if (any) hypotLanes(r, x, z, bad);
+  if (any) {
+    double rs[8], xs[8], zs[8];
+    std::memcpy(rs, &r, sizeof rs);
+    std::memcpy(xs, &x, sizeof xs);
+    std::memcpy(zs, &z, sizeof zs);
+    hypotLanes(rs, xs, zs, lanesBad);
+    std::memcpy(&r, rs, sizeof rs);
+  }
   return r;
 }
 
@@ -117,16 +126,37 @@ DW2_SIMD_CLONES void laneSweeps(LaneTridiagonalQr::Sweep* const* sweeps, int cou
       if (k >= sweeps[q]->kFrom && k < sweeps[q]->kTo) laneRotate(k, *sweeps[q], LO[q], HI[q]);
 }
 
+// Bit i of bits[p]: negligible(b_i, a_i, a_{i+1}) in lane p, for i < H ≤ 64 (the test only, no
+// zeroing), by comparisons of bit patterns (|b| ≤ t fails for a NaN t, as the double compare does).
 DW2_SIMD_CLONES void negligibleBits(int H, const double* a, const double* b, uint64_t* bits) {
-  const double eps = std::numeric_limits<double>::epsilon(), tiny = std::numeric_limits<double>::min();
-  uint64_t acc[8] = {};
-  for (int i = 0; i < H; ++i)
-    for (int p = 0; p < 8; ++p) {
-      const double ab = std::fabs(b[i * 8 + p]);
-      const bool neg = ab <= eps * (std::fabs(a[i * 8 + p]) + std::fabs(a[(i + 1) * 8 + p])) || ab < tiny;
-      acc[p] |= static_cast<uint64_t>(neg) << i;
-    }
-  for (int p = 0; p < 8; ++p) bits[p] = acc[p];
+  const double eps = std::numeric_limits<double>::epsilon();
+  const Mask tiny = bitsOf(std::numeric_limits<double>::min()), inf = bitsOf(std::numeric_limits<double>::infinity());
+  const V* A = lanes(a);
+  const V* B = lanes(b);
+  Mask acc = Mask{};
+  for (int i = 0; i < H; ++i) {
+    const Mask ab = absBits(B[i]);
+    const Mask t = bitsOf(eps * (fromBits(absBits(A[i])) + fromBits(absBits(A[i + 1]))));
+    const Mask neg = (~greater(ab, t) & ~greater(t, inf)) | greater(tiny, ab);
+    acc |= (neg & 1) << i;
+  }
+  std::memcpy(bits, &acc, sizeof acc);
+}
+
+// The Wilkinson shift of each lane's trailing 2 × 2 block and the chase's start (tridiagonal_qr.cc's
+// startSweep): from a_{hi−1}, a_hi, e = b_{hi−1}, a_lo, b_lo gathered per lane into x (5 × 8); the
+// start (x, z) written back to x[0], x[1]. Lanes where the sum vanishes give NaN (never used).
+DW2_SIMD_CLONES void laneShift(double* v) {
+  V* X = lanes(v);
+  const V a1 = X[0], a2 = X[1], e = X[2], al = X[3], bl = X[4];
+  const V delta = 0.5 * (a1 - a2);
+  const V norm = laneNorm2(delta, e, Mask{} - 1);
+  // copysign(norm, delta == 0 ? 1 : delta): delta's sign bit unless delta = ±0.
+  const Mask sign = bitsOf(delta) & nonzero(absBits(delta)) & (Mask{} + INT64_MIN);
+  const V signedNorm = fromBits(bitsOf(norm) | sign);
+  const V shift = a2 - e * e / (delta + signedNorm);
+  X[0] = al - shift;
+  X[1] = bl;
 }
 
 DW2_SIMD_CLONES void laneReplay(const std::vector<LaneTridiagonalQr::Rotation>& rotations, double* y) {
@@ -172,6 +202,7 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
   // Up to 64 positions: every lane's tests at once, then the scans of the scalar loops below by bit
   // arithmetic (zeroing exactly the entries they zero).
   uint64_t bits[8] = {};
+  double start[5 * 8] = {};
   const bool fast = H <= 64;
   if (fast) negligibleBits(H, diag_.data(), off_.data(), bits);
   for (int p = 0; p < 8; ++p) {
@@ -209,17 +240,23 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
       w.lo[p] = hi = 0;
       continue;
     }
-    const double delta = 0.5 * (A(hi - 1) - A(hi)), e = B(hi - 1);
-    const double ad = std::fabs(delta), ae = std::fabs(e), m = ad > ae ? ad : ae, r = std::sqrt(delta * delta + e * e);
-    const double norm = m > 1e-150 && m < 1e150 ? r : std::hypot(delta, e);
-    const double shift = A(hi) - e * e / (delta + std::copysign(norm, delta == 0.0 ? 1.0 : delta));
+    start[0 * 8 + p] = A(hi - 1);
+    start[1 * 8 + p] = A(hi);
+    start[2 * 8 + p] = B(hi - 1);
+    start[3 * 8 + p] = A(l);
+    start[4 * 8 + p] = B(l);
     w.lo[p] = l;
-    w.x[p] = A(l) - shift;
-    w.z[p] = B(l);
     w.kFrom = std::min(w.kFrom, l);
     w.kTo = std::max(w.kTo, hi);
   }
-  return w.kTo > 0;
+  if (w.kTo == 0) return false;
+  laneShift(start);
+  for (int p = 0; p < 8; ++p)
+    if (w.active[p]) {
+      w.x[p] = start[p];
+      w.z[p] = start[8 + p];
+    }
+  return true;
 }
 
 void LaneTridiagonalQr::solve(LaneTridiagonalQr* sets, int count, const int* const* n, bool* const* converged) {

@@ -1,7 +1,8 @@
 // The SIMD-lane kernels of local linearization's cached route against their one-particle forms:
 // LaneTridiagonalQr against tridiagonalQr (every lane bitwise equal to the problem solved alone:
 // eigenvalues, e₁'s eigen-coordinates, and a weighted vector mapped back), on random tridiagonal
-// matrices of sizes 0 … 14 (also with exact zeros on the off-diagonal, which split the problem).
+// matrices of sizes 0 … 14 (also with exact zeros on the off-diagonal, which split the problem, and
+// scaled by 1e-155 and 1e151, where the rotations take hypot).
 // Prints "ok: …" per check, "FAIL: …" on a mismatch.
 #include <cmath>
 #include <cstdio>
@@ -27,8 +28,10 @@ static int laneQrAgainstScalar() {
     for (int p = 0; p < 8; ++p) {
       n[p] = static_cast<int>(rng() % 15);
       for (int i = 0; i < maxDim; ++i) {
-        diag[i * 8 + p] = normal(rng) * (trial % 3 == 0 ? 30.0 : 1.0);
-        off[i * 8 + p] = (trial % 5 == 0 && rng() % 4 == 0) ? 0.0 : std::fabs(normal(rng));
+        // Scales 1e-155 and 1e151 take the rotations' hypot path (outside [1e-150, 1e150]).
+        const double scale = trial % 7 == 0 ? 1e-155 : trial % 11 == 0 ? 1e151 : trial % 3 == 0 ? 30.0 : 1.0;
+        diag[i * 8 + p] = normal(rng) * scale;
+        off[i * 8 + p] = (trial % 5 == 0 && rng() % 4 == 0) ? 0.0 : std::fabs(normal(rng)) * scale;
       }
     }
     std::copy(diag.begin(), diag.end(), lane.diag());
@@ -37,7 +40,7 @@ static int laneQrAgainstScalar() {
     lane.solve(n, converged);
     std::vector<double> weighted(8 * maxDim);
     for (int i = 0; i < maxDim; ++i)
-      for (int p = 0; p < 8; ++p) lane.y()[i * 8 + p] *= std::exp(0.1 * lane.diag()[i * 8 + p] * (i < n[p]));
+      for (int p = 0; p < 8; ++p) lane.y()[i * 8 + p] *= std::exp(std::tanh(lane.diag()[i * 8 + p]) * (i < n[p]));
     std::vector<double> eigen(lane.diag(), lane.diag() + 8 * maxDim), coords(8 * maxDim);
     lane.applyTransposed();
     for (int p = 0; p < 8; ++p) {
@@ -52,7 +55,7 @@ static int laneQrAgainstScalar() {
       bool equal = ok == converged[p];
       for (int i = 0; i < n[p]; ++i) {
         equal = equal && same(a[i], eigen[i * 8 + p]);
-        y[i] *= std::exp(0.1 * a[i]);
+        y[i] *= std::exp(std::tanh(a[i]));
       }
       applyTransposed(rotations, y.data());
       for (int i = 0; i < n[p]; ++i) equal = equal && same(y[i], lane.y()[i * 8 + p]);
