@@ -5,30 +5,18 @@
 #include <cstdint>
 #include <cstring>
 #include "runtime/simd.h"
+#include "sampler/lane_masks.h"
 #include "targets/lanes.h"
 
 namespace dw2 {
 
 namespace {
 
-typedef Lanes8 V;
-typedef LaneIndex8 Mask;
+using namespace lanemask;
 
 __attribute__((always_inline)) inline V laneSqrt(V x) {
   V r;
   for (int i = 0; i < 8; ++i) r[i] = std::sqrt(x[i]);
-  return r;
-}
-
-__attribute__((always_inline)) inline V laneAbs(V x) {
-  V r;
-  for (int i = 0; i < 8; ++i) r[i] = std::fabs(x[i]);
-  return r;
-}
-
-__attribute__((always_inline)) inline V laneFmax(V a, V b) {
-  V r;
-  for (int i = 0; i < 8; ++i) r[i] = std::fmax(a[i], b[i]);
   return r;
 }
 
@@ -93,25 +81,25 @@ DW2_SIMD_CLONES void laneLanczosStep(int j, int maxDim, const LaneStructuredOper
     for (size_t r = 0; r < d; ++r) w[r] -= c * ql[r];
   }
   const V b = laneSqrt(laneDot(w, w, d));
-  V size = laneAbs(a) + bPrev;
-  for (int l = 0; l < j; ++l) size = laneFmax(size, laneAbs(lanes(alpha)[l]) + lanes(beta)[l]);
-  const Mask grows = b > 1e-12 * size;  // false also for NaN
-  lanes(beta)[j] = grows ? b : V{};
-  int64_t grew[8];  // a copy: reading the mask's elements directly makes GCC split the compare per lane
+  V size = abs(a) + bPrev;
+  for (int l = 0; l < j; ++l) size = fmaxNonNegative(size, abs(lanes(alpha)[l]) + lanes(beta)[l]);
+  const Mask grows = greaterNonNegative(b, 1e-12 * size);  // false also for NaN
+  lanes(beta)[j] = select(grows, b, V{});
+  int64_t grew[8];
   std::memcpy(grew, &grows, sizeof grew);
   for (int p = 0; p < 8; ++p)
     if (!grew[p] && brokeAt[p] > j + 1) brokeAt[p] = j + 1;
   if (j + 1 < maxDim) {
     V* next = q(j + 1);
-    for (size_t r = 0; r < d; ++r) next[r] = grows ? w[r] / b : V{};
+    for (size_t r = 0; r < d; ++r) next[r] = select(grows, w[r] / b, V{});
   }
 }
 
 DW2_SIMD_CLONES void laneStart(size_t d, const double* v, double* q0, double* norms) {
   const V* x = lanes(v);
   const V norm = laneSqrt(laneDot(x, x, d));
-  const Mask ok = norm > 0.0;
-  for (size_t r = 0; r < d; ++r) lanes(q0)[r] = ok ? x[r] / norm : V{};
+  const Mask ok = greaterNonNegative(norm, V{});
+  for (size_t r = 0; r < d; ++r) lanes(q0)[r] = select(ok, x[r] / norm, V{});
   *lanes(norms) = norm;
 }
 
@@ -120,10 +108,10 @@ DW2_SIMD_CLONES void laneAddTo(size_t d, int count, const double* basis, const d
   for (int p = 0; p < 8; ++p) k[p] = dims[p];
   V* out = lanes(dx);
   for (int l = 0; l < count; ++l) {
-    const Mask use = k > l;
+    const Mask use = greater(k, Mask{} + l);
     const V c = lanes(coef)[l];
     const V* ql = lanes(basis + static_cast<size_t>(l) * d * 8);
-    for (size_t r = 0; r < d; ++r) out[r] = use ? out[r] + c * ql[r] : out[r];
+    for (size_t r = 0; r < d; ++r) out[r] = select(use, out[r] + c * ql[r], out[r]);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include "runtime/simd.h"
+#include "sampler/lane_masks.h"
 
 namespace dw2 {
 
@@ -23,32 +24,7 @@ bool negligible(double& b, double a0, double a1) {
 }
 
 
-typedef Lanes8 V;
-typedef LaneIndex8 Mask;
-
-// Masks and selects by integer arithmetic on the bit patterns: GCC lowers comparisons of vector
-// extension types to one scalar compare per lane under target_clones, while these stay vector code.
-__attribute__((always_inline)) inline Mask bitsOf(V x) {
-  Mask m;
-  std::memcpy(&m, &x, sizeof m);
-  return m;
-}
-__attribute__((always_inline)) inline V fromBits(Mask m) {
-  V x;
-  std::memcpy(&x, &m, sizeof x);
-  return x;
-}
-// All ones where m, else zeros: a where m, b elsewhere (bits moved, no arithmetic).
-__attribute__((always_inline)) inline V select(Mask m, V a, V b) { return fromBits((bitsOf(a) & m) | (bitsOf(b) & ~m)); }
-// a > b, for integers (and bit patterns of non-negative doubles, which order like them) below 2^62.
-__attribute__((always_inline)) inline Mask greater(Mask a, Mask b) { return (b - a) >> 63; }
-__attribute__((always_inline)) inline Mask nonzero(Mask a) { return (a | -a) >> 63; }
-__attribute__((always_inline)) inline Mask absBits(V x) { return bitsOf(x) & 0x7fffffffffffffffLL; }
-__attribute__((always_inline)) inline Mask bitsOf(double x) {
-  int64_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return Mask{} + b;
-}
+using namespace lanemask;
 
 // Arrays, not vectors: this function is not cloned, and 64-byte vectors passed by value would
 // change ABI between the AVX-512 caller and the baseline callee.
