@@ -129,8 +129,8 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /**
    * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
    * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
-   * except Krylov for targets with structured Hessians (diagonal-covariance mixtures) from d = 20
-   * (SDE) or d = 12 (ODE) on.
+   * except Krylov for targets with structured Hessians (diagonal-covariance mixtures) from d = 12
+   * (SDE) or d = 4 (ODE) on.
    */
   hessian?: HessianRoute;
   /**

@@ -56,10 +56,11 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
-// From these d on, auto takes the cached-product Krylov route for targets with a structured ∇s
-// summary (bench/local-linearization.ts; crossovers measured on the bench mixture, one thread:
-// about d = 20 for the SDE, whose three noise vectors need runs of their own, d = 10–12 for the ODE).
-constexpr size_t kCachedHessianMinDim = 20;
-constexpr size_t kCachedHessianMinDimOde = 12;
+// From these d on, auto takes the cached-product Krylov route (eight particles in SIMD lanes) for
+// targets with a structured ∇s summary (crossovers measured on the bench mixture, K = 8, one thread,
+// µs per particle-step dense / Krylov: SDE d = 10 4.4 / 4.5, d = 12 5.6 / 4.8; ODE d = 2 0.67 / 0.66,
+// d = 4 1.07 / 0.90; docs/sampling.md).
+constexpr size_t kCachedHessianMinDim = 12;
+constexpr size_t kCachedHessianMinDimOde = 4;
 
 }  // namespace dw2

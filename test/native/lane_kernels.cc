@@ -3,12 +3,16 @@
 // eigenvalues, e₁'s eigen-coordinates, and a weighted vector mapped back), on random tridiagonal
 // matrices of sizes 0 … 14 (also with exact zeros on the off-diagonal, which split the problem, and
 // scaled by 1e-155 and 1e151, where the rotations take hypot).
+// LaneLanczos: lane 0's run (α, β, dimension, and the combination of its basis vectors) is bitwise
+// the same whatever the other seven lanes hold (other matrices, zeros, or vectors whose space becomes
+// invariant after a step or two).
 // Prints "ok: …" per check, "FAIL: …" on a mismatch.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <vector>
+#include "sampler/lane_lanczos.h"
 #include "sampler/lane_tridiagonal_qr.h"
 #include "sampler/tridiagonal_qr.h"
 
@@ -68,7 +72,58 @@ static int laneQrAgainstScalar() {
   return failures;
 }
 
+// Lane 0 of a run with random neighbours (variant 0), zero neighbours (1) and neighbours with an
+// invariant space after one or two steps (2): the same bits.
+static int laneLanczosNeighbours() {
+  const size_t d = 13, K = 3;
+  const int maxDim = 10;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  std::vector<double> lane0(d + K * d + d);
+  for (double& x : lane0) x = normal(rng);
+  int failures = 0;
+  double reference[4 * maxDim + 13] = {};
+  for (int variant = 0; variant < 3; ++variant) {
+    std::vector<double> D(d * 8), U(K * d * 8), v(d * 8);
+    for (int p = 0; p < 8; ++p)
+      for (size_t r = 0; r < d; ++r) {
+        const bool own = p == 0;
+        D[r * 8 + p] = own ? -std::fabs(lane0[r]) : variant == 1 ? 0.0 : -std::fabs(normal(rng));
+        for (size_t k = 0; k < K; ++k)
+          U[(k * d + r) * 8 + p] = own ? lane0[d + k * d + r] : variant == 0 ? normal(rng) : 0.0;
+        // variant 2: e_r-sparse vectors with a diagonal operator: invariant after one step
+        v[r * 8 + p] = own ? lane0[d + K * d + r] : variant == 1 ? 0.0 : variant == 2 ? (r == static_cast<size_t>(p) ? 1.0 : 0.0) : normal(rng);
+      }
+    LaneLanczos run(d, maxDim);
+    run.start(v.data());
+    const LaneStructuredOperator op{D.data(), U.data(), nullptr, K, d, 0.7, 0.2};
+    run.extendTo(4, op);
+    run.extendTo(maxDim, op);
+    const int k = run.dim(0, maxDim);
+    std::vector<double> coef(static_cast<size_t>(maxDim) * 8, 0.0), dx(d * 8, 0.0);
+    for (int l = 0; l < k; ++l) coef[static_cast<size_t>(l) * 8] = 1.0 / (1.0 + l);
+    int dims[8] = {k};
+    run.addTo(coef.data(), dims, dx.data());
+    double result[4 * maxDim + 13] = {};
+    result[0] = k;
+    for (int l = 0; l < k; ++l) {
+      result[1 + l] = run.alpha(l, 0);
+      result[1 + maxDim + l] = run.beta(l, 0);
+    }
+    for (size_t r = 0; r < d; ++r) result[1 + 2 * maxDim + r] = dx[r * 8];
+    if (variant == 0) std::copy(result, result + 4 * maxDim + 13, reference);
+    for (int i = 0; i < 4 * maxDim + 13; ++i)
+      if (!same(result[i], reference[i])) {
+        if (failures++ < 3) std::printf("FAIL: lane Lanczos, neighbours variant %d: entry %d differs\n", variant, i);
+        break;
+      }
+  }
+  if (failures == 0) std::printf("ok: a lane's Lanczos run is bitwise the same with random, zero and invariant neighbours\n");
+  return failures;
+}
+
 int main() {
   laneQrAgainstScalar();
+  laneLanczosNeighbours();
   return 0;
 }
