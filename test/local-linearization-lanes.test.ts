@@ -10,8 +10,9 @@
  * - A particle's bits do not depend on the particles that share its lanes (other rows of x0 changed),
  *   on threads or on batch splits that move it to another lane.
  * - The lane kernels themselves (test/native/lane_kernels.cc, linked against the CPU build): the lane
- *   QR iteration is bitwise tridiagonalQr per lane, and a lane's Lanczos run is bitwise the same
- *   whatever the other lanes hold. AVX2 against AVX-512 bits: test/simd-paths (local-linearization rows).
+ *   QR iteration is bitwise tridiagonalQr per lane, a lane's Lanczos run is bitwise the same
+ *   whatever the other lanes hold, and the mixture's lane derivatives (s, ∂_t s, Δs, ∇s summary) match
+ *   the per-point ones to 1e-12. AVX2 against AVX-512 bits: test/simd-paths (local-linearization rows).
  */
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -83,12 +84,12 @@ describe('local linearization in SIMD lanes (cached-product Krylov route)', () =
 });
 
 describe.skipIf(!nativeToolsAvailable('g++'))('lane kernels (native)', () => {
-  it('lane QR equals tridiagonalQr per lane; a lane\'s Lanczos run ignores its neighbours', () => {
+  it('lane QR equals tridiagonalQr per lane; a lane\'s Lanczos run ignores its neighbours; lane derivatives match the per-point ones', () => {
     const out = join(tmpdir(), `dw2-lane-kernels-${process.pid}`);
     const flags = ['-std=c++17', '-O1', '-fopenmp', '-Inative', '-I/usr/include/eigen3'];
     execFileSync('g++', [...flags, 'test/native/lane_kernels.cc', ...kernelObjects(), '-o', out], { stdio: 'pipe', timeout: 120_000 });
     const printed = execFileSync(out, { encoding: 'utf8' });
     expect(printed).not.toMatch(/FAIL/);
-    expect(printed.match(/^ok:/gm)?.length).toBe(2);
+    expect(printed.match(/^ok:/gm)?.length).toBe(3);
   }, 120_000);
 });

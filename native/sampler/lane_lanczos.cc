@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include "runtime/simd.h"
-#include "sampler/lane_masks.h"
+#include "targets/lane_masks.h"
 #include "targets/lanes.h"
 
 namespace dw2 {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 #include "runtime/simd.h"
-#include "sampler/lane_masks.h"
+#include "targets/lane_masks.h"
 
 namespace dw2 {
 

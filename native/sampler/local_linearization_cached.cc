@@ -136,11 +136,18 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
 // run's first checkpoint is the dimension the same run needed at the particle's previous step; a run
 // stops once its estimate meets the tolerance (header). products[p]: the products lane p used;
 // unconverged[p]: a run stopped at krylovDim short of the tolerance.
-void LocalLinearizationStepper::cachedGroup(CachedScratch& c, size_t i0, size_t first, int lanes, double h, uint64_t* products,
-                                            bool* unconverged) {
+void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes,
+                                            double h, uint64_t* products, bool* unconverged) {
   const size_t d = s_.d;
   const double tol = s_.krylovTolerance;
-  summaryToLanes(c, i0, lanes);
+  if (lanes_) {
+    const size_t o = i0 * d;
+    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o, lap_.data() + o,
+                           c.summary.data(), omp_get_thread_num());
+    driftAndCurvature(i0, static_cast<size_t>(lanes));
+  } else {
+    summaryToLanes(c, i0, lanes);
+  }
   const bool dense = summaryRank_ == 0;
   const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
                                   summaryRank_, d, c_ * g2_, f_};
@@ -218,7 +225,7 @@ void LocalLinearizationStepper::cachedGroup(CachedScratch& c, size_t i0, size_t 
   }
 }
 
-void LocalLinearizationStepper::cachedBlock(double h, size_t first, size_t count) {
+void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
   uint64_t maxProducts = 0, unconvergedCount = 0;
   const long long groups = static_cast<long long>((count + L8 - 1) / L8);
   ParallelFailure failure;
@@ -232,7 +239,7 @@ void LocalLinearizationStepper::cachedBlock(double h, size_t first, size_t count
         const int lanes = static_cast<int>(std::min<size_t>(L8, count - i0));
         uint64_t products[L8];
         bool unconverged[L8];
-        cachedGroup(c, i0, first, lanes, h, products, unconverged);
+        cachedGroup(model, c, t, i0, first, lanes, h, products, unconverged);
         for (int p = 0; p < lanes; ++p) {
           maxProducts = std::max(maxProducts, products[p]);
           unconvergedCount += unconverged[p] ? 1 : 0;

@@ -219,6 +219,17 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(xi_.data(), [=](double mu) { return noiseAt(mu, 2); });
 }
 
+// b and M of rows [firstRow, firstRow + rows) of the block, from x_, s_score_, dsdt_, lap_ (header).
+void LocalLinearizationStepper::driftAndCurvature(size_t firstRow, size_t rows) {
+  const size_t d = s_.d;
+  const double f = f_, g2 = g2_, df = df_, dg2 = -g2Slope_, c = c_;
+  for (size_t q = firstRow * d; q < (firstRow + rows) * d; ++q) {
+    const double xr = x_[q], sr = s_score_[q];
+    b_[q] = -f * xr + c * g2 * sr;
+    m_[q] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[q] : 0.5 * g2 * g2 * lap_[q] + df * xr - dg2 * sr - g2 * dsdt_[q];
+  }
+}
+
 template <class T>
 void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStats& stats) {
   const size_t n = s_.n, d = s_.d;
@@ -227,9 +238,11 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   c_ = ode_ ? 0.5 : 1.0;
   f_ = p.f(t);
   g2_ = p.g2(t);
+  df_ = p.dfdt(t);
   g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
   if (!ode_) noise_.reset(h, g2_, g2Slope_);
-  const double f = f_, g2 = g2_, df = p.dfdt(t), dg2 = p.dg2dt(t), c = c_;
+  // Lane route: the target's derivatives and summary come per group of 8 rows, inside cachedGroup.
+  lanes_ = cached_ && summaryRank_ > 0 && model.offersLanes();
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;
 
   for (size_t first = 0; first < n; first += rows_) {
@@ -237,21 +250,20 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
     if (dense_) model.derivativesAndJacobians(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), jac_.data());
+    else if (lanes_) model.nfe += 1;
     else if (cached_) model.derivativesAndCache(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), cache_.data());
     else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
+    if (!lanes_) {
+      const long long chunks = static_cast<long long>((count + 63) / 64);
 #pragma omp parallel for num_threads(threads_) schedule(static)
-    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-      const size_t o = static_cast<size_t>(ii) * d;
-      for (size_t r = 0; r < d; ++r) {
-        const double xr = x_[o + r], sr = s_score_[o + r];
-        b_[o + r] = -f * xr + c * g2 * sr;
-        m_[o + r] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[o + r]
-                         : 0.5 * g2 * g2 * lap_[o + r] + df * xr - dg2 * sr - g2 * dsdt_[o + r];
+      for (long long ci = 0; ci < chunks; ++ci) {
+        const size_t i0 = static_cast<size_t>(ci) * 64;
+        driftAndCurvature(i0, std::min<size_t>(64, count - i0));
       }
     }
     if (!ode_) drawNoise(k, first, count);
     if (dense_) denseBlock(h, count);
-    else if (cached_) cachedBlock(h, first, count);
+    else if (cached_) cachedBlock(model, t, h, first, count);
     else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);

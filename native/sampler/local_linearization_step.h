@@ -56,7 +56,8 @@ class LocalLinearizationStepper {
   // jac_ holds ∇s of the block (from derivativesAndJacobians).
   void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
-  void cachedBlock(double h, size_t first, size_t count);
+  void cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  void driftAndCurvature(size_t firstRow, size_t rows);
 
  public:
   struct CachedScratch;  // local_linearization_cached.h
@@ -66,7 +67,8 @@ class LocalLinearizationStepper {
   enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
   // Rows i0 … i0 + lanes − 1 of the block (lanes ≤ 8; particle rows first + i0 … of the run) on the
   // cached route, one per SIMD lane: out_ = x + the five terms.
-  void cachedGroup(CachedScratch& c, size_t i0, size_t first, int lanes, double h, uint64_t* products, bool* unconverged);
+  void cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes, double h,
+                   uint64_t* products, bool* unconverged);
   void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
   // The checkpoint's small eigenproblems (runs r < count, lanes with c.n[r][p] > 0), then setRitzWeights.
   void solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const;
@@ -80,7 +82,8 @@ class LocalLinearizationStepper {
   int threads_;
   size_t cacheSize_ = 0, summaryRank_ = 0;
   size_t rows_;  // rows per block
-  double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
+  double f_ = 0, g2_ = 0, g2Slope_ = 0, df_ = 0, c_ = 1;  // of the current step
+  bool lanes_ = false;  // the current step's derivatives come from the target per group of 8 (cachedGroup)
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
   // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
