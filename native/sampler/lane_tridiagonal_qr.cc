@@ -177,11 +177,12 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
   for (int p = 0; p < 8; ++p) H = w.active[p] ? std::max(H, w.hi[p]) : H;
   // Up to 64 positions: every lane's tests at once, then the scans of the scalar loops below by bit
   // arithmetic (zeroing exactly the entries they zero).
-  uint64_t bits[8] = {};
-  double start[5 * 8] = {};
+  uint64_t bits[8];
+  double start[5 * 8];  // lanes without a sweep: ones (a finite shift, never used)
   const bool fast = H <= 64;
   if (fast) negligibleBits(H, diag_.data(), off_.data(), bits);
   for (int p = 0; p < 8; ++p) {
+    for (int q = 0; q < 5; ++q) start[q * 8 + p] = 1.0;
     if (!w.active[p]) {
       w.lo[p] = w.hi[p] = 0;
       continue;
