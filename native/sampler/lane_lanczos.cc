@@ -169,38 +169,21 @@ void LaneLanczos::addTo(const double* coef, const int* dims, double* dx) const {
   laneAddTo(d_, count, basis_.data(), coef, dims, dx);
 }
 
-RitzSolve::RitzSolve(int maxDim)
-    : maxDim_(std::max(1, maxDim)), alpha_(maxDim_), beta_(maxDim_), diag_(maxDim_), off_(maxDim_), y_(maxDim_),
-      theta_(maxDim_) {
-  rotations_.reserve(static_cast<size_t>(4 * maxDim_ * maxDim_ + 16));
+RitzSolve::RitzSolve(int maxDim) : maxDim_(std::max(1, maxDim)), alpha_(maxDim_), beta_(maxDim_), y_(maxDim_), theta_(maxDim_) {
   // Built in place: Eigen allocates on first use (assigning a fresh solver reads its uninitialised status).
   eigenDiag_.resize(maxDim_);
   eigenSub_.resize(std::max(maxDim_ - 1, 1));
 }
 
-QrProblem RitzSolve::build(const LaneLanczos& run, int p, int k) {
+void RitzSolve::build(const LaneLanczos& run, int p, int k) {
   k_ = k;
-  vNorm_ = run.inputNorm(p);
-  betaLast_ = run.beta(k - 1, p);
   for (int l = 0; l < k; ++l) {
     alpha_[l] = run.alpha(l, p);
     beta_[l] = run.beta(l, p);
-    diag_[l] = alpha_[l];
-    y_[l] = l == 0 ? 1.0 : 0.0;
   }
-  for (int l = 0; l + 1 < k; ++l) off_[l] = beta_[l];
-  return {diag_.data(), off_.data(), k, y_.data(), 1, &rotations_};
 }
 
-// Converged: the eigenvalues are on diag_ and y_ holds e₁ in eigen-coordinates. Otherwise T_k is
-// padded to maxDim with a decoupled zero block (f(T) e₁ is unchanged on the first k entries) and
-// decomposed by Eigen.
-const double* RitzSolve::ritzValues(bool qrConverged, int* count) {
-  qrConverged_ = qrConverged;
-  if (qrConverged) {
-    *count = k_;
-    return diag_.data();
-  }
+const double* RitzSolve::ritzValues(int* count) {
   const int m = maxDim_;
   for (int l = 0; l < m; ++l) eigenDiag_[l] = l < k_ ? alpha_[l] : 0.0;
   for (int l = 0; l + 1 < m; ++l) eigenSub_[l] = l + 1 < k_ ? beta_[l] : 0.0;
@@ -211,22 +194,12 @@ const double* RitzSolve::ritzValues(bool qrConverged, int* count) {
 }
 
 void RitzSolve::setWeights(const double* f) {
-  double* y = y_.data();
-  if (qrConverged_) {
-    for (int l = 0; l < k_; ++l) y[l] *= f[l];
-    applyTransposed(rotations_, y);
-  } else {
-    const auto& V = solver_.eigenvectors();
-    for (int l = 0; l < k_; ++l) y[l] = 0.0;
-    for (int c = 0; c < maxDim_; ++c) {
-      const double s = f[c] * V(0, c);
-      for (int l = 0; l < k_; ++l) y[l] += V(l, c) * s;
-    }
+  const auto& V = solver_.eigenvectors();
+  for (int l = 0; l < k_; ++l) y_[l] = 0.0;
+  for (int c = 0; c < maxDim_; ++c) {
+    const double s = f[c] * V(0, c);
+    for (int l = 0; l < k_; ++l) y_[l] += V(l, c) * s;
   }
-  double size = 0;
-  for (int l = 0; l < k_; ++l) size += y[l] * y[l];
-  resultNorm_ = vNorm_ * std::sqrt(size);
-  estimate_ = vNorm_ * betaLast_ * std::fabs(y[k_ - 1]);
 }
 
 }  // namespace dw2

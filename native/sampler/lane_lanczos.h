@@ -14,7 +14,6 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
-#include "sampler/tridiagonal_qr.h"
 
 namespace dw2 {
 
@@ -60,30 +59,22 @@ class LaneLanczos {
   int brokeAt_[kLanczosLanes] = {};
 };
 
-// f(T_k) e₁ for one lane's Lanczos matrix by the implicit QR iteration on e₁ (tridiagonal_qr.h),
-// with Eigen's eigenvectors as the fallback where the iteration does not converge (never seen):
-// build → tridiagonalQr on problem() → ritzValues → setWeights(f at those values).
+// f(T_k) e₁ for one lane's Lanczos matrix from Eigen's eigenvectors: the fallback where the lane QR
+// iteration (lane_tridiagonal_qr.h) does not converge (never seen). T_k is padded to maxDim with a
+// decoupled zero block (f(T) e₁ is unchanged on the first k entries): build → ritzValues → setWeights.
 class RitzSolve {
  public:
   explicit RitzSolve(int maxDim);
-  // T_k of lane p of run (diag/off overwritten by the QR iteration), with e₁ as the vector.
-  QrProblem build(const LaneLanczos& run, int p, int k);
-  const double* ritzValues(bool qrConverged, int* count);
+  void build(const LaneLanczos& run, int p, int k);
+  // The maxDim eigenvalues f is to be evaluated at (*count = maxDim).
+  const double* ritzValues(int* count);
   // y = f(T_k) e₁; then norm() = |v| |y| and estimate() = |v| β_k |y_k|.
   void setWeights(const double* f);
-  double norm() const { return resultNorm_; }
-  double estimate() const { return estimate_; }
-  int dim() const { return k_; }
   double y(int l) const { return y_[l]; }
-  // |v| y_l (l < dim()).
-  double coefficient(int l) const { return vNorm_ * y_[l]; }
 
  private:
   int maxDim_, k_ = 0;
-  bool qrConverged_ = true;
-  double vNorm_ = 0, betaLast_ = 0, estimate_ = 0, resultNorm_ = 0;
-  std::vector<double> alpha_, beta_, diag_, off_, y_, theta_;
-  std::vector<GivensRotation> rotations_;
+  std::vector<double> alpha_, beta_, y_, theta_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver_;
   Eigen::VectorXd eigenDiag_, eigenSub_;
 };

@@ -150,7 +150,8 @@ DW2_SIMD_CLONES void laneReplay(const std::vector<LaneTridiagonalQr::Rotation>& 
 LaneTridiagonalQr::LaneTridiagonalQr(int maxDim)
     : maxDim_(maxDim < 2 ? 2 : maxDim), diag_(static_cast<size_t>(maxDim_) * 8), off_(static_cast<size_t>(maxDim_) * 8),
       y_(static_cast<size_t>(maxDim_) * 8) {
-  rotations_.reserve(static_cast<size_t>(4 * maxDim_ * maxDim_ + 16));
+  // Typical solves make a few hundred rotations; more grow the vector (large krylovDim only).
+  rotations_.reserve(static_cast<size_t>(std::min(4 * maxDim_ * maxDim_ + 16, 4096)));
 }
 
 void LaneTridiagonalQr::begin(Sweep& w, const int* n, bool* converged) {

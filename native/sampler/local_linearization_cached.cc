@@ -74,7 +74,7 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
       if (!c.converged[r][p]) {
         RitzSolve& solve = c.solves[p * kRuns + r];
         solve.build(c.runs[r], p, c.n[r][p]);
-        fallback[r][p] = solve.ritzValues(false, &ritzCount[r][p]);
+        fallback[r][p] = solve.ritzValues(&ritzCount[r][p]);
       }
       if (kinds[r] < NoiseW) continue;
       offset[r][p] = noiseCount;
