@@ -102,37 +102,67 @@ DW2_SIMD_CLONES void laneSweeps(LaneTridiagonalQr::Sweep* const* sweeps, int cou
       if (k >= sweeps[q]->kFrom && k < sweeps[q]->kTo) laneRotate(k, *sweeps[q], LO[q], HI[q]);
 }
 
-// Bit i of bits[p]: negligible(b_i, a_i, a_{i+1}) in lane p, for i < H ≤ 64 (the test only, no
-// zeroing), by comparisons of bit patterns (|b| ≤ t fails for a NaN t, as the double compare does).
-DW2_SIMD_CLONES void negligibleBits(int H, const double* a, const double* b, uint64_t* bits) {
+// tridiagonal_qr.cc's negligible test of b_i between a_i, a_{i+1} (without the zeroing), by
+// comparisons of bit patterns (|b| ≤ t fails for a NaN t, as the double compare does).
+__attribute__((always_inline)) inline Mask negligibleLanes(V a0, V a1, V b) {
   const double eps = std::numeric_limits<double>::epsilon();
   const Mask tiny = bitsOf(std::numeric_limits<double>::min()), inf = bitsOf(std::numeric_limits<double>::infinity());
-  const V* A = lanes(a);
-  const V* B = lanes(b);
-  Mask acc = Mask{};
-  for (int i = 0; i < H; ++i) {
-    const Mask ab = absBits(B[i]);
-    const Mask t = bitsOf(eps * (fromBits(absBits(A[i])) + fromBits(absBits(A[i + 1]))));
-    const Mask neg = (~greater(ab, t) & ~greater(t, inf)) | greater(tiny, ab);
-    acc |= (neg & 1) << i;
-  }
-  std::memcpy(bits, &acc, sizeof acc);
+  const Mask ab = absBits(b);
+  const Mask t = bitsOf(eps * (abs(a0) + abs(a1)));
+  return (~greater(ab, t) & ~greater(t, inf)) | greater(tiny, ab);
 }
 
-// The Wilkinson shift of each lane's trailing 2 × 2 block and the chase's start (tridiagonal_qr.cc's
-// startSweep): from a_{hi−1}, a_hi, e = b_{hi−1}, a_lo, b_lo gathered per lane into x (5 × 8); the
-// start (x, z) written back to x[0], x[1]. Lanes where the sum vanishes give NaN (never used).
-DW2_SIMD_CLONES void laneShift(double* v) {
-  V* X = lanes(v);
-  const V a1 = X[0], a2 = X[1], e = X[2], al = X[3], bl = X[4];
+__attribute__((always_inline)) inline Mask equal(Mask a, Mask b) { return ~nonzero(a - b); }
+
+// tridiagonal_qr.cc's startSweep in every lane with active[p] at once, for H ≤ 64 positions (H ≥ every
+// such lane's hi): the run of negligible entries ending at hi − 1 deflates (hi ← top), the highest
+// negligible entry below top − 1 splits (lo ← its position + 1), exactly those entries are zeroed, and
+// the Wilkinson shift of the trailing 2 × 2 block gives the chase's start (x, z) = (a_lo − shift, b_lo).
+// In: hi; out: top (the new hi) and lo, x, z (lanes with top = 0 or inactive: unspecified).
+DW2_SIMD_CLONES void laneSweepStarts(int H, double* a, double* b, const int64_t* activeIn, int64_t* hiInOut, int64_t* loOut,
+                                     double* x, double* z) {
+  V* A = lanes(a);
+  V* B = lanes(b);
+  Mask active, HI;
+  std::memcpy(&active, activeIn, sizeof active);
+  std::memcpy(&HI, hiInOut, sizeof HI);
+  Mask neg[64];
+  Mask top = Mask{};
+  for (int i = 0; i < H; ++i) {
+    const Mask ii = Mask{} + i;
+    neg[i] = negligibleLanes(A[i], A[i + 1], B[i]);
+    top = (greater(HI, ii) & ~neg[i] & (ii + 1)) | (~(greater(HI, ii) & ~neg[i]) & top);
+  }
+  Mask lo = Mask{};
+  for (int j = 0; j < H; ++j) {
+    const Mask jj = Mask{} + j, split = greater(top - 1, jj) & neg[j];
+    lo = (split & (jj + 1)) | (~split & lo);
+  }
+  V a1 = V{} + 1.0, a2 = V{} + 1.0, e = V{} + 1.0, al = V{} + 1.0, bl = V{} + 1.0;
+  for (int i = 0; i <= H; ++i) {
+    const Mask ii = Mask{} + i;
+    if (i < H) {
+      const Mask deflated = greater(ii + 1, top) & greater(HI, ii), splitAt = equal(ii + 1, lo) & greater(lo, Mask{});
+      B[i] = select(active & (deflated | splitAt), V{}, B[i]);
+    }
+    const Mask last = equal(ii, top - 1), bottom = equal(ii, top), first = equal(ii, lo);
+    a1 = select(last, A[i], a1);
+    e = select(last, B[i], e);
+    a2 = select(bottom, A[i], a2);
+    al = select(first, A[i], al);
+    bl = select(first, B[i], bl);
+  }
+  const Mask sweeping = active & greater(top, Mask{});
   const V delta = 0.5 * (a1 - a2);
-  const V norm = laneNorm2(delta, e, Mask{} - 1);
+  const V norm = laneNorm2(delta, e, sweeping);
   // copysign(norm, delta == 0 ? 1 : delta): delta's sign bit unless delta = ±0.
   const Mask sign = bitsOf(delta) & nonzero(absBits(delta)) & (Mask{} + INT64_MIN);
-  const V signedNorm = fromBits(bitsOf(norm) | sign);
-  const V shift = a2 - e * e / (delta + signedNorm);
-  X[0] = al - shift;
-  X[1] = bl;
+  const V shift = a2 - e * e / (delta + fromBits(bitsOf(norm) | sign));
+  const V X = al - shift;
+  std::memcpy(x, &X, sizeof X);
+  std::memcpy(z, &bl, sizeof bl);
+  std::memcpy(hiInOut, &top, sizeof top);
+  std::memcpy(loOut, &lo, sizeof lo);
 }
 
 DW2_SIMD_CLONES void laneReplay(const std::vector<LaneTridiagonalQr::Rotation>& rotations, double* y) {
@@ -175,66 +205,52 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
   w.kFrom = INT_MAX;
   w.kTo = 0;
   int H = 0;
-  for (int p = 0; p < 8; ++p) H = w.active[p] ? std::max(H, w.hi[p]) : H;
-  // Up to 64 positions: every lane's tests at once, then the scans of the scalar loops below by bit
-  // arithmetic (zeroing exactly the entries they zero).
-  uint64_t bits[8];
-  double start[5 * 8];  // lanes without a sweep: ones (a finite shift, never used)
-  const bool fast = H <= 64;
-  if (fast) negligibleBits(H, diag_.data(), off_.data(), bits);
+  int64_t active[8], hi[8], lo[8];
   for (int p = 0; p < 8; ++p) {
-    for (int q = 0; q < 5; ++q) start[q * 8 + p] = 1.0;
+    H = w.active[p] ? std::max(H, w.hi[p]) : H;
+    active[p] = w.active[p] ? -1 : 0;
+    hi[p] = w.active[p] ? w.hi[p] : 0;
+  }
+  if (H <= 64) {
+    laneSweepStarts(H, diag_.data(), off_.data(), active, hi, lo, w.x, w.z);
+  } else {
+    // Beyond 64 positions (krylovDim > 65): tridiagonal_qr.cc's loops lane by lane.
+    for (int p = 0; p < 8; ++p) {
+      if (!w.active[p]) continue;
+      auto A = [&](int i) -> double& { return diag_[static_cast<size_t>(i) * 8 + p]; };
+      auto B = [&](int i) -> double& { return off_[static_cast<size_t>(i) * 8 + p]; };
+      int h = w.hi[p];
+      while (h > 0 && negligible(B(h - 1), A(h - 1), A(h))) --h;
+      int l = h - 1;
+      if (h > 0)
+        while (l > 0 && !negligible(B(l - 1), A(l - 1), A(l))) --l;
+      hi[p] = h;
+      lo[p] = l;
+      if (h == 0) continue;
+      const double delta = 0.5 * (A(h - 1) - A(h)), e = B(h - 1);
+      const double ad = std::fabs(delta), ae = std::fabs(e), m = ad > ae ? ad : ae, r = std::sqrt(delta * delta + e * e);
+      const double norm = m > 1e-150 && m < 1e150 ? r : std::hypot(delta, e);
+      w.x[p] = A(l) - (A(h) - e * e / (delta + std::copysign(norm, delta == 0.0 ? 1.0 : delta)));
+      w.z[p] = B(l);
+    }
+  }
+  for (int p = 0; p < 8; ++p) {
     if (!w.active[p]) {
       w.lo[p] = w.hi[p] = 0;
       continue;
     }
-    auto A = [&](int i) -> double& { return diag_[static_cast<size_t>(i) * 8 + p]; };
-    auto B = [&](int i) -> double& { return off_[static_cast<size_t>(i) * 8 + p]; };
-    int& hi = w.hi[p];
-    int l = 0;
-    if (fast) {
-      // Deflation: the run of negligible entries ending at hi − 1; then lo above the highest
-      // negligible entry below hi − 1.
-      const uint64_t below = hi >= 64 ? ~uint64_t(0) : (uint64_t(1) << hi) - 1;
-      const uint64_t kept = ~bits[p] & below;
-      const int top = kept == 0 ? 0 : 64 - __builtin_clzll(kept);
-      for (int i = top; i < hi; ++i) B(i) = 0.0;
-      hi = top;
-      const uint64_t split = hi > 1 ? bits[p] & ((uint64_t(1) << (hi - 1)) - 1) : 0;
-      if (split != 0) {
-        const int j = 63 - __builtin_clzll(split);
-        B(j) = 0.0;
-        l = j + 1;
-      }
-    } else {
-      while (hi > 0 && negligible(B(hi - 1), A(hi - 1), A(hi))) --hi;
-      l = hi - 1;
-      if (hi > 0)
-        while (l > 0 && !negligible(B(l - 1), A(l - 1), A(l))) --l;
-    }
-    if (hi == 0 || ++w.sweeps[p] > 30 * n[p]) {
-      converged[p] = hi == 0;
+    w.hi[p] = static_cast<int>(hi[p]);
+    if (w.hi[p] == 0 || ++w.sweeps[p] > 30 * n[p]) {
+      converged[p] = w.hi[p] == 0;
       w.active[p] = false;
-      w.lo[p] = hi = 0;
+      w.lo[p] = w.hi[p] = 0;
       continue;
     }
-    start[0 * 8 + p] = A(hi - 1);
-    start[1 * 8 + p] = A(hi);
-    start[2 * 8 + p] = B(hi - 1);
-    start[3 * 8 + p] = A(l);
-    start[4 * 8 + p] = B(l);
-    w.lo[p] = l;
-    w.kFrom = std::min(w.kFrom, l);
-    w.kTo = std::max(w.kTo, hi);
+    w.lo[p] = static_cast<int>(lo[p]);
+    w.kFrom = std::min(w.kFrom, w.lo[p]);
+    w.kTo = std::max(w.kTo, w.hi[p]);
   }
-  if (w.kTo == 0) return false;
-  laneShift(start);
-  for (int p = 0; p < 8; ++p)
-    if (w.active[p]) {
-      w.x[p] = start[p];
-      w.z[p] = start[8 + p];
-    }
-  return true;
+  return w.kTo > 0;
 }
 
 void LaneTridiagonalQr::solve(LaneTridiagonalQr* sets, int count, const int* const* n, bool* const* converged) {
