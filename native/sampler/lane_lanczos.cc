@@ -79,6 +79,27 @@ __attribute__((always_inline)) inline void structuredProduct(const LaneStructure
   for (size_t r = 0; r < d; ++r) w[r] = scale * w[r] - shift * q[r];
 }
 
+// w −= Σ_{l<m} (q_l · w) q_l: one classical Gram–Schmidt pass against the whole basis, the dot
+// products all taken from the same w (independent chains, w read once per chunk) and the components
+// subtracted in increasing l. After the three-term recurrence w is already nearly orthogonal to the
+// basis, so the pass removes round-off sized components.
+__attribute__((always_inline)) inline void reorthogonalize(const double* basis, int m, size_t d, V* w) {
+  constexpr int kChunk = 8;
+  V c[kChunk];
+  for (int l0 = 0; l0 < m; l0 += kChunk) {
+    const int n = std::min(kChunk, m - l0);
+    const V* q0 = lanes(basis + static_cast<size_t>(l0) * d * 8);
+    for (int l = 0; l < kChunk; ++l) c[l] = V{};
+    for (size_t r = 0; r < d; ++r)
+      for (int l = 0; l < n; ++l) c[l] += q0[l * d + r] * w[r];
+    for (size_t r = 0; r < d; ++r) {
+      V acc = w[r];
+      for (int l = 0; l < n; ++l) acc -= c[l] * q0[l * d + r];
+      w[r] = acc;
+    }
+  }
+}
+
 // Lanczos step j of 8 lanes: the three-term recurrence, one full reorthogonalization pass, β_j and
 // q_{j+1} = w / β_j; a lane with β_j ≤ 1e-12 max_l(|α_l| + β_{l−1}) has an invariant space
 // (β_j = 0, q_{j+1} = 0, brokeAt = j + 1).
@@ -98,11 +119,7 @@ DW2_SIMD_CLONES void laneLanczosStep(int j, int maxDim, const LaneStructuredOper
   } else {
     for (size_t r = 0; r < d; ++r) w[r] -= a * qj[r];
   }
-  for (int l = 0; l <= j; ++l) {
-    const V* ql = q(l);
-    const V c = laneDot(ql, w, d);
-    for (size_t r = 0; r < d; ++r) w[r] -= c * ql[r];
-  }
+  reorthogonalize(basis, j + 1, d, w);
   const V b = laneSqrt(laneDot(w, w, d));
   V size = abs(a) + bPrev;
   for (int l = 0; l < j; ++l) size = fmaxNonNegative(size, abs(lanes(alpha)[l]) + lanes(beta)[l]);
