@@ -129,43 +129,33 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
   }
 }
 
-// The five terms of rows i0 … i0 + lanes − 1 (two for the ODE), each by its own adaptive Lanczos run
-// on L = −f I + c g² ∇s. A particle's runs go in lockstep from one checkpoint dimension to the next
-// (the small eigenproblems of the whole group are solved together, tridiagonalQr interleaving them,
-// and the noise functions evaluated at all their Ritz values in one call of the step's table). Each
-// run's first checkpoint is the dimension the same run needed at the particle's previous step; a run
-// stops once its estimate meets the tolerance (header). products[p]: the products lane p used;
-// unconverged[p]: a run stopped at krylovDim short of the tolerance.
-void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes,
-                                            double h, uint64_t* products, bool* unconverged) {
+// The start vectors of the group's runs (rows to lanes) and each run's first checkpoint: the
+// dimension the same run needed at the particle's previous step.
+void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
   const size_t d = s_.d;
-  const double tol = s_.krylovTolerance;
-  if (lanes_) {
-    const size_t o = i0 * d;
-    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o, lap_.data() + o,
-                           c.summary.data(), omp_get_thread_num());
-    driftAndCurvature(i0, static_cast<size_t>(lanes));
-  } else {
-    summaryToLanes(c, i0, lanes);
-  }
-  const bool dense = summaryRank_ == 0;
-  const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
-                                  summaryRank_, d, c_ * g2_, f_};
-  // The order fixes the scales: run 0 (b) alone, run 1 (z_W; M for the ODE) against run 0, the rest against both.
-  const int count = ode_ ? 2 : 5;
-  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
   const double* vectors[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
-  bool active[L8][kRuns] = {}, started[L8][kRuns] = {};
-  int check[L8][kRuns] = {}, dims[L8][kRuns] = {};
-  double norms[L8][kRuns] = {};
+  for (int p = 0; p < L8; ++p)
+    for (int r = 0; r < kRuns; ++r) {
+      c.active[p][r] = c.started[p][r] = false;
+      c.check[p][r] = c.dims[p][r] = 0;
+      c.norms[p][r] = 0.0;
+    }
   for (int r = 0; r < count; ++r) {
     rowsToLanes(vectors[r] + i0 * d, lanes, d, c.v.data());
     c.runs[r].start(c.v.data());
     for (int p = 0; p < lanes; ++p) {
-      active[p][r] = started[p][r] = c.runs[r].inputNorm(p) > 0;
-      check[p][r] = std::max(2, firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)]);
+      c.active[p][r] = c.started[p][r] = c.runs[r].inputNorm(p) > 0;
+      c.check[p][r] = std::max(2, firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)]);
     }
   }
+}
+
+// Every run extends (all lanes together) to the largest checkpoint its active lanes ask for; the
+// small problems of the checkpoint are solved; each lane's run stops once its estimate meets the
+// tolerance (header), its space is invariant, or it reaches krylovDim (then counted as unconverged).
+void LocalLinearizationStepper::checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count,
+                                                 const Kind* kinds, double h, uint64_t* products, bool* unconverged) const {
+  const double tol = s_.krylovTolerance;
   for (int p = 0; p < L8; ++p) {
     products[p] = 0;
     unconverged[p] = false;
@@ -176,41 +166,49 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
       int target = 0;
       for (int p = 0; p < L8; ++p) {
         c.n[r][p] = 0;
-        if (p < lanes && active[p][r]) target = std::max(target, check[p][r]);
+        if (p < lanes && c.active[p][r]) target = std::max(target, c.check[p][r]);
       }
       if (target == 0) continue;
       any = true;
       c.runs[r].extendTo(target, op);
       for (int p = 0; p < lanes; ++p) {
-        if (!active[p][r]) continue;
-        c.n[r][p] = dims[p][r] = c.runs[r].dim(p, check[p][r]);
-        check[p][r] = check[p][r] < 12 ? check[p][r] + 2 : check[p][r] + check[p][r] / 4;
+        if (!c.active[p][r]) continue;
+        int& check = c.check[p][r];
+        c.n[r][p] = c.dims[p][r] = c.runs[r].dim(p, check);
+        check = check < 12 ? check + 2 : check + check / 4;
       }
     }
-    if (!any) break;
+    if (!any) return;
     solveCheckpoint(c, count, kinds, h);
     for (int r = 0; r < count; ++r)
       for (int p = 0; p < lanes; ++p)
-        if (c.n[r][p] > 0) norms[p][r] = c.norm[r][p];
+        if (c.n[r][p] > 0) c.norms[p][r] = c.norm[r][p];
+    // The order fixes the scales: run 0 (b) alone, run 1 (z_W; M for the ODE) against run 0, the rest against both.
     for (int r = 0; r < count; ++r)
       for (int p = 0; p < lanes; ++p) {
         const int k = c.n[r][p];
         if (k == 0) continue;
-        const double scale = r == 0 ? 0.0 : r == 1 ? norms[p][0] : norms[p][0] + norms[p][1];
+        const double scale = r == 0 ? 0.0 : r == 1 ? c.norms[p][0] : c.norms[p][0] + c.norms[p][1];
         const bool met = c.estimate[r][p] <= tol * std::fmax(c.norm[r][p], scale);
         const bool invariant = c.runs[r].invariantAt(p, k);
         if (!met && !invariant && k < c.runs[r].maxDim()) continue;
-        active[p][r] = false;
-        if (!met && !invariant && k < static_cast<int>(d)) unconverged[p] = true;
+        c.active[p][r] = false;
+        if (!met && !invariant && k < static_cast<int>(s_.d)) unconverged[p] = true;
         products[p] += static_cast<uint64_t>(k);
       }
   }
+}
+
+// out_ = x + Σ_runs |v| V_k f(T_k) e₁ per lane, each run at its own k; the dimensions become the next
+// step's first checkpoints.
+void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
+  const size_t d = s_.d;
   std::fill(c.dx.begin(), c.dx.end(), 0.0);
   for (int r = 0; r < count; ++r) {
     int used[L8] = {};
     for (int p = 0; p < lanes; ++p) {
-      if (!started[p][r]) continue;
-      used[p] = dims[p][r];
+      if (!c.started[p][r]) continue;
+      used[p] = c.dims[p][r];
       firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)] = used[p];
     }
     c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
@@ -223,6 +221,33 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
     const size_t o = (i0 + static_cast<size_t>(p)) * d;
     for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + (finite ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
   }
+}
+
+// The five terms of rows i0 … i0 + lanes − 1 (two for the ODE), each by its own adaptive Lanczos run
+// on L = −f I + c g² ∇s, the group's particles in SIMD lanes. A particle's runs go in lockstep from one
+// checkpoint to the next, the small eigenproblems of the whole group are solved together (lane QR,
+// the runs' sweeps interleaved) and the noise functions evaluated at all their Ritz values in one call
+// of the step's table. products[p]: the products lane p used; unconverged[p]: a run stopped at
+// krylovDim short of the tolerance.
+void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes,
+                                            double h, uint64_t* products, bool* unconverged) {
+  const size_t d = s_.d;
+  if (lanes_) {
+    const size_t o = i0 * d;
+    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o, lap_.data() + o,
+                           c.summary.data(), omp_get_thread_num());
+    driftAndCurvature(i0, static_cast<size_t>(lanes));
+  } else {
+    summaryToLanes(c, i0, lanes);
+  }
+  const bool dense = summaryRank_ == 0;
+  const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
+                                  summaryRank_, d, c_ * g2_, f_};
+  const int count = ode_ ? 2 : 5;
+  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
+  startRuns(c, i0, first, lanes, count);
+  checkpointRounds(c, op, lanes, count, kinds, h, products, unconverged);
+  combineRuns(c, i0, first, lanes, count);
 }
 
 void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count) {

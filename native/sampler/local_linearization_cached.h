@@ -32,6 +32,11 @@ struct LocalLinearizationStepper::CachedScratch {
   int n[kRuns][kLanczosLanes];
   bool converged[kRuns][kLanczosLanes];
   double norm[kRuns][kLanczosLanes], estimate[kRuns][kLanczosLanes];
+  // Of the group, per lane and run: still extending, started (v ≠ 0), next checkpoint, dimension of
+  // the latest evaluation, and its norm |v| |f(T) e₁| (the scales of the later runs' tolerances).
+  bool active[kLanczosLanes][kRuns], started[kLanczosLanes][kRuns];
+  int check[kLanczosLanes][kRuns], dims[kLanczosLanes][kRuns];
+  double norms[kLanczosLanes][kRuns];
   // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
   std::vector<double> summary, v, dx, mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights, coef;
 };

@@ -30,6 +30,7 @@
 #include <vector>
 #include <Eigen/Dense>
 #include "sampler/lanczos.h"
+#include "sampler/lane_lanczos.h"
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
@@ -70,6 +71,12 @@ class LocalLinearizationStepper {
   void cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes, double h,
                    uint64_t* products, bool* unconverged);
   void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
+  // cachedGroup's stages: the runs' start vectors and first checkpoints; the checkpoints until every
+  // run has stopped; x + the sum of the terms into out_.
+  void startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
+  void checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
+                        uint64_t* products, bool* unconverged) const;
+  void combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
   // The checkpoint's small eigenproblems (runs r < count, lanes with c.n[r][p] > 0), then setRitzWeights.
   void solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const;
   void setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const;
