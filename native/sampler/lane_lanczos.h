@@ -1,8 +1,8 @@
 // f(L_p) v_p for 8 particles p at once, SIMD lanes = particles (the cached-product route of local
 // linearization). Each lane runs Lanczos (three-term recurrence, then one classical Gram–Schmidt pass
-// against the whole basis) on its own
-// symmetric L_p = scale · (D_p + Σ_k u_pk u_pkᵀ) − shift · I (a diagonal mixture's ∇s summary), with
-// the orthonormal basis V_k of span{v, Lv, …, L^{k−1} v} and T_k = V_kᵀ L V_k:
+// against the whole basis) on its own symmetric L_p = scale · (D_p + Σ_k u_pk u_pkᵀ) − shift · I (a
+// diagonal mixture's ∇s summary; or a dense one), with the orthonormal basis V_k of
+// span{v, Lv, …, L^{k−1} v} and T_k = V_kᵀ L V_k:
 //   f(L) v ≈ |v| V_k f(T_k) e₁   (Saad, SIAM J. Numer. Anal. 29 (1992), eq. 2.4),
 // error estimated by the leading term |v| β_k |e_kᵀ f(T_k) e₁| (ibid. §5.2).
 // Lanes never mix: every lane does the same operations in the same order whatever the other

@@ -21,7 +21,9 @@
 // tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
 // norms of the first two added up. The five runs of a particle go in lockstep (cachedGroup); each
 // run's first checkpoint is the dimension it needed at the particle's previous step: per-particle
-// state, so results stay independent of threads and batch splits.
+// state, so results stay independent of threads and batch splits. Targets that offer it
+// (Target::localDerivativesLanes: diagonal mixtures) give the derivatives and the summary of the
+// group's eight particles in lanes too; the lanes' QR iterations are lane_tridiagonal_qr.h.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
