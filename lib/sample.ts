@@ -129,8 +129,8 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /**
    * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
    * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
-   * except Krylov for targets with structured Hessians (diagonal-covariance mixtures) from d = 20
-   * (SDE) or d = 12 (ODE) on.
+   * except Krylov for diagonal-covariance mixtures (structured Hessians, SIMD lanes) from d = 10 on
+   * (SDE) and at every d (ODE).
    */
   hessian?: HessianRoute;
   /**

@@ -7,7 +7,7 @@
  *   to 1e-8 of their scale at the default tolerance 1e-10; likewise for a Gaussian and an empirical
  *   target, whose summary is the dense ∇s; and the stabilized variant on stiff 4-step runs.
  * - The tolerance is live: a loose one gives visibly different samples, still within its scale.
- * - Runs cut at krylovDim are reported; 'auto' takes the route for diagonal mixtures from d = 20 (ODE: 12).
+ * - Runs cut at krylovDim are reported; 'auto' takes the route for diagonal mixtures from d = 10 (ODE: always).
  * - Bitwise reproducible for 1 and 2 threads and for split batches.
  */
 import { describe, expect, it } from 'vitest';
@@ -128,16 +128,15 @@ describe('cached-product Krylov route against the dense route', () => {
     for (const krylovTolerance of [0, 1, -1e-3, Number.NaN]) expect(() => sampleSync({ ...o, krylovTolerance })).toThrow(/krylovTolerance/);
   });
 
-  it("'auto' takes it for diagonal mixtures from d = 20 (SDE) and d = 12 (ODE), the dense route below and for full covariances", () => {
+  it("'auto' takes it for diagonal mixtures from d = 10 (SDE) and at every d (ODE), the dense route below and for full covariances", () => {
     const o = { process: 'vp' as const, sampler: 'local-linearization' as const, steps: 2, n: 4, seed: 1 };
-    expect(sampleSync({ ...o, target: diagonalMixture(20, 3) }).hessianRoute).toBe('krylov');
-    expect(sampleSync({ ...o, target: diagonalMixture(16, 3) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...o, target: diagonalMixture(10, 3) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...o, target: diagonalMixture(8, 3) }).hessianRoute).toBe('dense');
     expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...o, target: diagonalMixture(16, 8) }).hessianRoute).toBe('krylov');
     const ode = { ...o, sampler: 'local-linearization-ode' as const };
-    expect(sampleSync({ ...ode, target: diagonalMixture(12, 3) }).hessianRoute).toBe('krylov');
-    // K = 8 components at d = 16: a summary of 1 + d + K d = 145 doubles, still smaller than ∇s (256).
-    expect(sampleSync({ ...ode, target: diagonalMixture(16, 8) }).hessianRoute).toBe('krylov');
-    expect(sampleSync({ ...ode, target: diagonalMixture(8, 3) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...ode, target: diagonalMixture(2, 4) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...ode, target: fullMixture(6, 3) }).hessianRoute).toBe('dense');
   });
 
   it('bitwise identical for 1 and 2 threads and for split batches', () => {

@@ -5,7 +5,7 @@
 #include <limits>
 #include "core/parallel_failure.h"
 #include "random/noise.h"
-#include "sampler/adaptive_lanczos.h"
+#include "sampler/local_linearization_cached.h"
 #include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_noise.h"
@@ -24,23 +24,12 @@ size_t localLinearizationCachedBlockRows(size_t n, size_t d, size_t cacheSize) {
   return std::max<size_t>(1, std::min(n, budget / std::max<size_t>(perRow, 1)));
 }
 
-// Per-thread scratch of the cached route: one Lanczos run per vector of the step, and the Ritz
-// values of the three noise runs gathered for one evaluation of the step's table.
-struct LocalLinearizationStepper::CachedScratch {
-  CachedScratch(size_t d, int maxDim)
-      : runs{{d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}}, maxDim(maxDim), mu(3 * maxDim),
-        cW(3 * maxDim), cH(3 * maxDim), sqrtRemainder(3 * maxDim), work(LocalLinearizationNoiseTable::workSize(3 * maxDim)),
-        weights(5 * static_cast<size_t>(maxDim)), dx(d) {}
-  AdaptiveLanczos runs[5];
-  int maxDim;
-  std::vector<double> mu, cW, cH, sqrtRemainder, work, weights, dx;
-};
-
 LocalLinearizationStepper::~LocalLinearizationStepper() = default;
 
-LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize)
+LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize,
+                                                     size_t summaryRank)
     : s_(s), dense_(route == Route::Dense), cached_(route == Route::Cached), ode_(s.scheme->ode),
-      threads_(threads), cacheSize_(cacheSize) {
+      threads_(threads), cacheSize_(cacheSize), summaryRank_(summaryRank) {
   const size_t d = s.d;
   const bool dense = dense_;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
@@ -49,7 +38,7 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
   if (cached_) {
     cache_.assign(rows_ * cacheSize, 0.0);
     firstCheck_.assign(s.n * 5, 4);
-    for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, m));
+    for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, summaryRank, m));
   } else if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
     const Eigen::Index n = static_cast<Eigen::Index>(d);
@@ -230,125 +219,15 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(xi_.data(), [=](double mu) { return noiseAt(mu, 2); });
 }
 
-// After the QR iterations of runs which[0..np): each run's function at its Ritz values (capped at
-// κ/h), the noise runs' from one call of the step's table, and setWeights.
-void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged,
-                                               const Kind* kinds, double h) const {
-  const double cap = s_.linearizationCap / h, sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
-  const double* ritz[5];
-  int ritzCount[5], offset[5], noiseCount = 0;
-  for (int p = 0; p < np; ++p) {
-    const int r = which[p];
-    ritz[r] = c.runs[r].ritzValues(qrConverged[p], &ritzCount[r]);
-    if (kinds[r] < NoiseW) continue;
-    offset[r] = noiseCount;
-    for (int l = 0; l < ritzCount[r]; ++l) c.mu[noiseCount + l] = std::min(ritz[r][l], cap);
-    noiseCount += ritzCount[r];
+// b and M of rows [firstRow, firstRow + rows) of the block, from x_, s_score_, dsdt_, lap_ (header).
+void LocalLinearizationStepper::driftAndCurvature(size_t firstRow, size_t rows) {
+  const size_t d = s_.d;
+  const double f = f_, g2 = g2_, df = df_, dg2 = -g2Slope_, c = c_;
+  for (size_t q = firstRow * d; q < (firstRow + rows) * d; ++q) {
+    const double xr = x_[q], sr = s_score_[q];
+    b_[q] = -f * xr + c * g2 * sr;
+    m_[q] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[q] : 0.5 * g2 * g2 * lap_[q] + df * xr - dg2 * sr - g2 * dsdt_[q];
   }
-  if (noiseCount > 0) noise_.evaluate(c.mu.data(), noiseCount, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
-  for (int p = 0; p < np; ++p) {
-    const int r = which[p];
-    double* w = c.weights.data() + static_cast<size_t>(r) * c.maxDim;
-    for (int l = 0; l < ritzCount[r]; ++l) {
-      const double mu = std::min(ritz[r][l], cap);
-      switch (kinds[r]) {
-        case Drift: w[l] = localLinearizationWeights(h, mu).drift; break;
-        case Curvature: w[l] = localLinearizationWeights(h, mu).curvature; break;
-        case NoiseW: w[l] = sqrtH * c.cW[offset[r] + l]; break;
-        case NoiseH: w[l] = sqrtH12 * c.cH[offset[r] + l]; break;
-        case NoiseRemainder: w[l] = c.sqrtRemainder[offset[r] + l]; break;
-      }
-    }
-    c.runs[r].setWeights(w);
-  }
-}
-
-// The five terms of row i (two for the ODE), each by its own adaptive Lanczos run on L = −f I + c g² ∇s
-// (adaptive_lanczos.h). The runs go in lockstep from one checkpoint dimension to the next, so that
-// their small eigenproblems are solved together (tridiagonalQr interleaves them) and the noise
-// functions are evaluated at all their Ritz values in one call of the step's table. Each run's first
-// checkpoint is the dimension the same run needed at the particle's previous step; a run leaves
-// the lockstep once its estimate meets the tolerance (header). Returns the products used, with the
-// top bit set when a run stopped at krylovDim short of the tolerance.
-uint64_t LocalLinearizationStepper::cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h) {
-  const size_t d = s_.d, o = i * d;
-  const double f = f_, cg2 = c_ * g2_, tol = s_.krylovTolerance;
-  const double* cache = cache_.data() + i * cacheSize_;
-  auto apply = [&](const double* in, double* out) {
-    model.cachedHvp(cache, in, out);
-    for (size_t r = 0; r < d; ++r) out[r] = cg2 * out[r] - f * in[r];
-  };
-  // The order fixes the scales: run 0 (b) alone, run 1 (z_W; M for the ODE) against run 0, the rest against both.
-  const int count = ode_ ? 2 : 5;
-  const Kind kinds[5] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
-  const double* vectors[5] = {b_.data() + o, ode_ ? m_.data() + o : zW_.data() + o, m_.data() + o, zH_.data() + o, xi_.data() + o};
-  bool active[5] = {}, started[5] = {};
-  double norms[5] = {};
-  for (int r = 0; r < count; ++r) active[r] = started[r] = c.runs[r].start(vectors[r]);
-  uint64_t products = 0;
-  bool converged = true;
-  int* firstCheck = firstCheck_.data() + particle * 5;
-  int check[5];
-  for (int r = 0; r < count; ++r) check[r] = std::max(2, firstCheck[r]);
-  for (;;) {
-    QrProblem problems[5];
-    int which[5], np = 0;
-    for (int r = 0; r < count; ++r) {
-      if (!active[r]) continue;
-      c.runs[r].extendTo(check[r], apply);
-      check[r] = check[r] < 12 ? check[r] + 2 : check[r] + check[r] / 4;
-      problems[np] = c.runs[r].qrProblem();
-      which[np++] = r;
-    }
-    if (np == 0) break;
-    bool qrConverged[5];
-    tridiagonalQr(problems, np, qrConverged);
-    setRitzWeights(c, which, np, qrConverged, kinds, h);
-    for (int p = 0; p < np; ++p) norms[which[p]] = c.runs[which[p]].norm();
-    for (int p = 0; p < np; ++p) {
-      const int r = which[p];
-      const double scale = r == 0 ? 0.0 : r == 1 ? norms[0] : norms[0] + norms[1];
-      const AdaptiveLanczos& run = c.runs[r];
-      const bool met = run.estimate() <= tol * std::fmax(run.norm(), scale);
-      if (!met && !run.exhausted()) continue;
-      active[r] = false;
-      if (!met && !run.invariant() && run.dim() < static_cast<int>(d)) converged = false;
-      products += static_cast<uint64_t>(run.dim());
-    }
-  }
-  double* dx = c.dx.data();
-  for (size_t r = 0; r < d; ++r) dx[r] = 0.0;
-  for (int r = 0; r < count; ++r)
-    if (started[r]) c.runs[r].addTo(dx);
-  for (int r = 0; r < count; ++r)
-    if (started[r]) firstCheck[r] = c.runs[r].dim();
-  // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the
-  // particle is reported as diverged instead of freezing at a finite value.
-  for (int r = 0; r < count; ++r)
-    if (!std::isfinite(c.runs[r].inputNorm()))
-      for (size_t q = 0; q < d; ++q) dx[q] = std::numeric_limits<double>::quiet_NaN();
-  for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + dx[r];
-  return products | (converged ? 0 : uint64_t(1) << 63);
-}
-
-void LocalLinearizationStepper::cachedBlock(const LocalModel& model, double h, size_t first, size_t count) {
-  uint64_t maxProducts = 0, unconverged = 0;
-  ParallelFailure failure;
-#pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconverged)
-  {
-    CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];
-#pragma omp for schedule(static)
-    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-      failure.guard([&] {
-        const uint64_t r = cachedRow(model, c, static_cast<size_t>(ii), first + static_cast<size_t>(ii), h);
-        maxProducts = std::max(maxProducts, r & ~(uint64_t(1) << 63));
-        unconverged += r >> 63;
-      });
-    }
-  }
-  failure.rethrow();
-  cachedProducts_ = maxProducts;
-  unconverged_ += unconverged;
 }
 
 template <class T>
@@ -359,9 +238,11 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   c_ = ode_ ? 0.5 : 1.0;
   f_ = p.f(t);
   g2_ = p.g2(t);
+  df_ = p.dfdt(t);
   g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
   if (!ode_) noise_.reset(h, g2_, g2Slope_);
-  const double f = f_, g2 = g2_, df = p.dfdt(t), dg2 = p.dg2dt(t), c = c_;
+  // Lane route: the target's derivatives and summary come per group of 8 rows, inside cachedGroup.
+  lanes_ = cached_ && summaryRank_ > 0 && model.offersLanes();
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;
 
   for (size_t first = 0; first < n; first += rows_) {
@@ -369,21 +250,20 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     const uint64_t nfe0 = model.nfe, hvp0 = model.hvpCount, jac0 = model.jacobianCount;
     for (size_t q = 0; q < count * d; ++q) x_[q] = static_cast<double>(x[first * d + q]);
     if (dense_) model.derivativesAndJacobians(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), jac_.data());
+    else if (lanes_) model.nfe += 1;
     else if (cached_) model.derivativesAndCache(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data(), cache_.data());
     else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
+    if (!lanes_) {
+      const long long chunks = static_cast<long long>((count + 63) / 64);
 #pragma omp parallel for num_threads(threads_) schedule(static)
-    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
-      const size_t o = static_cast<size_t>(ii) * d;
-      for (size_t r = 0; r < d; ++r) {
-        const double xr = x_[o + r], sr = s_score_[o + r];
-        b_[o + r] = -f * xr + c * g2 * sr;
-        m_[o + r] = ode_ ? df * xr - 0.5 * dg2 * sr - 0.5 * g2 * dsdt_[o + r]
-                         : 0.5 * g2 * g2 * lap_[o + r] + df * xr - dg2 * sr - g2 * dsdt_[o + r];
+      for (long long ci = 0; ci < chunks; ++ci) {
+        const size_t i0 = static_cast<size_t>(ci) * 64;
+        driftAndCurvature(i0, std::min<size_t>(64, count - i0));
       }
     }
     if (!ode_) drawNoise(k, first, count);
     if (dense_) denseBlock(h, count);
-    else if (cached_) cachedBlock(model, h, first, count);
+    else if (cached_) cachedBlock(model, t, h, first, count);
     else krylovBlock(model, t, h, first, count);
     for (size_t q = 0; q < count * d; ++q) x[first * d + q] = static_cast<T>(out_[q]);
     maxNfe = std::max<uint64_t>(maxNfe, model.nfe - nfe0);

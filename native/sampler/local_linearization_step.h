@@ -16,12 +16,14 @@
 // Cached-product route (native targets, LocalModel::hessianCacheSize() > 0): the target leaves a
 // per-particle summary of ∇s (diagonal mixtures: diagonal + rank K) so that one product with L
 // costs O(K d) and no score work; each of the step's vectors then gets its own adaptive Lanczos
-// run (adaptive_lanczos.h), particle by particle, to the relative tolerance s.krylovTolerance:
+// run (lane_lanczos.h; eight particles in SIMD lanes) to the relative tolerance s.krylovTolerance:
 // the drift term h φ₁(hL) b within tol of its own norm, c_W √h z_W (M's term for the ODE) within
 // tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
-// norms of the first two added up. The five runs of a particle go in lockstep (cachedRow); each
+// norms of the first two added up. The five runs of a particle go in lockstep (cachedGroup); each
 // run's first checkpoint is the dimension it needed at the particle's previous step: per-particle
-// state, so results stay independent of threads and batch splits.
+// state, so results stay independent of threads and batch splits. Targets that offer it
+// (Target::localDerivativesLanes: diagonal mixtures) give the derivatives and the summary of the
+// group's eight particles in lanes too; the lanes' QR iterations are lane_tridiagonal_qr.h.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
@@ -30,6 +32,7 @@
 #include <vector>
 #include <Eigen/Dense>
 #include "sampler/lanczos.h"
+#include "sampler/lane_lanczos.h"
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
 #include "sampler/sampler_setup.h"
@@ -43,8 +46,9 @@ class LocalLinearizationStepper {
  public:
   // Allocates every buffer the steps need.
   enum class Route { Dense, Krylov, Cached };
-  // cacheSize: LocalModel::hessianCacheSize() of the model the cached route will be given.
-  LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize = 0);
+  // cacheSize, summaryRank: LocalModel::hessianCacheSize() and hessianSummaryRank() of the model the
+  // cached route will be given.
+  LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize = 0, size_t summaryRank = 0);
   ~LocalLinearizationStepper();
   template <class T>
   void step(LocalModel& model, int k, T* x, SamplerStats& stats);
@@ -55,13 +59,29 @@ class LocalLinearizationStepper {
   // jac_ holds ∇s of the block (from derivativesAndJacobians).
   void denseBlock(double h, size_t count);
   void krylovBlock(LocalModel& model, double t, double h, size_t first, size_t count);
-  void cachedBlock(const LocalModel& model, double h, size_t first, size_t count);
-  struct CachedScratch;
+  void cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count);
+  void driftAndCurvature(size_t firstRow, size_t rows);
+
+ public:
+  struct CachedScratch;  // local_linearization_cached.h
+
+ private:
   // What each Lanczos run of the cached route applies to its vector.
   enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
-  // Row i of the block (particle row `particle` of the run) on the cached route: out_ = x + the five terms.
-  uint64_t cachedRow(const LocalModel& model, CachedScratch& c, size_t i, size_t particle, double h);
-  void setRitzWeights(CachedScratch& c, const int* which, int np, const bool* qrConverged, const Kind* kinds, double h) const;
+  // Rows i0 … i0 + lanes − 1 of the block (lanes ≤ 8; particle rows first + i0 … of the run) on the
+  // cached route, one per SIMD lane: out_ = x + the five terms.
+  void cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes, double h,
+                   uint64_t* products, bool* unconverged);
+  void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
+  // cachedGroup's stages: the runs' start vectors and first checkpoints; the checkpoints until every
+  // run has stopped; x + the sum of the terms into out_.
+  void startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
+  void checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
+                        uint64_t* products, bool* unconverged) const;
+  void combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
+  // The checkpoint's small eigenproblems (runs r < count, lanes with c.n[r][p] > 0), then setRitzWeights.
+  void solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const;
+  void setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const;
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
@@ -69,9 +89,10 @@ class LocalLinearizationStepper {
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
   uint64_t cachedProducts_ = 0, unconverged_ = 0;
   int threads_;
-  size_t cacheSize_ = 0;
+  size_t cacheSize_ = 0, summaryRank_ = 0;
   size_t rows_;  // rows per block
-  double f_ = 0, g2_ = 0, g2Slope_ = 0, c_ = 1;  // of the current step
+  double f_ = 0, g2_ = 0, g2Slope_ = 0, df_ = 0, c_ = 1;  // of the current step
+  bool lanes_ = false;  // the current step's derivatives come from the target per group of 8 (cachedGroup)
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
   // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,

@@ -148,12 +148,13 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<ChunkedTiledRun<T>> tiled;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
-    // auto: dense up to kDenseHessianMaxDim, except for targets whose cached ∇s is structured (smaller
-    // than d², diagonal mixtures with K < d) from kCachedHessianMinDim(Ode) on, where the cached route is faster.
+    // auto: dense up to kDenseHessianMaxDim, except for targets that offer the cached route in SIMD
+    // lanes (diagonal mixtures) from kCachedHessianMinDim(Ode) on, where that route is faster.
     const bool structured = target && target->hessianCacheSize() < d * d;
+    const bool lanes = target && target->laneScratchSize() > 0;
     const size_t cachedFrom = s.scheme->ode ? kCachedHessianMinDimOde : kCachedHessianMinDim;
     bool dense = s.hessian == HessianRoute::Dense ||
-                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(structured && d >= cachedFrom));
+                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(lanes && d >= cachedFrom));
     stats.dense = dense;
     // Native targets take the cached-product route unless dense, when their summary is structured or
     // d² doubles per row are small (d ≤ kDenseHessianMaxDim): a d² summary of a large unstructured
@@ -162,7 +163,8 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     using Route = LocalLinearizationStepper::Route;
     const bool cached = target && (structured || d <= kDenseHessianMaxDim);
     const Route route = dense ? Route::Dense : cached ? Route::Cached : Route::Krylov;
-    ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0);
+    ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0,
+                                                     target ? target->hessianSummaryRank() : 0);
     if (target) model = std::make_unique<TargetLocalModel>(*target, s.process, d, llThreads);
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {

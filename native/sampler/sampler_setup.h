@@ -56,10 +56,12 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
-// From these d on, auto takes the cached-product Krylov route for targets with a structured ∇s
-// summary (bench/local-linearization.ts; crossovers measured on the bench mixture, one thread:
-// about d = 20 for the SDE, whose three noise vectors need runs of their own, d = 10–12 for the ODE).
-constexpr size_t kCachedHessianMinDim = 20;
-constexpr size_t kCachedHessianMinDimOde = 12;
+// From these d on, auto takes the cached-product Krylov route for targets that offer it in SIMD
+// lanes (diagonal mixtures: Target::laneScratchSize() > 0). Crossovers measured on the bench
+// mixture (K = 8, one thread, µs per particle-step dense / Krylov): SDE d = 2 0.99 / 0.72, d = 4
+// 1.51 / 1.57, d = 8 3.25 / 3.60, d = 10 4.33 / 3.83, d = 12 5.66 / 4.07; ODE faster on Krylov at
+// every d (d = 2 0.65 / 0.21, d = 12 4.69 / 1.30). docs/sampling.md.
+constexpr size_t kCachedHessianMinDim = 10;
+constexpr size_t kCachedHessianMinDimOde = 1;
 
 }  // namespace dw2

@@ -1,10 +1,11 @@
 #include "sampler/target_local_model.h"
 #include <omp.h>
+#include <algorithm>
 
 namespace dw2 {
 
 TargetLocalModel::TargetLocalModel(const Target& target, const Process& p, size_t d, int threads)
-    : target_(target), p_(p), d_(d), threads_(threads), stride_(target.scratchSize() + d + 8),
+    : target_(target), p_(p), d_(d), threads_(threads), stride_(std::max(target.scratchSize() + d + 8, target.laneScratchSize())),
       scratch_(static_cast<size_t>(threads) * stride_) {}
 
 void TargetLocalModel::local(double t, size_t count, const double* x, double* s, double* dsdt, double* laplacian, double* jacobian) {

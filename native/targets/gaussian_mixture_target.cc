@@ -17,6 +17,7 @@
 #include "targets/gaussian_components.h"
 #include "targets/marginal_noise.h"
 #include "targets/mixture_block.h"
+#include "targets/mixture_local_lanes.h"
 #include "targets/targets.h"
 
 namespace dw2 {
@@ -161,6 +162,36 @@ class GaussianMixtureTarget final : public Target {
   // Diagonal covariances: ∇s = D + Σ_k u_k u_kᵀ with D = Σ r_k H_k diagonal and u_k = √r_k e_k, kept as
   // [count of r_k > 0, D (d), u_k (K·d)]; a product then costs (2K + 1) d. Full covariances: ∇s itself.
   size_t hessianCacheSize() const override { return g_.diagonal() ? 1 + dim() + K() * dim() : Target::hessianCacheSize(); }
+  size_t hessianSummaryRank() const override { return g_.diagonal() ? K() : 0; }
+
+  // After the per-point scratch: αμ, ℓ′, fαμ (K·d each), tr H_k (K), then the lane kernel's work.
+  size_t laneScratchSize() const override {
+    return g_.diagonal() ? scratchSize() + 3 * K() * dim() + K() + mixtureLocalLanesWork(K(), dim()) : 0;
+  }
+
+  void localDerivativesLanes(const Process& p, double t, const double* x, size_t rows, double* s, double* dsdt,
+                             double* laplacian, double* laneSummary, double* scratch) const override {
+    const size_t K = this->K(), d = dim();
+    const MarginalScales m(p, t);
+    const auto tc = g_.timeConstants(m, scratch + workSize());
+    double* alphaMean = scratch + scratchSize();
+    double *ellRate = alphaMean + K * d, *rateMean = ellRate + K * d, *traceHessian = rateMean + K * d;
+    const double a2 = m.alpha * m.alpha, fa = m.f * m.alpha;
+    for (size_t k = 0; k < K; ++k) {
+      double trace = 0.0;
+      for (size_t j = 0; j < d; ++j) {
+        const size_t kj = k * d + j;
+        const double ell = point::marginalEigenvalue(a2, g_.eigenvalues(k)[j], m.sigma2);
+        alphaMean[kj] = m.alpha * g_.mean(k)[j];
+        ellRate[kj] = 2.0 * m.f * ell + m.g2;
+        rateMean[kj] = fa * g_.mean(k)[j];
+        trace -= tc.inverseEll[kj];
+      }
+      traceHessian[k] = trace;
+    }
+    const MixtureLaneConstants c{alphaMean, tc.inverseEll, ellRate, rateMean, traceHessian, logWeights_.data(), tc.logNormaliser};
+    diagonalMixtureLocalLanes(K, d, rows, c, x, s, dsdt, laplacian, laneSummary, laneSummary + d * 8, traceHessian + K);
+  }
 
   void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
                               double* cache, double* scratch) const override {

@@ -51,6 +51,16 @@ class Target {
     localDerivatives(p, t, x, s, dsdt, laplacian, cache, scratch);
   }
   virtual void cachedHessianProduct(const double* cache, const double* v, double* out) const;
+  // The cache's layout, for callers that apply it themselves (the sampler's SIMD lanes): 0 when it is
+  // ∇s (d × d, row-major); R > 0 when it is [m ≤ R, D (d), u_1 … u_m (d each)] with
+  // ∇s = diag(D) + Σ_k u_k u_kᵀ (diagonal mixtures: R = K).
+  virtual size_t hessianSummaryRank() const { return 0; }
+  // The same for up to 8 points at once, one per SIMD lane (the sampler's lane route): s, ∂_t s, Δs
+  // per row and the summary as lanes in laneSummary — D (d × 8), then u_1 … u_R (R × d × 8; zeros for
+  // the terms a row does not have). laneScratchSize() = 0: not offered (structured summaries only).
+  virtual size_t laneScratchSize() const { return 0; }
+  virtual void localDerivativesLanes(const Process&, double, const double*, size_t, double*, double*, double*, double*,
+                                     double*) const {}
 
   // An exact draw from p_t for `particle`, a pure function of (seed, particle, t): noise
   // from the Philox generator with step = kMarginalStep and stages ≥ kMarginalStage.

@@ -1,6 +1,7 @@
 // Prints a fingerprint (FNV-1a of the output bytes) of every SIMD-dispatched kernel family: the
 // noise (both dtypes, odd and even d) and full sampler runs on diagonal and full-covariance
-// mixtures and an empirical target (both dtypes). run.sh runs it natively and under valgrind,
+// mixtures and an empirical target (both dtypes), and local linearization's Krylov route, whose
+// lanes hold eight particles (diagonal mixture: structured summaries; full: dense ones). run.sh runs it natively and under valgrind,
 // whose CPU has no AVX-512, so the AVX2 clones run there: the fingerprints must be equal.
 #include <cmath>
 #include <cstdint>
@@ -21,9 +22,10 @@ static uint64_t fnv(const void* data, size_t bytes, uint64_t h = 146959810393466
 }
 
 template <class T>
-static uint64_t sampleFingerprint(const Target& target, Scheme scheme, size_t n) {
+static uint64_t sampleFingerprint(const Target& target, Scheme scheme, size_t n, HessianRoute hessian = HessianRoute::Auto) {
   SamplerSetup s;
   s.scheme = scheme;
+  s.hessian = hessian;
   s.process = makeProcess("vp", NAN, NAN, NAN, NAN);
   s.grid = makeGrid(s.process, GridKind::Uniform, 5, s.process.T, defaultTEnd(s.process), 7.0);
   s.seed = 17;
@@ -71,5 +73,11 @@ int main() {
       for (size_t n : {77, 5})
         std::printf("%s scheme=%s n=%zu %016llx %016llx\n", name, scheme->name, n, (unsigned long long)sampleFingerprint<double>(*target, scheme, n),
                     (unsigned long long)sampleFingerprint<float>(*target, scheme, n));
+  for (const auto& [name, target] : {std::pair{"diagonal", diagonal}, std::pair{"full", full}})
+    for (Scheme scheme : {parseScheme("local-linearization"), parseScheme("local-linearization-ode")})
+      for (size_t n : {21, 5})
+        std::printf("%s scheme=%s krylov n=%zu %016llx %016llx\n", name, scheme->name, n,
+                    (unsigned long long)sampleFingerprint<double>(*target, scheme, n, HessianRoute::Krylov),
+                    (unsigned long long)sampleFingerprint<float>(*target, scheme, n, HessianRoute::Krylov));
   return 0;
 }

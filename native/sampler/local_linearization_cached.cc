@@ -1,0 +1,280 @@
+// The cached-product route of local linearization (local_linearization_step.h), eight particles at a
+// time in SIMD lanes (lane_lanczos.h): the five Lanczos runs of each particle (two for the ODE) extend
+// in lanes, and each particle's adaptive decisions (checkpoints, error estimates, stopping) are its own,
+// so its result does not depend on the particles that share its lanes.
+#include <omp.h>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include "core/parallel_failure.h"
+#include "sampler/local_linearization_cached.h"
+#include "schemes/local_linearization.h"
+
+namespace dw2 {
+
+namespace {
+constexpr int L8 = kLanczosLanes;
+constexpr int kRuns = LocalLinearizationStepper::CachedScratch::kRuns;
+
+// Rows (`lanes` of them, d each, row-major) → d × 8 columns, zeros in the missing lanes.
+void rowsToLanes(const double* rows, int lanes, size_t d, double* out) {
+  for (size_t r = 0; r < d; ++r)
+    for (int p = 0; p < L8; ++p) out[r * L8 + p] = p < lanes ? rows[static_cast<size_t>(p) * d + r] : 0.0;
+}
+}  // namespace
+
+// The summaries of rows i0 … i0 + lanes − 1 in lanes: D (d × 8) and u_k (R × d × 8, zeros past a
+// row's count), or ∇s (d × d × 8). Every lane applies all R terms, so its arithmetic does not
+// depend on its neighbours' counts.
+void LocalLinearizationStepper::summaryToLanes(CachedScratch& c, size_t i0, int lanes) const {
+  const size_t d = s_.d, R = summaryRank_;
+  double* out = c.summary.data();
+  if (R == 0) return rowsToLanes(cache_.data() + i0 * cacheSize_, lanes, d * d, out);  // d² entries as one row
+  for (size_t r = 0; r < (1 + R) * d; ++r)
+    for (int p = 0; p < L8; ++p) {
+      double value = 0.0;
+      if (p < lanes) {
+        const double* row = cache_.data() + (i0 + static_cast<size_t>(p)) * cacheSize_;
+        const size_t count = static_cast<size_t>(row[0]);
+        if (r < d + count * d) value = row[1 + r];
+      }
+      out[r * L8 + p] = value;
+    }
+}
+
+// Per run, T_k of every evaluated lane (k = c.n[r][p]) by the lane QR iteration on e₁.
+void LocalLinearizationStepper::solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const {
+  const int* n[kRuns];
+  bool* converged[kRuns];
+  for (int r = 0; r < count; ++r) {
+    n[r] = c.n[r];
+    converged[r] = c.converged[r];
+    int top = 0;
+    for (int p = 0; p < L8; ++p) top = std::max(top, c.n[r][p]);
+    const size_t entries = static_cast<size_t>(top) * L8;
+    std::copy(c.runs[r].alphas(), c.runs[r].alphas() + entries, c.qr[r].diag());
+    std::copy(c.runs[r].betas(), c.runs[r].betas() + entries, c.qr[r].off());
+  }
+  LaneTridiagonalQr::solve(c.qr, count, n, converged);
+  setRitzWeights(c, count, kinds, h);
+}
+
+// After the QR iterations: each function at the Ritz values (capped at κ/h), the noise runs' from one
+// call of the step's table; y = f(T) e₁ = P f(Θ) Pᵀ e₁ per lane, its norm and the error estimate. A
+// lane whose iteration did not converge (never seen) takes RitzSolve's eigenvectors instead.
+void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const {
+  const double cap = s_.linearizationCap / h, sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
+  const double* fallback[kRuns][L8] = {};
+  int ritzCount[kRuns][L8] = {}, offset[kRuns][L8] = {}, noiseCount = 0;
+  auto ritz = [&](int r, int p, int l) { return fallback[r][p] ? fallback[r][p][l] : c.qr[r].diag()[static_cast<size_t>(l) * L8 + p]; };
+  for (int r = 0; r < count; ++r)
+    for (int p = 0; p < L8; ++p) {
+      if (c.n[r][p] == 0) continue;
+      ritzCount[r][p] = c.n[r][p];
+      if (!c.converged[r][p]) {
+        RitzSolve& solve = c.solves[p * kRuns + r];
+        solve.build(c.runs[r], p, c.n[r][p]);
+        fallback[r][p] = solve.ritzValues(&ritzCount[r][p]);
+      }
+      if (kinds[r] < NoiseW) continue;
+      offset[r][p] = noiseCount;
+      for (int l = 0; l < ritzCount[r][p]; ++l) c.mu[noiseCount + l] = std::min(ritz(r, p, l), cap);
+      noiseCount += ritzCount[r][p];
+    }
+  if (noiseCount > 0) noise_.evaluate(c.mu.data(), noiseCount, c.cW.data(), c.cH.data(), c.sqrtRemainder.data(), c.work.data());
+  auto weight = [&](int r, int p, int l) {
+    const double mu = std::min(ritz(r, p, l), cap);
+    switch (kinds[r]) {
+      case Drift: return localLinearizationWeights(h, mu).drift;
+      case Curvature: return localLinearizationWeights(h, mu).curvature;
+      case NoiseW: return sqrtH * c.cW[offset[r][p] + l];
+      case NoiseH: return sqrtH12 * c.cH[offset[r][p] + l];
+      default: return c.sqrtRemainder[offset[r][p] + l];
+    }
+  };
+  for (int r = 0; r < count; ++r) {
+    int top = 0;
+    for (int p = 0; p < L8; ++p) top = std::max(top, c.n[r][p]);
+    if (top == 0) continue;
+    double* W = c.weights.data();
+    double* y = c.qr[r].y();
+    std::fill(W, W + static_cast<size_t>(top) * L8, 0.0);
+    for (int p = 0; p < L8; ++p) {
+      if (c.n[r][p] == 0) continue;
+      if (fallback[r][p]) {
+        double* f = c.fallbackWeights.data();
+        for (int l = 0; l < ritzCount[r][p]; ++l) f[l] = weight(r, p, l);
+        c.solves[p * kRuns + r].setWeights(f);
+      } else {
+        for (int l = 0; l < c.n[r][p]; ++l) W[static_cast<size_t>(l) * L8 + p] = weight(r, p, l);
+      }
+    }
+    for (size_t e = 0; e < static_cast<size_t>(top) * L8; ++e) y[e] *= W[e];
+    c.qr[r].applyTransposed();
+    for (int p = 0; p < L8; ++p) {
+      const int k = c.n[r][p];
+      if (k == 0) continue;
+      const double vNorm = c.runs[r].inputNorm(p);
+      if (fallback[r][p]) {
+        const RitzSolve& solve = c.solves[p * kRuns + r];
+        for (int l = 0; l < k; ++l) y[static_cast<size_t>(l) * L8 + p] = solve.y(l);
+      }
+      double size = 0;
+      for (int l = 0; l < k; ++l) size += y[static_cast<size_t>(l) * L8 + p] * y[static_cast<size_t>(l) * L8 + p];
+      c.norm[r][p] = vNorm * std::sqrt(size);
+      double* coef = c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8;
+      for (int l = 0; l < k; ++l) coef[static_cast<size_t>(l) * L8 + p] = vNorm * y[static_cast<size_t>(l) * L8 + p];
+      c.estimate[r][p] = vNorm * c.runs[r].beta(k - 1, p) * std::fabs(y[static_cast<size_t>(k - 1) * L8 + p]);
+    }
+  }
+}
+
+// The start vectors of the group's runs (rows to lanes) and each run's first checkpoint: the
+// dimension the same run needed at the particle's previous step.
+void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
+  const size_t d = s_.d;
+  const double* vectors[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
+  for (int p = 0; p < L8; ++p)
+    for (int r = 0; r < kRuns; ++r) {
+      c.active[p][r] = c.started[p][r] = false;
+      c.check[p][r] = c.dims[p][r] = 0;
+      c.norms[p][r] = 0.0;
+    }
+  for (int r = 0; r < count; ++r) {
+    rowsToLanes(vectors[r] + i0 * d, lanes, d, c.v.data());
+    c.runs[r].start(c.v.data());
+    for (int p = 0; p < lanes; ++p) {
+      c.active[p][r] = c.started[p][r] = c.runs[r].inputNorm(p) > 0;
+      c.check[p][r] = std::max(2, firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)]);
+    }
+  }
+}
+
+// Every run extends (all lanes together) to the largest checkpoint its active lanes ask for; the
+// small problems of the checkpoint are solved; each lane's run stops once its estimate meets the
+// tolerance (header), its space is invariant, or it reaches krylovDim (then counted as unconverged).
+void LocalLinearizationStepper::checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count,
+                                                 const Kind* kinds, double h, uint64_t* products, bool* unconverged) const {
+  const double tol = s_.krylovTolerance;
+  for (int p = 0; p < L8; ++p) {
+    products[p] = 0;
+    unconverged[p] = false;
+  }
+  for (;;) {
+    bool any = false;
+    for (int r = 0; r < count; ++r) {
+      int target = 0;
+      for (int p = 0; p < L8; ++p) {
+        c.n[r][p] = 0;
+        if (p < lanes && c.active[p][r]) target = std::max(target, c.check[p][r]);
+      }
+      if (target == 0) continue;
+      any = true;
+      c.runs[r].extendTo(target, op);
+      for (int p = 0; p < lanes; ++p) {
+        if (!c.active[p][r]) continue;
+        int& check = c.check[p][r];
+        c.n[r][p] = c.dims[p][r] = c.runs[r].dim(p, check);
+        check = check < 12 ? check + 2 : check + check / 4;
+      }
+    }
+    if (!any) return;
+    solveCheckpoint(c, count, kinds, h);
+    for (int r = 0; r < count; ++r)
+      for (int p = 0; p < lanes; ++p)
+        if (c.n[r][p] > 0) c.norms[p][r] = c.norm[r][p];
+    // The order fixes the scales: run 0 (b) alone, run 1 (z_W; M for the ODE) against run 0, the rest against both.
+    for (int r = 0; r < count; ++r)
+      for (int p = 0; p < lanes; ++p) {
+        const int k = c.n[r][p];
+        if (k == 0) continue;
+        const double scale = r == 0 ? 0.0 : r == 1 ? c.norms[p][0] : c.norms[p][0] + c.norms[p][1];
+        const bool met = c.estimate[r][p] <= tol * std::fmax(c.norm[r][p], scale);
+        const bool invariant = c.runs[r].invariantAt(p, k);
+        if (!met && !invariant && k < c.runs[r].maxDim()) continue;
+        c.active[p][r] = false;
+        if (!met && !invariant && k < static_cast<int>(s_.d)) unconverged[p] = true;
+        products[p] += static_cast<uint64_t>(k);
+      }
+  }
+}
+
+// out_ = x + Σ_runs |v| V_k f(T_k) e₁ per lane, each run at its own k; the dimensions become the next
+// step's first checkpoints.
+void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
+  const size_t d = s_.d;
+  std::fill(c.dx.begin(), c.dx.end(), 0.0);
+  for (int r = 0; r < count; ++r) {
+    int used[L8] = {};
+    for (int p = 0; p < lanes; ++p) {
+      if (!c.started[p][r]) continue;
+      used[p] = c.dims[p][r];
+      firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)] = used[p];
+    }
+    c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
+  }
+  for (int p = 0; p < lanes; ++p) {
+    // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the
+    // particle is reported as diverged instead of freezing at a finite value.
+    bool finite = true;
+    for (int r = 0; r < count; ++r) finite = finite && std::isfinite(c.runs[r].inputNorm(p));
+    const size_t o = (i0 + static_cast<size_t>(p)) * d;
+    for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + (finite ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
+  }
+}
+
+// The five terms of rows i0 … i0 + lanes − 1 (two for the ODE), each by its own adaptive Lanczos run
+// on L = −f I + c g² ∇s, the group's particles in SIMD lanes. A particle's runs go in lockstep from one
+// checkpoint to the next, the small eigenproblems of the whole group are solved together (lane QR,
+// the runs' sweeps interleaved) and the noise functions evaluated at all their Ritz values in one call
+// of the step's table. products[p]: the products lane p used; unconverged[p]: a run stopped at
+// krylovDim short of the tolerance.
+void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes,
+                                            double h, uint64_t* products, bool* unconverged) {
+  const size_t d = s_.d;
+  if (lanes_) {
+    const size_t o = i0 * d;
+    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o, lap_.data() + o,
+                           c.summary.data(), omp_get_thread_num());
+    driftAndCurvature(i0, static_cast<size_t>(lanes));
+  } else {
+    summaryToLanes(c, i0, lanes);
+  }
+  const bool dense = summaryRank_ == 0;
+  const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
+                                  summaryRank_, d, c_ * g2_, f_};
+  const int count = ode_ ? 2 : 5;
+  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
+  startRuns(c, i0, first, lanes, count);
+  checkpointRounds(c, op, lanes, count, kinds, h, products, unconverged);
+  combineRuns(c, i0, first, lanes, count);
+}
+
+void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
+  uint64_t maxProducts = 0, unconvergedCount = 0;
+  const long long groups = static_cast<long long>((count + L8 - 1) / L8);
+  ParallelFailure failure;
+#pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconvergedCount)
+  {
+    CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (long long g = 0; g < groups; ++g) {
+      failure.guard([&] {
+        const size_t i0 = static_cast<size_t>(g) * L8;
+        const int lanes = static_cast<int>(std::min<size_t>(L8, count - i0));
+        uint64_t products[L8];
+        bool unconverged[L8];
+        cachedGroup(model, c, t, i0, first, lanes, h, products, unconverged);
+        for (int p = 0; p < lanes; ++p) {
+          maxProducts = std::max(maxProducts, products[p]);
+          unconvergedCount += unconverged[p] ? 1 : 0;
+        }
+      });
+    }
+  }
+  failure.rethrow();
+  cachedProducts_ = maxProducts;
+  unconverged_ += unconvergedCount;
+}
+
+}  // namespace dw2

@@ -1,0 +1,44 @@
+// The per-thread scratch of local linearization's cached-product route (local_linearization_cached.cc).
+#pragma once
+#include <vector>
+#include "sampler/lane_lanczos.h"
+#include "sampler/lane_tridiagonal_qr.h"
+#include "sampler/local_linearization_step.h"
+
+namespace dw2 {
+
+// The runs of one group of 8 particles, each (lane, run)'s small eigenproblem, the summaries in
+// lanes, and the Ritz values of the noise runs gathered for one evaluation of the step's table.
+struct LocalLinearizationStepper::CachedScratch {
+  static constexpr int kRuns = 5;
+  CachedScratch(size_t d, size_t rank, int maxDim)
+      : runs{{d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}},
+        qr{LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim),
+           LaneTridiagonalQr(maxDim)},
+        maxDim(maxDim),
+        summary(rank > 0 ? (1 + rank) * d * kLanczosLanes : d * d * kLanczosLanes), v(d * kLanczosLanes), dx(d * kLanczosLanes),
+        mu(3 * kLanczosLanes * static_cast<size_t>(maxDim)), cW(mu.size()), cH(mu.size()), sqrtRemainder(mu.size()),
+        work(LocalLinearizationNoiseTable::workSize(static_cast<int>(mu.size()))), weights(static_cast<size_t>(maxDim) * kLanczosLanes),
+        fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes) {
+    solves.reserve(kLanczosLanes * kRuns);
+    for (int i = 0; i < kLanczosLanes * kRuns; ++i) solves.emplace_back(maxDim);
+  }
+  LaneLanczos runs[kRuns];
+  LaneTridiagonalQr qr[kRuns];  // each run's T_k of the 8 lanes
+  std::vector<RitzSolve> solves;  // lane p, run r at p·5 + r: where a lane's QR iteration does not converge
+  int maxDim;
+  // Of the current checkpoint, per run and lane: the dimension evaluated (0: none), whether the QR
+  // iteration converged, |v| |f(T) e₁| and the error estimate.
+  int n[kRuns][kLanczosLanes];
+  bool converged[kRuns][kLanczosLanes];
+  double norm[kRuns][kLanczosLanes], estimate[kRuns][kLanczosLanes];
+  // Of the group, per lane and run: still extending, started (v ≠ 0), next checkpoint, dimension of
+  // the latest evaluation, and its norm |v| |f(T) e₁| (the scales of the later runs' tolerances).
+  bool active[kLanczosLanes][kRuns], started[kLanczosLanes][kRuns];
+  int check[kLanczosLanes][kRuns], dims[kLanczosLanes][kRuns];
+  double norms[kLanczosLanes][kRuns];
+  // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
+  std::vector<double> summary, v, dx, mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights, coef;
+};
+
+}  // namespace dw2
