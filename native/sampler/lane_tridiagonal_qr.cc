@@ -6,22 +6,12 @@
 #include <cmath>
 #include <limits>
 #include "runtime/simd.h"
+#include "sampler/tridiagonal_qr.h"
 #include "targets/lane_masks.h"
 
 namespace dw2 {
 
 namespace {
-
-
-// tridiagonal_qr.cc's test: off-diagonal b between a0, a1 negligible (then set to 0).
-bool negligible(double& b, double a0, double a1) {
-  const double eps = std::numeric_limits<double>::epsilon();
-  if (std::fabs(b) <= eps * (std::fabs(a0) + std::fabs(a1)) || std::fabs(b) < std::numeric_limits<double>::min()) {
-    b = 0.0;
-    return true;
-  }
-  return false;
-}
 
 
 using namespace lanemask;
@@ -102,7 +92,7 @@ DW2_SIMD_CLONES void laneSweeps(LaneTridiagonalQr::Sweep* const* sweeps, int cou
       if (k >= sweeps[q]->kFrom && k < sweeps[q]->kTo) laneRotate(k, *sweeps[q], LO[q], HI[q]);
 }
 
-// tridiagonal_qr.cc's negligible test of b_i between a_i, a_{i+1} (without the zeroing), by
+// negligibleOffDiagonal (tridiagonal_qr.h) of b_i between a_i, a_{i+1} (without the zeroing), by
 // comparisons of bit patterns (|b| ≤ t fails for a NaN t, as the double compare does).
 __attribute__((always_inline)) inline Mask negligibleLanes(V a0, V a1, V b) {
   const double eps = std::numeric_limits<double>::epsilon();
@@ -220,10 +210,10 @@ bool LaneTridiagonalQr::startSweeps(Sweep& w, const int* n, bool* converged) {
       auto A = [&](int i) -> double& { return diag_[static_cast<size_t>(i) * 8 + p]; };
       auto B = [&](int i) -> double& { return off_[static_cast<size_t>(i) * 8 + p]; };
       int h = w.hi[p];
-      while (h > 0 && negligible(B(h - 1), A(h - 1), A(h))) --h;
+      while (h > 0 && negligibleOffDiagonal(B(h - 1), A(h - 1), A(h))) --h;
       int l = h - 1;
       if (h > 0)
-        while (l > 0 && !negligible(B(l - 1), A(l - 1), A(l))) --l;
+        while (l > 0 && !negligibleOffDiagonal(B(l - 1), A(l - 1), A(l))) --l;
       hi[p] = h;
       lo[p] = l;
       if (h == 0) continue;

@@ -6,16 +6,6 @@ namespace dw2 {
 
 namespace {
 
-// True when off-diagonal entry b between diagonal entries a0, a1 is negligible (then set to 0).
-bool negligible(double& b, double a0, double a1) {
-  const double eps = std::numeric_limits<double>::epsilon();
-  if (std::fabs(b) <= eps * (std::fabs(a0) + std::fabs(a1)) || std::fabs(b) < std::numeric_limits<double>::min()) {
-    b = 0.0;
-    return true;
-  }
-  return false;
-}
-
 // √(x² + z²); hypot's extra care is needed only far from 1 (libm's hypot costs as much as the rest).
 inline double norm2(double x, double z) {
   const double ax = std::fabs(x), az = std::fabs(z);
@@ -38,13 +28,13 @@ struct Chase {
 bool startSweep(Chase& c, bool* converged) {
   double* a = c.q.diag;
   double* b = c.q.off;
-  while (c.hi > 0 && negligible(b[c.hi - 1], a[c.hi - 1], a[c.hi])) --c.hi;
+  while (c.hi > 0 && negligibleOffDiagonal(b[c.hi - 1], a[c.hi - 1], a[c.hi])) --c.hi;
   if (c.hi == 0) {
     *converged = true;
     return false;
   }
   int lo = c.hi - 1;
-  while (lo > 0 && !negligible(b[lo - 1], a[lo - 1], a[lo])) --lo;
+  while (lo > 0 && !negligibleOffDiagonal(b[lo - 1], a[lo - 1], a[lo])) --lo;
   if (++c.sweeps > 30 * c.q.n) {
     *converged = false;
     return false;

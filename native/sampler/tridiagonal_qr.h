@@ -6,9 +6,23 @@
 // rotations backwards maps one combination back, instead of accumulating the d × d eigenvector
 // matrix (O(d) per rotation). The local-linearization step needs m = 5 vectors and one result.
 #pragma once
+#include <cmath>
+#include <limits>
 #include <vector>
 
 namespace dw2 {
+
+// Deflation test of the QR iteration: true when the off-diagonal entry b between diagonal entries
+// a0, a1 is negligible (then set to 0). Shared by the scalar and the lane-wise iteration, which must
+// deflate at exactly the same rotations.
+inline bool negligibleOffDiagonal(double& b, double a0, double a1) {
+  const double eps = std::numeric_limits<double>::epsilon();
+  if (std::fabs(b) <= eps * (std::fabs(a0) + std::fabs(a1)) || std::fabs(b) < std::numeric_limits<double>::min()) {
+    b = 0.0;
+    return true;
+  }
+  return false;
+}
 
 struct GivensRotation {
   int k;        // acts on coordinates k, k + 1: (v_k, v_{k+1}) ← (c v_k − s v_{k+1}, s v_k + c v_{k+1})
