@@ -13,8 +13,13 @@
  *   QR iteration is bitwise tridiagonalQr per lane, a lane's Lanczos run is bitwise the same
  *   whatever the other lanes hold, and the mixture's lane derivatives (s, ∂_t s, Δs, ∇s summary) match
  *   the per-point ones to 1e-12. AVX2 against AVX-512 bits: test/simd-paths (local-linearization rows).
+ * - The mask helpers (native/targets/lane_masks.h) against the double comparisons they replace, on
+ *   NaNs of either sign, ±0, ±∞ and ordinary values, built with the undefined-behaviour sanitizer
+ *   (test/native/lane_masks.cc): a NaN with its sign bit set (x86's default NaN) once overflowed
+ *   their signed subtraction, and −0 their negation.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,9 +92,40 @@ describe.skipIf(!nativeToolsAvailable('g++'))('lane kernels (native)', () => {
   it('lane QR equals tridiagonalQr per lane; a lane\'s Lanczos run ignores its neighbours; lane derivatives match the per-point ones', () => {
     const out = join(tmpdir(), `dw2-lane-kernels-${process.pid}`);
     const flags = ['-std=c++17', '-O1', '-fopenmp', '-Inative', '-I/usr/include/eigen3'];
-    execFileSync('g++', [...flags, 'test/native/lane_kernels.cc', ...kernelObjects(), '-o', out], { stdio: 'pipe', timeout: 120_000 });
-    const printed = execFileSync(out, { encoding: 'utf8' });
+    let printed: string;
+    try {
+      execFileSync('g++', [...flags, 'test/native/lane_kernels.cc', ...kernelObjects(), '-o', out], { stdio: 'pipe', timeout: 120_000 });
+      printed = execFileSync(out, { encoding: 'utf8' });
+    } finally {
+      rmSync(out, { force: true });
+    }
     expect(printed).not.toMatch(/FAIL/);
     expect(printed.match(/^ok:/gm)?.length).toBe(3);
+  }, 120_000);
+});
+
+/** Whether g++ can build with -fsanitize=undefined (its runtime library is installed). */
+function ubsanAvailable(): boolean {
+  try {
+    const lib = execFileSync('g++', ['-print-file-name=libubsan.so'], { encoding: 'utf8' }).trim();
+    return lib.startsWith('/') && existsSync(lib);
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!nativeToolsAvailable('g++') || !ubsanAvailable())('lane masks (native, undefined-behaviour sanitizer)', () => {
+  it('agree with the double comparisons on NaNs of either sign, ±0 and ±∞, with no integer overflow', () => {
+    const out = join(tmpdir(), `dw2-lane-masks-${process.pid}`);
+    const flags = ['-std=c++17', '-O1', '-Wno-psabi', '-Inative', '-fsanitize=undefined', '-fno-sanitize-recover=all'];
+    let printed: string;
+    try {
+      execFileSync('g++', [...flags, 'test/native/lane_masks.cc', '-o', out], { stdio: 'pipe', timeout: 120_000 });
+      printed = execFileSync(out, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } finally {
+      rmSync(out, { force: true });
+    }
+    expect(printed).not.toMatch(/FAIL/);
+    expect(printed).toMatch(/^ok: lane masks/m);
   }, 120_000);
 });

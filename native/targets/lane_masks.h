@@ -30,10 +30,17 @@ __attribute__((always_inline)) inline Mask bitsOf(double x) {
 }
 // a where m, b elsewhere.
 __attribute__((always_inline)) inline V select(Mask m, V a, V b) { return fromBits((bitsOf(a) & m) | (bitsOf(b) & ~m)); }
+// The differences and negations below run on unsigned lanes, which wrap: signed ones overflow
+// (undefined behaviour) for operands outside [0, 2^63) — a NaN with its sign bit set (x86's default
+// NaN) or −0 — which reach greater and nonzero in a run; the wrapped bits are what the vector unit
+// gave before, and isNan masks such lanes out where it matters.
+typedef uint64_t UnsignedMask __attribute__((vector_size(64)));
 // a > b for integers in [0, 2^63) — and for the bit patterns of non-negative doubles, which order
 // like the doubles (a NaN's above +∞).
-__attribute__((always_inline)) inline Mask greater(Mask a, Mask b) { return (b - a) >> 63; }
-__attribute__((always_inline)) inline Mask nonzero(Mask a) { return (a | -a) >> 63; }
+__attribute__((always_inline)) inline Mask greater(Mask a, Mask b) {
+  return Mask(UnsignedMask(b) - UnsignedMask(a)) >> 63;
+}
+__attribute__((always_inline)) inline Mask nonzero(Mask a) { return (a | Mask(-UnsignedMask(a))) >> 63; }
 __attribute__((always_inline)) inline Mask absBits(V x) { return bitsOf(x) & 0x7fffffffffffffffLL; }
 __attribute__((always_inline)) inline Mask isNan(V x) { return greater(absBits(x), bitsOf(__builtin_inf())); }
 // x > y for x, y ≥ 0 or NaN, as the double compare (false where either is NaN).

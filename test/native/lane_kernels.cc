@@ -2,7 +2,7 @@
 // LaneTridiagonalQr against tridiagonalQr (every lane bitwise equal to the problem solved alone:
 // eigenvalues, e₁'s eigen-coordinates, and a weighted vector mapped back), on random tridiagonal
 // matrices of sizes 0 … 14 (also with exact zeros on the off-diagonal, which split the problem, and
-// scaled by 1e-155 and 1e151, where the rotations take hypot).
+// scaled by 1e-155 and 1e151, where the rotations take hypot; and beside a lane holding a NaN).
 // LaneLanczos: lane 0's run (α, β, dimension, and the combination of its basis vectors) is bitwise
 // the same whatever the other seven lanes hold (other matrices, zeros, or vectors whose space becomes
 // invariant after a step or two).
@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 #include "process/process.h"
@@ -43,6 +44,10 @@ static int laneQrAgainstScalar() {
         off[i * 8 + p] = (trial % 5 == 0 && rng() % 4 == 0) ? 0.0 : std::fabs(normal(rng)) * scale;
       }
     }
+    // Every 13th trial, lane 7's problem holds a NaN (a particle whose score overflowed): it sweeps
+    // until its limit beside the others, which must still give tridiagonalQr's bits.
+    const bool nanLane = trial % 13 == 0;
+    if (nanLane) diag[1 * 8 + 7] = std::nan("");
     std::copy(diag.begin(), diag.end(), lane.diag());
     std::copy(off.begin(), off.end(), lane.off());
     bool converged[8];
@@ -53,7 +58,7 @@ static int laneQrAgainstScalar() {
     std::vector<double> eigen(lane.diag(), lane.diag() + 8 * maxDim), coords(8 * maxDim);
     lane.applyTransposed();
     for (int p = 0; p < 8; ++p) {
-      if (n[p] == 0) continue;
+      if (n[p] == 0 || (nanLane && p == 7)) continue;
       ++problems;
       std::vector<double> a(n[p]), b(maxDim), y(n[p], 0.0);
       for (int i = 0; i < n[p]; ++i) a[i] = diag[i * 8 + p];
@@ -77,8 +82,9 @@ static int laneQrAgainstScalar() {
   return failures;
 }
 
-// Lane 0 of a run with random neighbours (variant 0), zero neighbours (1) and neighbours with an
-// invariant space after one or two steps (2): the same bits.
+// Lane 0 of a run with random neighbours (variant 0), zero neighbours (1), neighbours with an
+// invariant space after one or two steps (2) and non-finite neighbours (3: NaN of either sign and ∞
+// in their summaries and start vectors, as a particle whose score overflowed): the same bits.
 static int laneLanczosNeighbours() {
   const size_t d = 13, K = 3;
   const int maxDim = 10;
@@ -88,7 +94,11 @@ static int laneLanczosNeighbours() {
   for (double& x : lane0) x = normal(rng);
   int failures = 0;
   double reference[4 * maxDim + 13] = {};
-  for (int variant = 0; variant < 3; ++variant) {
+  double negativeNan;
+  const uint64_t negativeNanBits = 0xfff8000000000000ULL;  // x86's default NaN
+  std::memcpy(&negativeNan, &negativeNanBits, sizeof negativeNan);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (int variant = 0; variant < 4; ++variant) {
     std::vector<double> D(d * 8), U(K * d * 8), v(d * 8);
     for (int p = 0; p < 8; ++p)
       for (size_t r = 0; r < d; ++r) {
@@ -98,6 +108,13 @@ static int laneLanczosNeighbours() {
           U[(k * d + r) * 8 + p] = own ? lane0[d + k * d + r] : variant == 0 ? normal(rng) : 0.0;
         // variant 2: e_r-sparse vectors with a diagonal operator: invariant after one step
         v[r * 8 + p] = own ? lane0[d + K * d + r] : variant == 1 ? 0.0 : variant == 2 ? (r == static_cast<size_t>(p) ? 1.0 : 0.0) : normal(rng);
+        if (variant == 3 && !own) {
+          // Lanes 1–3: NaN (either sign) or ∞ in the summary; 4–5: in the start vector; 6–7: both.
+          const double bad = p % 3 == 0 ? negativeNan : p % 3 == 1 ? std::nan("") : inf;
+          if (p <= 3 || p >= 6) D[r * 8 + p] = r % 2 ? bad : D[r * 8 + p];
+          if (p <= 3 || p >= 6) U[r * 8 + p] = bad;
+          if (p >= 4) v[r * 8 + p] = r == 1 ? bad : v[r * 8 + p];
+        }
       }
     LaneLanczos run(d, maxDim);
     run.start(v.data());
@@ -123,7 +140,7 @@ static int laneLanczosNeighbours() {
         break;
       }
   }
-  if (failures == 0) std::printf("ok: a lane's Lanczos run is bitwise the same with random, zero and invariant neighbours\n");
+  if (failures == 0) std::printf("ok: a lane's Lanczos run is bitwise the same with random, zero, invariant and non-finite neighbours\n");
   return failures;
 }
 
