@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OBJS=$(find build/CMakeFiles/diffusion_w2.dir/native -name '*.o' | grep -v '/binding/' | grep -v '/cuda/' | grep -v 'addon.cc.o')
-OUT=${TMPDIR:-/tmp}/dw2-kernel-parts
+OUT=${TMPDIR:-/tmp}/dw2-kernel-parts-$$
+trap 'rm -f "$OUT"' EXIT
 g++ -std=c++17 -O2 -fopenmp -Inative -I/usr/include/eigen3 bench/native/kernel_parts.cc $OBJS -o "$OUT"
 OMP_NUM_THREADS=1 "$OUT" "${1:-16}"

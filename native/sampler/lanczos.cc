@@ -2,6 +2,7 @@
 #include <omp.h>
 #include <algorithm>
 #include <cmath>
+#include "core/parallel_failure.h"
 #include "linalg/vector_ops.h"
 
 namespace dw2 {
@@ -99,14 +100,15 @@ void BlockLanczos::functionOfT(ThreadEigen& e, size_t i, int k, const std::funct
 void BlockLanczos::accumulate(size_t count, const std::function<double(double)>& weight, double* out) {
   const size_t d = d_;
   const int m = m_;
+  ParallelFailure failure;  // the eigensolver and the caller's weight may throw
 #pragma omp parallel num_threads(threads_)
   {
     ThreadEigen& e = eigen_[omp_get_thread_num()];
 #pragma omp for schedule(static)
-    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
+    for (long long ii = 0; ii < static_cast<long long>(count); ++ii) failure.guard([&] {
       const size_t i = static_cast<size_t>(ii);
       const int k = dim_[i];
-      if (k == 0) continue;
+      if (k == 0) return;
       functionOfT(e, i, k, weight);
       const double* y = e.y.data();
       double* o = out + i * d;
@@ -115,8 +117,9 @@ void BlockLanczos::accumulate(size_t count, const std::function<double(double)>&
         const double* ql = basis_.data() + (i * static_cast<size_t>(m + 1) + static_cast<size_t>(l)) * d;
         for (size_t r = 0; r < d; ++r) o[r] += c * ql[r];
       }
-    }
+    });
   }
+  failure.rethrow();
 }
 
 }  // namespace dw2

@@ -255,11 +255,13 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
     else model.derivatives(t, first, count, x_.data(), s_score_.data(), dsdt_.data(), lap_.data());
     if (!lanes_) {
       const long long chunks = static_cast<long long>((count + 63) / 64);
+      ParallelFailure failure;
 #pragma omp parallel for num_threads(threads_) schedule(static)
-      for (long long ci = 0; ci < chunks; ++ci) {
+      for (long long ci = 0; ci < chunks; ++ci) failure.guard([&] {
         const size_t i0 = static_cast<size_t>(ci) * 64;
         driftAndCurvature(i0, std::min<size_t>(64, count - i0));
-      }
+      });
+      failure.rethrow();
     }
     if (!ode_) drawNoise(k, first, count);
     if (dense_) denseBlock(h, count);
