@@ -270,6 +270,8 @@ export interface LocalLinearizationNoise {
   cH: number;
   remainder: number;
   variance: number;
+  /** √Q as the per-step noise computes it (closed form, native/schemes/local_linearization_step_noise.h). */
+  stepStd: number;
 }
 
 export function localLinearizationNoise(h: number, mu: number, a: number, b: number): LocalLinearizationNoise {

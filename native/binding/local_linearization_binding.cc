@@ -1,12 +1,14 @@
 // localLinearizationNoise(h, mu, a, b): the per-direction noise coefficients of a
 // local-linearization step (schemes/local_linearization_noise.h) and the closed-form variance
-// Q they must add up to, so that tests can check c_W² h + c_H² h/12 + v = Q.
+// Q they must add up to, so that tests can check c_W² h + c_H² h/12 + v = Q, and the per-step
+// noise's √Q (schemes/local_linearization_step_noise.h), which must equal both.
 #include "binding/convert.h"
 #include "core/errors.h"
 #include "binding/registry.h"
 #include <vector>
 #include "schemes/local_linearization_noise.h"
 #include "schemes/local_linearization_noise_table.h"
+#include "schemes/local_linearization_step_noise.h"
 
 namespace dw2 {
 
@@ -24,6 +26,7 @@ Napi::Value localLinearizationNoiseJs(const Napi::CallbackInfo& info) {
     r.Set("cH", n.cH);
     r.Set("remainder", n.remainder);
     r.Set("variance", localLinearizationNoiseVariance(h, mu, a, b));
+    r.Set("stepStd", localLinearizationStepNoiseStd(h, mu, a, b));
     return r;
   });
 }

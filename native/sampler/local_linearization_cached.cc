@@ -9,6 +9,7 @@
 #include "core/parallel_failure.h"
 #include "sampler/local_linearization_cached.h"
 #include "schemes/local_linearization.h"
+#include "schemes/local_linearization_step_noise.h"
 
 namespace dw2 {
 
@@ -87,6 +88,7 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
     switch (kinds[r]) {
       case Drift: return localLinearizationWeights(h, mu).drift;
       case Curvature: return localLinearizationWeights(h, mu).curvature;
+      case NoiseStep: return localLinearizationStepNoiseStd(h, mu, g2_, g2Slope_);
       case NoiseW: return sqrtH * c.cW[offset[r][p] + l];
       case NoiseH: return sqrtH12 * c.cH[offset[r][p] + l];
       default: return c.sqrtRemainder[offset[r][p] + l];
@@ -243,8 +245,9 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
   const bool dense = summaryRank_ == 0;
   const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
                                   summaryRank_, d, c_ * g2_, f_};
-  const int count = ode_ ? 2 : 5;
-  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : NoiseW, Curvature, NoiseH, NoiseRemainder};
+  // Per-step noise: the runs of b, z and M (z's term √Q(hL) z takes z_W's place among the scales).
+  const int count = vectors_;
+  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : stepNoise_ ? NoiseStep : NoiseW, Curvature, NoiseH, NoiseRemainder};
   startRuns(c, i0, first, lanes, count);
   checkpointRounds(c, op, lanes, count, kinds, h, products, unconverged);
   combineRuns(c, i0, first, lanes, count);

@@ -9,6 +9,7 @@
 #include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_noise.h"
+#include "schemes/local_linearization_step_noise.h"
 
 namespace dw2 {
 
@@ -29,7 +30,7 @@ LocalLinearizationStepper::~LocalLinearizationStepper() = default;
 LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize,
                                                      size_t summaryRank)
     : s_(s), dense_(route == Route::Dense), cached_(route == Route::Cached), ode_(s.scheme->ode),
-      threads_(threads), cacheSize_(cacheSize), summaryRank_(summaryRank) {
+      stepNoise_(!ode_ && !s.pathNoise), vectors_(ode_ ? 2 : stepNoise_ ? 3 : 5), threads_(threads), cacheSize_(cacheSize), summaryRank_(summaryRank) {
   const size_t d = s.d;
   const bool dense = dense_;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
@@ -47,8 +48,8 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
     // fresh one would read its uninitialised status (UBSan).
     for (ThreadEigen& e : eigen_) {
       e.L.resize(n, n);
-      e.B.resize(n, 5);
-      e.Y.resize(n, 5);
+      e.B.resize(n, vectors_);
+      e.Y.resize(n, vectors_);
       for (auto* v : {&e.diag, &e.off, &e.coef, &e.dx}) v->resize(n);
       e.rotations.reserve(static_cast<size_t>(4 * n * n + 16));
       for (auto* v : {&e.mu, &e.cW, &e.cH, &e.sqrtRemainder}) v->resize(d);
@@ -59,7 +60,7 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
   }
 }
 
-// z_W, z_H, ξ of rows [first, first + count): the keys listed in the header.
+// z_W, z_H, ξ of rows [first, first + count) (per-step noise: z_W alone): the keys listed in the header.
 void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   const size_t d = s_.d;
   // Per-step noise: normalRow with the stages of the header; path noise: (ΔW, H) of the step's
@@ -69,7 +70,10 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
     const size_t o = static_cast<size_t>(ii) * d;
     const uint64_t particle = s_.firstParticle + first + static_cast<uint64_t>(ii);
-    failure.guard([&] { localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o); });
+    failure.guard([&] {
+      if (stepNoise_) localLinearizationNoise(s_, k, particle, zW_.data() + o, nullptr, nullptr);
+      else localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o);
+    });
   }
   failure.rethrow();
 }
@@ -77,7 +81,7 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
 // L's tridiagonal form T = Hᵀ L H and the step's vectors in T's basis (rows of e.Y), for particle row o.
 void LocalLinearizationStepper::toTridiagonalBasis(ThreadEigen& e, size_t o) {
   const Eigen::Index n = static_cast<Eigen::Index>(s_.d);
-  const int m = ode_ ? 2 : 5;
+  const int m = vectors_;
   const double* columns[5] = {b_.data() + o, m_.data() + o, zW_.data() + o, zH_.data() + o, xi_.data() + o};
   for (int j = 0; j < m; ++j) e.B.col(j) = Eigen::Map<const Eigen::VectorXd>(columns[j], n);
   e.tri.compute(e.L);
@@ -110,7 +114,7 @@ void LocalLinearizationStepper::reflect(ThreadEigen& e, Eigen::Index i, int m) {
 // tridiagonalQr left in e.Y (or, when it did not converge — never seen — a full eigendecomposition).
 void LocalLinearizationStepper::fromEigenCoordinates(ThreadEigen& e, size_t o, double h, bool converged) {
   const Eigen::Index n = static_cast<Eigen::Index>(s_.d);
-  const int m = ode_ ? 2 : 5;
+  const int m = vectors_;
   const double cap = s_.linearizationCap / h;
   const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
   // The weight of eigen-direction r (eigenvalue μ) for each vector; the noise coefficients of all
@@ -119,12 +123,17 @@ void LocalLinearizationStepper::fromEigenCoordinates(ThreadEigen& e, size_t o, d
     const double capped = std::min(mu, cap);
     const LocalLinearizationWeights w = localLinearizationWeights(h, capped);
     double v = w.drift * y[0] + w.curvature * y[1];
-    if (!ode_) v += e.cW[r] * sqrtH * y[2] + e.cH[r] * sqrtH12 * y[3] + e.sqrtRemainder[r] * y[4];
+    if (stepNoise_) v += e.cW[r] * y[2];  // √Q(hμ) z
+    else if (!ode_) v += e.cW[r] * sqrtH * y[2] + e.cH[r] * sqrtH12 * y[3] + e.sqrtRemainder[r] * y[4];
     return v;
   };
   auto noise = [&](const double* mu) {
     if (ode_) return;
     for (Eigen::Index r = 0; r < n; ++r) e.mu[r] = std::min(mu[r], cap);
+    if (stepNoise_) {
+      for (Eigen::Index r = 0; r < n; ++r) e.cW[r] = localLinearizationStepNoiseStd(h, e.mu[r], g2_, g2Slope_);
+      return;
+    }
     noise_.evaluate(e.mu.data(), static_cast<int>(n), e.cW.data(), e.cH.data(), e.sqrtRemainder.data(), e.noiseWork.data());
   };
   if (converged) {
@@ -206,6 +215,11 @@ void LocalLinearizationStepper::krylovBlock(LocalModel& model, double t, double 
   accumulate(b_.data(), [h](double mu) { return localLinearizationWeights(h, mu).drift; });
   accumulate(m_.data(), [h](double mu) { return localLinearizationWeights(h, mu).curvature; });
   if (ode_) return;
+  if (stepNoise_) {
+    const double a = g2_, b = g2Slope_;
+    accumulate(zW_.data(), [=](double mu) { return localLinearizationStepNoiseStd(h, mu, a, b); });
+    return;
+  }
   const double sqrtH = std::sqrt(h), sqrtH12 = std::sqrt(h / 12.0);
   // One Ritz value at a time through the step's table (its nodes are shared; work on the stack).
   const LocalLinearizationNoiseTable& table = noise_;
@@ -240,7 +254,7 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   g2_ = p.g2(t);
   df_ = p.dfdt(t);
   g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
-  if (!ode_) noise_.reset(h, g2_, g2Slope_);
+  if (!ode_ && !stepNoise_) noise_.reset(h, g2_, g2Slope_);
   // Lane route: the target's derivatives and summary come per group of 8 rows, inside cachedGroup.
   lanes_ = cached_ && summaryRank_ > 0 && model.offersLanes();
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;

@@ -66,8 +66,8 @@ class LocalLinearizationStepper {
   struct CachedScratch;  // local_linearization_cached.h
 
  private:
-  // What each Lanczos run of the cached route applies to its vector.
-  enum Kind { Drift, Curvature, NoiseW, NoiseH, NoiseRemainder };
+  // What each Lanczos run of the cached route applies to its vector (NoiseStep: √Q, per-step noise).
+  enum Kind { Drift, Curvature, NoiseStep, NoiseW, NoiseH, NoiseRemainder };
   // Rows i0 … i0 + lanes − 1 of the block (lanes ≤ 8; particle rows first + i0 … of the run) on the
   // cached route, one per SIMD lane: out_ = x + the five terms.
   void cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes, double h,
@@ -84,6 +84,8 @@ class LocalLinearizationStepper {
   void setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const;
   const SamplerSetup& s_;
   bool dense_, cached_, ode_;
+  bool stepNoise_;  // SDE with per-step noise: η = √Q(hL) z (no path to match)
+  int vectors_;     // the step's vectors: b, M (+ z, or + z_W, z_H, ξ)
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
   std::vector<int> firstCheck_;  // cached route, 5 per particle: each run's first checkpoint (its dimension last step)
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
