@@ -2,10 +2,14 @@
 //   b = −f x + c g² s,  L = −f I + c g² ∇s  (c = 1 for the SDE, ½ for the ODE),
 //   M = ½ g⁴ Δs + f′x − (g²)′ s − g² ∂_t s  (SDE),   M = ∂_τ b = f′x − ½(g²)′ s − ½ g² ∂_t s  (ODE),
 //   x′ = x + h φ₁(hL) b + h² φ₂(hL) M + η   (no η for the ODE),
-//   η = c_W(hL) √h z_W + c_H(hL) √(h/12) z_H + v(hL)^{1/2} ξ   (local_linearization_noise.h),
-// all at (t_k, x). The three noise vectors of particle i are normalRow({seed, k, stage}, i) with
-// stage kNoiseStageW = 0 (z_W, the Brownian increment), kNoiseStageH = 1 (z_H, the space-time
-// Lévy area) and kNoiseStageRemainder = 2 (ξ); for fresh draws η ~ N(0, Q) exactly. (W, H) belong
+//   per-step noise:  η = √Q(hL) z   (local_linearization_step_noise.h: closed form),
+//   path noise:      η = c_W(hL) √h z_W + c_H(hL) √(h/12) z_H + v(hL)^{1/2} ξ   (local_linearization_noise.h),
+// all at (t_k, x). Both are N(0, Q) given x (c_W² h + c_H² h/12 + v = Q); only the path form can be
+// matched to a given Brownian path, and it costs two more vectors (and Lanczos runs) and a quadrature.
+// Per-step noise draws z as normalRow({seed, k, kNoiseStageW = 0}, i), z_W's key, so a step stays
+// coupled to Euler–Maruyama's increment of the same seed. Path noise takes z_W, z_H from the path
+// (sampler/path_noise.h; z_W the increment, z_H the space-time Lévy area) and a fresh ξ (stage
+// kNoiseStageRemainder = 2). (W, H) belong
 // to the reverse-time Brownian motion on the step, in sampler time τ = T − t (r = τ − τ_k = t_k − t). The matrix
 // functions act on the eigenvalues μ of L (dense route: tridiagonal_qr.h, without forming
 // eigenvectors) or on the Ritz values of the Lanczos
@@ -19,14 +23,17 @@
 // run (lane_lanczos.h; eight particles in SIMD lanes) to the relative tolerance s.krylovTolerance:
 // the drift term h φ₁(hL) b within tol of its own norm, c_W √h z_W (M's term for the ODE) within
 // tol · max(own norm, the b term's), M's term, z_H's and ξ's within tol · max(own norm, S), S the
-// norms of the first two added up. The five runs of a particle go in lockstep (cachedGroup); each
+// norms of the first two added up (per-step noise: b, z, M, the √Q(hL) z term in z_W's place). The
+// five (three) runs of a particle go in lockstep (cachedGroup); each
 // run's first checkpoint is the dimension it needed at the particle's previous step: per-particle
 // state, so results stay independent of threads and batch splits. Targets that offer it
 // (Target::localDerivativesLanes: diagonal mixtures) give the derivatives and the summary of the
 // group's eight particles in lanes too; the lanes' QR iterations are lane_tridiagonal_qr.h.
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
-// hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged.
+// hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged. The noise
+// functions see the same capped μ' in both forms, so each is the exact law of its kernel
+// e^{μ'(h − r)} g(r): variance c_W² h + c_H² h/12 + v = ∫ e^{2μ'(h − r)} g² dr = Q(hμ') per direction.
 #pragma once
 #include <memory>
 #include <vector>

@@ -12,10 +12,12 @@ constexpr uint32_t kPriorStep = 0xFFFFFFFEu;
 // The uniform u of a randomized scheme at step k comes from counter (0, particle, k, kUniformStage).
 constexpr uint32_t kUniformStage = 0x80u;
 
-// A local-linearization (SDE) step consumes three standard-normal vectors per particle: z_W and
-// z_H (the step's Brownian increment and space-time Lévy area, normalized) and a fresh ξ. Per-step
-// noise draws them as NoiseKey{seed, k, stage} with these stages (z_W keeps stage 0, the one noise
-// vector of the other schemes); path noise maps z_W, z_H to the path (sampler/path_noise.h).
+// A local-linearization (SDE) step with per-step noise consumes one standard-normal vector z per
+// particle, NoiseKey{seed, k, kLocalLinearizationStageW} (stage 0, the one noise vector of the other
+// schemes): η = √Q(hL) z. With path noise it consumes three: z_W and z_H (the step's Brownian
+// increment and space-time Lévy area, normalized, from the path: sampler/path_noise.h) and a fresh
+// ξ = NoiseKey{seed, k, kLocalLinearizationStageFresh}. Stage 1 (kLocalLinearizationStageH) was
+// per-step noise's z_H in the three-vector form; localLinearizationNoise still draws it when asked.
 constexpr uint32_t kLocalLinearizationStageW = 0u;
 constexpr uint32_t kLocalLinearizationStageH = 1u;
 constexpr uint32_t kLocalLinearizationStageFresh = 2u;

@@ -8,7 +8,8 @@
 //   one-noise schemes (euler-maruyama, ddpm, exponential, ddim with η > 0): Z₀ = ΔW/√h;
 //   randomized schemes (τ = t_k − u h): Z₀ = W(σ_k → σ_τ)/√(u h), Z₁ = W(σ_τ → σ_{k+1})/√((1 − u) h),
 //     with W at σ_τ bridged from (ΔW, H) by the exact conditional law (one draw per step);
-//   local linearization (SDE): z_W = ΔW/√h, z_H = H·√(12/h) and a fresh ξ (localLinearizationNoise).
+//   local linearization (SDE): z_W = ΔW/√h, z_H = H·√(12/h) and a fresh ξ (localLinearizationNoise);
+//     with per-step noise the step takes z_W alone (η = √Q(hL) z_W, local_linearization_step.h).
 // Every slot is N(0, I) alone in both modes, so a scheme's law (and its exact Gaussian analysis)
 // does not depend on the source.
 #pragma once
