@@ -113,7 +113,8 @@ class LocalLinearizationStepper {
     Eigen::VectorXd diag, off, coef, dx;
     std::vector<GivensRotation> rotations;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;  // fallback if the QR iteration does not converge
-    std::vector<double> mu, cW, cH, sqrtRemainder, noiseWork;  // the noise coefficients of the d eigenvalues
+    // The noise coefficients of the d eigenvalues (per-step noise: √Q in cW, the others unused).
+    std::vector<double> mu, cW, cH, sqrtRemainder, noiseWork;
   };
   // Each thread takes kDenseGroup particles at a time, whose QR iterations run interleaved.
   static constexpr int kDenseGroup = 4;
