@@ -22,6 +22,22 @@ function increments(times: number[], opts: { n?: number; d?: number; firstPartic
   return out;
 }
 
+// Each array standard normal: mean, variance (Var of the sample variance of N(0,1) is 2/(n−1)) and
+// Kolmogorov–Smirnov, each at |z| < zMax.
+function expectStandardNormals(scaled: Float64Array[]) {
+  for (const z of scaled) {
+    expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
+    expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
+    expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
+  }
+}
+
+// Every pair of arrays uncorrelated at |z| < zMax.
+function expectPairwiseUncorrelated(scaled: Float64Array[]) {
+  for (let i = 0; i < scaled.length; i++)
+    for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+}
+
 // RMS of (the path's Lévy area over [a, b]) − (its definition H = (1/h)∫(W_u − W_a) du − W/2 by the
 // trapezoid rule on 512 sub-increments), over 200 particles, in units of sd(H) = √(h/12). The
 // quadrature error of a Brownian path is O(h/√m) in RMS: the tests check it at 5 %.
@@ -51,17 +67,11 @@ describe('increments over a partition', () => {
   const scaled = inc.flatMap(({ w, h, len }) => [Float64Array.from(w, (x) => x / Math.sqrt(len)), Float64Array.from(h, (x) => x / Math.sqrt(len / 12))]);
 
   it('are N(0, Δt) and the areas N(0, Δt/12): mean, variance, Kolmogorov–Smirnov', () => {
-    for (const z of scaled) {
-      expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
-      // Var of the sample variance of N(0,1) is 2/(n−1).
-      expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
-      expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
-    }
+    expectStandardNormals(scaled);
   });
 
   it('are independent of each other and of the areas (all pairwise correlations)', () => {
-    for (let i = 0; i < scaled.length; i++)
-      for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+    expectPairwiseUncorrelated(scaled);
   });
 
   it('Lévy area matches its definition on a fine sub-partition (Riemann sum of the path)', () => {
@@ -172,13 +182,8 @@ describe('the tree of a grid kind (karras, logsnr)', () => {
         const r = inc(grid, k, n);
         scaled.push(Float64Array.from(r.w.data, (x) => x / Math.sqrt(len)), Float64Array.from(r.h.data, (x) => x / Math.sqrt(len / 12)));
       }
-      for (const z of scaled) {
-        expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
-        expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
-        expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
-      }
-      for (let i = 0; i < scaled.length; i++)
-        for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+      expectStandardNormals(scaled);
+      expectPairwiseUncorrelated(scaled);
     });
 
     it(`${tree.process} ${tree.kind}: the grid at N = 8 is nested in N = 64 — each coarse (W, H) is the join of its 8 fine ones`, () => {
@@ -248,13 +253,8 @@ describe('a tree laid out for N = m·2^j steps (uniform N = 100: m = 25 pieces)'
       const r = inc(grid100, k, n);
       scaled.push(Float64Array.from(r.w.data, (x) => x / Math.sqrt(len)), Float64Array.from(r.h.data, (x) => x / Math.sqrt(len / 12)));
     }
-    for (const z of scaled) {
-      expect(Math.abs(mean(z)) * Math.sqrt(n)).toBeLessThan(zMax);
-      expect(Math.abs(variance(z) - 1) / Math.sqrt(2 / n)).toBeLessThan(zMax);
-      expect(Math.sqrt(n) * ksStatistic(z, normalCdf)).toBeLessThan(ksCritical(1e-3));
-    }
-    for (let i = 0; i < scaled.length; i++)
-      for (let j = i + 1; j < scaled.length; j++) expect(Math.abs(correlation(scaled[i]!, scaled[j]!)) * Math.sqrt(n)).toBeLessThan(zMax);
+    expectStandardNormals(scaled);
+    expectPairwiseUncorrelated(scaled);
   });
 
   it('N = 100 is nested in N = 400 (same odd part): each (W, H) is the join of its 4 fine ones', () => {

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nativeToolsAvailable } from './helpers/native-objects.js';
+import { buildAndRunNative, nativeToolsAvailable } from './helpers/native-objects.js';
 
 /*
  * The normals and the mixture softmax evaluate log, sincos and exp several values at a time,
@@ -15,15 +11,8 @@ import { nativeToolsAvailable } from './helpers/native-objects.js';
  */
 describe.skipIf(!nativeToolsAvailable('g++'))('interleaved elementary functions', () => {
   it('give the scalar definitions’ bits on every SIMD path', () => {
-    const out = join(tmpdir(), `dw2-interleaved-math-${process.pid}`);
     const flags = ['-std=c++17', '-O3', '-fno-math-errno', '-ffp-contract=off', '-Inative'];
-    let printed: string;
-    try {
-      execFileSync('g++', [...flags, 'test/native/interleaved_math.cc', '-o', out], { stdio: 'pipe', timeout: 120_000 });
-      printed = execFileSync(out, { encoding: 'utf8' });
-    } finally {
-      rmSync(out, { force: true });
-    }
+    const printed = buildAndRunNative('test/native/interleaved_math.cc', flags);
     expect(printed).not.toMatch(/FAIL/);
     // The baseline path always runs; AVX-512 (two group sizes) and AVX2 where the CPU has them.
     expect(printed).toMatch(/^ok: baseline G = 4$/m);

@@ -19,12 +19,10 @@
  *   their signed subtraction, and −0 their negation.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gmmTarget, sampleSync, type SamplerName } from '../lib/index.js';
-import { kernelObjects, nativeToolsAvailable } from './helpers/native-objects.js';
+import { buildAndRunNative, kernelObjects, nativeToolsAvailable } from './helpers/native-objects.js';
 import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -92,15 +90,8 @@ describe('local linearization in SIMD lanes (cached-product Krylov route)', () =
 
 describe.skipIf(!nativeToolsAvailable('g++'))('lane kernels (native)', () => {
   it('lane QR equals tridiagonalQr per lane; a lane\'s Lanczos run ignores its neighbours; lane derivatives match the per-point ones', () => {
-    const out = join(tmpdir(), `dw2-lane-kernels-${process.pid}`);
     const flags = ['-std=c++17', '-O1', '-fopenmp', '-Inative', '-I/usr/include/eigen3'];
-    let printed: string;
-    try {
-      execFileSync('g++', [...flags, 'test/native/lane_kernels.cc', ...kernelObjects(), '-o', out], { stdio: 'pipe', timeout: 120_000 });
-      printed = execFileSync(out, { encoding: 'utf8' });
-    } finally {
-      rmSync(out, { force: true });
-    }
+    const printed = buildAndRunNative('test/native/lane_kernels.cc', flags, kernelObjects());
     expect(printed).not.toMatch(/FAIL/);
     expect(printed.match(/^ok:/gm)?.length).toBe(3);
   }, 120_000);
@@ -118,15 +109,8 @@ function ubsanAvailable(): boolean {
 
 describe.skipIf(!nativeToolsAvailable('g++') || !ubsanAvailable())('lane masks (native, undefined-behaviour sanitizer)', () => {
   it('agree with the double comparisons on NaNs of either sign, ±0 and ±∞, with no integer overflow', () => {
-    const out = join(tmpdir(), `dw2-lane-masks-${process.pid}`);
     const flags = ['-std=c++17', '-O1', '-Wno-psabi', '-Inative', '-fsanitize=undefined', '-fno-sanitize-recover=all'];
-    let printed: string;
-    try {
-      execFileSync('g++', [...flags, 'test/native/lane_masks.cc', '-o', out], { stdio: 'pipe', timeout: 120_000 });
-      printed = execFileSync(out, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } finally {
-      rmSync(out, { force: true });
-    }
+    const printed = buildAndRunNative('test/native/lane_masks.cc', flags);
     expect(printed).not.toMatch(/FAIL/);
     expect(printed).toMatch(/^ok: lane masks/m);
   }, 120_000);

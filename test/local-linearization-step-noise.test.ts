@@ -27,16 +27,8 @@ import {
   targetScore,
   type FloatArray,
 } from '../lib/index.js';
+import { simpson } from './helpers/quadrature.js';
 import { expectThreadAndSplitInvariant } from './helpers/reproducibility.js';
-
-/** Composite Simpson on [0, h] in s with r = h(3s² − 2s³) (resolves the ends, where e^{2μ(h−r)} peaks). */
-function simpson(f: (r: number) => number, h: number, m = 20000): number {
-  const ds = 1 / (2 * m);
-  const F = (s: number) => f(h * s * s * (3 - 2 * s)) * 6 * h * s * (1 - s);
-  let sum = F(0) + F(1);
-  for (let i = 1; i < 2 * m; i++) sum += (i % 2 ? 4 : 2) * F(i * ds);
-  return (sum * ds) / 3;
-}
 
 describe('per-step noise √Q(hμ): closed form', () => {
   it('equals c_W² h + c_H² h/12 + v (1e-12) and an independent quadrature of its integral (1e-8); never negative', () => {

@@ -9,18 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeGaussianSync, gaussianTarget, gmmTarget, localLinearizationNoise, localLinearizationNoiseTable, phiFunctions, sampleSync, type ProcessName } from '../lib/index.js';
-
-/**
- * Composite Simpson on [0, h] with 2m panels in s, r = h(3s² − 2s³): an independent transcription of
- * the integrals (the change of variable smooths the √ of g² where g vanishes at an end of the step).
- */
-function simpson(f: (r: number) => number, h: number, m = 20000): number {
-  const ds = 1 / (2 * m);
-  const F = (s: number) => f(h * s * s * (3 - 2 * s)) * 6 * h * s * (1 - s);
-  let sum = F(0) + F(1);
-  for (let i = 1; i < 2 * m; i++) sum += (i % 2 ? 4 : 2) * F(i * ds);
-  return (sum * ds) / 3;
-}
+import { simpson } from './helpers/quadrature.js';
 
 /** c_W, c_H, remainder from their definitions (brownian-path construction, spec §6 kernel). */
 function byDefinition(h: number, mu: number, a: number, b: number) {

@@ -30,6 +30,10 @@ class TargetLocalModel : public LocalModel {
   // Target::localDerivatives per row (jacobian may be null).
   void local(double t, size_t count, const double* x, double* s, double* dsdt, double* laplacian, double* jacobian);
   double* scratch(int thread) { return scratch_.data() + static_cast<size_t>(thread) * stride_; }
+  // body(i, w) for rows i < count in parallel, w the thread's scratch; an exception thrown by the
+  // target is carried out of the region and rethrown here (a throw would otherwise end the process).
+  template <class Body>
+  void forEachRow(size_t count, Body body);
   const Target& target_;
   Process p_;
   size_t d_;

@@ -4,8 +4,9 @@
  * (the kernels only: no binding, CUDA or addon entry).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 const objectRoot = 'build/CMakeFiles/diffusion_w2.dir/native';
 
@@ -31,4 +32,18 @@ export function kernelObjects(): string[] {
   };
   walk(objectRoot);
   return out;
+}
+
+/**
+ * Builds one test program with g++ (`flags`, then the source, then `link`: objects to link) into a
+ * temporary file, runs it and returns what it printed on stdout; the binary is removed either way.
+ */
+export function buildAndRunNative(source: string, flags: string[], link: string[] = []): string {
+  const out = join(tmpdir(), `dw2-${basename(source, '.cc')}-${process.pid}`);
+  try {
+    execFileSync('g++', [...flags, source, ...link, '-o', out], { stdio: 'pipe', timeout: 120_000 });
+    return execFileSync(out, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    rmSync(out, { force: true });
+  }
 }
