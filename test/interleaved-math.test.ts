@@ -3,7 +3,7 @@ import { buildAndRunNative, nativeToolsAvailable } from './helpers/native-object
 
 /*
  * The normals and the mixture softmax evaluate log, sincos and exp several values at a time,
- * statement by statement (native/random/deterministic_math_interleaved.h, box_muller_interleaved.h),
+ * statement by statement (native/random/deterministic_math.h, philox_normal.h normalPairsFromWords),
  * for speed; the results must be the bits of the scalar definitions that the CUDA build and the
  * one-row paths use. test/native/interleaved_math.cc compares them value by value on edge inputs
  * (ends of (0, 1), the √2 and quarter-turn switch points, exp's overflow and underflow limits, ±0,

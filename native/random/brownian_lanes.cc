@@ -1,6 +1,5 @@
 #include "random/brownian_lanes.h"
 #include <cmath>
-#include "random/box_muller_interleaved.h"
 #include "random/brownian_path.h"
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
@@ -11,7 +10,7 @@ namespace dw2 {
 namespace {
 // The normal pairs of G consecutive coordinates for a group's kPhiloxLanes particles: words (rows
 // `stride` apart) → a, b (coordinate g's lanes at g·kPhiloxLanes), G Box–Muller chains
-// interleaved (box_muller_interleaved.h: the bits of normalPairFromWords).
+// interleaved (philox_normal.h normalPairsFromWords: the bits of normalPairFromWords).
 template <int G>
 __attribute__((always_inline)) inline void nodePairs(const uint32_t* words, size_t stride, double* a, double* b) {
   for (size_t i = 0; i < kPhiloxLanes; ++i) {

@@ -1,7 +1,6 @@
 #include "random/noise.h"
 #include <algorithm>
 #include <type_traits>
-#include "random/box_muller_interleaved.h"
 #include "random/philox_lanes.h"
 #include "random/philox_normal.h"
 #include "runtime/simd.h"
@@ -21,7 +20,7 @@ constexpr size_t kLanes = kPhiloxLanes;
 constexpr size_t kBatchPairs = 8;
 constexpr size_t kBatchLanes = kBatchPairs * kLanes;
 
-// Pairs whose Box–Muller chains run interleaved (box_muller_interleaved.h).
+// Pairs whose Box–Muller chains run interleaved (philox_normal.h normalPairsFromWords).
 constexpr size_t kInterleave = 4;
 
 // G consecutive pairs of a batch, kLanes particles each: words (row stride kBatchLanes) →

@@ -33,14 +33,31 @@ DW2_HD inline double uniformOpen(uint32_t hi, uint32_t lo) {
   return (fromBits(0x3ff0000000000000ULL | bits) - 1.0) + 1.1102230246251565e-16;  // + 2^-53
 }
 
+// Box–Muller for G word sets at once, statement by statement like the functions of
+// deterministic_math.h (the same operations in the same order for every value and every G, so any G
+// gives normalPairFromWords's bits; G > 1 lets the chains overlap in the pipeline):
+// first[g], second[g] from the words w0[g] … w3[g].
+template <int G>
+DW2_HD inline void normalPairsFromWords(const uint32_t* w0, const uint32_t* w1, const uint32_t* w2, const uint32_t* w3,
+                                        double* first, double* second) {
+  double u1[G], u2[G], lg[G], angle[G], s[G], c[G];
+  for (int g = 0; g < G; ++g) u1[g] = uniformOpen(w0[g], w1[g]);
+  for (int g = 0; g < G; ++g) u2[g] = uniformOpen(w2[g], w3[g]);
+  interleaved::log<G>(u1, lg);
+  for (int g = 0; g < G; ++g) angle[g] = 2.0 * u2[g];
+  interleaved::sinCosPi<G>(angle, s, c);
+  for (int g = 0; g < G; ++g) {
+    const double radius = std::sqrt(-2.0 * lg[g]);
+    first[g] = radius * c[g];
+    second[g] = radius * s[g];
+  }
+}
+
 // Box–Muller on the four Philox words of one counter.
 DW2_HD inline NormalPair normalPairFromWords(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3) {
-  const double u1 = uniformOpen(w0, w1);
-  const double u2 = uniformOpen(w2, w3);
-  const double radius = std::sqrt(-2.0 * deterministicLog(u1));
-  double s, c;
-  deterministicSinCosPi(2.0 * u2, &s, &c);
-  return {radius * c, radius * s};
+  NormalPair p;
+  normalPairsFromWords<1>(&w0, &w1, &w2, &w3, &p.first, &p.second);
+  return p;
 }
 
 DW2_HD inline NormalPair normalPair(uint64_t seed, uint64_t particle, uint32_t step, uint32_t stage, uint64_t pairIndex) {

@@ -1,10 +1,10 @@
 // The exponentials of a softmax over a block (logit row k of B lanes at k·stride, one top per
 // lane): l ← exp(l − top), four rows at a time through the interleaved exp
-// (random/deterministic_math_interleaved.h), so that their polynomial chains overlap. Every value
+// (random/deterministic_math.h interleaved::exp), so that their polynomial chains overlap. Every value
 // is deterministicExp(l − top), bit for bit, whichever rows go together.
 #pragma once
 #include <cstddef>
-#include "random/deterministic_math_interleaved.h"
+#include "random/deterministic_math.h"
 
 namespace dw2 {
 
