@@ -28,16 +28,16 @@ size_t localLinearizationCachedBlockRows(size_t n, size_t d, size_t cacheSize) {
 LocalLinearizationStepper::~LocalLinearizationStepper() = default;
 
 LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize,
-                                                     size_t summaryRank)
+                                                     size_t summaryRank, bool lanes)
     : s_(s), dense_(route == Route::Dense), cached_(route == Route::Cached), ode_(s.scheme->ode),
-      stepNoise_(!ode_ && !s.pathNoise), vectors_(ode_ ? 2 : stepNoise_ ? 3 : 5), threads_(threads), cacheSize_(cacheSize), summaryRank_(summaryRank) {
+      stepNoise_(!ode_ && !s.pathNoise), vectors_(ode_ ? 2 : stepNoise_ ? 3 : 5), threads_(threads), cacheSize_(cacheSize), summaryRank_(summaryRank), lanes_(cached_ && summaryRank > 0 && lanes) {
   const size_t d = s.d;
   const bool dense = dense_;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
   rows_ = cached_ ? localLinearizationCachedBlockRows(s.n, d, cacheSize) : localLinearizationBlockRows(s.n, d, dense, m);
   for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
   if (cached_) {
-    cache_.assign(rows_ * cacheSize, 0.0);
+    if (!lanes_) cache_.assign(rows_ * cacheSize, 0.0);  // the lane route keeps its summaries in lanes
     firstCheck_.assign(s.n * 5, 4);
     for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, summaryRank, m));
   } else if (dense) {
@@ -255,8 +255,6 @@ void LocalLinearizationStepper::step(LocalModel& model, int k, T* x, SamplerStat
   df_ = p.dfdt(t);
   g2Slope_ = -p.dg2dt(t);  // g² in reverse time over the step: g2_ + g2Slope_ r
   if (!ode_ && !stepNoise_) noise_.reset(h, g2_, g2Slope_);
-  // Lane route: the target's derivatives and summary come per group of 8 rows, inside cachedGroup.
-  lanes_ = cached_ && summaryRank_ > 0 && model.offersLanes();
   uint64_t maxNfe = 0, maxHvp = 0, maxJac = 0;
 
   for (size_t first = 0; first < n; first += rows_) {

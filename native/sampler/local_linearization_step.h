@@ -54,8 +54,10 @@ class LocalLinearizationStepper {
   // Allocates every buffer the steps need.
   enum class Route { Dense, Krylov, Cached };
   // cacheSize, summaryRank: LocalModel::hessianCacheSize() and hessianSummaryRank() of the model the
-  // cached route will be given.
-  LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize = 0, size_t summaryRank = 0);
+  // cached route will be given; lanes: that model's target computes derivatives and summary in SIMD
+  // lanes (Target::laneScratchSize() > 0), so the cached route takes them per group of 8 rows.
+  LocalLinearizationStepper(const SamplerSetup& s, Route route, int threads, size_t cacheSize = 0, size_t summaryRank = 0,
+                            bool lanes = false);
   ~LocalLinearizationStepper();
   template <class T>
   void step(LocalModel& model, int k, T* x, SamplerStats& stats);
@@ -101,7 +103,7 @@ class LocalLinearizationStepper {
   size_t cacheSize_ = 0, summaryRank_ = 0;
   size_t rows_;  // rows per block
   double f_ = 0, g2_ = 0, g2Slope_ = 0, df_ = 0, c_ = 1;  // of the current step
-  bool lanes_ = false;  // the current step's derivatives come from the target per group of 8 (cachedGroup)
+  bool lanes_;  // cached route in lanes: the derivatives come from the target per group of 8 (cachedGroup)
   std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
   // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,

@@ -164,7 +164,7 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
     const bool cached = target && (structured || d <= kDenseHessianMaxDim);
     const Route route = dense ? Route::Dense : cached ? Route::Cached : Route::Krylov;
     ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0,
-                                                     target ? target->hessianSummaryRank() : 0);
+                                                     target ? target->hessianSummaryRank() : 0, lanes);
     if (target) model = std::make_unique<TargetLocalModel>(*target, s.process, d, llThreads);
     else model = std::make_unique<BatchLocalModel<T>>(*batch, d, ll->blockRows());
   } else {

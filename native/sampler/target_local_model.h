@@ -17,7 +17,6 @@ class TargetLocalModel : public LocalModel {
   void hvps(double t, size_t first, size_t count, const double* x, const double* v, double* out) override;
   size_t hessianCacheSize() const override { return target_.hessianCacheSize(); }
   size_t hessianSummaryRank() const override { return target_.hessianSummaryRank(); }
-  bool offersLanes() const override { return target_.laneScratchSize() > 0; }
   void derivativesLanes(double t, const double* x, size_t rows, double* s, double* dsdt, double* laplacian, double* laneSummary,
                         int thread) override {
     target_.localDerivativesLanes(p_, t, x, rows, s, dsdt, laplacian, laneSummary, scratch(thread));
