@@ -95,6 +95,13 @@ describe.skipIf(!nativeToolsAvailable('g++'))('lane kernels (native)', () => {
     expect(printed).not.toMatch(/FAIL/);
     expect(printed.match(/^ok:/gm)?.length).toBe(3);
   }, 120_000);
+
+  it('polynomial route: lane weights equal the scalar ones; sums equal Eigen\'s within tol; lanes independent; cap respected', () => {
+    const flags = ['-std=c++17', '-O1', '-fopenmp', '-Wno-psabi', '-Inative', '-I/usr/include/eigen3'];
+    const printed = buildAndRunNative('test/native/lane_chebyshev.cc', flags, kernelObjects());
+    expect(printed).not.toMatch(/FAIL/);
+    expect(printed.match(/^ok:/gm)?.length).toBe(4);
+  }, 120_000);
 });
 
 /** Whether g++ can build with -fsanitize=undefined (its runtime library is installed). */

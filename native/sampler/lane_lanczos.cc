@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include "runtime/simd.h"
+#include "sampler/lane_structured_product.h"
 #include "targets/lane_masks.h"
 #include "targets/lanes.h"
 
@@ -13,70 +14,13 @@ namespace dw2 {
 namespace {
 
 using namespace lanemask;
+using lanekernels::laneDot;
+using lanekernels::structuredProduct;
 
 __attribute__((always_inline)) inline V laneSqrt(V x) {
   V r;
   for (int i = 0; i < 8; ++i) r[i] = std::sqrt(x[i]);
   return r;
-}
-
-// Σ_r a_r b_r per lane.
-__attribute__((always_inline)) inline V laneDot(const V* a, const V* b, size_t d) {
-  // Four partial sums (r mod 4), added pairwise at the end: four dependency chains instead of one
-  // (the Gram–Schmidt dot products follow each other and cannot overlap). The order is fixed by d
-  // alone, so every lane, path and grouping sums alike.
-  V s[4] = {V{}, V{}, V{}, V{}};
-  size_t r = 0;
-  for (; r + 4 <= d; r += 4)
-    for (size_t i = 0; i < 4; ++i) s[i] += a[r + i] * b[r + i];
-  for (size_t i = 0; r < d; ++r, ++i) s[i] += a[r] * b[r];
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
-// w += Σ_{k<N} (u_k · q) u_k, k increasing for every entry (the order of Target::cachedHessianProduct):
-// the N dot products first, in registers (independent chains), then one pass over w.
-template <int N>
-__attribute__((always_inline)) inline void rankTerms(const V* u, size_t d, const V* q, V* w) {
-  V c[N];
-  for (int k = 0; k < N; ++k) c[k] = V{};
-  for (size_t r = 0; r < d; ++r)
-    for (int k = 0; k < N; ++k) c[k] += u[k * d + r] * q[r];
-  for (size_t r = 0; r < d; ++r) {
-    V acc = w[r];
-    for (int k = 0; k < N; ++k) acc += c[k] * u[k * d + r];
-    w[r] = acc;
-  }
-}
-
-// w = L q per lane (structured summary): D ∘ q, then + (u_k · q) u_k for k in increasing order, then scale · w − shift · q
-// (the order of Target::cachedHessianProduct and the sampler's −f I + c g² ∇s). The K dot
-// products are independent of w, so they run first, eight at a time (their chains overlap).
-__attribute__((always_inline)) inline void structuredProduct(const LaneStructuredOperator& op, const V* q, V* w) {
-  const size_t d = op.d, K = op.K;
-  if (op.H) {  // Target::cachedHessianProduct's default: row by row, b increasing
-    const V* H = lanes(op.H);
-    for (size_t a = 0; a < d; ++a) w[a] = laneDot(H + a * d, q, d);
-    for (size_t r = 0; r < d; ++r) w[r] = op.scale * w[r] - op.shift * q[r];
-    return;
-  }
-  const V* D = lanes(op.D);
-  const V* U = lanes(op.U);
-  for (size_t r = 0; r < d; ++r) w[r] = D[r] * q[r];
-  for (size_t k0 = 0; k0 < K; k0 += 8) {
-    const V* u = U + k0 * d;
-    switch (std::min<size_t>(8, K - k0)) {
-      case 8: rankTerms<8>(u, d, q, w); break;
-      case 7: rankTerms<7>(u, d, q, w); break;
-      case 6: rankTerms<6>(u, d, q, w); break;
-      case 5: rankTerms<5>(u, d, q, w); break;
-      case 4: rankTerms<4>(u, d, q, w); break;
-      case 3: rankTerms<3>(u, d, q, w); break;
-      case 2: rankTerms<2>(u, d, q, w); break;
-      default: rankTerms<1>(u, d, q, w); break;
-    }
-  }
-  const double scale = op.scale, shift = op.shift;
-  for (size_t r = 0; r < d; ++r) w[r] = scale * w[r] - shift * q[r];
 }
 
 // w −= Σ_{l<m} (q_l · w) q_l: one classical Gram–Schmidt pass against the whole basis, the dot

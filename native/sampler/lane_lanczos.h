@@ -15,20 +15,11 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
+#include "sampler/lane_structured_product.h"
 
 namespace dw2 {
 
 constexpr int kLanczosLanes = 8;
-
-// L v = scale · (D ∘ v + Σ_{k<K} (u_k · v) u_k) − shift · v per lane; D: d × 8, U: K × d × 8. With H
-// non-null (a dense summary, d × d × 8, entry (a, b) at (a·d + b)·8): L v = scale · H v − shift · v.
-struct LaneStructuredOperator {
-  const double* D;
-  const double* U;
-  const double* H;
-  size_t K, d;
-  double scale, shift;
-};
 
 class LaneLanczos {
  public:

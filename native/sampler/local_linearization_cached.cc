@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstring>
 #include "core/parallel_failure.h"
+#include "runtime/simd.h"
 #include "sampler/local_linearization_cached.h"
 #include "schemes/local_linearization.h"
+#include "schemes/local_linearization_lane_weights.h"
 #include "schemes/local_linearization_step_noise.h"
 
 namespace dw2 {
@@ -22,6 +25,34 @@ void rowsToLanes(const double* rows, int lanes, size_t d, double* out) {
   for (size_t r = 0; r < d; ++r)
     for (int p = 0; p < L8; ++p) out[r * L8 + p] = p < lanes ? rows[static_cast<size_t>(p) * d + r] : 0.0;
 }
+
+// What the polynomial route interpolates for each of the step's vectors.
+enum StepFunction : int { kDriftWeight, kCurvatureWeight, kNoiseStd };
+
+// The step's functions at eight points z = hμ (local_linearization_lane_weights.h).
+DW2_SIMD_CLONES void stepFunctionsAt(int count, const int* which, double h, double a, double b, const double* z, double* out) {
+  lanemask::V zv, drift, curvature, noise{};
+  std::memcpy(&zv, z, sizeof zv);
+  laneweights::driftCurvature(h, zv, laneweights::laneExp(zv), &drift, &curvature);
+  for (int r = 0; r < count; ++r)
+    if (which[r] == kNoiseStd) noise = laneweights::stepNoiseStd(h, zv, a, b);
+  for (int r = 0; r < count; ++r) {
+    const lanemask::V value = which[r] == kDriftWeight ? drift : which[r] == kCurvatureWeight ? curvature : noise;
+    std::memcpy(out + r * L8, &value, sizeof value);
+  }
+}
+
+class StepFunctions final : public LaneChebyshev::Functions {
+ public:
+  StepFunctions(int count, const int* which, double h, double a, double b) : Functions(count), h_(h), a_(a), b_(b) {
+    std::copy(which, which + count, which_);
+  }
+  void evaluate(const double* z, double* out) const override { stepFunctionsAt(count, which_, h_, a_, b_, z, out); }
+
+ private:
+  int which_[LaneChebyshev::kMaxRuns] = {};
+  double h_, a_, b_;
+};
 }  // namespace
 
 // The summaries of rows i0 … i0 + lanes − 1 in lanes: D (d × 8) and u_k (R × d × 8, zeros past a
@@ -131,21 +162,66 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
   }
 }
 
-// The start vectors of the group's runs (rows to lanes) and each run's first checkpoint: the
-// dimension the same run needed at the particle's previous step.
-void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
+// The group's vectors in lanes (c.vectors, zeros past `lanes`) and which lanes hold finite ones.
+void LocalLinearizationStepper::vectorsToLanes(CachedScratch& c, size_t i0, int lanes, int count) const {
   const size_t d = s_.d;
   const double* vectors[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
-  for (int p = 0; p < L8; ++p)
+  for (int p = 0; p < L8; ++p) c.finite[p] = true;
+  for (int r = 0; r < count; ++r) {
+    double* v = c.vectors.data() + static_cast<size_t>(r) * d * L8;
+    rowsToLanes(vectors[r] + i0 * d, lanes, d, v);
+    for (size_t e = 0; e < d * L8; ++e) c.finite[e % L8] = c.finite[e % L8] && std::isfinite(v[e]);
+  }
+}
+
+// The polynomial route (lane_chebyshev.h) on the lanes it fits: c.dx gets their terms; polynomial[p]
+// and degree[p] say which lanes, and with how many products. It takes the per-step SDE step and the
+// ODE (weights in closed form); path noise's table functions stay with Lanczos, whose results are
+// unchanged.
+void LocalLinearizationStepper::polynomialTerms(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count,
+                                                const Kind* kinds, double h, bool* polynomial, int* degree) const {
+  int which[LaneChebyshev::kMaxRuns];
+  bool closedForm = count <= LaneChebyshev::kMaxRuns;
+  for (int r = 0; r < count && closedForm; ++r) {
+    closedForm = kinds[r] == Drift || kinds[r] == Curvature || kinds[r] == NoiseStep;
+    which[r] = kinds[r] == Drift ? kDriftWeight : kinds[r] == Curvature ? kCurvatureWeight : kNoiseStd;
+  }
+  bool eligible[L8];
+  for (int p = 0; p < L8; ++p) {
+    eligible[p] = closedForm && p < lanes && c.finite[p];
+    polynomial[p] = false;
+    degree[p] = 0;
+  }
+  if (!closedForm) return;
+  const StepFunctions functions(count, which, h, g2_, g2Slope_);
+  // Lanczos needs at most min(d, krylovDim) products per run (at d the space is invariant and the
+  // result exact): the polynomial is taken where it needs no more than all the runs together.
+  const int lanczosProducts = count * static_cast<int>(std::min<size_t>(s_.d, static_cast<size_t>(s_.krylovDim)));
+  c.polynomial.fit(op, h, functions, s_.krylovTolerance, lanczosProducts, s_.linearizationCap, eligible, polynomial, degree);
+  const size_t d = s_.d;
+  const double* v[LaneChebyshev::kMaxRuns];
+  for (int r = 0; r < count; ++r) v[r] = c.vectors.data() + static_cast<size_t>(r) * d * L8;
+  c.polynomial.apply(op, h, v, c.dx.data());
+}
+
+// The runs of the lanes left to Lanczos (lanczos[p]) start on their vectors; each run's first
+// checkpoint is the dimension the same run needed at the particle's previous step.
+void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t first, size_t i0, const bool* lanczos, int count) {
+  const size_t d = s_.d;
+  bool any = false;
+  for (int p = 0; p < L8; ++p) {
+    any = any || lanczos[p];
     for (int r = 0; r < kRuns; ++r) {
       c.active[p][r] = c.started[p][r] = false;
       c.check[p][r] = c.dims[p][r] = 0;
       c.norms[p][r] = 0.0;
     }
+  }
+  if (!any) return;
   for (int r = 0; r < count; ++r) {
-    rowsToLanes(vectors[r] + i0 * d, lanes, d, c.v.data());
-    c.runs[r].start(c.v.data());
-    for (int p = 0; p < lanes; ++p) {
+    c.runs[r].start(c.vectors.data() + static_cast<size_t>(r) * d * L8);
+    for (int p = 0; p < L8; ++p) {
+      if (!lanczos[p]) continue;
       c.active[p][r] = c.started[p][r] = c.runs[r].inputNorm(p) > 0;
       c.check[p][r] = std::max(2, firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)]);
     }
@@ -201,27 +277,26 @@ void LocalLinearizationStepper::checkpointRounds(CachedScratch& c, const LaneStr
   }
 }
 
-// out_ = x + Σ_runs |v| V_k f(T_k) e₁ per lane, each run at its own k; the dimensions become the next
-// step's first checkpoints.
+// out_ = x + c.dx (the polynomial lanes' terms) + Σ_runs |v| V_k f(T_k) e₁ in the Lanczos lanes, each
+// run at its own k; the dimensions become the next step's first checkpoints.
 void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
   const size_t d = s_.d;
-  std::fill(c.dx.begin(), c.dx.end(), 0.0);
   for (int r = 0; r < count; ++r) {
     int used[L8] = {};
+    bool any = false;
     for (int p = 0; p < lanes; ++p) {
       if (!c.started[p][r]) continue;
+      any = true;
       used[p] = c.dims[p][r];
       firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)] = used[p];
     }
-    c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
+    if (any) c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
   }
   for (int p = 0; p < lanes; ++p) {
     // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the
     // particle is reported as diverged instead of freezing at a finite value.
-    bool finite = true;
-    for (int r = 0; r < count; ++r) finite = finite && std::isfinite(c.runs[r].inputNorm(p));
     const size_t o = (i0 + static_cast<size_t>(p)) * d;
-    for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + (finite ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
+    for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + (c.finite[p] ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
   }
 }
 
@@ -248,8 +323,16 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
   // Per-step noise: the runs of b, z and M (z's term √Q(hL) z takes z_W's place among the scales).
   const int count = vectors_;
   const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : stepNoise_ ? NoiseStep : NoiseW, Curvature, NoiseH, NoiseRemainder};
-  startRuns(c, i0, first, lanes, count);
+  vectorsToLanes(c, i0, lanes, count);
+  std::fill(c.dx.begin(), c.dx.end(), 0.0);
+  bool polynomial[L8], lanczos[L8];
+  int degree[L8];
+  polynomialTerms(c, op, lanes, count, kinds, h, polynomial, degree);
+  for (int p = 0; p < L8; ++p) lanczos[p] = p < lanes && !polynomial[p];
+  startRuns(c, first, i0, lanczos, count);
   checkpointRounds(c, op, lanes, count, kinds, h, products, unconverged);
+  for (int p = 0; p < lanes; ++p)
+    if (polynomial[p]) products[p] = static_cast<uint64_t>(degree[p]);
   combineRuns(c, i0, first, lanes, count);
 }
 
@@ -257,6 +340,7 @@ void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double 
   uint64_t maxProducts = 0, unconvergedCount = 0;
   const long long groups = static_cast<long long>((count + L8 - 1) / L8);
   ParallelFailure failure;
+  for (auto& scratch : cachedScratch_) scratch->polynomial.startStep();  // the step's functions are new
 #pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconvergedCount)
   {
     CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];

@@ -1,6 +1,7 @@
 // The per-thread scratch of local linearization's cached-product route (local_linearization_cached.cc).
 #pragma once
 #include <vector>
+#include "sampler/lane_chebyshev.h"
 #include "sampler/lane_lanczos.h"
 #include "sampler/lane_tridiagonal_qr.h"
 #include "sampler/local_linearization_step.h"
@@ -8,7 +9,8 @@
 namespace dw2 {
 
 // The runs of one group of 8 particles, each (lane, run)'s small eigenproblem, the summaries in
-// lanes, and the Ritz values of the noise runs gathered for one evaluation of the step's table.
+// lanes, and the Ritz values of the noise runs gathered for one evaluation of the step's table; the
+// polynomial route's interpolants and recurrence (lane_chebyshev.h).
 struct LocalLinearizationStepper::CachedScratch {
   static constexpr int kRuns = 5;
   CachedScratch(size_t d, size_t rank, int maxDim)
@@ -19,7 +21,8 @@ struct LocalLinearizationStepper::CachedScratch {
         summary(rank > 0 ? (1 + rank) * d * kLanczosLanes : d * d * kLanczosLanes), v(d * kLanczosLanes), dx(d * kLanczosLanes),
         mu(3 * kLanczosLanes * static_cast<size_t>(maxDim)), cW(mu.size()), cH(mu.size()), sqrtRemainder(mu.size()),
         work(LocalLinearizationNoiseTable::workSize(static_cast<int>(mu.size()))), weights(static_cast<size_t>(maxDim) * kLanczosLanes),
-        fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes) {
+        fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes), polynomial(d),
+        vectors(kRuns * d * kLanczosLanes) {
     solves.reserve(kLanczosLanes * kRuns);
     for (int i = 0; i < kLanczosLanes * kRuns; ++i) solves.emplace_back(maxDim);
   }
@@ -39,6 +42,10 @@ struct LocalLinearizationStepper::CachedScratch {
   double norms[kLanczosLanes][kRuns];
   // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
   std::vector<double> summary, v, dx, mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights, coef;
+  LaneChebyshev polynomial;
+  // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones.
+  std::vector<double> vectors;
+  bool finite[kLanczosLanes];
 };
 
 }  // namespace dw2

@@ -84,7 +84,10 @@ class LocalLinearizationStepper {
   void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
   // cachedGroup's stages: the runs' start vectors and first checkpoints; the checkpoints until every
   // run has stopped; x + the sum of the terms into out_.
-  void startRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
+  void vectorsToLanes(CachedScratch& c, size_t i0, int lanes, int count) const;
+  void polynomialTerms(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
+                       bool* polynomial, int* degree) const;
+  void startRuns(CachedScratch& c, size_t first, size_t i0, const bool* lanczos, int count);
   void checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
                         uint64_t* products, bool* unconverged) const;
   void combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);

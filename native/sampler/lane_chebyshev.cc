@@ -1,0 +1,329 @@
+#include "sampler/lane_chebyshev.h"
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include "random/deterministic_math.h"
+#include "runtime/simd.h"
+
+namespace dw2 {
+
+namespace {
+
+using namespace lanemask;
+using lanekernels::summaryProduct;
+
+constexpr int kGrid = LaneChebyshev::kMaxPoints;  // the finest grid: cos(πi/64), i = 0…64
+constexpr int kPoints = kGrid + 1;
+
+// cos(πi/64) for i < 128, from deterministicSinCosPi: the same bits on every machine.
+struct CosineTable {
+  double c[2 * kGrid];
+  CosineTable() {
+    for (int i = 0; i < 2 * kGrid; ++i) {
+      double s;
+      deterministicSinCosPi(i / static_cast<double>(kGrid), &s, &c[i]);
+    }
+  }
+};
+
+const double* cosines() {
+  static const CosineTable table;
+  return table.c;
+}
+
+// Per lane, an interval [lo, hi] holding the spectrum of the summary S (header, 1.); total is a sum
+// of the entries' sizes, not finite where S is not.
+DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo, double* hi, double* total) {
+  const size_t d = op.d;
+  for (int p = 0; p < 8; ++p) {
+    lo[p] = std::numeric_limits<double>::infinity();
+    hi[p] = -lo[p];
+    total[p] = 0.0;
+  }
+  for (size_t a = 0; a < d; ++a) {
+    double centre[8] = {}, radius[8] = {};
+    if (op.H) {
+      for (size_t b = 0; b < d; ++b)
+        for (int p = 0; p < 8; ++p) {
+          const double x = op.H[(a * d + b) * 8 + p];
+          if (b == a) centre[p] = x;
+          else radius[p] += std::fabs(x);
+        }
+    } else {
+      for (int p = 0; p < 8; ++p) centre[p] = op.D[a * 8 + p];
+    }
+    for (int p = 0; p < 8; ++p) {
+      const double low = centre[p] - radius[p], high = centre[p] + radius[p];
+      lo[p] = low < lo[p] ? low : lo[p];
+      hi[p] = high > hi[p] ? high : hi[p];
+      total[p] += std::fabs(centre[p]) + radius[p];
+    }
+  }
+  if (op.H) return;
+  // λ_max(Σ_k u_k u_kᵀ) = λ_max(G), G_kl = u_k · u_l: at most its trace, and at most the largest
+  // Gershgorin row sum of G (computed for K ≤ 16, where the K² d products cost less than two
+  // products with L).
+  constexpr size_t kGramLimit = 16;
+  const size_t K = op.K;
+  double trace[8] = {}, rows[kGramLimit][8] = {};
+  for (size_t k = 0; k < K; ++k) {
+    const double* uk = op.U + k * d * 8;
+    double norm[8] = {};
+    for (size_t a = 0; a < d; ++a)
+      for (int p = 0; p < 8; ++p) norm[p] += uk[a * 8 + p] * uk[a * 8 + p];
+    for (int p = 0; p < 8; ++p) trace[p] += norm[p];
+    if (K > kGramLimit) continue;
+    for (int p = 0; p < 8; ++p) rows[k][p] += norm[p];
+    for (size_t l = k + 1; l < K; ++l) {
+      const double* ul = op.U + l * d * 8;
+      double dot[8] = {};
+      for (size_t a = 0; a < d; ++a)
+        for (int p = 0; p < 8; ++p) dot[p] += uk[a * 8 + p] * ul[a * 8 + p];
+      for (int p = 0; p < 8; ++p) {
+        rows[k][p] += std::fabs(dot[p]);
+        rows[l][p] += std::fabs(dot[p]);
+      }
+    }
+  }
+  for (int p = 0; p < 8; ++p) {
+    double largest = trace[p];
+    if (K <= kGramLimit) {
+      double gershgorin = 0.0;
+      for (size_t k = 0; k < K; ++k) gershgorin = rows[k][p] > gershgorin ? rows[k][p] : gershgorin;
+      largest = gershgorin < largest ? gershgorin : largest;
+    }
+    hi[p] += largest;
+    total[p] += trace[p];
+  }
+}
+
+// a_rk (k ≤ n) of the interpolants at the n + 1 points cos(πj/n) (grid index j · 64/n), all lanes:
+// a_k = (2/n) Σ''_j f(x_j) cos(πjk/n), with a₀ and a_n halved (Σ'': first and last terms halved).
+// cos(πk(n − j)/n) = (−1)^k cos(πjk/n), so the even k take f_j + f_{n−j} and the odd k f_j − f_{n−j}
+// over j < n/2 (plus the middle point j = n/2, whose cosine vanishes for odd k).
+DW2_SIMD_CLONES void levelCoefficients(int count, int n, const double* values, double* coefficients) {
+  const double* cosine = cosines();
+  const int stride = kGrid / n, half = n / 2;
+  const double scale = 2.0 / n;
+  V sum[kGrid / 2 + 1], difference[kGrid / 2 + 1];
+  for (int r = 0; r < count; ++r) {
+    const V* f = lanes(values + static_cast<size_t>(r) * kPoints * 8);
+    V* a = lanes(coefficients + static_cast<size_t>(r) * kPoints * 8);
+    sum[0] = 0.5 * (f[0] + f[kGrid]);
+    difference[0] = 0.5 * (f[0] - f[kGrid]);
+    for (int j = 1; j < half; ++j) {
+      sum[j] = f[j * stride] + f[(n - j) * stride];
+      difference[j] = f[j * stride] - f[(n - j) * stride];
+    }
+    const V middle = f[half * stride];
+    for (int k = 0; k <= n; ++k) {
+      const bool even = k % 2 == 0;
+      const V* g = even ? sum : difference;
+      V total = g[0];
+      for (int j = 1; j < half; ++j) total += g[j] * cosine[((j * k) % (2 * n)) * stride];
+      if (even) total += middle * cosine[((half * k) % (2 * n)) * stride];
+      a[k] = (k == 0 || k == n ? 0.5 * scale : scale) * total;
+    }
+  }
+}
+
+// w = Σ_r coef_rk v_r (the recurrence's coefficient vector k), r increasing.
+__attribute__((always_inline)) inline void termVector(int count, int k, const double* coef, const double* const* v, size_t d, V* w) {
+  const V c0 = lanes(coef)[k];
+  const V* v0 = lanes(v[0]);
+  for (size_t row = 0; row < d; ++row) w[row] = c0 * v0[row];
+  for (int r = 1; r < count; ++r) {
+    const V c = lanes(coef)[static_cast<size_t>(r) * kPoints + k];
+    const V* vr = lanes(v[r]);
+    for (size_t row = 0; row < d; ++row) w[row] += c * vr[row];
+  }
+}
+
+// dx += Σ_k T_k(X) w_k in the fitted lanes (header, 3.), X = (hL − c)/ρ = a S − b with S the summary,
+// a = (h/ρ) scale, b = (h/ρ) shift + c/ρ per lane (zero in the other lanes).
+DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, int top, const double* aIn, const double* bIn,
+                                  const int64_t* fitted, const double* coef, const double* const* v, double* b1Out, double* b2Out,
+                                  double* wOut, double* productOut, double* dx) {
+  const size_t d = op.d;
+  V* b1 = lanes(b1Out);
+  V* b2 = lanes(b2Out);
+  V* w = lanes(wOut);
+  V* product = lanes(productOut);
+  V a, b;
+  Mask use;
+  std::memcpy(&a, aIn, sizeof a);
+  std::memcpy(&b, bIn, sizeof b);
+  std::memcpy(&use, fitted, sizeof use);
+  V* out = lanes(dx);
+  if (top == 0) {
+    termVector(count, 0, coef, v, d, w);
+    for (size_t row = 0; row < d; ++row) out[row] = select(use, out[row] + w[row], out[row]);
+    return;
+  }
+  termVector(count, top, coef, v, d, b1);  // b_top = w_top
+  for (size_t row = 0; row < d; ++row) b2[row] = V{};
+  for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}
+    summaryProduct(op, b1, product);
+    termVector(count, k, coef, v, d, w);
+    for (size_t row = 0; row < d; ++row) {
+      const V next = w[row] + 2.0 * (a * product[row] - b * b1[row]) - b2[row];
+      b2[row] = b1[row];
+      b1[row] = next;
+    }
+  }
+  summaryProduct(op, b1, product);  // result w₀ + X b₁ − b₂
+  termVector(count, 0, coef, v, d, w);
+  for (size_t row = 0; row < d; ++row)
+    out[row] = select(use, out[row] + ((w[row] + (a * product[row] - b * b1[row])) - b2[row]), out[row]);
+}
+
+}  // namespace
+
+LaneChebyshev::LaneChebyshev(size_t d)
+    : d_(d), values_(kMaxRuns * kPoints * 8), levelCoefficients_(values_.size()), coef_(values_.size()), b1_(d * 8), b2_(d * 8),
+      w_(d * 8), product_(d * 8) {}
+
+size_t LaneChebyshev::IntervalHash::operator()(const Interval& i) const {
+  uint64_t h = static_cast<uint64_t>(i.exponent) * 0x9e3779b97f4a7c15ULL;
+  h ^= static_cast<uint64_t>(i.low) + 0x7f4a7c159e3779b9ULL + (h << 6) + (h >> 2);
+  h ^= static_cast<uint64_t>(i.high) + 0x94d049bb133111ebULL + (h << 6) + (h >> 2);
+  return static_cast<size_t>(h);
+}
+
+void LaneChebyshev::intervals(const LaneStructuredOperator& op, double h, double zCap, const bool* eligible, Interval* out,
+                              bool* ok) const {
+  double lo[8], hi[8], total[8];
+  summaryBounds(op, lo, hi, total);
+  for (int p = 0; p < 8; ++p) {
+    // z = h μ = h (scale λ − shift), widened by round-off's reach (the bounds add d terms).
+    const double m1 = h * (op.scale * lo[p] - op.shift), m2 = h * (op.scale * hi[p] - op.shift);
+    const double zLo = std::fmin(m1, m2), zHi = std::fmax(m1, m2);
+    const double pad = 1e-12 * (std::fabs(zLo) + std::fabs(zHi)) + 1e-100;
+    ok[p] = eligible[p] && std::isfinite(total[p]) && std::isfinite(zLo) && std::isfinite(zHi) && zHi + pad <= zCap;
+    if (!ok[p]) continue;
+    // The grid step: about an eighth of the width, and at least 2⁻⁴⁰ of the endpoints' size, so the
+    // grid indices stay far inside 64 bits.
+    const double low = zLo - pad, high = zHi + pad;
+    const int exponent = std::max(std::ilogb(high - low) - 3, std::ilogb(std::fmax(std::fabs(low), std::fabs(high))) - 40);
+    const double q = std::ldexp(1.0, exponent);
+    out[p] = {exponent, static_cast<int64_t>(std::floor(low / q)), static_cast<int64_t>(std::ceil(high / q))};
+  }
+}
+
+// The smallest degree m whose tail Σ_{k>m} |a_k| of lane p's function r at level n is ≤ tol · min |f|
+// over the level's points (false comparisons on NaN keep m = n).
+int LaneChebyshev::chop(int r, int p, int n, double tol) const {
+  const int stride = kMaxPoints / n;
+  const double* a = levelCoefficients_.data() + static_cast<size_t>(r) * kPoints * 8 + p;
+  const double* values = values_.data() + static_cast<size_t>(r) * kPoints * 8 + p;
+  double size = std::numeric_limits<double>::infinity();
+  for (int j = 0; j <= n; ++j) {
+    const double v = std::fabs(values[j * stride * 8]);
+    size = v < size ? v : size;
+  }
+  double tail = 0.0;
+  int m = n;
+  while (m > 0 && tail + std::fabs(a[m * 8]) <= tol * size) tail += std::fabs(a[(m--) * 8]);
+  return m;
+}
+
+void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f, double tol) {
+  double centre[8], halfWidth[8];
+  bool pending[8];
+  for (int p = 0; p < 8; ++p) {
+    const Interval& i = fresh[p < count ? p : 0];  // spare lanes repeat the first interval (results unused)
+    const double q = std::ldexp(1.0, i.exponent);
+    centre[p] = 0.5 * q * static_cast<double>(i.low + i.high);
+    halfWidth[p] = 0.5 * q * static_cast<double>(i.high - i.low);
+    pending[p] = p < count;
+  }
+  if (cache_.size() > (1u << 16)) startStep();  // bounds the memory; only costs refits
+  const double* cosine = cosines();
+  for (int n = kFirstPoints; n <= kMaxPoints; n *= 2) {
+    const int stride = kMaxPoints / n;
+    for (int j = n == kFirstPoints ? 0 : 1; j <= n; j += n == kFirstPoints ? 1 : 2) {  // the coarser level holds the even j
+      const int i = j * stride;
+      double z[8], out[kMaxRuns * 8];
+      for (int p = 0; p < 8; ++p) z[p] = centre[p] + halfWidth[p] * cosine[i];
+      f.evaluate(z, out);
+      for (int r = 0; r < count_; ++r)
+        for (int p = 0; p < 8; ++p) values_[(static_cast<size_t>(r) * kPoints + i) * 8 + p] = out[r * 8 + p];
+    }
+    levelCoefficients(count_, n, values_.data(), levelCoefficients_.data());
+    bool any = false;
+    for (int p = 0; p < count; ++p) {
+      if (!pending[p]) continue;
+      int top = 0;
+      bool met = true;
+      // Kept 100 times below tol: the tail estimates the interpolant's error, Lanczos's estimate
+      // (the other route) usually overstates its own, and the unstabilized scheme amplifies errors.
+      for (int r = 0; r < count_ && met; ++r) {
+        const int m = chop(r, p, n, 1e-2 * tol);
+        met = m <= n - 2;
+        top = std::max(top, m);
+      }
+      if (!met && n < kMaxPoints) {
+        any = true;
+        continue;
+      }
+      pending[p] = false;
+      const Entry entry{met, top, entries_.size()};
+      for (int r = 0; r < count_; ++r)
+        for (int k = 0; k <= top; ++k) entries_.push_back(levelCoefficients_[(static_cast<size_t>(r) * kPoints + k) * 8 + p]);
+      cache_.emplace(fresh[p], entry);
+    }
+    if (!any) break;
+  }
+}
+
+void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functions& f, double tol, int maxDegree, double zCap,
+                        const bool* eligible, bool* fitted, int* degree) {
+  count_ = f.count;
+  maxDegree_ = 0;
+  Interval interval[8], fresh[8];
+  bool ok[8];
+  intervals(op, h, zCap, eligible, interval, ok);
+  int freshCount = 0;
+  for (int p = 0; p < 8; ++p) {
+    if (!ok[p] || cache_.count(interval[p]) > 0) continue;
+    bool listed = false;
+    for (int i = 0; i < freshCount; ++i) listed = listed || fresh[i] == interval[p];
+    if (!listed) fresh[freshCount++] = interval[p];
+  }
+  if (freshCount > 0) fitNew(fresh, freshCount, f, tol);
+  std::fill(coef_.begin(), coef_.end(), 0.0);
+  for (int p = 0; p < 8; ++p) {
+    fitted[p] = false;
+    fitted_[p] = 0;
+    degree[p] = 0;
+    if (!ok[p]) continue;
+    const Entry& e = cache_.at(interval[p]);
+    if (!e.met || e.degree > maxDegree) continue;
+    const double q = std::ldexp(1.0, interval[p].exponent);
+    centre_[p] = 0.5 * q * static_cast<double>(interval[p].low + interval[p].high);
+    halfWidth_[p] = 0.5 * q * static_cast<double>(interval[p].high - interval[p].low);
+    fitted[p] = true;
+    fitted_[p] = -1;
+    degree[p] = e.degree;
+    maxDegree_ = std::max(maxDegree_, e.degree);
+    for (int r = 0; r < count_; ++r)
+      for (int k = 0; k <= e.degree; ++k)
+        coef_[(static_cast<size_t>(r) * kPoints + k) * 8 + p] = entries_[e.offset + static_cast<size_t>(r) * (e.degree + 1) + k];
+  }
+}
+
+void LaneChebyshev::apply(const LaneStructuredOperator& op, double h, const double* const* v, double* dx) {
+  double a[8], b[8];
+  bool any = false;
+  for (int p = 0; p < 8; ++p) {
+    const double alpha = fitted_[p] ? h / halfWidth_[p] : 0.0;  // halfWidth > 0: the interval is padded
+    a[p] = alpha * op.scale;
+    b[p] = fitted_[p] ? alpha * op.shift + centre_[p] / halfWidth_[p] : 0.0;
+    any = any || fitted_[p];
+  }
+  if (!any) return;
+  laneClenshaw(op, count_, maxDegree_, a, b, fitted_, coef_.data(), v, b1_.data(), b2_.data(), w_.data(), product_.data(), dx);
+}
+
+}  // namespace dw2
