@@ -128,9 +128,9 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   trajectory?: readonly number[];
   /**
    * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
-   * adaptive runs on cached Hessian products, docs/sampling.md). 'auto' (default): dense for d ≤ 64,
-   * except Krylov for diagonal-covariance mixtures (structured Hessians, SIMD lanes) from d = 10 on
-   * (SDE) and at every d (ODE).
+   * cached Hessian products, a polynomial recurrence or adaptive Lanczos runs per particle,
+   * docs/sampling.md). 'auto' (default): dense for d ≤ 64, except Krylov for diagonal-covariance
+   * mixtures (structured Hessians, SIMD lanes) at every d (from d = 10 for the SDE with path noise).
    */
   hessian?: HessianRoute;
   /**
@@ -141,8 +141,9 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /**
    * Krylov route with a native target: each Lanczos run stops once Saad's estimate of its error (the
    * part the next Lanczos vector would add) is within this tolerance of the term's size, or of the step's
-   * for the small terms (default 1e-10; an estimate, not a bound: docs/sampling.md gives the measured
-   * accumulated error, up to ≈ 15 × the tolerance).
+   * for the small terms; the polynomial route (per-step noise, ODE) interpolates the step's functions on
+   * a spectral interval until each term is within it relative to itself (default 1e-10; estimates, not
+   * bounds: docs/sampling.md gives the measured accumulated error, up to ≈ 15 × the tolerance).
    */
   krylovTolerance?: number;
   /**

@@ -129,10 +129,11 @@ describe('cached-product Krylov route against the dense route', () => {
     for (const krylovTolerance of [0, 1, -1e-3, Number.NaN]) expect(() => sampleSync({ ...o, krylovTolerance })).toThrow(/krylovTolerance/);
   });
 
-  it("'auto' takes it for diagonal mixtures from d = 10 (SDE) and at every d (ODE), the dense route below and for full covariances", () => {
+  it("'auto' takes it for diagonal mixtures at every d (from d = 10 for the SDE with path noise), the dense route below and for full covariances", () => {
     const o = { process: 'vp' as const, sampler: 'local-linearization' as const, steps: 2, n: 4, seed: 1 };
-    expect(sampleSync({ ...o, target: diagonalMixture(10, 3) }).hessianRoute).toBe('krylov');
-    expect(sampleSync({ ...o, target: diagonalMixture(8, 3) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...o, target: diagonalMixture(2, 3) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...o, target: diagonalMixture(10, 3), noise: 'path' }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...o, target: diagonalMixture(8, 3), noise: 'path' }).hessianRoute).toBe('dense');
     expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('dense');
     expect(sampleSync({ ...o, target: diagonalMixture(16, 8) }).hessianRoute).toBe('krylov');
     const ode = { ...o, sampler: 'local-linearization-ode' as const };

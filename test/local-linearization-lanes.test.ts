@@ -13,6 +13,11 @@
  *   QR iteration is bitwise tridiagonalQr per lane, a lane's Lanczos run is bitwise the same
  *   whatever the other lanes hold, and the mixture's lane derivatives (s, ∂_t s, Δs, ∇s summary) match
  *   the per-point ones to 1e-12. AVX2 against AVX-512 bits: test/simd-paths (local-linearization rows).
+ * - The polynomial route (native/sampler/lane_chebyshev.h; per-step noise and the ODE take it by
+ *   default, so the comparisons above run through it): test/native/lane_chebyshev.cc checks the lane
+ *   weights against the scalar ones, the polynomial sums against Eigen's eigendecomposition of each
+ *   lane's L within tol of the terms' size, lane independence (bitwise, fresh or warm interpolant
+ *   cache) and that lanes past the stabilizing cap are left to Lanczos.
  * - The mask helpers (native/targets/lane_masks.h) against the double comparisons they replace, on
  *   NaNs of either sign, ±0, ±∞ and ordinary values, built with the undefined-behaviour sanitizer
  *   (test/native/lane_masks.cc): a NaN with its sign bit set (x86's default NaN) once overflowed

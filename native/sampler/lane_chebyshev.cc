@@ -66,34 +66,29 @@ DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo,
   // products with L).
   constexpr size_t kGramLimit = 16;
   const size_t K = op.K;
-  double trace[8] = {}, rows[kGramLimit][8] = {};
+  const V* U = lanes(op.U);
+  V trace{}, rows[kGramLimit];
+  for (size_t k = 0; k < std::min(K, kGramLimit); ++k) rows[k] = V{};
   for (size_t k = 0; k < K; ++k) {
-    const double* uk = op.U + k * d * 8;
-    double norm[8] = {};
-    for (size_t a = 0; a < d; ++a)
-      for (int p = 0; p < 8; ++p) norm[p] += uk[a * 8 + p] * uk[a * 8 + p];
-    for (int p = 0; p < 8; ++p) trace[p] += norm[p];
+    const V* uk = U + k * d;
+    const V norm = lanekernels::laneDot(uk, uk, d);
+    trace += norm;
     if (K > kGramLimit) continue;
-    for (int p = 0; p < 8; ++p) rows[k][p] += norm[p];
+    rows[k] += norm;
     for (size_t l = k + 1; l < K; ++l) {
-      const double* ul = op.U + l * d * 8;
-      double dot[8] = {};
-      for (size_t a = 0; a < d; ++a)
-        for (int p = 0; p < 8; ++p) dot[p] += uk[a * 8 + p] * ul[a * 8 + p];
-      for (int p = 0; p < 8; ++p) {
-        rows[k][p] += std::fabs(dot[p]);
-        rows[l][p] += std::fabs(dot[p]);
-      }
+      const V dot = abs(lanekernels::laneDot(uk, U + l * d, d));
+      rows[k] += dot;
+      rows[l] += dot;
     }
   }
+  V largest = trace;
+  if (K <= kGramLimit) {
+    V gershgorin{};
+    for (size_t k = 0; k < K; ++k) gershgorin = fmaxNonNegative(gershgorin, rows[k]);
+    largest = select(greater(bitsOf(trace), bitsOf(gershgorin)), gershgorin, trace);  // the smaller (both ≥ 0)
+  }
   for (int p = 0; p < 8; ++p) {
-    double largest = trace[p];
-    if (K <= kGramLimit) {
-      double gershgorin = 0.0;
-      for (size_t k = 0; k < K; ++k) gershgorin = rows[k][p] > gershgorin ? rows[k][p] : gershgorin;
-      largest = gershgorin < largest ? gershgorin : largest;
-    }
-    hi[p] += largest;
+    hi[p] += largest[p];
     total[p] += trace[p];
   }
 }

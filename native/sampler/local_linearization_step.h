@@ -29,6 +29,10 @@
 // state, so results stay independent of threads and batch splits. Targets that offer it
 // (Target::localDerivativesLanes: diagonal mixtures) give the derivatives and the summary of the
 // group's eight particles in lanes too; the lanes' QR iterations are lane_tridiagonal_qr.h.
+// Polynomial route (per-step noise and the ODE, lane_chebyshev.h): where a particle's spectral
+// interval allows, its two or three terms come from one Chebyshev–Clenshaw recurrence instead of
+// the Lanczos runs (the functions interpolated on the interval to the same tolerance, relative to
+// each term); the other particles of the group run Lanczos as above (docs/sampling.md).
 // Stabilized variant (an extension of spec §6, docs/sampling.md): with cap κ every function
 // sees min(μ, κ/h) instead of μ, so a repelling direction grows by at most e^κ per step; where
 // hμ ≤ κ (always for L ≤ 0, and for every μ once h is small) the step is unchanged. The noise

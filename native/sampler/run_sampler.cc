@@ -149,10 +149,10 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
     // auto: dense up to kDenseHessianMaxDim, except for targets that offer the cached route in SIMD
-    // lanes (diagonal mixtures) from kCachedHessianMinDim(Ode) on, where that route is faster.
+    // lanes (diagonal mixtures) from kCachedHessianMinDim(PathNoise) on, where that route is faster.
     const bool structured = target && target->hessianCacheSize() < d * d;
     const bool lanes = target && target->laneScratchSize() > 0;
-    const size_t cachedFrom = s.scheme->ode ? kCachedHessianMinDimOde : kCachedHessianMinDim;
+    const size_t cachedFrom = s.pathNoise && !s.scheme->ode ? kCachedHessianMinDimPathNoise : kCachedHessianMinDim;
     bool dense = s.hessian == HessianRoute::Dense ||
                  (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(lanes && d >= cachedFrom));
     stats.dense = dense;
