@@ -1,9 +1,8 @@
 // Σ_r f_r(hL_p) v_{r,p} for 8 particles p at once (SIMD lanes = particles) by one polynomial
 // recurrence: the polynomial route of local linearization's cached-product step.
 // 1. An interval [z₋, z₊] holding the spectrum of hL_p, with L_p = scale · S_p − shift · I and S_p
-//    the ∇s summary: Weyl's inequalities for S = diag(D) + Σ_k u_k u_kᵀ, λ(S) ⊂ [min D, max D + γ],
-//    γ ≥ λ_max(Σ u_k u_kᵀ) = λ_max of the Gram matrix G_kl = u_k · u_l: the smaller of its trace and
-//    its largest Gershgorin row sum; Gershgorin's discs for a dense S.
+//    the ∇s summary: Weyl's inequalities for S = diag(D) + Σ_k u_k u_kᵀ (Σ u_k u_kᵀ ⪰ 0 has largest
+//    eigenvalue ≤ its trace), λ(S) ⊂ [min D, max D + Σ_k |u_k|²]; Gershgorin's discs for a dense S.
 // 2. Each f_r interpolated at the Chebyshev points z = c + ρ cos(πj/n), j = 0…n (c, ρ the interval's
 //    centre and half-width), coefficients a_rk of T_k by the discrete cosine sum (Trefethen,
 //    Approximation Theory and Approximation Practice, SIAM 2013, ch. 3); n = 4, 8, …, 64 (the
@@ -80,7 +79,7 @@ class LaneChebyshev {
   void fitNew(const Interval* fresh, int count, const Functions& f, double tol);
   int chop(int r, int p, int n, double tol) const;
   size_t d_;
-  int count_ = 0, maxDegree_ = 0;
+  int count_ = 0, maxDegree_ = 0, usedDegree_ = kMaxPoints;  // usedDegree_: coef_ is zero above it
   // Per lane of the last fit: the interval's centre and half-width (z), the fitted mask (all ones where fitted).
   double centre_[8] = {}, halfWidth_[8] = {};
   int64_t fitted_[8] = {};

@@ -13,6 +13,8 @@
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_lane_weights.h"
 #include "schemes/local_linearization_step_noise.h"
+#include "targets/lane_masks.h"
+#include "targets/lanes.h"
 
 namespace dw2 {
 
@@ -24,6 +26,19 @@ constexpr int kRuns = LocalLinearizationStepper::CachedScratch::kRuns;
 void rowsToLanes(const double* rows, int lanes, size_t d, double* out) {
   for (size_t r = 0; r < d; ++r)
     for (int p = 0; p < L8; ++p) out[r * L8 + p] = p < lanes ? rows[static_cast<size_t>(p) * d + r] : 0.0;
+}
+
+// count vectors of `rows` particles (row-major, d each) → lanes (vector r at r·d·8, zeros past `rows`);
+// finite[p]: every entry of lane p is finite (0 · v summed is NaN where one is ±∞ or NaN).
+DW2_SIMD_CLONES void vectorsToLaneColumns(const double* const* vectors, int count, size_t rows, size_t d, double* out, bool* finite) {
+  lanemask::V check{};
+  for (int r = 0; r < count; ++r) {
+    double* v = out + static_cast<size_t>(r) * d * L8;
+    toColumns<L8>(rows, d, vectors[r], v);
+    for (size_t e = 0; e < d; ++e) check += 0.0 * dw2::lanes(v)[e];
+  }
+  const lanemask::Mask bad = lanemask::isNan(check);
+  for (int p = 0; p < L8; ++p) finite[p] = bad[p] == 0;
 }
 
 // What the polynomial route interpolates for each of the step's vectors.
@@ -165,13 +180,10 @@ void LocalLinearizationStepper::setRitzWeights(CachedScratch& c, int count, cons
 // The group's vectors in lanes (c.vectors, zeros past `lanes`) and which lanes hold finite ones.
 void LocalLinearizationStepper::vectorsToLanes(CachedScratch& c, size_t i0, int lanes, int count) const {
   const size_t d = s_.d;
-  const double* vectors[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
-  for (int p = 0; p < L8; ++p) c.finite[p] = true;
-  for (int r = 0; r < count; ++r) {
-    double* v = c.vectors.data() + static_cast<size_t>(r) * d * L8;
-    rowsToLanes(vectors[r] + i0 * d, lanes, d, v);
-    for (size_t e = 0; e < d * L8; ++e) c.finite[e % L8] = c.finite[e % L8] && std::isfinite(v[e]);
-  }
+  const double* all[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
+  const double* rows[kRuns];
+  for (int r = 0; r < count; ++r) rows[r] = all[r] + i0 * d;
+  vectorsToLaneColumns(rows, count, static_cast<size_t>(lanes), d, c.vectors.data(), c.finite);
 }
 
 // The polynomial route (lane_chebyshev.h) on the lanes it fits: c.dx gets their terms; polynomial[p]

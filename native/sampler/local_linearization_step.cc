@@ -6,6 +6,7 @@
 #include "core/parallel_failure.h"
 #include "random/noise.h"
 #include "sampler/local_linearization_cached.h"
+#include "sampler/noise_keys.h"
 #include "sampler/path_noise.h"
 #include "schemes/local_linearization.h"
 #include "schemes/local_linearization_noise.h"
@@ -66,14 +67,27 @@ void LocalLinearizationStepper::drawNoise(int k, size_t first, size_t count) {
   // Per-step noise: normalRow with the stages of the header; path noise: (ΔW, H) of the step's
   // Brownian path and a fresh ξ (sampler/path_noise.h).
   ParallelFailure failure;
+  if (stepNoise_) {
+    // z_W's rows, kStepNoiseRows particles at a time on normalBlock's path vectorized over particles
+    // (the same numbers as normalRow's, row by row).
+    constexpr size_t kStepNoiseRows = 64;
+    const long long blocks = static_cast<long long>((count + kStepNoiseRows - 1) / kStepNoiseRows);
+#pragma omp parallel for num_threads(threads_) schedule(static)
+    for (long long b = 0; b < blocks; ++b) {
+      const size_t r0 = static_cast<size_t>(b) * kStepNoiseRows, rows = std::min(kStepNoiseRows, count - r0);
+      failure.guard([&] {
+        normalBlock(NoiseKey{s_.seed, static_cast<uint32_t>(k), kLocalLinearizationStageW}, s_.firstParticle + first + r0, rows, d,
+                    zW_.data() + r0 * d);
+      });
+    }
+    failure.rethrow();
+    return;
+  }
 #pragma omp parallel for num_threads(threads_) schedule(static)
   for (long long ii = 0; ii < static_cast<long long>(count); ++ii) {
     const size_t o = static_cast<size_t>(ii) * d;
     const uint64_t particle = s_.firstParticle + first + static_cast<uint64_t>(ii);
-    failure.guard([&] {
-      if (stepNoise_) localLinearizationNoise(s_, k, particle, zW_.data() + o, nullptr, nullptr);
-      else localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o);
-    });
+    failure.guard([&] { localLinearizationNoise(s_, k, particle, zW_.data() + o, zH_.data() + o, xi_.data() + o); });
   }
   failure.rethrow();
 }

@@ -122,7 +122,7 @@ Problem randomProblem(std::mt19937_64& rng, size_t d, size_t K, bool dense, doub
   Problem P{d, K, std::vector<double>(d * 8), std::vector<double>(K * d * 8), {}, std::vector<double>(3 * d * 8),
             std::vector<double>(d * 8, 0.0), 6.0, -2.0, 0.2};
   for (auto& x : P.D) x = -1.0 - spread * std::fabs(normal(rng));
-  for (auto& x : P.U) x = 0.4 * normal(rng);
+  for (auto& x : P.U) x = 0.4 * normal(rng) * std::sqrt(8.0 / d);  // |u_k|² ≈ 1.3 whatever d
   for (auto& x : P.v) x = normal(rng);
   if (dense) {
     P.H.assign(d * d * 8, 0.0);
@@ -186,7 +186,7 @@ int againstEigen() {
     ++failures;
   }
   if (failures == 0)
-    std::printf("ok: polynomial sums equal Eigen's within tol (%d lanes, degrees ≤ %d, worst error %.2f tol)\n", fittedLanes, maxDegree, worst);
+    std::printf("ok: polynomial sums equal Eigen's within tol (%d lanes, degrees ≤ %d, worst error %.1e tol)\n", fittedLanes, maxDegree, worst);
   return failures;
 }
 
