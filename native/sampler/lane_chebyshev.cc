@@ -27,6 +27,20 @@ struct CosineTable {
   }
 };
 
+// 2^e for the exponents of the interval grid (|e| < 1000), and ⌊log₂ x⌋ for positive normal x, from
+// the bits (no libm call in the per-lane path).
+double powerOfTwo(int e) {
+  const uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
+  double q;
+  std::memcpy(&q, &bits, sizeof q);
+  return q;
+}
+int exponentOf(double x) {
+  uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+}
+
 const double* cosines() {
   static const CosineTable table;
   return table.c;
@@ -166,11 +180,33 @@ LaneChebyshev::LaneChebyshev(size_t d)
     : d_(d), values_(kMaxRuns * kPoints * 8), levelCoefficients_(values_.size()), coef_(values_.size()), b1_(d * 8), b2_(d * 8),
       w_(d * 8), product_(d * 8) {}
 
-size_t LaneChebyshev::IntervalHash::operator()(const Interval& i) const {
-  uint64_t h = static_cast<uint64_t>(i.exponent) * 0x9e3779b97f4a7c15ULL;
-  h ^= static_cast<uint64_t>(i.low) + 0x7f4a7c159e3779b9ULL + (h << 6) + (h >> 2);
-  h ^= static_cast<uint64_t>(i.high) + 0x94d049bb133111ebULL + (h << 6) + (h >> 2);
-  return static_cast<size_t>(h);
+size_t LaneChebyshev::IntervalTable::home(const Interval& i) const {
+  uint64_t h = static_cast<uint64_t>(static_cast<uint32_t>(i.exponent)) * 0x9e3779b97f4a7c15ULL;
+  h ^= static_cast<uint64_t>(i.low) * 0xbf58476d1ce4e5b9ULL;
+  h ^= static_cast<uint64_t>(i.high) * 0x94d049bb133111ebULL;
+  return static_cast<size_t>(h ^ (h >> 29)) & (slots_.size() - 1);
+}
+
+const LaneChebyshev::Entry* LaneChebyshev::IntervalTable::find(const Interval& i) const {
+  for (size_t q = home(i);; q = (q + 1) & (slots_.size() - 1)) {
+    const Slot& s = slots_[q];
+    if (s.generation != generation_) return nullptr;
+    if (s.key == i) return &s.entry;
+  }
+}
+
+void LaneChebyshev::IntervalTable::insert(const Interval& i, const Entry& e) {
+  if (2 * (size_ + 1) > slots_.size()) {  // grow: rehash the live slots
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    size_ = 0;
+    for (const Slot& s : old)
+      if (s.generation == generation_) insert(s.key, s.entry);
+  }
+  size_t q = home(i);
+  while (slots_[q].generation == generation_) q = (q + 1) & (slots_.size() - 1);
+  slots_[q] = {i, e, generation_};
+  ++size_;
 }
 
 void LaneChebyshev::intervals(const LaneStructuredOperator& op, double h, double zCap, const bool* eligible, Interval* out,
@@ -187,8 +223,8 @@ void LaneChebyshev::intervals(const LaneStructuredOperator& op, double h, double
     // The grid step: about an eighth of the width, and at least 2⁻⁴⁰ of the endpoints' size, so the
     // grid indices stay far inside 64 bits.
     const double low = zLo - pad, high = zHi + pad;
-    const int exponent = std::max(std::ilogb(high - low) - 3, std::ilogb(std::fmax(std::fabs(low), std::fabs(high))) - 40);
-    const double q = std::ldexp(1.0, exponent);
+    const int exponent = std::max(exponentOf(high - low) - 3, exponentOf(std::fmax(std::fabs(low), std::fabs(high)) + 1e-300) - 40);
+    const double q = powerOfTwo(exponent);
     out[p] = {exponent, static_cast<int64_t>(std::floor(low / q)), static_cast<int64_t>(std::ceil(high / q))};
   }
 }
@@ -215,7 +251,7 @@ void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f,
   bool pending[8];
   for (int p = 0; p < 8; ++p) {
     const Interval& i = fresh[p < count ? p : 0];  // spare lanes repeat the first interval (results unused)
-    const double q = std::ldexp(1.0, i.exponent);
+    const double q = powerOfTwo(i.exponent);
     centre[p] = 0.5 * q * static_cast<double>(i.low + i.high);
     halfWidth[p] = 0.5 * q * static_cast<double>(i.high - i.low);
     pending[p] = p < count;
@@ -253,7 +289,7 @@ void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f,
       const Entry entry{met, top, entries_.size()};
       for (int r = 0; r < count_; ++r)
         for (int k = 0; k <= top; ++k) entries_.push_back(levelCoefficients_[(static_cast<size_t>(r) * kPoints + k) * 8 + p]);
-      cache_.emplace(fresh[p], entry);
+      cache_.insert(fresh[p], entry);
     }
     if (!any) break;
   }
@@ -268,7 +304,7 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
   intervals(op, h, zCap, eligible, interval, ok);
   int freshCount = 0;
   for (int p = 0; p < 8; ++p) {
-    if (!ok[p] || cache_.count(interval[p]) > 0) continue;
+    if (!ok[p] || cache_.find(interval[p])) continue;
     bool listed = false;
     for (int i = 0; i < freshCount; ++i) listed = listed || fresh[i] == interval[p];
     if (!listed) fresh[freshCount++] = interval[p];
@@ -283,9 +319,9 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
     fitted_[p] = 0;
     degree[p] = 0;
     if (!ok[p]) continue;
-    const Entry& e = cache_.at(interval[p]);
+    const Entry& e = *cache_.find(interval[p]);
     if (!e.met || e.degree > maxDegree) continue;
-    const double q = std::ldexp(1.0, interval[p].exponent);
+    const double q = powerOfTwo(interval[p].exponent);
     centre_[p] = 0.5 * q * static_cast<double>(interval[p].low + interval[p].high);
     halfWidth_[p] = 0.5 * q * static_cast<double>(interval[p].high - interval[p].low);
     fitted[p] = true;

@@ -26,7 +26,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 #include "sampler/lane_structured_product.h"
 
@@ -49,7 +48,10 @@ class LaneChebyshev {
 
   explicit LaneChebyshev(size_t d);
   // Forgets the interpolants: call when the functions change (each step).
-  void startStep() { cache_.clear(); entries_.clear(); }
+  void startStep() {
+    cache_.clear();
+    entries_.clear();
+  }
   // Lanes p with eligible[p]: the interval of hL_p's spectrum and the interpolants on it (from the
   // cache, else fitted for the group's new intervals together). fitted[p]: the interval is finite with
   // z₊ ≤ zCap (a stabilized step's cap then never acts) and the interpolants met tol with degree ≤
@@ -65,13 +67,33 @@ class LaneChebyshev {
     int64_t low, high;  // [low q, high q]
     bool operator==(const Interval& o) const { return exponent == o.exponent && low == o.low && high == o.high; }
   };
-  struct IntervalHash {
-    size_t operator()(const Interval& i) const;
-  };
   struct Entry {
     bool met;
     int degree;
-    size_t offset;  // a_rk at coefficients_[offset + r (degree + 1) + k]
+    size_t offset;  // a_rk at entries_[offset + r (degree + 1) + k]
+  };
+  // Grid intervals → entries: open addressing with linear probing, emptied per step by a generation
+  // stamp (no per-step clearing of the slots), grown at half load.
+  class IntervalTable {
+   public:
+    const Entry* find(const Interval& i) const;
+    void insert(const Interval& i, const Entry& e);
+    void clear() {
+      ++generation_;
+      size_ = 0;
+    }
+    size_t size() const { return size_; }
+
+   private:
+    struct Slot {
+      Interval key{};
+      Entry entry{};
+      uint64_t generation = 0;
+    };
+    size_t home(const Interval& i) const;
+    std::vector<Slot> slots_ = std::vector<Slot>(1024);
+    uint64_t generation_ = 1;
+    size_t size_ = 0;
   };
   // The interval of each lane (ok[p] false where there is none), from the summary bounds.
   void intervals(const LaneStructuredOperator& op, double h, double zCap, const bool* eligible, Interval* out, bool* ok) const;
@@ -83,7 +105,7 @@ class LaneChebyshev {
   // Per lane of the last fit: the interval's centre and half-width (z), the fitted mask (all ones where fitted).
   double centre_[8] = {}, halfWidth_[8] = {};
   int64_t fitted_[8] = {};
-  std::unordered_map<Interval, Entry, IntervalHash> cache_;
+  IntervalTable cache_;
   std::vector<double> entries_;
   // values_: f_r at the 65 points cos(πi/64) of the finest grid (entry (r·65 + i)·8 + p);
   // levelCoefficients_: a_rk of the current level; coef_: the fitted lanes' a_rk up to their degree, else 0.
