@@ -129,8 +129,8 @@ export interface SampleOptions extends JobOptions, SamplerParamOptions {
   /**
    * Local linearization: eigendecomposition ('dense') or Lanczos ('krylov'; with a native target,
    * cached Hessian products, a polynomial recurrence or adaptive Lanczos runs per particle,
-   * docs/sampling.md). 'auto' (default): dense for d ≤ 64, except Krylov for diagonal-covariance
-   * mixtures (structured Hessians, SIMD lanes) at every d (from d = 10 for the SDE with path noise).
+   * docs/sampling.md). 'auto' (default): Krylov for native targets with per-step noise and for the
+   * ODE; with path noise dense for d ≤ 64, except Krylov for diagonal-covariance mixtures from d = 10.
    */
   hessian?: HessianRoute;
   /**

@@ -129,16 +129,17 @@ describe('cached-product Krylov route against the dense route', () => {
     for (const krylovTolerance of [0, 1, -1e-3, Number.NaN]) expect(() => sampleSync({ ...o, krylovTolerance })).toThrow(/krylovTolerance/);
   });
 
-  it("'auto' takes it for diagonal mixtures at every d (from d = 10 for the SDE with path noise), the dense route below and for full covariances", () => {
+  it("'auto' takes it for native targets with per-step noise and for the ODE; with path noise for diagonal mixtures from d = 10, else the dense route", () => {
     const o = { process: 'vp' as const, sampler: 'local-linearization' as const, steps: 2, n: 4, seed: 1 };
     expect(sampleSync({ ...o, target: diagonalMixture(2, 3) }).hessianRoute).toBe('krylov');
+    expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('krylov');
     expect(sampleSync({ ...o, target: diagonalMixture(10, 3), noise: 'path' }).hessianRoute).toBe('krylov');
     expect(sampleSync({ ...o, target: diagonalMixture(8, 3), noise: 'path' }).hessianRoute).toBe('dense');
-    expect(sampleSync({ ...o, target: fullMixture(24, 2) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...o, target: fullMixture(24, 2), noise: 'path' }).hessianRoute).toBe('dense');
     expect(sampleSync({ ...o, target: diagonalMixture(16, 8) }).hessianRoute).toBe('krylov');
     const ode = { ...o, sampler: 'local-linearization-ode' as const };
     expect(sampleSync({ ...ode, target: diagonalMixture(2, 4) }).hessianRoute).toBe('krylov');
-    expect(sampleSync({ ...ode, target: fullMixture(6, 3) }).hessianRoute).toBe('dense');
+    expect(sampleSync({ ...ode, target: fullMixture(6, 3) }).hessianRoute).toBe('krylov');
   });
 
   it('particles whose scores overflow (NaN in their lanes) are reported as diverged, the same ones as on the dense route', () => {

@@ -148,20 +148,23 @@ void runSampler(const SamplerSetup& s, const Target* target, BatchScore<T>* batc
   std::unique_ptr<ChunkedTiledRun<T>> tiled;
   if (info.usesHessian) {
     const int llThreads = std::max(threads, planThreads(n, d * d, 4));
-    // auto: dense up to kDenseHessianMaxDim, except for targets that offer the cached route in SIMD
-    // lanes (diagonal mixtures) from kCachedHessianMinDim(PathNoise) on, where that route is faster.
+    // auto: the cached route for native targets where the polynomial route applies (per-step noise,
+    // the ODE); with path noise (Lanczos runs) dense up to kDenseHessianMaxDim, except for targets that
+    // offer the cached route in SIMD lanes (diagonal mixtures) from kCachedHessianMinDimPathNoise on.
+    // Each where it was measured faster (sampler_setup.h, docs/sampling.md).
     const bool structured = target && target->hessianCacheSize() < d * d;
     const bool lanes = target && target->laneScratchSize() > 0;
-    const size_t cachedFrom = s.pathNoise && !s.scheme->ode ? kCachedHessianMinDimPathNoise : kCachedHessianMinDim;
-    bool dense = s.hessian == HessianRoute::Dense ||
-                 (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !(lanes && d >= cachedFrom));
+    const bool cachedAvailable = target && (structured || d <= kDenseHessianMaxDim);
+    const bool polynomial = !s.pathNoise || s.scheme->ode;
+    const bool cachedFaster = polynomial ? cachedAvailable : lanes && d >= kCachedHessianMinDimPathNoise;
+    bool dense = s.hessian == HessianRoute::Dense || (s.hessian == HessianRoute::Auto && d <= kDenseHessianMaxDim && !cachedFaster);
     stats.dense = dense;
     // Native targets take the cached-product route unless dense, when their summary is structured or
     // d² doubles per row are small (d ≤ kDenseHessianMaxDim): a d² summary of a large unstructured
     // target (full Gaussian, empirical) would cost O(d³) per particle and d² memory per row, so those
     // and callbacks take the lockstep Krylov route (products on demand).
     using Route = LocalLinearizationStepper::Route;
-    const bool cached = target && (structured || d <= kDenseHessianMaxDim);
+    const bool cached = cachedAvailable;
     const Route route = dense ? Route::Dense : cached ? Route::Cached : Route::Krylov;
     ll = std::make_unique<LocalLinearizationStepper>(s, route, llThreads, target ? target->hessianCacheSize() : 0,
                                                      target ? target->hessianSummaryRank() : 0, lanes);

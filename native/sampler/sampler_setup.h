@@ -56,13 +56,14 @@ struct SamplerStats {
 
 // Dense eigen route for local linearization when d is at most this (hessian: 'auto').
 constexpr size_t kDenseHessianMaxDim = 64;
-// From these d on, auto takes the cached-product Krylov route for targets that offer it in SIMD
-// lanes (diagonal mixtures: Target::laneScratchSize() > 0). Crossovers measured on the bench
-// mixture (K = 8, one thread, µs per particle-step dense / Krylov): SDE with path noise (Lanczos
-// runs) d = 2 0.99 / 0.72, d = 4 1.51 / 1.57, d = 8 3.25 / 3.60, d = 10 4.33 / 3.83, d = 12
-// 5.66 / 4.07; with per-step noise and for the ODE (the polynomial route) Krylov is faster at every
-// d (SDE d = 2 0.76 / 0.34, d = 8 3.05 / 0.50; ODE d = 2 0.69 / 0.25, d = 8 2.44 / 0.31). docs/sampling.md.
+// With path noise (Lanczos runs on the cached route), auto takes the cached-product Krylov route from
+// this d on for targets that offer it in SIMD lanes (diagonal mixtures: Target::laneScratchSize() >
+// 0), the dense route below. Crossovers measured on the bench mixture (K = 8, one thread, µs per
+// particle-step dense / Krylov): d = 2 0.99 / 0.72, d = 4 1.51 / 1.57, d = 8 3.25 / 3.60, d = 10
+// 4.33 / 3.83, d = 12 5.66 / 4.07. With per-step noise and for the ODE (the polynomial route) the
+// cached route is faster at every d and for every native target: diagonal mixtures SDE d = 2 0.76 /
+// 0.34, d = 8 3.05 / 0.50, ODE d = 2 0.69 / 0.25; d = 16 Gaussian 2.2 / 0.54, full-covariance mixture
+// 12.5 / 7.5, empirical (200 points) 44 / 41. docs/sampling.md.
 constexpr size_t kCachedHessianMinDimPathNoise = 10;
-constexpr size_t kCachedHessianMinDim = 1;
 
 }  // namespace dw2
