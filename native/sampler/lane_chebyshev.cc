@@ -256,7 +256,6 @@ void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f,
     halfWidth[p] = 0.5 * q * static_cast<double>(i.high - i.low);
     pending[p] = p < count;
   }
-  if (cache_.size() > (1u << 16)) startStep();  // bounds the memory; only costs refits
   const double* cosine = cosines();
   for (int n = kFirstPoints; n <= kMaxPoints; n *= 2) {
     const int stride = kMaxPoints / n;
@@ -299,6 +298,8 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
                         const bool* eligible, bool* fitted, int* degree) {
   count_ = f.count;
   maxDegree_ = 0;
+  // Bounds the memory (≤ 3 · 63 doubles an entry): emptying costs refits only, never other bits.
+  if (cache_.size() >= kMaxEntries) startStep();
   Interval interval[8], fresh[8];
   bool ok[8];
   intervals(op, h, zCap, eligible, interval, ok);

@@ -36,6 +36,7 @@ class LaneChebyshev {
   static constexpr int kMaxRuns = 3;      // functions summed (b, z, M: the per-step SDE step)
   static constexpr int kMaxPoints = 64;   // the finest interpolation: n = 64 (degree ≤ 62 after chop)
   static constexpr int kFirstPoints = 4;
+  static constexpr size_t kMaxEntries = 4096;  // interpolants kept per step (then the cache is emptied)
 
   // The functions at eight points z (one per lane): out[r · 8 + p] = f_r(z[p]).
   class Functions {

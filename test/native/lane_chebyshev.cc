@@ -11,7 +11,8 @@
 //   narrow to wide and with positive parts;
 // - a lane's result is bitwise the same whatever the other lanes hold, and the fit is the same from a
 //   fresh cache (the interpolant depends on the lane's grid interval alone);
-// - lanes whose interval passes the cap, or whose summary is not finite, are left unfitted.
+// - lanes whose interval passes the cap, or whose summary is not finite, are left unfitted;
+// - more intervals in one step than the interpolant cache keeps (it is emptied): the same bits.
 // Prints "ok: …" per check, "FAIL: …" on a mismatch.
 #include <cmath>
 #include <cstdio>
@@ -231,6 +232,31 @@ int laneIndependence() {
   return failures;
 }
 
+// More intervals than the cache keeps in one step (it is emptied and refilled): the same bits.
+int cacheOverflow() {
+  std::mt19937_64 rng(17);
+  const size_t d = 6;
+  const bool all[8] = {true, true, true, true, true, true, true, true};
+  bool fitted[8];
+  int degree[8];
+  Problem P = randomProblem(rng, d, 2, false, 0.5);
+  LaneChebyshev cheb(d);
+  cheb.startStep();
+  run(P, cheb, 1e-10, 2.0, all, fitted, degree);
+  const std::vector<double> first(P.dx);
+  for (size_t i = 0; i < LaneChebyshev::kMaxEntries / 8 + 100; ++i) {
+    Problem other = randomProblem(rng, d, 2, false, 0.5 + 1e-3 * static_cast<double>(i));
+    run(other, cheb, 1e-10, 2.0, all, fitted, degree);
+  }
+  run(P, cheb, 1e-10, 2.0, all, fitted, degree);
+  if (!sameBits(first.data(), P.dx.data(), first.size())) {
+    std::printf("FAIL: results changed after the interpolant cache overflowed\n");
+    return 1;
+  }
+  std::printf("ok: the same bits after more intervals than the cache keeps\n");
+  return 0;
+}
+
 int capAndEligibility() {
   std::mt19937_64 rng(3);
   const size_t d = 8;
@@ -269,5 +295,6 @@ int main() {
   failures += againstEigen();
   failures += laneIndependence();
   failures += capAndEligibility();
+  failures += cacheOverflow();
   return failures == 0 ? 0 : 1;
 }
