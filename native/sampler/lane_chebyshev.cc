@@ -46,27 +46,17 @@ const double* cosines() {
   return table.c;
 }
 
-// Per lane, an interval [lo, hi] holding the spectrum of the summary S (header, 1.); total is a sum
-// of the entries' sizes, not finite where S is not.
-DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo, double* hi, double* total) {
+// Gershgorin's discs of a dense summary, per lane: [lo, hi] and the sum of the entries' sizes.
+void denseBounds(const LaneStructuredOperator& op, double* lo, double* hi, double* total) {
   const size_t d = op.d;
-  for (int p = 0; p < 8; ++p) {
-    lo[p] = std::numeric_limits<double>::infinity();
-    hi[p] = -lo[p];
-    total[p] = 0.0;
-  }
   for (size_t a = 0; a < d; ++a) {
     double centre[8] = {}, radius[8] = {};
-    if (op.H) {
-      for (size_t b = 0; b < d; ++b)
-        for (int p = 0; p < 8; ++p) {
-          const double x = op.H[(a * d + b) * 8 + p];
-          if (b == a) centre[p] = x;
-          else radius[p] += std::fabs(x);
-        }
-    } else {
-      for (int p = 0; p < 8; ++p) centre[p] = op.D[a * 8 + p];
-    }
+    for (size_t b = 0; b < d; ++b)
+      for (int p = 0; p < 8; ++p) {
+        const double x = op.H[(a * d + b) * 8 + p];
+        if (b == a) centre[p] = x;
+        else radius[p] += std::fabs(x);
+      }
     for (int p = 0; p < 8; ++p) {
       const double low = centre[p] - radius[p], high = centre[p] + radius[p];
       lo[p] = low < lo[p] ? low : lo[p];
@@ -74,10 +64,28 @@ DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo,
       total[p] += std::fabs(centre[p]) + radius[p];
     }
   }
-  if (op.H) return;
-  // λ_max(Σ_k u_k u_kᵀ) ≤ its trace Σ_k |u_k|². (The Gram matrix's Gershgorin bound, tighter where
-  // several components share a particle, cost its K² d/2 products and saved nothing measurable on
-  // the bench mixture: docs/sampling.md.)
+}
+
+// Per lane, an interval [lo, hi] holding the spectrum of the summary S (header, 1.); total is a sum
+// of the entries' sizes, not finite where S is not. For D + Σ u_k u_kᵀ: λ_max(Σ_k u_k u_kᵀ) ≤ its
+// trace Σ_k |u_k|². (The Gram matrix's Gershgorin bound, tighter where several components share a
+// particle, cost its K² d/2 products and saved nothing measurable on the bench mixture:
+// docs/sampling.md.)
+DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo, double* hi, double* total) {
+  for (int p = 0; p < 8; ++p) {
+    lo[p] = std::numeric_limits<double>::infinity();
+    hi[p] = -lo[p];
+    total[p] = 0.0;
+  }
+  if (op.H) return denseBounds(op, lo, hi, total);
+  const size_t d = op.d;
+  for (size_t a = 0; a < d; ++a)
+    for (int p = 0; p < 8; ++p) {
+      const double x = op.D[a * 8 + p];
+      lo[p] = x < lo[p] ? x : lo[p];
+      hi[p] = x > hi[p] ? x : hi[p];
+      total[p] += std::fabs(x);
+    }
   const V* U = lanes(op.U);
   V trace{};
   for (size_t k = 0; k < op.K; ++k) trace += lanekernels::laneDot(U + k * d, U + k * d, d);

@@ -41,6 +41,17 @@ DW2_SIMD_CLONES void vectorsToLaneColumns(const double* const* vectors, int coun
   for (int p = 0; p < L8; ++p) finite[p] = bad[p] == 0;
 }
 
+// out = x + dx row by row (dx: d × 8 lanes → `rows` rows). A lane with a non-finite vector (a score
+// that overflowed) is not a zero term: its row becomes NaN, so the particle is reported as diverged
+// instead of freezing at a finite value.
+DW2_SIMD_CLONES void addLanesToRows(size_t rows, size_t d, const double* dx, const bool* finite, const double* x, double* out) {
+  fromColumns<L8>(rows, d, dx, out);
+  for (size_t p = 0; p < rows; ++p) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (size_t r = 0; r < d; ++r) out[p * d + r] = x[p * d + r] + (finite[p] ? out[p * d + r] : nan);
+  }
+}
+
 // What the polynomial route interpolates for each of the step's vectors.
 enum StepFunction : int { kDriftWeight, kCurvatureWeight, kNoiseStd };
 
@@ -304,12 +315,7 @@ void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t 
     }
     if (any) c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
   }
-  for (int p = 0; p < lanes; ++p) {
-    // A non-finite vector (a score that overflowed) is not a zero term: the step's result is NaN, so the
-    // particle is reported as diverged instead of freezing at a finite value.
-    const size_t o = (i0 + static_cast<size_t>(p)) * d;
-    for (size_t r = 0; r < d; ++r) out_[o + r] = x_[o + r] + (c.finite[p] ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
-  }
+  addLanesToRows(static_cast<size_t>(lanes), d, c.dx.data(), c.finite, x_.data() + i0 * d, out_.data() + i0 * d);
 }
 
 // The five terms of rows i0 … i0 + lanes − 1 (two for the ODE), each by its own adaptive Lanczos run
