@@ -329,7 +329,9 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
   const size_t d = s_.d;
   if (lanes_) {
     const size_t o = i0 * d;
-    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o, lap_.data() + o,
+    // The ODE step does not use Δs (local_linearization_step.h: its M has no Laplacian term).
+    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o,
+                           ode_ ? nullptr : lap_.data() + o,
                            c.summary.data(), omp_get_thread_num());
     driftAndCurvature(i0, static_cast<size_t>(lanes));
   } else {

@@ -31,8 +31,12 @@ __attribute__((always_inline)) inline Mask live(V r) { return nonzero(bitsOf(r))
 
 }  // namespace
 
-DW2_SIMD_CLONES void diagonalMixtureLocalLanes(size_t K, size_t d, size_t rows, const MixtureLaneConstants& c, const double* x,
-                                               double* s, double* dsdt, double* laplacian, double* D, double* U, double* work) {
+namespace {
+
+template <bool kLaplacian>
+__attribute__((always_inline)) inline void mixtureLocalLanes(size_t K, size_t d, size_t rows, const MixtureLaneConstants& c,
+                                                             const double* x, double* s, double* dsdt, double* laplacian,
+                                                             double* D, double* U, double* work) {
   double* xt = work;                        // d × 8
   double* sk = xt + d * 8;                  // K × d × 8: component scores
   double* logit = sk + K * d * 8;           // K × 8: log-densities, then responsibilities
@@ -87,24 +91,33 @@ DW2_SIMD_CLONES void diagonalMixtureLocalLanes(size_t K, size_t d, size_t rows, 
     const V r = R[k], rt = lanes(root)[k];
     const Mask on = live(r);
     V e2 = V{};
-    for (size_t j = 0; j < d; ++j) {
-      const V e = SK[k * d + j] - S[j];
-      e2 += e * e;
-    }
+    if constexpr (kLaplacian)
+      for (size_t j = 0; j < d; ++j) {
+        const V e = SK[k * d + j] - S[j];
+        e2 += e * e;
+      }
     const V cl = r * (c.traceHessian[k] + e2), cd = r * (lanes(delta)[k] - meanDelta), r2 = 2.0 * r;
     for (size_t j = 0; j < d; ++j) {
       const size_t kj = k * d + j;
       const double inv = c.inverseEll[kj];
       const V skj = SK[kj], e = skj - S[j];
       T[j] = select(on, (T[j] + r * ((c.rateMean[kj] - c.ellRate[kj] * skj) * inv)) + cd * e, T[j]);
-      Lap[j] = select(on, (Lap[j] + cl * e) + r2 * (-inv * e), Lap[j]);
+      if constexpr (kLaplacian) Lap[j] = select(on, (Lap[j] + cl * e) + r2 * (-inv * e), Lap[j]);
       Dl[j] = select(on, Dl[j] - r * inv, Dl[j]);
       Ul[kj] = select(on, rt * e, V{});
     }
   }
   fromColumns<8>(rows, d, st, s);
   fromColumns<8>(rows, d, tt, dsdt);
-  fromColumns<8>(rows, d, lt, laplacian);
+  if constexpr (kLaplacian) fromColumns<8>(rows, d, lt, laplacian);
+}
+
+}  // namespace
+
+DW2_SIMD_CLONES void diagonalMixtureLocalLanes(size_t K, size_t d, size_t rows, const MixtureLaneConstants& c, const double* x,
+                                               double* s, double* dsdt, double* laplacian, double* D, double* U, double* work) {
+  if (laplacian) mixtureLocalLanes<true>(K, d, rows, c, x, s, dsdt, laplacian, D, U, work);
+  else mixtureLocalLanes<false>(K, d, rows, c, x, s, dsdt, laplacian, D, U, work);
 }
 
 }  // namespace dw2

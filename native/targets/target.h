@@ -57,7 +57,8 @@ class Target {
   virtual size_t hessianSummaryRank() const { return 0; }
   // The same for up to 8 points at once, one per SIMD lane (the sampler's lane route): s, ∂_t s, Δs
   // per row and the summary as lanes in laneSummary — D (d × 8), then u_1 … u_R (R × d × 8; zeros for
-  // the terms a row does not have). laneScratchSize() = 0: not offered (structured summaries only).
+  // the terms a row does not have); Δs is skipped where its pointer is null (the ODE step does not
+  // need it). laneScratchSize() = 0: not offered (structured summaries only).
   virtual size_t laneScratchSize() const { return 0; }
   virtual void localDerivativesLanes(const Process&, double, const double*, size_t, double*, double*, double*, double*,
                                      double*) const {}

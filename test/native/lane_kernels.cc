@@ -8,7 +8,8 @@
 // invariant after a step or two).
 // The mixture's lane derivatives (Target::localDerivativesLanes: s, ∂_t s, Δs, D, u_k) against the
 // per-point localDerivativesCached (divisions per entry, another order) to 1e-12 of each quantity's
-// scale, at several times of vp, for 8 and 5 rows.
+// scale, at several times of vp, for 8 and 5 rows; without Δs (a null pointer, the ODE's call) the
+// other outputs bitwise the same.
 // Prints "ok: …" per check, "FAIL: …" on a mismatch.
 #include <cmath>
 #include <cstdio>
@@ -194,6 +195,14 @@ static int mixtureLanesAgainstPoints() {
         if (!(err <= 1e-12 * scale)) {
           if (failures++ < 5) std::printf("FAIL: lane derivatives %s at t = %g, rows = %zu: error %g of scale %g\n", names[q], t, rows, err, scale);
         }
+      }
+      // Without Δs (the ODE step's call): every other output bitwise the same.
+      std::vector<double> s2(rows * d), dsdt2(rows * d), summary2(summary.size());
+      target->localDerivativesLanes(p, t, x.data(), rows, s2.data(), dsdt2.data(), nullptr, summary2.data(), scratch.data());
+      ++checks;
+      if (std::memcmp(s.data(), s2.data(), s.size() * sizeof(double)) != 0 || std::memcmp(dsdt.data(), dsdt2.data(), dsdt.size() * sizeof(double)) != 0 ||
+          std::memcmp(summary.data(), summary2.data(), summary.size() * sizeof(double)) != 0) {
+        if (failures++ < 5) std::printf("FAIL: lane derivatives without the Laplacian differ at t = %g, rows = %zu\n", t, rows);
       }
     }
   if (failures == 0) std::printf("ok: the mixture's lane derivatives match the per-point ones to 1e-12 (%d checks)\n", checks);
