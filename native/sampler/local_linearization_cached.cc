@@ -227,9 +227,11 @@ void LocalLinearizationStepper::polynomialTerms(CachedScratch& c, const LaneStru
   c.polynomial.apply(op, h, v, c.dx.data());
 }
 
-// The runs of the lanes left to Lanczos (lanczos[p]) start on their vectors; each run's first
-// checkpoint is the dimension the same run needed at the particle's previous step.
-void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t first, size_t i0, const bool* lanczos, int count) {
+// The runs of the lanes left to Lanczos (lanczos[p]; lane p holds block row rows[p]) start on their
+// vectors (count of them in lanes, run r at r·d·8); each run's first checkpoint is the dimension the
+// same run needed at the particle's previous step.
+void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t first, const size_t* rows, const bool* lanczos, int count,
+                                          const double* vectors) {
   const size_t d = s_.d;
   bool any = false;
   for (int p = 0; p < L8; ++p) {
@@ -242,11 +244,11 @@ void LocalLinearizationStepper::startRuns(CachedScratch& c, size_t first, size_t
   }
   if (!any) return;
   for (int r = 0; r < count; ++r) {
-    c.runs[r].start(c.vectors.data() + static_cast<size_t>(r) * d * L8);
+    c.runs[r].start(vectors + static_cast<size_t>(r) * d * L8);
     for (int p = 0; p < L8; ++p) {
       if (!lanczos[p]) continue;
       c.active[p][r] = c.started[p][r] = c.runs[r].inputNorm(p) > 0;
-      c.check[p][r] = std::max(2, firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)]);
+      c.check[p][r] = std::max(2, firstCheck_[(first + rows[p]) * kRuns + static_cast<size_t>(r)]);
     }
   }
 }
@@ -300,10 +302,9 @@ void LocalLinearizationStepper::checkpointRounds(CachedScratch& c, const LaneStr
   }
 }
 
-// out_ = x + c.dx (the polynomial lanes' terms) + Σ_runs |v| V_k f(T_k) e₁ in the Lanczos lanes, each
-// run at its own k; the dimensions become the next step's first checkpoints.
-void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count) {
-  const size_t d = s_.d;
+// c.dx += Σ_runs |v| V_k f(T_k) e₁ in the lanes whose runs started, each run at its own k; the
+// dimensions become the next step's first checkpoints (lane p: block row rows[p]).
+void LocalLinearizationStepper::addRuns(CachedScratch& c, size_t first, const size_t* rows, int lanes, int count) {
   for (int r = 0; r < count; ++r) {
     int used[L8] = {};
     bool any = false;
@@ -311,28 +312,88 @@ void LocalLinearizationStepper::combineRuns(CachedScratch& c, size_t i0, size_t 
       if (!c.started[p][r]) continue;
       any = true;
       used[p] = c.dims[p][r];
-      firstCheck_[(first + i0 + static_cast<size_t>(p)) * kRuns + static_cast<size_t>(r)] = used[p];
+      firstCheck_[(first + rows[p]) * kRuns + static_cast<size_t>(r)] = used[p];
     }
     if (any) c.runs[r].addTo(c.coef.data() + static_cast<size_t>(r) * c.maxDim * L8, used, c.dx.data());
   }
-  addLanesToRows(static_cast<size_t>(lanes), d, c.dx.data(), c.finite, x_.data() + i0 * d, out_.data() + i0 * d);
 }
 
-// The five terms of rows i0 … i0 + lanes − 1 (two for the ODE), each by its own adaptive Lanczos run
-// on L = −f I + c g² ∇s, the group's particles in SIMD lanes. A particle's runs go in lockstep from one
-// checkpoint to the next, the small eigenproblems of the whole group are solved together (lane QR,
-// the runs' sweeps interleaved) and the noise functions evaluated at all their Ritz values in one call
-// of the step's table. products[p]: the products lane p used; unconverged[p]: a run stopped at
-// krylovDim short of the tolerance.
+// The Lanczos lanes of a group (lanczos[p], p < lanes): runs, checkpoints, and their terms added to
+// c.dx; products[p] and unconverged[p] as in checkpointRounds.
+void LocalLinearizationStepper::lanczosTerms(CachedScratch& c, const LaneStructuredOperator& op, const double* vectors,
+                                             const size_t* rows, const bool* lanczos, int lanes, size_t first, double h,
+                                             uint64_t* products, bool* unconverged) {
+  const int count = vectors_;
+  startRuns(c, first, rows, lanczos, count, vectors);
+  checkpointRounds(c, op, lanes, count, stepKinds_, h, products, unconverged);
+  addRuns(c, first, rows, lanes, count);
+}
+
+// out_ row rows[p] = x_ + lane p of c.dx, for the lanes p < lanes with use[p]; NaN where finite[p]
+// is false (a lane whose vectors were not finite), so the particle is reported as diverged.
+void LocalLinearizationStepper::writeRows(const CachedScratch& c, const size_t* rows, const bool* use, const bool* finite,
+                                          int lanes) {
+  const size_t d = s_.d;
+  for (int p = 0; p < lanes; ++p) {
+    if (!use[p]) continue;
+    const size_t o = rows[p] * d;
+    for (size_t r = 0; r < d; ++r)
+      out_[o + r] = x_[o + r] + (finite[p] ? c.dx[r * L8 + p] : std::numeric_limits<double>::quiet_NaN());
+  }
+}
+
+// Lanes of a mixed group left to Lanczos wait in the thread's deferred group (their summary and
+// vectors copied to a free lane) and run when it is full or the block ends: Lanczos then extends
+// eight particles at a time instead of one or two (a lane's bits are its own, lane_lanczos.h).
+void LocalLinearizationStepper::deferLane(CachedScratch& c, int p, size_t row) {
+  const int q = c.deferred++;
+  const size_t summaryEntries = c.summary.size() / L8, vectorEntries = c.vectors.size() / L8;
+  for (size_t e = 0; e < summaryEntries; ++e) c.deferredSummary[e * L8 + q] = c.summary[e * L8 + p];
+  for (size_t e = 0; e < vectorEntries; ++e) c.deferredVectors[e * L8 + q] = c.vectors[e * L8 + p];
+  c.deferredRows[q] = row;
+  c.deferredFinite[q] = c.finite[p];
+}
+
+void LocalLinearizationStepper::flushDeferred(CachedScratch& c, size_t first, double h, uint64_t& maxProducts,
+                                              uint64_t& unconvergedCount) {
+  const int lanes = c.deferred;
+  if (lanes == 0) return;
+  const size_t d = s_.d;
+  // Unused lanes hold zeros (inactive: no run starts there).
+  for (size_t e = 0; e < c.deferredSummary.size() / L8; ++e)
+    for (int q = lanes; q < L8; ++q) c.deferredSummary[e * L8 + q] = 0.0;
+  for (size_t e = 0; e < c.deferredVectors.size() / L8; ++e)
+    for (int q = lanes; q < L8; ++q) c.deferredVectors[e * L8 + q] = 0.0;
+  const bool dense = summaryRank_ == 0;
+  const LaneStructuredOperator op{c.deferredSummary.data(), c.deferredSummary.data() + d * L8,
+                                  dense ? c.deferredSummary.data() : nullptr, summaryRank_, d, c_ * g2_, f_};
+  bool lanczos[L8], unconverged[L8];
+  uint64_t products[L8];
+  for (int q = 0; q < L8; ++q) lanczos[q] = q < lanes;
+  std::fill(c.dx.begin(), c.dx.end(), 0.0);
+  lanczosTerms(c, op, c.deferredVectors.data(), c.deferredRows, lanczos, lanes, first, h, products, unconverged);
+  writeRows(c, c.deferredRows, lanczos, c.deferredFinite, lanes);
+  for (int q = 0; q < lanes; ++q) {
+    maxProducts = std::max(maxProducts, products[q]);
+    unconvergedCount += unconverged[q] ? 1 : 0;
+  }
+  c.deferred = 0;
+}
+
+// The terms of rows i0 … i0 + lanes − 1 on L = −f I + c g² ∇s, the group's particles in SIMD lanes:
+// the polynomial route where it fits a lane (lane_chebyshev.h), else the lane's adaptive Lanczos runs
+// — in place when the whole group takes one route, in the thread's deferred group when the group is
+// mixed. A particle's Lanczos runs go in lockstep from one checkpoint to the next, the small
+// eigenproblems of the group are solved together (lane QR, the runs' sweeps interleaved) and the
+// noise functions evaluated at all their Ritz values in one call of the step's table.
 void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes,
-                                            double h, uint64_t* products, bool* unconverged) {
+                                            double h, uint64_t& maxProducts, uint64_t& unconvergedCount) {
   const size_t d = s_.d;
   if (lanes_) {
     const size_t o = i0 * d;
     // The ODE step does not use Δs (local_linearization_step.h: its M has no Laplacian term).
     model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o,
-                           ode_ ? nullptr : lap_.data() + o,
-                           c.summary.data(), omp_get_thread_num());
+                           ode_ ? nullptr : lap_.data() + o, c.summary.data(), omp_get_thread_num());
     driftAndCurvature(i0, static_cast<size_t>(lanes));
   } else {
     summaryToLanes(c, i0, lanes);
@@ -340,27 +401,50 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
   const bool dense = summaryRank_ == 0;
   const LaneStructuredOperator op{c.summary.data(), c.summary.data() + d * L8, dense ? c.summary.data() : nullptr,
                                   summaryRank_, d, c_ * g2_, f_};
-  // Per-step noise: the runs of b, z and M (z's term √Q(hL) z takes z_W's place among the scales).
-  const int count = vectors_;
-  const Kind kinds[kRuns] = {Drift, ode_ ? Curvature : stepNoise_ ? NoiseStep : NoiseW, Curvature, NoiseH, NoiseRemainder};
-  vectorsToLanes(c, i0, lanes, count);
+  vectorsToLanes(c, i0, lanes, vectors_);
   std::fill(c.dx.begin(), c.dx.end(), 0.0);
-  bool polynomial[L8], lanczos[L8];
+  bool polynomial[L8], lanczos[L8], unconverged[L8] = {};
   int degree[L8];
-  polynomialTerms(c, op, lanes, count, kinds, h, polynomial, degree);
-  for (int p = 0; p < L8; ++p) lanczos[p] = p < lanes && !polynomial[p];
-  startRuns(c, first, i0, lanczos, count);
-  checkpointRounds(c, op, lanes, count, kinds, h, products, unconverged);
-  for (int p = 0; p < lanes; ++p)
+  uint64_t products[L8] = {};
+  polynomialTerms(c, op, lanes, vectors_, stepKinds_, h, polynomial, degree);
+  size_t rows[L8];
+  int lanczosLanes = 0;
+  for (int p = 0; p < L8; ++p) {
+    rows[p] = i0 + static_cast<size_t>(p);
+    lanczos[p] = p < lanes && !polynomial[p];
+    lanczosLanes += lanczos[p] ? 1 : 0;
+  }
+  const bool mixed = lanczosLanes > 0 && lanczosLanes < lanes;
+  if (!mixed) {
+    if (lanczosLanes > 0) lanczosTerms(c, op, c.vectors.data(), rows, lanczos, lanes, first, h, products, unconverged);
+    addLanesToRows(static_cast<size_t>(lanes), d, c.dx.data(), c.finite, x_.data() + i0 * d, out_.data() + i0 * d);
+  } else {
+    writeRows(c, rows, polynomial, c.finite, lanes);
+    if (c.deferred + lanczosLanes > L8) flushDeferred(c, first, h, maxProducts, unconvergedCount);
+    for (int p = 0; p < lanes; ++p)
+      if (lanczos[p]) deferLane(c, p, rows[p]);
+  }
+  for (int p = 0; p < lanes; ++p) {
     if (polynomial[p]) products[p] = static_cast<uint64_t>(degree[p]);
-  combineRuns(c, i0, first, lanes, count);
+    maxProducts = std::max(maxProducts, products[p]);
+    unconvergedCount += unconverged[p] ? 1 : 0;
+  }
 }
 
 void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double h, size_t first, size_t count) {
   uint64_t maxProducts = 0, unconvergedCount = 0;
   const long long groups = static_cast<long long>((count + L8 - 1) / L8);
   ParallelFailure failure;
-  for (auto& scratch : cachedScratch_) scratch->polynomial.startStep();  // the step's functions are new
+  // Per-step noise: the runs of b, z and M (z's term √Q(hL) z takes z_W's place among the scales).
+  stepKinds_[0] = Drift;
+  stepKinds_[1] = ode_ ? Curvature : stepNoise_ ? NoiseStep : NoiseW;
+  stepKinds_[2] = Curvature;
+  stepKinds_[3] = NoiseH;
+  stepKinds_[4] = NoiseRemainder;
+  for (auto& scratch : cachedScratch_) {
+    scratch->polynomial.startStep();  // the step's functions are new
+    scratch->deferred = 0;
+  }
 #pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconvergedCount)
   {
     CachedScratch& c = *cachedScratch_[static_cast<size_t>(omp_get_thread_num())];
@@ -369,15 +453,10 @@ void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double 
       failure.guard([&] {
         const size_t i0 = static_cast<size_t>(g) * L8;
         const int lanes = static_cast<int>(std::min<size_t>(L8, count - i0));
-        uint64_t products[L8];
-        bool unconverged[L8];
-        cachedGroup(model, c, t, i0, first, lanes, h, products, unconverged);
-        for (int p = 0; p < lanes; ++p) {
-          maxProducts = std::max(maxProducts, products[p]);
-          unconvergedCount += unconverged[p] ? 1 : 0;
-        }
+        cachedGroup(model, c, t, i0, first, lanes, h, maxProducts, unconvergedCount);
       });
     }
+    failure.guard([&] { flushDeferred(c, first, h, maxProducts, unconvergedCount); });
   }
   failure.rethrow();
   cachedProducts_ = maxProducts;

@@ -46,6 +46,12 @@ struct LocalLinearizationStepper::CachedScratch {
   // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones.
   std::vector<double> vectors;
   bool finite[kLanczosLanes];
+  // The thread's deferred group (LocalLinearizationStepper::deferLane): Lanczos lanes of mixed groups,
+  // their summaries and vectors in lanes, block rows and finiteness; `deferred` lanes are taken.
+  std::vector<double> deferredSummary = std::vector<double>(summary.size()), deferredVectors = std::vector<double>(vectors.size());
+  size_t deferredRows[kLanczosLanes] = {};
+  bool deferredFinite[kLanczosLanes] = {};
+  int deferred = 0;
 };
 
 }  // namespace dw2

@@ -82,19 +82,26 @@ class LocalLinearizationStepper {
   // What each Lanczos run of the cached route applies to its vector (NoiseStep: √Q, per-step noise).
   enum Kind { Drift, Curvature, NoiseStep, NoiseW, NoiseH, NoiseRemainder };
   // Rows i0 … i0 + lanes − 1 of the block (lanes ≤ 8; particle rows first + i0 … of the run) on the
-  // cached route, one per SIMD lane: out_ = x + the five terms.
+  // cached route, one per SIMD lane: out_ = x + the step's terms (polynomial or Lanczos per lane).
   void cachedGroup(LocalModel& model, CachedScratch& c, double t, size_t i0, size_t first, int lanes, double h,
-                   uint64_t* products, bool* unconverged);
+                   uint64_t& maxProducts, uint64_t& unconvergedCount);
   void summaryToLanes(CachedScratch& c, size_t i0, int lanes) const;
-  // cachedGroup's stages: the runs' start vectors and first checkpoints; the checkpoints until every
-  // run has stopped; x + the sum of the terms into out_.
+  // cachedGroup's stages: the step's vectors in lanes; the polynomial lanes; the Lanczos lanes (runs'
+  // start vectors and first checkpoints, the checkpoints until every run has stopped, the terms into
+  // c.dx); x + the sum of the terms into out_. Lane p of a group holds block row rows[p].
   void vectorsToLanes(CachedScratch& c, size_t i0, int lanes, int count) const;
   void polynomialTerms(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
                        bool* polynomial, int* degree) const;
-  void startRuns(CachedScratch& c, size_t first, size_t i0, const bool* lanczos, int count);
+  void lanczosTerms(CachedScratch& c, const LaneStructuredOperator& op, const double* vectors, const size_t* rows,
+                    const bool* lanczos, int lanes, size_t first, double h, uint64_t* products, bool* unconverged);
+  void startRuns(CachedScratch& c, size_t first, const size_t* rows, const bool* lanczos, int count, const double* vectors);
   void checkpointRounds(CachedScratch& c, const LaneStructuredOperator& op, int lanes, int count, const Kind* kinds, double h,
                         uint64_t* products, bool* unconverged) const;
-  void combineRuns(CachedScratch& c, size_t i0, size_t first, int lanes, int count);
+  void addRuns(CachedScratch& c, size_t first, const size_t* rows, int lanes, int count);
+  void writeRows(const CachedScratch& c, const size_t* rows, const bool* use, const bool* finite, int lanes);
+  // Mixed groups' Lanczos lanes, gathered per thread into full groups (deferLane), run by flushDeferred.
+  void deferLane(CachedScratch& c, int p, size_t row);
+  void flushDeferred(CachedScratch& c, size_t first, double h, uint64_t& maxProducts, uint64_t& unconvergedCount);
   // The checkpoint's small eigenproblems (runs r < count, lanes with c.n[r][p] > 0), then setRitzWeights.
   void solveCheckpoint(CachedScratch& c, int count, const Kind* kinds, double h) const;
   void setRitzWeights(CachedScratch& c, int count, const Kind* kinds, double h) const;
@@ -102,6 +109,7 @@ class LocalLinearizationStepper {
   bool dense_, cached_, ode_;
   bool stepNoise_;  // SDE with per-step noise: η = √Q(hL) z (no path to match)
   int vectors_;     // the step's vectors: b, M (+ z, or + z_W, z_H, ξ)
+  Kind stepKinds_[5] = {};  // cached route: what each of the step's vectors gets (set per step by cachedBlock)
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
   std::vector<int> firstCheck_;  // cached route, 5 per particle: each run's first checkpoint (its dimension last step)
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
