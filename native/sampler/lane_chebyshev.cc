@@ -238,16 +238,22 @@ void LaneChebyshev::intervals(const LaneStructuredOperator& op, double h, double
 }
 
 // The smallest degree m whose tail Σ_{k>m} |a_k| of lane p's function r at level n is ≤ tol · min |f|
-// over the level's points (false comparisons on NaN keep m = n).
+// over the level's points (false comparisons on NaN keep m = n); -1 when no level can reach it: the
+// values carry rounding errors of ε max |f| (ε = 2⁻⁵²), and their cosine sums leave coefficients of at
+// least ≈ ε max |f| / √n, so a function whose range max |f| / min |f| over the interval exceeds
+// tol / 10⁻¹⁷ (a lane whose hL has large positive eigenvalues) is left to Lanczos at once instead of
+// after the 64-point level (10⁻¹⁷ < ε / √64: no lane that could meet tol is given up).
 int LaneChebyshev::chop(int r, int p, int n, double tol) const {
   const int stride = kMaxPoints / n;
   const double* a = levelCoefficients_.data() + static_cast<size_t>(r) * kPoints * 8 + p;
   const double* values = values_.data() + static_cast<size_t>(r) * kPoints * 8 + p;
-  double size = std::numeric_limits<double>::infinity();
+  double size = std::numeric_limits<double>::infinity(), largest = 0.0;
   for (int j = 0; j <= n; ++j) {
     const double v = std::fabs(values[j * stride * 8]);
     size = v < size ? v : size;
+    largest = v > largest ? v : largest;
   }
+  if (1e-17 * largest > tol * size) return -1;
   double tail = 0.0;
   int m = n;
   while (m > 0 && tail + std::fabs(a[m * 8]) <= tol * size) tail += std::fabs(a[(m--) * 8]);
@@ -283,12 +289,14 @@ void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f,
       bool met = true;
       // Kept 100 times below tol: the tail estimates the interpolant's error, Lanczos's estimate
       // (the other route) usually overstates its own, and the unstabilized scheme amplifies errors.
+      bool hopeless = false;
       for (int r = 0; r < count_ && met; ++r) {
         const int m = chop(r, p, n, 1e-2 * tol);
-        met = m <= n - 2;
+        hopeless = m < 0;
+        met = m >= 0 && m <= n - 2;
         top = std::max(top, m);
       }
-      if (!met && n < kMaxPoints) {
+      if (!met && !hopeless && n < kMaxPoints) {
         any = true;
         continue;
       }
