@@ -28,17 +28,37 @@ void rowsToLanes(const double* rows, int lanes, size_t d, double* out) {
     for (int p = 0; p < L8; ++p) out[r * L8 + p] = p < lanes ? rows[static_cast<size_t>(p) * d + r] : 0.0;
 }
 
-// count vectors of `rows` particles (row-major, d each) → lanes (vector r at r·d·8, zeros past `rows`);
-// finite[p]: every entry of lane p is finite (0 · v summed is NaN where one is ±∞ or NaN).
+// count vectors of `rows` particles → lanes (vector r at r·d·8): from rows (row-major, d each, zeros
+// past `rows`) where vectors[r] is set, else already there; finite[p]: every entry of lane p is finite
+// (0 · v summed is NaN where one is ±∞ or NaN).
 DW2_SIMD_CLONES void vectorsToLaneColumns(const double* const* vectors, int count, size_t rows, size_t d, double* out, bool* finite) {
   lanemask::V check{};
   for (int r = 0; r < count; ++r) {
     double* v = out + static_cast<size_t>(r) * d * L8;
-    toColumns<L8>(rows, d, vectors[r], v);
+    if (vectors[r]) toColumns<L8>(rows, d, vectors[r], v);
     for (size_t e = 0; e < d; ++e) check += 0.0 * dw2::lanes(v)[e];
   }
   const lanemask::Mask bad = lanemask::isNan(check);
   for (int p = 0; p < L8; ++p) finite[p] = bad[p] == 0;
+}
+
+// The step's drift b and curvature M of `rows` particles in lanes, from x (rows × d) and s, ∂_t s, Δs
+// in lanes: the operations of LocalLinearizationStepper::driftAndCurvature, in the same order, so the
+// same bits; zeros in the lanes past `rows`. k = {f, c g², f′, −(g²)′, g²}.
+DW2_SIMD_CLONES void driftAndCurvatureLanes(size_t rows, size_t d, const double* x, const double* s, const double* dsdt,
+                                            const double* lap, const double* k, bool ode, double* xt, double* b, double* m) {
+  toColumns<L8>(rows, d, x, xt);
+  const double f = k[0], cg2 = k[1], df = k[2], dg2 = k[3], g2 = k[4];
+  const double halfDg2 = 0.5 * dg2, halfG2 = 0.5 * g2, halfG4 = 0.5 * g2 * g2;
+  lanemask::Mask live;
+  for (int p = 0; p < L8; ++p) live[p] = static_cast<size_t>(p) < rows ? -1 : 0;
+  for (size_t j = 0; j < d; ++j) {
+    const lanemask::V X = dw2::lanes(xt)[j], S = dw2::lanes(s)[j], T = dw2::lanes(dsdt)[j];
+    const lanemask::V B = -f * X + cg2 * S;
+    const lanemask::V M = ode ? df * X - halfDg2 * S - halfG2 * T : halfG4 * dw2::lanes(lap)[j] + df * X - dg2 * S - g2 * T;
+    dw2::lanes(b)[j] = lanemask::select(live, B, lanemask::V{});
+    dw2::lanes(m)[j] = lanemask::select(live, M, lanemask::V{});
+  }
 }
 
 // out = x + dx row by row (dx: d × 8 lanes → `rows` rows). A lane with a non-finite vector (a score
@@ -193,7 +213,11 @@ void LocalLinearizationStepper::vectorsToLanes(CachedScratch& c, size_t i0, int 
   const size_t d = s_.d;
   const double* all[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
   const double* rows[kRuns];
-  for (int r = 0; r < count; ++r) rows[r] = all[r] + i0 * d;
+  for (int r = 0; r < count; ++r) {
+    // The lane route leaves b and M in lanes already (cachedGroup).
+    const bool inLanes = lanes_ && (r == 0 || all[r] == m_.data());
+    rows[r] = inLanes ? nullptr : all[r] + i0 * d;
+  }
   vectorsToLaneColumns(rows, count, static_cast<size_t>(lanes), d, c.vectors.data(), c.finite);
 }
 
@@ -390,11 +414,16 @@ void LocalLinearizationStepper::cachedGroup(LocalModel& model, CachedScratch& c,
                                             double h, uint64_t& maxProducts, uint64_t& unconvergedCount) {
   const size_t d = s_.d;
   if (lanes_) {
-    const size_t o = i0 * d;
+    // s, ∂_t s, Δs in lanes, then b and M into the step's vectors (runs 0 and 1 (ODE) or 2) directly.
     // The ODE step does not use Δs (local_linearization_step.h: its M has no Laplacian term).
-    model.derivativesLanes(t, x_.data() + o, static_cast<size_t>(lanes), s_score_.data() + o, dsdt_.data() + o,
-                           ode_ ? nullptr : lap_.data() + o, c.summary.data(), omp_get_thread_num());
-    driftAndCurvature(i0, static_cast<size_t>(lanes));
+    double* s = c.derivatives.data();
+    double *dsdt = s + d * L8, *lap = dsdt + d * L8;
+    model.derivativesLanes(t, x_.data() + i0 * d, static_cast<size_t>(lanes), s, dsdt, ode_ ? nullptr : lap, c.summary.data(),
+                           omp_get_thread_num());
+    const double k[5] = {f_, c_ * g2_, df_, -g2Slope_, g2_};
+    double* b = c.vectors.data();
+    double* m = c.vectors.data() + (ode_ ? 1 : 2) * d * L8;
+    driftAndCurvatureLanes(static_cast<size_t>(lanes), d, x_.data() + i0 * d, s, dsdt, lap, k, ode_, c.dx.data(), b, m);
   } else {
     summaryToLanes(c, i0, lanes);
   }

@@ -22,7 +22,7 @@ struct LocalLinearizationStepper::CachedScratch {
         mu(3 * kLanczosLanes * static_cast<size_t>(maxDim)), cW(mu.size()), cH(mu.size()), sqrtRemainder(mu.size()),
         work(LocalLinearizationNoiseTable::workSize(static_cast<int>(mu.size()))), weights(static_cast<size_t>(maxDim) * kLanczosLanes),
         fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes), polynomial(d),
-        vectors(kRuns * d * kLanczosLanes) {
+        vectors(kRuns * d * kLanczosLanes), derivatives(3 * d * kLanczosLanes) {
     solves.reserve(kLanczosLanes * kRuns);
     for (int i = 0; i < kLanczosLanes * kRuns; ++i) solves.emplace_back(maxDim);
   }
@@ -43,8 +43,9 @@ struct LocalLinearizationStepper::CachedScratch {
   // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
   std::vector<double> summary, v, dx, mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights, coef;
   LaneChebyshev polynomial;
-  // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones.
-  std::vector<double> vectors;
+  // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones; the
+  // lane route's s, ∂_t s and Δs in lanes (d × 8 each).
+  std::vector<double> vectors, derivatives;
   bool finite[kLanczosLanes];
   // The thread's deferred group (LocalLinearizationStepper::deferLane): Lanczos lanes of mixed groups,
   // their summaries and vectors in lanes, block rows and finiteness; `deferred` lanes are taken.

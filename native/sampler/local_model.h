@@ -32,8 +32,8 @@ class LocalModel {
   virtual void cachedHvp(const double*, const double*, double*) const {}
   // The cache's layout (Target::hessianSummaryRank): 0 for ∇s itself, R > 0 for diagonal + rank ≤ R.
   virtual size_t hessianSummaryRank() const { return 0; }
-  // Lane route (Target::localDerivativesLanes): s, ∂_t s, Δs of rows ≤ 8 points x and their summary as
-  // lanes, with the scratch of OpenMP thread `thread` (models whose target has laneScratchSize() > 0).
+  // Lane route (Target::localDerivativesLanes): s, ∂_t s, Δs of rows ≤ 8 points x and their summary,
+  // all as lanes, with the scratch of OpenMP thread `thread` (models whose target has laneScratchSize() > 0).
   virtual void derivativesLanes(double, const double*, size_t, double*, double*, double*, double*, int) {}
   // Per-particle work so far: score evaluations, Hessian-vector products, Jacobians.
   uint64_t nfe = 0, hvpCount = 0, jacobianCount = 0;

@@ -43,9 +43,10 @@ __attribute__((always_inline)) inline void mixtureLocalLanes(size_t K, size_t d,
   double* delta = logit + K * 8;            // K × 8: ∂_t log N_k
   double* root = delta + K * 8;             // K × 8: √r_k
   double* acc = root + K * 8;               // 8
-  double* st = acc + 8;                     // d × 8: s, then ∂_t s and Δs below
-  double* tt = st + d * 8;
-  double* lt = tt + d * 8;
+  double* lt = acc + 8;                     // d × 8: Δs when the caller does not want it
+  double* st = s;
+  double* tt = dsdt;
+  if (laplacian) lt = laplacian;
   toColumns<8>(rows, d, x, xt);
   const V* X = lanes(xt);
   V* SK = lanes(sk);
@@ -107,9 +108,6 @@ __attribute__((always_inline)) inline void mixtureLocalLanes(size_t K, size_t d,
       Ul[kj] = select(on, rt * e, V{});
     }
   }
-  fromColumns<8>(rows, d, st, s);
-  fromColumns<8>(rows, d, tt, dsdt);
-  if constexpr (kLaplacian) fromColumns<8>(rows, d, lt, laplacian);
 }
 
 }  // namespace

@@ -19,9 +19,10 @@ struct MixtureLaneConstants {
 };
 
 // Doubles of work for diagonalMixtureLocalLanes.
-inline size_t mixtureLocalLanesWork(size_t K, size_t d) { return 8 * (5 * d + K * d + 3 * K + 2); }
+inline size_t mixtureLocalLanesWork(size_t K, size_t d) { return 8 * (3 * d + K * d + 3 * K + 2); }
 
-// rows ≤ 8 points x (rows × d) → s, dsdt, laplacian (rows × d; not computed when null); D (d × 8) and U (K × d × 8, lane p
+// rows ≤ 8 points x (rows × d) → s, dsdt, laplacian as lanes (d × 8 each, coordinate j of lane p at
+// j·8 + p; the Laplacian not computed when null); D (d × 8) and U (K × d × 8, lane p
 // of coordinate j of u_k at (k·d + j)·8 + p; zeros where r_k = 0). Lanes past `rows` hold the
 // summary at x = 0 (the padding rows), not zeros: callers give those lanes nothing to act on.
 void diagonalMixtureLocalLanes(size_t K, size_t d, size_t rows, const MixtureLaneConstants& c, const double* x, double* s,

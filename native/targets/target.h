@@ -55,10 +55,11 @@ class Target {
   // ∇s (d × d, row-major); R > 0 when it is [m ≤ R, D (d), u_1 … u_m (d each)] with
   // ∇s = diag(D) + Σ_k u_k u_kᵀ (diagonal mixtures: R = K).
   virtual size_t hessianSummaryRank() const { return 0; }
-  // The same for up to 8 points at once, one per SIMD lane (the sampler's lane route): s, ∂_t s, Δs
-  // per row and the summary as lanes in laneSummary — D (d × 8), then u_1 … u_R (R × d × 8; zeros for
-  // the terms a row does not have); Δs is skipped where its pointer is null (the ODE step does not
-  // need it). laneScratchSize() = 0: not offered (structured summaries only).
+  // The same for up to 8 points at once (rows × d, row-major), one per SIMD lane (the sampler's lane
+  // route): s, ∂_t s, Δs as lanes (d × 8 each, coordinate j of point p at j·8 + p) and the summary as
+  // lanes in laneSummary — D (d × 8), then u_1 … u_R (R × d × 8; zeros for the terms a row does not
+  // have); Δs is skipped where its pointer is null (the ODE step does not need it).
+  // laneScratchSize() = 0: not offered (structured summaries only).
   virtual size_t laneScratchSize() const { return 0; }
   virtual void localDerivativesLanes(const Process&, double, const double*, size_t, double*, double*, double*, double*,
                                      double*) const {}

@@ -166,9 +166,18 @@ static int mixtureLanesAgainstPoints() {
   int failures = 0, checks = 0;
   for (double t : {0.9, 0.2, 0.01})
     for (size_t rows : {8, 5}) {
-      std::vector<double> x(rows * d), s(rows * d), dsdt(rows * d), lap(rows * d), summary((1 + K) * d * 8);
+      std::vector<double> x(rows * d), sLanes(d * 8), dsdtLanes(d * 8), lapLanes(d * 8), summary((1 + K) * d * 8);
       for (size_t i = 0; i < x.size(); ++i) x[i] = 1.2 * std::cos(0.77 * double(i) + t);
-      target->localDerivativesLanes(p, t, x.data(), rows, s.data(), dsdt.data(), lap.data(), summary.data(), scratch.data());
+      target->localDerivativesLanes(p, t, x.data(), rows, sLanes.data(), dsdtLanes.data(), lapLanes.data(), summary.data(),
+                                    scratch.data());
+      // s, ∂_t s, Δs come as lanes (coordinate j of point i at j·8 + i): as rows for the comparison.
+      std::vector<double> s(rows * d), dsdt(rows * d), lap(rows * d);
+      for (size_t i = 0; i < rows; ++i)
+        for (size_t j = 0; j < d; ++j) {
+          s[i * d + j] = sLanes[j * 8 + i];
+          dsdt[i * d + j] = dsdtLanes[j * 8 + i];
+          lap[i * d + j] = lapLanes[j * 8 + i];
+        }
       // Per point, each quantity against the lanes' (D and u_k from the lane layout).
       std::vector<double> ps(rows * d), pdsdt(rows * d), plap(rows * d), pD(rows * d), pU(rows * K * d), lD(rows * d), lU(rows * K * d);
       for (size_t i = 0; i < rows; ++i) {
@@ -197,10 +206,11 @@ static int mixtureLanesAgainstPoints() {
         }
       }
       // Without Δs (the ODE step's call): every other output bitwise the same.
-      std::vector<double> s2(rows * d), dsdt2(rows * d), summary2(summary.size());
+      std::vector<double> s2(d * 8), dsdt2(d * 8), summary2(summary.size());
       target->localDerivativesLanes(p, t, x.data(), rows, s2.data(), dsdt2.data(), nullptr, summary2.data(), scratch.data());
       ++checks;
-      if (std::memcmp(s.data(), s2.data(), s.size() * sizeof(double)) != 0 || std::memcmp(dsdt.data(), dsdt2.data(), dsdt.size() * sizeof(double)) != 0 ||
+      if (std::memcmp(sLanes.data(), s2.data(), s2.size() * sizeof(double)) != 0 ||
+          std::memcmp(dsdtLanes.data(), dsdt2.data(), dsdt2.size() * sizeof(double)) != 0 ||
           std::memcmp(summary.data(), summary2.data(), summary.size() * sizeof(double)) != 0) {
         if (failures++ < 5) std::printf("FAIL: lane derivatives without the Laplacian differ at t = %g, rows = %zu\n", t, rows);
       }
