@@ -1,12 +1,14 @@
 // The cached-product route of local linearization (local_linearization_step.h), eight particles at a
-// time in SIMD lanes (lane_lanczos.h): the five Lanczos runs of each particle (two for the ODE) extend
-// in lanes, and each particle's adaptive decisions (checkpoints, error estimates, stopping) are its own,
-// so its result does not depend on the particles that share its lanes.
+// time in SIMD lanes: per particle, one polynomial recurrence for all the step's terms where its
+// spectral interval allows (lane_chebyshev.h; per-step noise and the ODE), else the five Lanczos runs
+// (two for the ODE; lane_lanczos.h), the Lanczos lanes of mixed groups gathered per thread into full
+// groups. Every per-particle decision (route, interval, degree, checkpoints, stopping) is the
+// particle's own, so its result does not depend on the particles that share its lanes.
 #include <omp.h>
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include "core/parallel_failure.h"
 #include "runtime/simd.h"
 #include "sampler/local_linearization_cached.h"
