@@ -12,8 +12,8 @@
 //    truncated interpolant is about its tail, at most tol |f_r(z)| at every z of the interval: each
 //    term p_r(hL) v is within tol of f_r(hL) v relative to it, direction by direction, for every
 //    spectrum inside the interval.
-// The interval is rounded outwards to a grid of step q = 2^e ≈ width/8 (widening it by a quarter at
-// most) and its interpolants are kept for the rest of the step: particles whose spectra fall in the
+// The interval is rounded outwards to a grid of step q = 2^e ≈ width/4 below d = 32, width/8 from
+// there (widening it by at most a half or a quarter) and its interpolants are kept for the rest of the step: particles whose spectra fall in the
 // same grid interval share one fit, and an interpolant depends on its grid interval alone, never on
 // which particle, lane or thread asked first.
 // 3. Σ_r p_r(hL) v_r = Σ_k T_k(X) w_k, X = (hL − c)/ρ, w_k = Σ_r a_rk v_r, by Clenshaw's recurrence
