@@ -216,8 +216,8 @@ void LocalLinearizationStepper::vectorsToLanes(CachedScratch& c, size_t i0, int 
   const double* all[kRuns] = {b_.data(), ode_ ? m_.data() : zW_.data(), m_.data(), zH_.data(), xi_.data()};
   const double* rows[kRuns];
   for (int r = 0; r < count; ++r) {
-    // The lane route leaves b and M in lanes already (cachedGroup).
-    const bool inLanes = lanes_ && (r == 0 || all[r] == m_.data());
+    // The lane route leaves b (run 0) and M (run 1 for the ODE, 2 for the SDE) in lanes already (cachedGroup).
+    const bool inLanes = lanes_ && (r == 0 || r == (ode_ ? 1 : 2));
     rows[r] = inLanes ? nullptr : all[r] + i0 * d;
   }
   vectorsToLaneColumns(rows, count, static_cast<size_t>(lanes), d, c.vectors.data(), c.finite);

@@ -36,7 +36,16 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
   const bool dense = dense_;
   const int m = std::max(1, std::min<int>(s.krylovDim, static_cast<int>(d)));
   rows_ = cached_ ? localLinearizationCachedBlockRows(s.n, d, cacheSize) : localLinearizationBlockRows(s.n, d, dense, m);
-  for (auto* v : {&x_, &s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_, &out_}) v->assign(rows_ * d, 0.0);
+  for (auto* v : {&x_, &out_}) v->assign(rows_ * d, 0.0);
+  if (!lanes_) {
+    for (auto* v : {&s_score_, &dsdt_, &lap_, &b_, &m_, &zW_, &zH_, &xi_}) v->assign(rows_ * d, 0.0);
+  } else {
+    // The lane route keeps s, ∂_t s, Δs, b and M in lanes (local_linearization_cached.cc) and needs
+    // row buffers only for the noise it draws: z_W (SDE), z_H and ξ (path noise).
+    if (!ode_) zW_.assign(rows_ * d, 0.0);
+    if (!ode_ && !stepNoise_)
+      for (auto* v : {&zH_, &xi_}) v->assign(rows_ * d, 0.0);
+  }
   if (cached_) {
     if (!lanes_) cache_.assign(rows_ * cacheSize, 0.0);  // the lane route keeps its summaries in lanes
     firstCheck_.assign(s.n * 5, 4);
