@@ -137,6 +137,32 @@ __attribute__((always_inline)) inline void termVector(int count, int k, const do
   }
 }
 
+// One recurrence step b1 ← w_k + 2 X b1 − b2 (b2 ← b1) for a summary S = D + Σ_{k<N} u_k u_kᵀ, the
+// product's rows formed inside the update: the N dot products u_k · b1 first (they need all of b1),
+// then per row D b1 + Σ_k c_k u_k in summaryProduct's order (same bits) and the update, one pass
+// instead of summaryProduct's three and the update's.
+template <int N>
+__attribute__((always_inline)) inline void fusedStep(const LaneStructuredOperator& op, int count, const V* c, const V* const* v,
+                                                     V a, V b, V* b1, V* b2) {
+  const size_t d = op.d;
+  const V* D = lanes(op.D);
+  const V* U = lanes(op.U);
+  V dots[N];
+  for (int k = 0; k < N; ++k) dots[k] = V{};
+  for (size_t r = 0; r < d; ++r)
+    for (int k = 0; k < N; ++k) dots[k] += U[k * d + r] * b1[r];
+  for (size_t r = 0; r < d; ++r) {
+    V p = D[r] * b1[r];  // (S b1)_r; X b1 = a S b1 − b b1 (laneClenshaw)
+    for (int k = 0; k < N; ++k) p = p + dots[k] * U[k * d + r];
+    V wk = c[0] * v[0][r];
+    if (count > 1) wk = wk + c[1] * v[1][r];
+    if (count > 2) wk = wk + c[2] * v[2][r];
+    const V next = wk + 2.0 * (a * p - b * b1[r]) - b2[r];
+    b2[r] = b1[r];
+    b1[r] = next;
+  }
+}
+
 // dx += Σ_k T_k(X) w_k in the fitted lanes (header, 3.), X = (hL − c)/ρ = a S − b with S the summary,
 // a = (h/ρ) scale, b = (h/ρ) shift + c/ρ per lane (zero in the other lanes).
 DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, int top, const double* aIn, const double* bIn,
@@ -164,13 +190,27 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
   const V* v1 = count > 1 ? lanes(v[1]) : v0;
   const V* v2 = count > 2 ? lanes(v[2]) : v0;
   for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}
-    summaryProduct(op, b1, product);
     // w_k = Σ_r a_rk v_r summed as termVector sums it (r increasing), fused into the update.
-    const V c0 = lanes(coef)[k], c1 = lanes(coef)[kPoints + k], c2 = lanes(coef)[2 * kPoints + k];
+    const V c[3] = {lanes(coef)[k], lanes(coef)[kPoints + k], lanes(coef)[2 * kPoints + k]};
+    const V* vs[3] = {v0, v1, v2};
+    if (!op.H && op.K >= 1 && op.K <= 8) {
+      switch (op.K) {
+        case 8: fusedStep<8>(op, count, c, vs, a, b, b1, b2); break;
+        case 7: fusedStep<7>(op, count, c, vs, a, b, b1, b2); break;
+        case 6: fusedStep<6>(op, count, c, vs, a, b, b1, b2); break;
+        case 5: fusedStep<5>(op, count, c, vs, a, b, b1, b2); break;
+        case 4: fusedStep<4>(op, count, c, vs, a, b, b1, b2); break;
+        case 3: fusedStep<3>(op, count, c, vs, a, b, b1, b2); break;
+        case 2: fusedStep<2>(op, count, c, vs, a, b, b1, b2); break;
+        default: fusedStep<1>(op, count, c, vs, a, b, b1, b2); break;
+      }
+      continue;
+    }
+    summaryProduct(op, b1, product);
     for (size_t row = 0; row < d; ++row) {
-      V wk = c0 * v0[row];
-      if (count > 1) wk = wk + c1 * v1[row];
-      if (count > 2) wk = wk + c2 * v2[row];
+      V wk = c[0] * v0[row];
+      if (count > 1) wk = wk + c[1] * v1[row];
+      if (count > 2) wk = wk + c[2] * v2[row];
       const V next = wk + 2.0 * (a * product[row] - b * b1[row]) - b2[row];
       b2[row] = b1[row];
       b1[row] = next;
