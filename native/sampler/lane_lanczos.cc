@@ -102,10 +102,13 @@ DW2_SIMD_CLONES void laneAddTo(size_t d, int count, const double* basis, const d
 }  // namespace
 
 LaneLanczos::LaneLanczos(size_t d, int maxDim)
-    : d_(d), maxDim_(std::max(1, maxDim)), basis_(static_cast<size_t>(maxDim_) * d * 8),
+    : d_(d), maxDim_(std::max(1, maxDim)),
       alpha_(static_cast<size_t>(maxDim_) * 8), beta_(static_cast<size_t>(maxDim_) * 8), work_(d * 8) {}
 
 void LaneLanczos::start(const double* v) {
+  // The basis (maxDim × d × 8 doubles) is allocated by the first run: on the cached route most lanes
+  // take the polynomial route, and a run that never needs Lanczos never holds it.
+  if (basis_.empty()) basis_.assign(static_cast<size_t>(maxDim_) * d_ * 8, 0.0);
   laneStart(d_, v, basis_.data(), vNorm_);
   computed_ = 0;
   for (int p = 0; p < 8; ++p) brokeAt_[p] = INT_MAX;
