@@ -125,16 +125,30 @@ DW2_SIMD_CLONES void levelCoefficients(int count, int n, const double* values, d
   }
 }
 
-// w = Σ_r coef_rk v_r (the recurrence's coefficient vector k), r increasing.
-__attribute__((always_inline)) inline void termVector(int count, int k, const double* coef, const double* const* v, size_t d, V* w) {
-  const V c0 = lanes(coef)[k];
-  const V* v0 = lanes(v[0]);
-  for (size_t row = 0; row < d; ++row) w[row] = c0 * v0[row];
-  for (int r = 1; r < count; ++r) {
-    const V c = lanes(coef)[static_cast<size_t>(r) * kPoints + k];
-    const V* vr = lanes(v[r]);
-    for (size_t row = 0; row < d; ++row) w[row] += c * vr[row];
+// Row r of w_k = Σ_r' a_r'k v_r' (c: the count ≤ 3 coefficients a_r'k, v: their vectors), r' increasing:
+// the recurrence's coefficient vector, summed the same way wherever it is formed.
+__attribute__((always_inline)) inline V termRow(int count, const V* c, const V* const* v, size_t r) {
+  V w = c[0] * v[0][r];
+  if (count > 1) w = w + c[1] * v[1][r];
+  if (count > 2) w = w + c[2] * v[2][r];
+  return w;
+}
+
+// The coefficients a_rk of run r < count (zeros past count) and the runs' vectors as lanes.
+__attribute__((always_inline)) inline void termInputs(int count, int k, const double* coef, const double* const* v, V* c,
+                                                      const V** vs) {
+  for (int r = 0; r < 3; ++r) {
+    c[r] = r < count ? lanes(coef)[static_cast<size_t>(r) * kPoints + k] : V{};
+    vs[r] = lanes(v[r < count ? r : 0]);
   }
+}
+
+// w = w_k for all rows.
+__attribute__((always_inline)) inline void termVector(int count, int k, const double* coef, const double* const* v, size_t d, V* w) {
+  V c[3];
+  const V* vs[3];
+  termInputs(count, k, coef, v, c, vs);
+  for (size_t row = 0; row < d; ++row) w[row] = termRow(count, c, vs, row);
 }
 
 // One recurrence step b1 ← w_k + 2 X b1 − b2 (b2 ← b1) for a summary S = D + Σ_{k<N} u_k u_kᵀ, the
@@ -154,10 +168,7 @@ __attribute__((always_inline)) inline void fusedStep(const LaneStructuredOperato
   for (size_t r = 0; r < d; ++r) {
     V p = D[r] * b1[r];  // (S b1)_r; X b1 = a S b1 − b b1 (laneClenshaw)
     for (int k = 0; k < N; ++k) p = p + dots[k] * U[k * d + r];
-    V wk = c[0] * v[0][r];
-    if (count > 1) wk = wk + c[1] * v[1][r];
-    if (count > 2) wk = wk + c[2] * v[2][r];
-    const V next = wk + 2.0 * (a * p - b * b1[r]) - b2[r];
+    const V next = termRow(count, c, v, r) + 2.0 * (a * p - b * b1[r]) - b2[r];
     b2[r] = b1[r];
     b1[r] = next;
   }
@@ -186,13 +197,10 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
   }
   termVector(count, top, coef, v, d, b1);  // b_top = w_top
   for (size_t row = 0; row < d; ++row) b2[row] = V{};
-  const V* v0 = lanes(v[0]);
-  const V* v1 = count > 1 ? lanes(v[1]) : v0;
-  const V* v2 = count > 2 ? lanes(v[2]) : v0;
-  for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}
-    // w_k = Σ_r a_rk v_r summed as termVector sums it (r increasing), fused into the update.
-    const V c[3] = {lanes(coef)[k], lanes(coef)[kPoints + k], lanes(coef)[2 * kPoints + k]};
-    const V* vs[3] = {v0, v1, v2};
+  for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}, w_k formed inside the update
+    V c[3];
+    const V* vs[3];
+    termInputs(count, k, coef, v, c, vs);
     if (!op.H && op.K >= 1 && op.K <= 8) {
       switch (op.K) {
         case 8: fusedStep<8>(op, count, c, vs, a, b, b1, b2); break;
@@ -208,10 +216,7 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
     }
     summaryProduct(op, b1, product);
     for (size_t row = 0; row < d; ++row) {
-      V wk = c[0] * v0[row];
-      if (count > 1) wk = wk + c[1] * v1[row];
-      if (count > 2) wk = wk + c[2] * v2[row];
-      const V next = wk + 2.0 * (a * product[row] - b * b1[row]) - b2[row];
+      const V next = termRow(count, c, vs, row) + 2.0 * (a * product[row] - b * b1[row]) - b2[row];
       b2[row] = b1[row];
       b1[row] = next;
     }

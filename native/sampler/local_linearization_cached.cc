@@ -82,8 +82,7 @@ DW2_SIMD_CLONES void stepFunctionsAt(int count, const int* which, double h, doub
   lanemask::V zv, drift, curvature, noise{};
   std::memcpy(&zv, z, sizeof zv);
   laneweights::driftCurvature(h, zv, laneweights::laneExp(zv), &drift, &curvature);
-  for (int r = 0; r < count; ++r)
-    if (which[r] == kNoiseStd) noise = laneweights::stepNoiseStd(h, zv, a, b);
+  if (std::find(which, which + count, kNoiseStd) != which + count) noise = laneweights::stepNoiseStd(h, zv, a, b);
   for (int r = 0; r < count; ++r) {
     const lanemask::V value = which[r] == kDriftWeight ? drift : which[r] == kCurvatureWeight ? curvature : noise;
     std::memcpy(out + r * L8, &value, sizeof value);
