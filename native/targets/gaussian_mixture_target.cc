@@ -168,12 +168,13 @@ class GaussianMixtureTarget final : public Target {
   // the buffer starts zeroed) and α, σ², f, g².
   static constexpr size_t kLaneTimeKey = 5;
   static constexpr double kLaneTimeMarker = -7.25e-301;
+  static constexpr size_t kLaneArrays = 5;  // per-(k, j) lane constants kept in the scratch
   // After the per-point scratch and the d + 8 doubles a per-row caller may add (TargetLocalModel): the
-  // time the lane constants belong to (a marker, α, σ², f, g²), αμ, ℓ′, fαμ (K·d each), tr H_k (K),
-  // then the lane kernel's work. Nothing else writes there, so the constants stay valid with their key.
+  // time the lane constants belong to (a marker, α, σ², f, g²), αμ, ½ℓ′, fαμ, fαμ/ℓ, ℓ′/ℓ (K·d each),
+  // tr H_k and −½ Σ_j ℓ′/ℓ (K each), then the lane kernel's work. Nothing else writes there, so the constants stay valid with their key.
   size_t laneConstantsOffset() const { return scratchSize() + dim() + 8; }
   size_t laneScratchSize() const override {
-    return g_.diagonal() ? laneConstantsOffset() + kLaneTimeKey + 3 * K() * dim() + K() + mixtureLocalLanesWork(K(), dim()) : 0;
+    return g_.diagonal() ? laneConstantsOffset() + kLaneTimeKey + kLaneArrays * K() * dim() + 2 * K() + mixtureLocalLanesWork(K(), dim()) : 0;
   }
 
   void localDerivativesLanes(const Process& p, double t, const double* x, size_t rows, double* s, double* dsdt,
@@ -183,23 +184,29 @@ class GaussianMixtureTarget final : public Target {
     const auto tc = g_.timeConstants(m, scratch + workSize());
     double* key = scratch + laneConstantsOffset();
     double* alphaMean = key + kLaneTimeKey;
-    double *ellRate = alphaMean + K * d, *rateMean = ellRate + K * d, *traceHessian = rateMean + K * d;
+    double *halfEllRate = alphaMean + K * d, *rateMean = halfEllRate + K * d, *rateMeanOverEll = rateMean + K * d;
+    double *ellRateOverEll = rateMeanOverEll + K * d, *traceHessian = ellRateOverEll + K * d, *deltaOffset = traceHessian + K;
     // The per-time constants depend on (α, σ², f, g²) alone: kept in the thread's scratch for the next
     // call at the same time (every group of a step) instead of recomputed per group of eight.
     const bool kept = key[0] == kLaneTimeMarker && key[1] == m.alpha && key[2] == m.sigma2 && key[3] == m.f && key[4] == m.g2;
     if (!kept) {
       const double a2 = m.alpha * m.alpha, fa = m.f * m.alpha;
       for (size_t k = 0; k < K; ++k) {
-        double trace = 0.0;
+        double trace = 0.0, offset = 0.0;
         for (size_t j = 0; j < d; ++j) {
           const size_t kj = k * d + j;
           const double ell = point::marginalEigenvalue(a2, g_.eigenvalues(k)[j], m.sigma2);
+          const double inv = tc.inverseEll[kj], ellRate = 2.0 * m.f * ell + m.g2;
           alphaMean[kj] = m.alpha * g_.mean(k)[j];
-          ellRate[kj] = 2.0 * m.f * ell + m.g2;
+          halfEllRate[kj] = 0.5 * ellRate;
           rateMean[kj] = fa * g_.mean(k)[j];
-          trace -= tc.inverseEll[kj];
+          rateMeanOverEll[kj] = rateMean[kj] * inv;
+          ellRateOverEll[kj] = ellRate * inv;
+          trace -= inv;
+          offset -= 0.5 * ellRateOverEll[kj];
         }
         traceHessian[k] = trace;
+        deltaOffset[k] = offset;
       }
       key[0] = kLaneTimeMarker;
       key[1] = m.alpha;
@@ -207,8 +214,9 @@ class GaussianMixtureTarget final : public Target {
       key[3] = m.f;
       key[4] = m.g2;
     }
-    const MixtureLaneConstants c{alphaMean, tc.inverseEll, ellRate, rateMean, traceHessian, logWeights_.data(), tc.logNormaliser};
-    diagonalMixtureLocalLanes(K, d, rows, c, x, s, dsdt, laplacian, laneSummary, laneSummary + d * 8, traceHessian + K);
+    const MixtureLaneConstants c{alphaMean,  tc.inverseEll,  halfEllRate,       rateMean,      rateMeanOverEll,
+                                 ellRateOverEll, traceHessian, deltaOffset, logWeights_.data(), tc.logNormaliser};
+    diagonalMixtureLocalLanes(K, d, rows, c, x, s, dsdt, laplacian, laneSummary, laneSummary + d * 8, deltaOffset + K);
   }
 
   void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,

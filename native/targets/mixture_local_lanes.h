@@ -5,17 +5,21 @@
 //   s = Σ r_k s_k,   ∂_t s = Σ r_k [∂_t s_k + (δ_k − δ̄) e_k],   Δs = Σ r_k [(tr H_k + |e_k|²) e_k + 2 H_k e_k],
 //   D = Σ r_k H_k,   u_k = √r_k e_k,   H_k = −diag(1/ℓ_k),
 //   δ_k = ∂_t log N_k = Σ_j [−fαμ_kj s_kj + ½ ℓ′_kj (s_kj² − 1/ℓ_kj)],   ∂_t s_kj = (fαμ_kj − ℓ′_kj s_kj)/ℓ_kj,
-// (ℓ′ = 2fℓ + g²). The per-time quantities (1/ℓ, ℓ′, αμ, fαμ, tr H_k) come precomputed, so the lanes
-// only multiply and add; components with r_k = 0 are skipped lane by lane (as the per-point code
-// skips them), and every lane does the same operations whatever the others hold.
+// (ℓ′ = 2fℓ + g²). The per-time quantities come precomputed (below), so the lanes only multiply and
+// add, the formulas regrouped to need fewer operations per (k, j):
+//   δ_k = Σ_j s_kj (½ℓ′_kj s_kj − fαμ_kj) − ½ Σ_j ℓ′_kj/ℓ_kj,   ∂_t s_kj = fαμ_kj/ℓ_kj − (ℓ′_kj/ℓ_kj) s_kj;
+// components with r_k = 0 are skipped lane by lane (as the per-point code skips them), and every lane
+// does the same operations whatever the others hold.
 #pragma once
 #include <cstddef>
 
 namespace dw2 {
 
+// Per component k and coordinate j (K·d each, index k·d + j): αμ, 1/ℓ, ½ℓ′, fαμ, fαμ/ℓ, ℓ′/ℓ; per
+// component (K each): tr H_k, −½ Σ_j ℓ′_kj/ℓ_kj, log w_k, the log-normaliser of N_k.
 struct MixtureLaneConstants {
-  const double *alphaMean, *inverseEll, *ellRate, *rateMean;  // K·d each: αμ, 1/ℓ, ℓ′, fαμ
-  const double *traceHessian, *logWeights, *logNormaliser;     // K each
+  const double *alphaMean, *inverseEll, *halfEllRate, *rateMean, *rateMeanOverEll, *ellRateOverEll;
+  const double *traceHessian, *deltaOffset, *logWeights, *logNormaliser;
 };
 
 // Doubles of work for diagonalMixtureLocalLanes.
