@@ -72,26 +72,37 @@ void denseBounds(const LaneStructuredOperator& op, double* lo, double* hi, doubl
 // particle, cost its K² d/2 products and saved nothing measurable on the bench mixture:
 // docs/sampling.md.)
 DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo, double* hi, double* total) {
-  for (int p = 0; p < 8; ++p) {
-    lo[p] = std::numeric_limits<double>::infinity();
-    hi[p] = -lo[p];
-    total[p] = 0.0;
+  if (op.H) {
+    for (int p = 0; p < 8; ++p) {
+      lo[p] = std::numeric_limits<double>::infinity();
+      hi[p] = -lo[p];
+      total[p] = 0.0;
+    }
+    return denseBounds(op, lo, hi, total);
   }
-  if (op.H) return denseBounds(op, lo, hi, total);
+  // Local arrays: the outputs might alias op.D for all the compiler knows, which would keep every
+  // lane's minimum, maximum and sum in memory from one coordinate to the next.
+  double low[8], high[8], sum[8];
+  for (int p = 0; p < 8; ++p) {
+    low[p] = std::numeric_limits<double>::infinity();
+    high[p] = -low[p];
+    sum[p] = 0.0;
+  }
   const size_t d = op.d;
   for (size_t a = 0; a < d; ++a)
     for (int p = 0; p < 8; ++p) {
       const double x = op.D[a * 8 + p];
-      lo[p] = x < lo[p] ? x : lo[p];
-      hi[p] = x > hi[p] ? x : hi[p];
-      total[p] += std::fabs(x);
+      low[p] = x < low[p] ? x : low[p];
+      high[p] = x > high[p] ? x : high[p];
+      sum[p] += std::fabs(x);
     }
   const V* U = lanes(op.U);
   V trace{};
   for (size_t k = 0; k < op.K; ++k) trace += lanekernels::laneDot(U + k * d, U + k * d, d);
   for (int p = 0; p < 8; ++p) {
-    hi[p] += trace[p];
-    total[p] += trace[p];
+    lo[p] = low[p];
+    hi[p] = high[p] + trace[p];
+    total[p] = sum[p] + trace[p];
   }
 }
 
@@ -154,10 +165,10 @@ __attribute__((always_inline)) inline void termVector(int count, int k, const do
 // One recurrence step b1 ← w_k + 2 X b1 − b2 (b2 ← b1) for a summary S = D + Σ_{k<N} u_k u_kᵀ, the
 // product's rows formed inside the update: the N dot products u_k · b1 first (they need all of b1),
 // then per row D b1 + Σ_k c_k u_k in summaryProduct's order (same bits) and the update, one pass
-// instead of summaryProduct's three and the update's.
+// instead of summaryProduct's three and the update's. a2, b2x: 2a and 2b (2 X b1 = a2 S b1 − b2x b1).
 template <int N>
 __attribute__((always_inline)) inline void fusedStep(const LaneStructuredOperator& op, int count, const V* c, const V* const* v,
-                                                     V a, V b, V* b1, V* b2) {
+                                                     V a2, V b2x, V* b1, V* b2) {
   const size_t d = op.d;
   const V* D = lanes(op.D);
   const V* U = lanes(op.U);
@@ -168,7 +179,7 @@ __attribute__((always_inline)) inline void fusedStep(const LaneStructuredOperato
   for (size_t r = 0; r < d; ++r) {
     V p = D[r] * b1[r];  // (S b1)_r; X b1 = a S b1 − b b1 (laneClenshaw)
     for (int k = 0; k < N; ++k) p = p + dots[k] * U[k * d + r];
-    const V next = termRow(count, c, v, r) + 2.0 * (a * p - b * b1[r]) - b2[r];
+    const V next = termRow(count, c, v, r) + (a2 * p - b2x * b1[r]) - b2[r];
     b2[r] = b1[r];
     b1[r] = next;
   }
@@ -197,26 +208,27 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
   }
   termVector(count, top, coef, v, d, b1);  // b_top = w_top
   for (size_t row = 0; row < d; ++row) b2[row] = V{};
+  const V a2 = 2.0 * a, b2x = 2.0 * b;  // 2 (a p − b b1) = a2 p − b2x b1: doubling is exact
   for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}, w_k formed inside the update
     V c[3];
     const V* vs[3];
     termInputs(count, k, coef, v, c, vs);
     if (!op.H && op.K >= 1 && op.K <= 8) {
       switch (op.K) {
-        case 8: fusedStep<8>(op, count, c, vs, a, b, b1, b2); break;
-        case 7: fusedStep<7>(op, count, c, vs, a, b, b1, b2); break;
-        case 6: fusedStep<6>(op, count, c, vs, a, b, b1, b2); break;
-        case 5: fusedStep<5>(op, count, c, vs, a, b, b1, b2); break;
-        case 4: fusedStep<4>(op, count, c, vs, a, b, b1, b2); break;
-        case 3: fusedStep<3>(op, count, c, vs, a, b, b1, b2); break;
-        case 2: fusedStep<2>(op, count, c, vs, a, b, b1, b2); break;
-        default: fusedStep<1>(op, count, c, vs, a, b, b1, b2); break;
+        case 8: fusedStep<8>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 7: fusedStep<7>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 6: fusedStep<6>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 5: fusedStep<5>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 4: fusedStep<4>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 3: fusedStep<3>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 2: fusedStep<2>(op, count, c, vs, a2, b2x, b1, b2); break;
+        default: fusedStep<1>(op, count, c, vs, a2, b2x, b1, b2); break;
       }
       continue;
     }
     summaryProduct(op, b1, product);
     for (size_t row = 0; row < d; ++row) {
-      const V next = termRow(count, c, vs, row) + 2.0 * (a * product[row] - b * b1[row]) - b2[row];
+      const V next = termRow(count, c, vs, row) + (a2 * product[row] - b2x * b1[row]) - b2[row];
       b2[row] = b1[row];
       b1[row] = next;
     }
@@ -366,26 +378,27 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
   // Bounds the memory (≤ 3 · 63 doubles an entry): emptying costs refits only, never other bits.
   if (cache_.size() >= kMaxEntries) startStep();
   Interval interval[8], fresh[8];
-  bool ok[8];
+  Entry entry[8];
+  bool ok[8], known[8];
   intervals(op, h, zCap, eligible, interval, ok);
   int freshCount = 0;
   for (int p = 0; p < 8; ++p) {
-    if (!ok[p] || cache_.find(interval[p])) continue;
+    const Entry* e = ok[p] ? cache_.find(interval[p]) : nullptr;
+    known[p] = e != nullptr;
+    if (known[p]) entry[p] = *e;
+    if (!ok[p] || known[p]) continue;
     bool listed = false;
     for (int i = 0; i < freshCount; ++i) listed = listed || fresh[i] == interval[p];
     if (!listed) fresh[freshCount++] = interval[p];
   }
   if (freshCount > 0) fitNew(fresh, freshCount, f, tol);
-  // Zero what the last fit used (degrees ≤ usedDegree_): the rest is zero already.
-  for (int r = 0; r < kMaxRuns; ++r)
-    std::fill_n(coef_.begin() + static_cast<size_t>(r) * kPoints * 8, static_cast<size_t>(usedDegree_ + 1) * 8, 0.0);
-  usedDegree_ = 0;
   for (int p = 0; p < 8; ++p) {
     fitted[p] = false;
     fitted_[p] = 0;
     degree[p] = 0;
     if (!ok[p]) continue;
-    const Entry& e = *cache_.find(interval[p]);
+    if (!known[p]) entry[p] = *cache_.find(interval[p]);
+    const Entry& e = entry[p];
     if (!e.met || e.degree > maxDegree) continue;
     const double q = powerOfTwo(interval[p].exponent);
     centre_[p] = 0.5 * q * static_cast<double>(interval[p].low + interval[p].high);
@@ -394,11 +407,15 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
     fitted_[p] = -1;
     degree[p] = e.degree;
     maxDegree_ = std::max(maxDegree_, e.degree);
-    usedDegree_ = maxDegree_;
-    for (int r = 0; r < count_; ++r)
-      for (int k = 0; k <= e.degree; ++k)
-        coef_[(static_cast<size_t>(r) * kPoints + k) * 8 + p] = entries_[e.offset + static_cast<size_t>(r) * (e.degree + 1) + k];
   }
+  // coef_ up to the group's degree (the recurrence reads no further): each fitted lane's a_rk, zeros
+  // past its own degree and in the other lanes.
+  for (int r = 0; r < count_; ++r)
+    for (int k = 0; k <= maxDegree_; ++k) {
+      double* column = coef_.data() + (static_cast<size_t>(r) * kPoints + k) * 8;
+      for (int p = 0; p < 8; ++p)
+        column[p] = fitted[p] && k <= degree[p] ? entries_[entry[p].offset + static_cast<size_t>(r) * (degree[p] + 1) + k] : 0.0;
+    }
 }
 
 void LaneChebyshev::apply(const LaneStructuredOperator& op, double h, const double* const* v, double* dx) {

@@ -102,14 +102,15 @@ class LaneChebyshev {
   void fitNew(const Interval* fresh, int count, const Functions& f, double tol);
   int chop(int r, int p, int n, double tol) const;
   size_t d_;
-  int count_ = 0, maxDegree_ = 0, usedDegree_ = kMaxPoints;  // usedDegree_: coef_ is zero above it
+  int count_ = 0, maxDegree_ = 0;
   // Per lane of the last fit: the interval's centre and half-width (z), the fitted mask (all ones where fitted).
   double centre_[8] = {}, halfWidth_[8] = {};
   int64_t fitted_[8] = {};
   IntervalTable cache_;
   std::vector<double> entries_;
   // values_: f_r at the 65 points cos(πi/64) of the finest grid (entry (r·65 + i)·8 + p);
-  // levelCoefficients_: a_rk of the current level; coef_: the fitted lanes' a_rk up to their degree, else 0.
+  // levelCoefficients_: a_rk of the current level; coef_: the fitted lanes' a_rk up to the
+  // group's largest degree (zeros past a lane's own degree and in the lanes not fitted).
   std::vector<double> values_, levelCoefficients_, coef_, b1_, b2_, w_, product_;
 };
 
