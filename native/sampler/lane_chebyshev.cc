@@ -162,24 +162,24 @@ __attribute__((always_inline)) inline void termVector(int count, int k, const do
   for (size_t row = 0; row < d; ++row) w[row] = termRow(count, c, vs, row);
 }
 
-// One recurrence step b1 ← w_k + 2 X b1 − b2 (b2 ← b1) for a summary S = D + Σ_{k<N} u_k u_kᵀ, the
-// product's rows formed inside the update: the N dot products u_k · b1 first (they need all of b1),
-// then per row D b1 + Σ_k c_k u_k in summaryProduct's order (same bits) and the update, one pass
-// instead of summaryProduct's three and the update's. a2, b2x: 2a and 2b (2 X b1 = a2 S b1 − b2x b1).
+// One recurrence step b1 ← w_k + 2 X b1 − b2 (b2 ← b1) for a summary S = D + Σ_{k<N} u_k u_kᵀ:
+// 2 X b1 = E ∘ b1 + Σ_k (2a u_k · b1) u_k with E = 2(a D − b) formed once per group (laneClenshaw), so
+// a row costs E's product, the rank terms and the update. The N dot products first (they need all of
+// b1), then one pass over the rows.
 template <int N>
 __attribute__((always_inline)) inline void fusedStep(const LaneStructuredOperator& op, int count, const V* c, const V* const* v,
-                                                     V a2, V b2x, V* b1, V* b2) {
+                                                     V a2, const V* E, V* b1, V* b2) {
   const size_t d = op.d;
-  const V* D = lanes(op.D);
   const V* U = lanes(op.U);
   V dots[N];
   for (int k = 0; k < N; ++k) dots[k] = V{};
   for (size_t r = 0; r < d; ++r)
     for (int k = 0; k < N; ++k) dots[k] += U[k * d + r] * b1[r];
+  for (int k = 0; k < N; ++k) dots[k] = a2 * dots[k];
   for (size_t r = 0; r < d; ++r) {
-    V p = D[r] * b1[r];  // (S b1)_r; X b1 = a S b1 − b b1 (laneClenshaw)
+    V p = E[r] * b1[r];
     for (int k = 0; k < N; ++k) p = p + dots[k] * U[k * d + r];
-    const V next = termRow(count, c, v, r) + (a2 * p - b2x * b1[r]) - b2[r];
+    const V next = (termRow(count, c, v, r) + p) - b2[r];
     b2[r] = b1[r];
     b1[r] = next;
   }
@@ -209,20 +209,23 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
   termVector(count, top, coef, v, d, b1);  // b_top = w_top
   for (size_t row = 0; row < d; ++row) b2[row] = V{};
   const V a2 = 2.0 * a, b2x = 2.0 * b;  // 2 (a p − b b1) = a2 p − b2x b1: doubling is exact
+  const bool fused = !op.H && op.K >= 1 && op.K <= 8;
+  if (fused)  // E = 2 (a D − b) (fusedStep), in the product's buffer
+    for (size_t row = 0; row < d; ++row) product[row] = a2 * lanes(op.D)[row] - b2x;
   for (int k = top - 1; k >= 1; --k) {  // b_k = w_k + 2 X b_{k+1} − b_{k+2}, w_k formed inside the update
     V c[3];
     const V* vs[3];
     termInputs(count, k, coef, v, c, vs);
-    if (!op.H && op.K >= 1 && op.K <= 8) {
+    if (fused) {
       switch (op.K) {
-        case 8: fusedStep<8>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 7: fusedStep<7>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 6: fusedStep<6>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 5: fusedStep<5>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 4: fusedStep<4>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 3: fusedStep<3>(op, count, c, vs, a2, b2x, b1, b2); break;
-        case 2: fusedStep<2>(op, count, c, vs, a2, b2x, b1, b2); break;
-        default: fusedStep<1>(op, count, c, vs, a2, b2x, b1, b2); break;
+        case 8: fusedStep<8>(op, count, c, vs, a2, product, b1, b2); break;
+        case 7: fusedStep<7>(op, count, c, vs, a2, product, b1, b2); break;
+        case 6: fusedStep<6>(op, count, c, vs, a2, product, b1, b2); break;
+        case 5: fusedStep<5>(op, count, c, vs, a2, product, b1, b2); break;
+        case 4: fusedStep<4>(op, count, c, vs, a2, product, b1, b2); break;
+        case 3: fusedStep<3>(op, count, c, vs, a2, product, b1, b2); break;
+        case 2: fusedStep<2>(op, count, c, vs, a2, product, b1, b2); break;
+        default: fusedStep<1>(op, count, c, vs, a2, product, b1, b2); break;
       }
       continue;
     }
