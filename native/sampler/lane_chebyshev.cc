@@ -414,11 +414,13 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
   // coef_ up to the group's degree (the recurrence reads no further): each fitted lane's a_rk, zeros
   // past its own degree and in the other lanes.
   for (int r = 0; r < count_; ++r)
-    for (int k = 0; k <= maxDegree_; ++k) {
-      double* column = coef_.data() + (static_cast<size_t>(r) * kPoints + k) * 8;
-      for (int p = 0; p < 8; ++p)
-        column[p] = fitted[p] && k <= degree[p] ? entries_[entry[p].offset + static_cast<size_t>(r) * (degree[p] + 1) + k] : 0.0;
-    }
+    std::fill_n(coef_.begin() + static_cast<size_t>(r) * kPoints * 8, static_cast<size_t>(maxDegree_ + 1) * 8, 0.0);
+  for (int p = 0; p < 8; ++p) {
+    if (!fitted[p]) continue;
+    const double* a = entries_.data() + entry[p].offset;
+    for (int r = 0; r < count_; ++r, a += degree[p] + 1)
+      for (int k = 0; k <= degree[p]; ++k) coef_[(static_cast<size_t>(r) * kPoints + k) * 8 + p] = a[k];
+  }
 }
 
 void LaneChebyshev::apply(const LaneStructuredOperator& op, double h, const double* const* v, double* dx) {
