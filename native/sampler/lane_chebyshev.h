@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+#include "runtime/lane_buffer.h"
 #include "sampler/lane_structured_product.h"
 
 namespace dw2 {
@@ -111,7 +112,7 @@ class LaneChebyshev {
   // values_: f_r at the 65 points cos(πi/64) of the finest grid (entry (r·65 + i)·8 + p);
   // levelCoefficients_: a_rk of the current level; coef_: the fitted lanes' a_rk up to the
   // group's largest degree (zeros past a lane's own degree and in the lanes not fitted).
-  std::vector<double> values_, levelCoefficients_, coef_, b1_, b2_, w_, product_;
+  LaneBuffer values_, levelCoefficients_, coef_, b1_, b2_, w_, product_;
 };
 
 }  // namespace dw2

@@ -15,6 +15,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
+#include "runtime/lane_buffer.h"
 #include "sampler/lane_structured_product.h"
 
 namespace dw2 {
@@ -46,7 +47,7 @@ class LaneLanczos {
  private:
   size_t d_;
   int maxDim_, computed_ = 0;
-  std::vector<double> basis_, alpha_, beta_, work_;
+  LaneBuffer basis_, alpha_, beta_, work_;
   double vNorm_[kLanczosLanes] = {};
   int brokeAt_[kLanczosLanes] = {};
 };

@@ -1,6 +1,7 @@
 // The per-thread scratch of local linearization's cached-product route (local_linearization_cached.cc).
 #pragma once
 #include <vector>
+#include "runtime/lane_buffer.h"
 #include "sampler/lane_chebyshev.h"
 #include "sampler/lane_lanczos.h"
 #include "sampler/lane_tridiagonal_qr.h"
@@ -41,15 +42,17 @@ struct LocalLinearizationStepper::CachedScratch {
   int check[kLanczosLanes][kRuns], dims[kLanczosLanes][kRuns];
   double norms[kLanczosLanes][kRuns];
   // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
-  std::vector<double> summary, v, dx, mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights, coef;
+  LaneBuffer summary, v, dx;
+  std::vector<double> mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights;
+  LaneBuffer coef;
   LaneChebyshev polynomial;
   // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones; the
   // lane route's s, ∂_t s and Δs in lanes (d × 8 each).
-  std::vector<double> vectors, derivatives;
+  LaneBuffer vectors, derivatives;
   bool finite[kLanczosLanes];
   // The thread's deferred group (LocalLinearizationStepper::deferLane): Lanczos lanes of mixed groups,
   // their summaries and vectors in lanes, block rows and finiteness; `deferred` lanes are taken.
-  std::vector<double> deferredSummary = std::vector<double>(summary.size()), deferredVectors = std::vector<double>(vectors.size());
+  LaneBuffer deferredSummary = LaneBuffer(summary.size()), deferredVectors = LaneBuffer(vectors.size());
   size_t deferredRows[kLanczosLanes] = {};
   bool deferredFinite[kLanczosLanes] = {};
   int deferred = 0;

@@ -43,6 +43,7 @@
 #include <vector>
 #include <Eigen/Dense>
 #include "sampler/lanczos.h"
+#include "runtime/lane_buffer.h"
 #include "sampler/lane_lanczos.h"
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
@@ -119,7 +120,8 @@ class LocalLinearizationStepper {
   size_t rows_;  // rows per block
   double f_ = 0, g2_ = 0, g2Slope_ = 0, df_ = 0, c_ = 1;  // of the current step
   bool lanes_;  // cached route in lanes: the derivatives come from the target per group of 8 (cachedGroup)
-  std::vector<double> x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_, jac_;
+  LaneBuffer x_, s_score_, dsdt_, lap_, b_, m_, zW_, zH_, xi_, out_;  // rows of d doubles, read and written as lanes
+  std::vector<double> jac_;
   std::unique_ptr<BlockLanczos> lanczos_;
   // Scratch of one particle on the dense route: L = H T Hᵀ, the step's vectors in T's basis (rows of Y,
   // row-major: b, M, z_W, z_H, ξ), then in L's eigen-coordinates after tridiagonalQr.

@@ -6,7 +6,7 @@
 namespace dw2 {
 
 TargetLocalModel::TargetLocalModel(const Target& target, const Process& p, size_t d, int threads)
-    : target_(target), p_(p), d_(d), threads_(threads), stride_(std::max(target.scratchSize() + d + 8, target.laneScratchSize())),
+    : target_(target), p_(p), d_(d), threads_(threads), stride_(wholeLanes(std::max(target.scratchSize() + d + 8, target.laneScratchSize()))),
       scratch_(static_cast<size_t>(threads) * stride_) {}
 
 template <class Body>

@@ -4,6 +4,7 @@
 #include "process/process.h"
 #include "sampler/local_model.h"
 #include "targets/target.h"
+#include "runtime/lane_buffer.h"
 
 namespace dw2 {
 
@@ -38,7 +39,7 @@ class TargetLocalModel : public LocalModel {
   size_t d_;
   int threads_;
   size_t stride_;
-  std::vector<double> scratch_;
+  LaneBuffer scratch_;  // threads_ × stride_ doubles, each thread's from a cache line
 };
 
 }  // namespace dw2

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 #include "core/errors.h"
+#include "runtime/lane_buffer.h"
 #include "targets/basis_kernels.h"
 #include "targets/gaussian_components.h"
 #include "targets/marginal_noise.h"
@@ -169,23 +170,28 @@ class GaussianMixtureTarget final : public Target {
   static constexpr size_t kLaneTimeKey = 5;
   static constexpr double kLaneTimeMarker = -7.25e-301;
   static constexpr size_t kLaneArrays = 5;  // per-(k, j) lane constants kept in the scratch
-  // After the per-point scratch and the d + 8 doubles a per-row caller may add (TargetLocalModel): the
-  // time the lane constants belong to (a marker, α, σ², f, g²), αμ, ½ℓ′, fαμ, fαμ/ℓ, ℓ′/ℓ (K·d each),
-  // tr H_k and −½ Σ_j ℓ′/ℓ (K each), then the lane kernel's work. Nothing else writes there, so the constants stay valid with their key.
-  size_t laneConstantsOffset() const { return scratchSize() + dim() + 8; }
+  // After the per-point scratch and the d + 8 doubles a per-row caller may add (TargetLocalModel), each
+  // part on a lane boundary (runtime/lane_buffer.h): the time the lane constants belong to (a marker,
+  // α, σ², f, g²), αμ, ½ℓ′, fαμ, fαμ/ℓ, ℓ′/ℓ (K·d each), tr H_k and −½ Σ_j ℓ′/ℓ (K each), then the
+  // lane kernel's work. Nothing else writes there, so the constants stay valid with their key.
+  size_t laneConstantsOffset() const { return wholeLanes(scratchSize() + dim() + 8); }
+  size_t laneArray() const { return wholeLanes(K() * dim()); }
   size_t laneScratchSize() const override {
-    return g_.diagonal() ? laneConstantsOffset() + kLaneTimeKey + kLaneArrays * K() * dim() + 2 * K() + mixtureLocalLanesWork(K(), dim()) : 0;
+    if (!g_.diagonal()) return 0;
+    return laneConstantsOffset() + wholeLanes(kLaneTimeKey) + kLaneArrays * laneArray() + 2 * wholeLanes(K()) +
+           mixtureLocalLanesWork(K(), dim());
   }
 
   void localDerivativesLanes(const Process& p, double t, const double* x, size_t rows, double* s, double* dsdt,
                              double* laplacian, double* laneSummary, double* scratch) const override {
-    const size_t K = this->K(), d = dim();
+    const size_t K = this->K(), d = dim(), A = laneArray();
     const MarginalScales m(p, t);
     const auto tc = g_.timeConstants(m, scratch + workSize());
     double* key = scratch + laneConstantsOffset();
-    double* alphaMean = key + kLaneTimeKey;
-    double *halfEllRate = alphaMean + K * d, *rateMean = halfEllRate + K * d, *rateMeanOverEll = rateMean + K * d;
-    double *ellRateOverEll = rateMeanOverEll + K * d, *traceHessian = ellRateOverEll + K * d, *deltaOffset = traceHessian + K;
+    double* alphaMean = key + wholeLanes(kLaneTimeKey);
+    double *halfEllRate = alphaMean + A, *rateMean = halfEllRate + A, *rateMeanOverEll = rateMean + A;
+    double *ellRateOverEll = rateMeanOverEll + A, *traceHessian = ellRateOverEll + A, *deltaOffset = traceHessian + wholeLanes(K);
+    double* work = deltaOffset + wholeLanes(K);
     // The per-time constants depend on (α, σ², f, g²) alone: kept in the thread's scratch for the next
     // call at the same time (every group of a step) instead of recomputed per group of eight.
     const bool kept = key[0] == kLaneTimeMarker && key[1] == m.alpha && key[2] == m.sigma2 && key[3] == m.f && key[4] == m.g2;
@@ -214,9 +220,9 @@ class GaussianMixtureTarget final : public Target {
       key[3] = m.f;
       key[4] = m.g2;
     }
-    const MixtureLaneConstants c{alphaMean,  tc.inverseEll,  halfEllRate,       rateMean,      rateMeanOverEll,
-                                 ellRateOverEll, traceHessian, deltaOffset, logWeights_.data(), tc.logNormaliser};
-    diagonalMixtureLocalLanes(K, d, rows, c, x, s, dsdt, laplacian, laneSummary, laneSummary + d * 8, deltaOffset + K);
+    const MixtureLaneConstants c{alphaMean,      tc.inverseEll, halfEllRate, rateMean,           rateMeanOverEll,
+                                 ellRateOverEll, traceHessian,  deltaOffset, logWeights_.data(), tc.logNormaliser};
+    diagonalMixtureLocalLanes(K, d, rows, c, x, s, dsdt, laplacian, laneSummary, laneSummary + d * 8, work);
   }
 
   void localDerivativesCached(const Process& p, double t, const double* x, double* s, double* dsdt, double* laplacian,
