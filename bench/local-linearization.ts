@@ -3,8 +3,10 @@
  * 1. Cost of one step relative to an Euler–Maruyama step on the bench mixture (bench/mixture-fixture.ts,
  *    K = 8 diagonal components) at d = 2, 16, 64: the dense route (plain and stabilized) and the
  *    cached-product Krylov route (default tolerance 1e-10), SDE and ODE variants (the ODE has no noise,
- *    so the difference is the noise's share); one thread, process CPU time, best of 5 (robust on a
- *    shared machine).
+ *    so the difference is the noise's share); one thread, process CPU time, two untimed runs first, then
+ *    best of 7 (robust on a shared machine). The untimed runs matter: the first runs of a configuration
+ *    pay for memory the process has not touched yet (page faults, the allocator growing its heap),
+ *    which inflated single figures by up to 1.7× — Euler–Maruyama's as well as the others'.
  * 2. Time to reach a given W2 on a Gaussian (d = 16, spectrum 0.05…2, vp, t_end 10⁻³, exact prior):
  *    the fewest steps N (on a grid of ratio 2^{1/4}) whose exact `discretization` W2 (Gaussian analysis)
  *    is at most ε, times the measured CPU time per particle-step of the native sampler on the same
@@ -15,11 +17,12 @@
 import { analyzeGaussianSync, gaussianTarget, gmmTarget, sampleSync, setThreads, type SamplerName, type TargetSpec } from '../lib/index.js';
 import { benchMixture } from './mixture-fixture.js';
 
-/** CPU seconds per particle-step on one thread (best of `repeats`). */
-function secondsPerStep(o: { target: TargetSpec; sampler: SamplerName; n: number; steps: number; hessian?: 'dense' | 'krylov'; stabilize?: boolean; process?: 'vp' }, repeats = 5): number {
+/** CPU seconds per particle-step on one thread (best of `repeats`, after `warmups` untimed runs). */
+function secondsPerStep(o: { target: TargetSpec; sampler: SamplerName; n: number; steps: number; hessian?: 'dense' | 'krylov'; stabilize?: boolean; process?: 'vp' }, repeats = 7, warmups = 2): number {
   let best = Infinity;
   setThreads(1);
   try {
+    for (let r = 0; r < warmups; r++) sampleSync({ ...o, seed: repeats + r });
     for (let r = 0; r < repeats; r++) {
       const c0 = process.cpuUsage();
       sampleSync({ ...o, seed: r });

@@ -89,7 +89,10 @@ DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo,
     sum[p] = 0.0;
   }
   const size_t d = op.d;
+  // (omp simd: GCC unrolls the 8 lanes and would compare them one by one; packed min and max give
+  // the same bits.)
   for (size_t a = 0; a < d; ++a)
+#pragma omp simd
     for (int p = 0; p < 8; ++p) {
       const double x = op.D[a * 8 + p];
       low[p] = x < low[p] ? x : low[p];
@@ -103,6 +106,32 @@ DW2_SIMD_CLONES void summaryBounds(const LaneStructuredOperator& op, double* lo,
     lo[p] = low[p];
     hi[p] = high[p] + trace[p];
     total[p] = sum[p] + trace[p];
+  }
+}
+
+// Each lane's grid interval holding the spectrum of hL (ok[p] false where there is none): z = h μ =
+// h (scale λ − shift) over the summary's bounds, widened by round-off's reach (the bounds add d terms),
+// then snapped outwards to a grid of step 2^exponent. The step is about the width / 2^coarseness
+// (a quarter below d = 32, an eighth from there: a coarser grid shares more fits but widens intervals,
+// so degrees and products grow; products cost ∝ d, fits do not — bench mixture, SDE µs per
+// particle-step, 1/4 vs 1/8: d = 16 0.40 vs 0.42, d = 64 1.92 vs 1.80), and at least 2⁻⁴⁰ of the
+// endpoints' size, so the grid indices stay far inside 64 bits. Cloned: the baseline target would
+// call libm for floor, ceil, fmin and fmax.
+DW2_SIMD_CLONES void gridIntervals(const LaneStructuredOperator& op, double h, double zCap, int coarseness, const bool* eligible,
+                                   int* exponent, int64_t* low, int64_t* high, bool* ok) {
+  double lo[8], hi[8], total[8];
+  summaryBounds(op, lo, hi, total);
+  for (int p = 0; p < 8; ++p) {
+    const double m1 = h * (op.scale * lo[p] - op.shift), m2 = h * (op.scale * hi[p] - op.shift);
+    const double zLo = std::fmin(m1, m2), zHi = std::fmax(m1, m2);
+    const double pad = 1e-12 * (std::fabs(zLo) + std::fabs(zHi)) + 1e-100;
+    ok[p] = eligible[p] && std::isfinite(total[p]) && std::isfinite(zLo) && std::isfinite(zHi) && zHi + pad <= zCap;
+    if (!ok[p]) continue;
+    const double a = zLo - pad, b = zHi + pad;
+    exponent[p] = std::max(exponentOf(b - a) - coarseness, exponentOf(std::fmax(std::fabs(a), std::fabs(b)) + 1e-300) - 40);
+    const double q = powerOfTwo(exponent[p]);
+    low[p] = static_cast<int64_t>(std::floor(a / q));
+    high[p] = static_cast<int64_t>(std::ceil(b / q));
   }
 }
 
@@ -279,26 +308,11 @@ void LaneChebyshev::IntervalTable::insert(const Interval& i, const Entry& e) {
 
 void LaneChebyshev::intervals(const LaneStructuredOperator& op, double h, double zCap, const bool* eligible, Interval* out,
                               bool* ok) const {
-  double lo[8], hi[8], total[8];
-  summaryBounds(op, lo, hi, total);
-  for (int p = 0; p < 8; ++p) {
-    // z = h μ = h (scale λ − shift), widened by round-off's reach (the bounds add d terms).
-    const double m1 = h * (op.scale * lo[p] - op.shift), m2 = h * (op.scale * hi[p] - op.shift);
-    const double zLo = std::fmin(m1, m2), zHi = std::fmax(m1, m2);
-    const double pad = 1e-12 * (std::fabs(zLo) + std::fabs(zHi)) + 1e-100;
-    ok[p] = eligible[p] && std::isfinite(total[p]) && std::isfinite(zLo) && std::isfinite(zHi) && zHi + pad <= zCap;
-    if (!ok[p]) continue;
-    // The grid step: about a quarter of the width below d = 32, an eighth from there (a coarser grid
-    // shares more fits but widens intervals, so degrees and products grow; products cost ∝ d, fits
-    // do not — bench mixture, SDE µs per particle-step, 1/4 vs 1/8: d = 16 0.40 vs 0.42, d = 64 1.92
-    // vs 1.80), and at least 2⁻⁴⁰ of the endpoints' size, so the grid indices stay far inside 64 bits.
-    const double low = zLo - pad, high = zHi + pad;
-    const int coarseness = d_ < 32 ? 2 : 3;
-    const int exponent =
-        std::max(exponentOf(high - low) - coarseness, exponentOf(std::fmax(std::fabs(low), std::fabs(high)) + 1e-300) - 40);
-    const double q = powerOfTwo(exponent);
-    out[p] = {exponent, static_cast<int64_t>(std::floor(low / q)), static_cast<int64_t>(std::ceil(high / q))};
-  }
+  int exponent[8];
+  int64_t low[8], high[8];
+  gridIntervals(op, h, zCap, d_ < 32 ? 2 : 3, eligible, exponent, low, high, ok);
+  for (int p = 0; p < 8; ++p)
+    if (ok[p]) out[p] = {exponent[p], low[p], high[p]};
 }
 
 // The smallest degree m whose tail Σ_{k>m} |a_k| of lane p's function r at level n is ≤ tol · min |f|

@@ -14,7 +14,10 @@ namespace {
 // r = softmax of K logits per lane (logit: K × 8, overwritten), as the block score kernel does it.
 __attribute__((always_inline)) inline void softmaxLanes(size_t K, double* __restrict logit, double* __restrict acc) {
   for (size_t i = 0; i < 8; ++i) acc[i] = -INFINITY;
+  // (omp simd: GCC unrolls these 8-lane loops and would leave them scalar — a max or a square root
+  // per lane; the packed instructions give the same bits.)
   for (size_t k = 0; k < K; ++k)
+#pragma omp simd
     for (size_t i = 0; i < 8; ++i) acc[i] = logit[k * 8 + i] > acc[i] ? logit[k * 8 + i] : acc[i];
   for (size_t k = 0; k < K; ++k)
     for (size_t i = 0; i < 8; ++i) logit[k * 8 + i] = deterministicExp(logit[k * 8 + i] - acc[i]);
@@ -102,6 +105,7 @@ __attribute__((always_inline)) inline void mixtureLocalLanes(size_t K, size_t d,
   }
   softmaxLanes(K, logit, acc);
   for (size_t k = 0; k < K; ++k)
+#pragma omp simd
     for (int p = 0; p < 8; ++p) root[k * 8 + p] = std::sqrt(logit[k * 8 + p]);
   V* S = lanes(s);
   for (size_t j = 0; j < d; ++j) S[j] = V{};
