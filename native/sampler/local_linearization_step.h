@@ -42,8 +42,8 @@
 #include <memory>
 #include <vector>
 #include <Eigen/Dense>
-#include "sampler/lanczos.h"
 #include "runtime/lane_buffer.h"
+#include "sampler/lanczos.h"
 #include "sampler/lane_lanczos.h"
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"

@@ -1,10 +1,9 @@
 // LocalModel of a native analytic target: per particle, in parallel, exact derivatives.
 #pragma once
-#include <vector>
 #include "process/process.h"
+#include "runtime/lane_buffer.h"
 #include "sampler/local_model.h"
 #include "targets/target.h"
-#include "runtime/lane_buffer.h"
 
 namespace dw2 {
 
