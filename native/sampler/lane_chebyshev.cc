@@ -273,9 +273,9 @@ DW2_SIMD_CLONES void laneClenshaw(const LaneStructuredOperator& op, int count, i
 
 }  // namespace
 
-LaneChebyshev::LaneChebyshev(size_t d)
-    : d_(d), values_(kMaxRuns * kPoints * 8), levelCoefficients_(values_.size()), coef_(values_.size()), b1_(d * 8), b2_(d * 8),
-      w_(d * 8), product_(d * 8) {}
+LaneChebyshev::LaneChebyshev(size_t d, Store* store)
+    : d_(d), store_(store), values_(kMaxRuns * kPoints * 8), levelCoefficients_(values_.size()), coef_(values_.size()),
+      b1_(d * 8), b2_(d * 8), w_(d * 8), product_(d * 8) {}
 
 size_t LaneChebyshev::IntervalTable::home(const Interval& i) const {
   uint64_t h = static_cast<uint64_t>(static_cast<uint32_t>(i.exponent)) * 0x9e3779b97f4a7c15ULL;
@@ -388,6 +388,32 @@ void LaneChebyshev::fitNew(const Interval* fresh, int count, const Functions& f,
   }
 }
 
+LaneChebyshev::Entry LaneChebyshev::copyEntry(const Entry& e, const std::vector<double>& from, std::vector<double>& to) const {
+  const Entry copy{e.met, e.degree, to.size()};
+  const auto first = from.begin() + static_cast<std::ptrdiff_t>(e.offset);
+  to.insert(to.end(), first, first + static_cast<std::ptrdiff_t>(count_) * (e.degree + 1));
+  return copy;
+}
+
+int LaneChebyshev::takeFromStore(Interval* fresh, int count) {
+  std::lock_guard<std::mutex> lock(store_->mutex_);
+  int left = 0;
+  for (int i = 0; i < count; ++i) {
+    const Entry* e = store_->table_.find(fresh[i]);
+    if (e) cache_.insert(fresh[i], copyEntry(*e, store_->entries_, entries_));
+    else fresh[left++] = fresh[i];
+  }
+  return left;
+}
+
+void LaneChebyshev::addToStore(const Interval* fresh, int count) {
+  std::lock_guard<std::mutex> lock(store_->mutex_);
+  for (int i = 0; i < count; ++i) {
+    if (store_->table_.size() >= kMaxEntries || store_->table_.find(fresh[i])) continue;
+    store_->table_.insert(fresh[i], copyEntry(*cache_.find(fresh[i]), entries_, store_->entries_));
+  }
+}
+
 void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functions& f, double tol, int maxDegree, double zCap,
                         const bool* eligible, bool* fitted, int* degree) {
   count_ = f.count;
@@ -408,7 +434,11 @@ void LaneChebyshev::fit(const LaneStructuredOperator& op, double h, const Functi
     for (int i = 0; i < freshCount; ++i) listed = listed || fresh[i] == interval[p];
     if (!listed) fresh[freshCount++] = interval[p];
   }
-  if (freshCount > 0) fitNew(fresh, freshCount, f, tol);
+  if (freshCount > 0 && store_) freshCount = takeFromStore(fresh, freshCount);
+  if (freshCount > 0) {
+    fitNew(fresh, freshCount, f, tol);
+    if (store_) addToStore(fresh, freshCount);
+  }
   for (int p = 0; p < 8; ++p) {
     fitted[p] = false;
     fitted_[p] = 0;

@@ -13,9 +13,11 @@
 //    term p_r(hL) v is within tol of f_r(hL) v relative to it, direction by direction, for every
 //    spectrum inside the interval.
 // The interval is rounded outwards to a grid of step q = 2^e ≈ width/4 below d = 32, width/8 from
-// there (widening it by at most a half or a quarter) and its interpolants are kept for the rest of the step: particles whose spectra fall in the
-// same grid interval share one fit, and an interpolant depends on its grid interval alone, never on
-// which particle, lane or thread asked first.
+// there (widening it by at most a half or a quarter) and its interpolants are kept for the rest of
+// the step: particles whose spectra fall in the same grid interval share one fit — across the threads
+// of a run too, through a shared store (LaneChebyshev::Store) each thread consults for the intervals
+// it has not met yet — and an interpolant depends on its grid interval alone, never on which
+// particle, lane or thread asked first.
 // 3. Σ_r p_r(hL) v_r = Σ_k T_k(X) w_k, X = (hL − c)/ρ, w_k = Σ_r a_rk v_r, by Clenshaw's recurrence
 //    with vector coefficients (ibid. ch. 3 exercise; valid because every term is a polynomial in the
 //    one matrix X): b_k = w_k + 2X b_{k+1} − b_{k+2}, result w₀ + X b₁ − b₂. m_p products with L for
@@ -26,6 +28,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 #include "runtime/lane_buffer.h"
 #include "sampler/lane_structured_product.h"
@@ -48,8 +51,15 @@ class LaneChebyshev {
     const int count;
   };
 
-  explicit LaneChebyshev(size_t d);
-  // Forgets the interpolants: call when the functions change (each step).
+  // The step's interpolants by grid interval for the threads of a run (defined below): each thread
+  // keeps the ones it uses in its own table (no lock on the way of every group) and takes from the
+  // store, under its lock, an interval it meets for the first time — fitting it, outside the lock,
+  // and adding it only when no thread has. Without a store the fits stay the thread's own.
+  class Store;
+
+  explicit LaneChebyshev(size_t d, Store* store = nullptr);
+  // Forgets this thread's interpolants: call when the functions change (each step), with the store's
+  // Store::startStep.
   void startStep() {
     cache_.clear();
     entries_.clear();
@@ -101,18 +111,42 @@ class LaneChebyshev {
   void intervals(const LaneStructuredOperator& op, double h, double zCap, const bool* eligible, Interval* out, bool* ok) const;
   // Interpolates f on up to 8 new intervals at once (one per lane) and adds their entries.
   void fitNew(const Interval* fresh, int count, const Functions& f, double tol);
+  // Under the store's lock: the intervals of fresh[0 … count) the store holds are copied into this
+  // thread's table; returns how many are left to fit (moved to the front of fresh).
+  int takeFromStore(Interval* fresh, int count);
+  // Under the store's lock: this thread's new fits added to the store (those no other thread added
+  // meanwhile — theirs have the same bits — while it holds fewer than kMaxEntries).
+  void addToStore(const Interval* fresh, int count);
+  // Entry e's coefficients (count_ · (degree + 1) of them) appended to `to`, with its new entry.
+  Entry copyEntry(const Entry& e, const std::vector<double>& from, std::vector<double>& to) const;
   int chop(int r, int p, int n, double tol) const;
   size_t d_;
   int count_ = 0, maxDegree_ = 0;
   // Per lane of the last fit: the interval's centre and half-width (z), the fitted mask (all ones where fitted).
   double centre_[8] = {}, halfWidth_[8] = {};
   int64_t fitted_[8] = {};
+  Store* store_;
   IntervalTable cache_;
   std::vector<double> entries_;
   // values_: f_r at the 65 points cos(πi/64) of the finest grid (entry (r·65 + i)·8 + p);
   // levelCoefficients_: a_rk of the current level; coef_: the fitted lanes' a_rk up to the
   // group's largest degree (zeros past a lane's own degree and in the lanes not fitted).
   LaneBuffer values_, levelCoefficients_, coef_, b1_, b2_, w_, product_;
+};
+
+class LaneChebyshev::Store {
+ public:
+  // Forgets the interpolants (each step, while no thread fits).
+  void startStep() {
+    table_.clear();
+    entries_.clear();
+  }
+
+ private:
+  friend class LaneChebyshev;
+  std::mutex mutex_;
+  IntervalTable table_;
+  std::vector<double> entries_;  // Entry::offset indexes here
 };
 
 }  // namespace dw2

@@ -471,8 +471,9 @@ void LocalLinearizationStepper::cachedBlock(LocalModel& model, double t, double 
   stepKinds_[2] = Curvature;
   stepKinds_[3] = NoiseH;
   stepKinds_[4] = NoiseRemainder;
+  interpolants_->startStep();  // the step's functions are new
   for (auto& scratch : cachedScratch_) {
-    scratch->polynomial.startStep();  // the step's functions are new
+    scratch->polynomial.startStep();
     scratch->deferred = 0;
   }
 #pragma omp parallel num_threads(threads_) reduction(max : maxProducts) reduction(+ : unconvergedCount)

@@ -14,7 +14,8 @@ namespace dw2 {
 // polynomial route's interpolants and recurrence (lane_chebyshev.h).
 struct LocalLinearizationStepper::CachedScratch {
   static constexpr int kRuns = 5;
-  CachedScratch(size_t d, size_t rank, int maxDim)
+  // interpolants: the run's store of the polynomial route's fits, shared by its threads.
+  CachedScratch(size_t d, size_t rank, int maxDim, LaneChebyshev::Store& interpolants)
       : runs{{d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}, {d, maxDim}},
         qr{LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim), LaneTridiagonalQr(maxDim),
            LaneTridiagonalQr(maxDim)},
@@ -22,7 +23,7 @@ struct LocalLinearizationStepper::CachedScratch {
         summary(rank > 0 ? (1 + rank) * d * kLanczosLanes : d * d * kLanczosLanes), v(d * kLanczosLanes), dx(d * kLanczosLanes),
         mu(3 * kLanczosLanes * static_cast<size_t>(maxDim)), cW(mu.size()), cH(mu.size()), sqrtRemainder(mu.size()),
         work(LocalLinearizationNoiseTable::workSize(static_cast<int>(mu.size()))), weights(static_cast<size_t>(maxDim) * kLanczosLanes),
-        fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes), polynomial(d),
+        fallbackWeights(maxDim), coef(kRuns * static_cast<size_t>(maxDim) * kLanczosLanes), polynomial(d, &interpolants),
         vectors(kRuns * d * kLanczosLanes), derivatives(3 * d * kLanczosLanes) {
     solves.reserve(kLanczosLanes * kRuns);
     for (int i = 0; i < kLanczosLanes * kRuns; ++i) solves.emplace_back(maxDim);

@@ -49,7 +49,8 @@ LocalLinearizationStepper::LocalLinearizationStepper(const SamplerSetup& s, Rout
   if (cached_) {
     if (!lanes_) cache_.assign(rows_ * cacheSize, 0.0);  // the lane route keeps its summaries in lanes
     firstCheck_.assign(s.n * 5, 4);
-    for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, summaryRank, m));
+    interpolants_ = std::make_unique<LaneChebyshev::Store>();
+    for (int t = 0; t < threads; ++t) cachedScratch_.push_back(std::make_unique<CachedScratch>(d, summaryRank, m, *interpolants_));
   } else if (dense) {
     jac_.assign(rows_ * d * d, 0.0);
     const Eigen::Index n = static_cast<Eigen::Index>(d);

@@ -44,6 +44,7 @@
 #include <Eigen/Dense>
 #include "runtime/lane_buffer.h"
 #include "sampler/lanczos.h"
+#include "sampler/lane_chebyshev.h"
 #include "sampler/lane_lanczos.h"
 #include "sampler/local_model.h"
 #include "sampler/tridiagonal_qr.h"
@@ -113,6 +114,8 @@ class LocalLinearizationStepper {
   Kind stepKinds_[5] = {};  // cached route: what each of the step's vectors gets (set per step by cachedBlock)
   std::vector<double> cache_;  // cached route: hessianCacheSize() doubles per row
   std::vector<int> firstCheck_;  // cached route, 5 per particle: each run's first checkpoint (its dimension last step)
+  // The polynomial route's interpolants of the step, shared by the threads (lane_chebyshev.h).
+  std::unique_ptr<LaneChebyshev::Store> interpolants_;
   std::vector<std::unique_ptr<CachedScratch>> cachedScratch_;  // one per thread
   uint64_t cachedProducts_ = 0, unconverged_ = 0;
   int threads_;

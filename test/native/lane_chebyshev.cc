@@ -12,13 +12,16 @@
 // - a lane's result is bitwise the same whatever the other lanes hold, and the fit is the same from a
 //   fresh cache (the interpolant depends on the lane's grid interval alone);
 // - lanes whose interval passes the cap, or whose summary is not finite, are left unfitted;
-// - more intervals in one step than the interpolant cache keeps (it is emptied): the same bits.
+// - more intervals in one step than the interpolant cache keeps (it is emptied): the same bits;
+// - four threads fitting into one shared store at once (the sampler's threads do): every lane gets the
+//   bits of a serial run with no store, whichever thread fitted an interval first.
 // Prints "ok: …" per check, "FAIL: …" on a mismatch.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 #include <Eigen/Dense>
 #include "sampler/lane_chebyshev.h"
@@ -288,6 +291,54 @@ int capAndEligibility() {
   return failures;
 }
 
+// 24 summaries, each under 8 different vector sets (so the same intervals come up in every thread),
+// run serially by one LaneChebyshev without a store, then by four threads sharing one store (thread t takes the problems
+// i ≡ t mod 4, each with its own LaneChebyshev): bitwise the same sums.
+int sharedStore() {
+  std::mt19937_64 rng(23);
+  const size_t d = 10;
+  const bool all[8] = {true, true, true, true, true, true, true, true};
+  std::vector<Problem> problems;
+  for (int base = 0; base < 24; ++base) {
+    const Problem B = randomProblem(rng, d, 3, base % 5 == 4, base % 3 == 0 ? 2.0 : 0.4);
+    for (int copy = 0; copy < 8; ++copy) {
+      Problem P = randomProblem(rng, d, 3, base % 5 == 4, 0.4);
+      P.D = B.D;
+      P.U = B.U;
+      P.H = B.H;
+      P.h = B.h;
+      P.scale = B.scale;
+      P.shift = B.shift;
+      problems.push_back(P);
+    }
+  }
+  std::vector<Problem> serial(problems), shared(problems);
+  {
+    LaneChebyshev cheb(d);
+    cheb.startStep();
+    bool fitted[8];
+    int degree[8];
+    for (Problem& P : serial) run(P, cheb, 1e-10, 2.0, all, fitted, degree);
+  }
+  LaneChebyshev::Store store;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      LaneChebyshev cheb(d, &store);
+      cheb.startStep();
+      bool fitted[8];
+      int degree[8];
+      for (size_t i = static_cast<size_t>(t); i < shared.size(); i += 4) run(shared[i], cheb, 1e-10, 2.0, all, fitted, degree);
+    });
+  for (std::thread& t : threads) t.join();
+  int failures = 0;
+  for (size_t i = 0; i < problems.size(); ++i)
+    if (!sameBits(serial[i].dx.data(), shared[i].dx.data(), serial[i].dx.size()) && failures++ < 5)
+      std::printf("FAIL: problem %zu differs between the serial run and the threads sharing a store\n", i);
+  if (failures == 0) std::printf("ok: four threads sharing one store give every lane the serial run's bits\n");
+  return failures;
+}
+
 }  // namespace
 
 int main() {
@@ -296,5 +347,6 @@ int main() {
   failures += laneIndependence();
   failures += capAndEligibility();
   failures += cacheOverflow();
+  failures += sharedStore();
   return failures == 0 ? 0 : 1;
 }
