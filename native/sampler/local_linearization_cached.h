@@ -42,9 +42,9 @@ struct LocalLinearizationStepper::CachedScratch {
   bool active[kLanczosLanes][kRuns], started[kLanczosLanes][kRuns];
   int check[kLanczosLanes][kRuns], dims[kLanczosLanes][kRuns];
   double norms[kLanczosLanes][kRuns];
-  // coef: per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
   LaneBuffer summary, v, dx;
   std::vector<double> mu, cW, cH, sqrtRemainder, work, weights, fallbackWeights;
+  // Per run, |v| f(T) e₁ of each lane's latest evaluation (entry l of lane p at (r·maxDim + l)·8 + p).
   LaneBuffer coef;
   LaneChebyshev polynomial;
   // The step's vectors of the group in lanes (run r at r·d·8), and which lanes hold finite ones; the

@@ -292,8 +292,8 @@ int capAndEligibility() {
 }
 
 // 24 summaries, each under 8 different vector sets (so the same intervals come up in every thread),
-// run serially by one LaneChebyshev without a store, then by four threads sharing one store (thread t takes the problems
-// i ≡ t mod 4, each with its own LaneChebyshev): bitwise the same sums.
+// run serially by one LaneChebyshev without a store, then by four threads sharing one store (thread
+// t takes the problems i ≡ t mod 4, each with its own LaneChebyshev): bitwise the same sums.
 int sharedStore() {
   std::mt19937_64 rng(23);
   const size_t d = 10;
